@@ -1,0 +1,52 @@
+package org.cnn4j.backend.cpu;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import org.bytedeco.javacpp.FloatPointer;
+import org.cnn4j.spi.MemoryStats;
+
+/**
+ * A caching allocator: closed buffers keep their memory keyed by length, and the next request of
+ * that length reuses it. A training step allocates the same sizes every step, so after the first
+ * step nothing is allocated from the system, no pages are faulted in anew, and memory stays flat.
+ * Everything is freed by {@link #close()}.
+ */
+final class BufferPool implements AutoCloseable {
+  private final Map<Long, ArrayDeque<FloatPointer>> free = new HashMap<>();
+  private long liveBuffers;
+  private long liveBytes;
+  private long peakBytes;
+
+  synchronized CpuBuffer allocate(long length) {
+    if (length < 0) throw new IllegalArgumentException("buffer length must be >= 0, got " + length);
+    ArrayDeque<FloatPointer> cached = free.get(length);
+    FloatPointer p = cached == null ? null : cached.poll();
+    if (p == null) {
+      p = new FloatPointer(Math.max(1, length));
+      if (p.isNull()) {
+        throw new OutOfMemoryError("cnn4j cpu: cannot allocate " + length * 4 + " bytes off-heap");
+      }
+    }
+    liveBuffers++;
+    liveBytes += length * 4;
+    peakBytes = Math.max(peakBytes, liveBytes);
+    return new CpuBuffer(p, length, this);
+  }
+
+  synchronized void release(CpuBuffer b) {
+    liveBuffers--;
+    liveBytes -= b.length() * 4;
+    free.computeIfAbsent(b.length(), k -> new ArrayDeque<>()).push(b.pointer);
+  }
+
+  synchronized MemoryStats stats() {
+    return new MemoryStats(liveBuffers, liveBytes, peakBytes);
+  }
+
+  @Override
+  public synchronized void close() {
+    free.values().forEach(q -> q.forEach(FloatPointer::close));
+    free.clear();
+  }
+}

@@ -1,0 +1,845 @@
+package org.cnn4j.backend.cpu;
+
+import java.nio.FloatBuffer;
+import java.util.Map;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas_full;
+import org.cnn4j.spi.ActivationKind;
+import org.cnn4j.spi.Backend;
+import org.cnn4j.spi.BinaryOp;
+import org.cnn4j.spi.Conv2dSpec;
+import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.DropoutRng;
+import org.cnn4j.spi.LossKind;
+import org.cnn4j.spi.MemoryStats;
+import org.cnn4j.spi.Pool2dSpec;
+
+/**
+ * The CPU backend. GEMM (and so convolution, through im2col) runs in OpenBLAS; the memory-bound
+ * element-wise work runs in Java loops over direct buffers, split across threads when large.
+ * Every op is synchronous, so {@link #synchronize()} has nothing to wait for.
+ */
+final class CpuBackend implements Backend {
+  private static final float CLIP = 1e-7f;
+
+  private final BufferPool pool = new BufferPool();
+  private final Parallel parallel;
+  private final String description;
+
+  CpuBackend(int threads, Map<String, String> details) {
+    this.parallel = new Parallel(threads);
+    openblas_full.openblas_set_num_threads(threads);
+    this.description = "OpenBLAS " + details.getOrDefault("blas", "?") + ", " + threads + " threads";
+  }
+
+  @Override
+  public String id() {
+    return CpuBackendProvider.ID;
+  }
+
+  @Override
+  public String description() {
+    return description;
+  }
+
+  // ---------------------------------------------------------------- memory
+
+  @Override
+  public DeviceBuffer allocate(long length) {
+    return pool.allocate(length);
+  }
+
+  private static CpuBuffer buf(DeviceBuffer b) {
+    if (!(b instanceof CpuBuffer c)) {
+      throw new IllegalArgumentException("not a cpu buffer: " + b);
+    }
+    if (c.isClosed()) throw new IllegalStateException("cpu buffer used after close()");
+    return c;
+  }
+
+  private static FloatBuffer data(DeviceBuffer b) {
+    return buf(b).data;
+  }
+
+  private static void checkRange(String op, DeviceBuffer b, long offset, long len) {
+    if (offset < 0 || len < 0 || offset + len > b.length()) {
+      throw new IndexOutOfBoundsException(op + ": range [" + offset + ", " + (offset + len)
+          + ") outside a buffer of " + b.length() + " floats");
+    }
+  }
+
+  @Override
+  public void upload(float[] src, int srcOffset, DeviceBuffer dst, long dstOffset, int len) {
+    checkRange("upload", dst, dstOffset, len);
+    data(dst).put((int) dstOffset, src, srcOffset, len);
+  }
+
+  @Override
+  public void download(DeviceBuffer src, long srcOffset, float[] dst, int dstOffset, int len) {
+    checkRange("download", src, srcOffset, len);
+    data(src).get((int) srcOffset, dst, dstOffset, len);
+  }
+
+  @Override
+  public void copy(DeviceBuffer src, long srcOffset, DeviceBuffer dst, long dstOffset, long len) {
+    checkRange("copy", src, srcOffset, len);
+    checkRange("copy", dst, dstOffset, len);
+    Pointer.memcpy(at(dst, dstOffset), at(src, srcOffset), len * 4);
+  }
+
+  @Override
+  public void fill(DeviceBuffer b, long offset, long len, float value) {
+    checkRange("fill", b, offset, len);
+    if (value == 0f && Float.floatToRawIntBits(value) == 0) {
+      Pointer.memset(at(b, offset), 0, len * 4);
+      return;
+    }
+    FloatBuffer d = data(b);
+    int from = (int) offset;
+    parallel.forRange((int) len, len, (lo, hi) -> {
+      for (int i = lo; i < hi; i++) d.put(from + i, value);
+    });
+  }
+
+  private static FloatPointer at(DeviceBuffer b, long offset) {
+    return new FloatPointer(buf(b).pointer).position(offset);
+  }
+
+  @Override
+  public MemoryStats memoryStats() {
+    return pool.stats();
+  }
+
+  @Override
+  public void synchronize() {
+    // Every op has finished when it returns.
+  }
+
+  @Override
+  public void close() {
+    parallel.close();
+    pool.close();
+  }
+
+  // ---------------------------------------------------------------- GEMM
+
+  @Override
+  public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      DeviceBuffer a, long aOffset, int lda, DeviceBuffer b, long bOffset, int ldb,
+      float beta, DeviceBuffer c, long cOffset, int ldc) {
+    checkMatrix("A", a, aOffset, transA ? k : m, transA ? m : k, lda);
+    checkMatrix("B", b, bOffset, transB ? n : k, transB ? k : n, ldb);
+    checkMatrix("C", c, cOffset, m, n, ldc);
+    if (m == 0 || n == 0) return;
+    openblas_full.cblas_sgemm(openblas_full.CblasRowMajor,
+        transA ? openblas_full.CblasTrans : openblas_full.CblasNoTrans,
+        transB ? openblas_full.CblasTrans : openblas_full.CblasNoTrans,
+        m, n, k, alpha, at(a, aOffset), lda, at(b, bOffset), ldb, beta, at(c, cOffset), ldc);
+  }
+
+  private static void checkMatrix(String name, DeviceBuffer b, long offset, int rows, int cols, int ld) {
+    if (ld < Math.max(1, cols)) {
+      throw new IllegalArgumentException("gemm: leading dimension of " + name + " is " + ld
+          + ", less than its " + cols + " columns");
+    }
+    if (rows > 0 && cols > 0) checkRange("gemm " + name, b, offset, (long) (rows - 1) * ld + cols);
+  }
+
+  // ---------------------------------------------------------------- convolution
+
+  @Override
+  public void im2col(Conv2dSpec s, DeviceBuffer x, int first, int count, int group, DeviceBuffer cols) {
+    FloatBuffer in = data(x);
+    FloatBuffer out = data(cols);
+    int cg = s.c() / s.groups();
+    int k = s.kh() * s.kw() * cg;
+    checkRange("im2col", cols, 0, (long) count * s.outH() * s.outW() * k);
+    int rowsOfPixels = count * s.outH();
+    parallel.forRange(rowsOfPixels, (long) rowsOfPixels * s.outW() * k, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int img = first + r / s.outH();
+        int oy = r % s.outH();
+        for (int ox = 0; ox < s.outW(); ox++) {
+          int row = (r * s.outW() + ox) * k;
+          for (int ky = 0; ky < s.kh(); ky++) {
+            int iy = oy * s.strideH() - s.padTop() + ky * s.dilationH();
+            for (int kx = 0; kx < s.kw(); kx++) {
+              int ix = ox * s.strideW() - s.padLeft() + kx * s.dilationW();
+              int dst = row + (ky * s.kw() + kx) * cg;
+              if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) {
+                for (int ci = 0; ci < cg; ci++) out.put(dst + ci, 0f);
+              } else {
+                int src = ((img * s.h() + iy) * s.w() + ix) * s.c() + group * cg;
+                if (cg == 1) {
+                  out.put(dst, in.get(src));
+                } else {
+                  out.put(dst, in, src, cg);
+                }
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  @Override
+  public void col2im(Conv2dSpec s, DeviceBuffer cols, int first, int count, int group, DeviceBuffer dx) {
+    FloatBuffer in = data(cols);
+    FloatBuffer out = data(dx);
+    int cg = s.c() / s.groups();
+    int k = s.kh() * s.kw() * cg;
+    // One image per task: images own disjoint parts of dx, so the adds never race.
+    parallel.forRange(count, (long) count * s.outH() * s.outW() * k, (lo, hi) -> {
+      for (int local = lo; local < hi; local++) {
+        int img = first + local;
+        for (int oy = 0; oy < s.outH(); oy++) {
+          for (int ox = 0; ox < s.outW(); ox++) {
+            int row = ((local * s.outH() + oy) * s.outW() + ox) * k;
+            for (int ky = 0; ky < s.kh(); ky++) {
+              int iy = oy * s.strideH() - s.padTop() + ky * s.dilationH();
+              if (iy < 0 || iy >= s.h()) continue;
+              for (int kx = 0; kx < s.kw(); kx++) {
+                int ix = ox * s.strideW() - s.padLeft() + kx * s.dilationW();
+                if (ix < 0 || ix >= s.w()) continue;
+                int src = row + (ky * s.kw() + kx) * cg;
+                int dst = ((img * s.h() + iy) * s.w() + ix) * s.c() + group * cg;
+                for (int ci = 0; ci < cg; ci++) out.put(dst + ci, out.get(dst + ci) + in.get(src + ci));
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  /** A 1x1, stride-1, unpadded, ungrouped convolution is a plain GEMM on the input: no im2col. */
+  private static boolean isPointwise(Conv2dSpec s) {
+    return s.kh() == 1 && s.kw() == 1 && s.strideH() == 1 && s.strideW() == 1 && s.groups() == 1
+        && s.padTop() == 0 && s.padLeft() == 0;
+  }
+
+  @Override
+  public void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y) {
+    if (isPointwise(s)) {
+      gemm(false, false, s.n() * s.h() * s.w(), s.filters(), s.c(), 1f, x, 0, s.c(), kernel, 0,
+          s.filters(), 0f, y, 0, s.filters());
+    } else {
+      Backend.super.conv2dForward(s, x, kernel, y);
+    }
+  }
+
+  @Override
+  public void conv2dBackwardData(Conv2dSpec s, DeviceBuffer dy, DeviceBuffer kernel, DeviceBuffer dx) {
+    if (isPointwise(s)) {
+      gemm(false, true, s.n() * s.h() * s.w(), s.c(), s.filters(), 1f, dy, 0, s.filters(), kernel,
+          0, s.filters(), 0f, dx, 0, s.c());
+    } else {
+      Backend.super.conv2dBackwardData(s, dy, kernel, dx);
+    }
+  }
+
+  @Override
+  public void conv2dBackwardFilter(Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dKernel) {
+    if (isPointwise(s)) {
+      gemm(true, false, s.c(), s.filters(), s.n() * s.h() * s.w(), 1f, x, 0, s.c(), dy, 0,
+          s.filters(), 0f, dKernel, 0, s.filters());
+    } else {
+      Backend.super.conv2dBackwardFilter(s, x, dy, dKernel);
+    }
+  }
+
+  // ---------------------------------------------------------------- pooling
+
+  @Override
+  public void maxPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
+    FloatBuffer in = data(x);
+    FloatBuffer out = data(y);
+    int rows = s.n() * s.outH();
+    parallel.forRange(rows, (long) rows * s.outW() * s.c() * s.poolH() * s.poolW(), (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int img = r / s.outH();
+        int oy = r % s.outH();
+        for (int ox = 0; ox < s.outW(); ox++) {
+          int dst = ((img * s.outH() + oy) * s.outW() + ox) * s.c();
+          for (int ch = 0; ch < s.c(); ch++) out.put(dst + ch, Float.NEGATIVE_INFINITY);
+          for (int py = 0; py < s.poolH(); py++) {
+            int iy = oy * s.strideH() - s.padTop() + py;
+            if (iy < 0 || iy >= s.h()) continue;
+            for (int px = 0; px < s.poolW(); px++) {
+              int ix = ox * s.strideW() - s.padLeft() + px;
+              if (ix < 0 || ix >= s.w()) continue;
+              int src = ((img * s.h() + iy) * s.w() + ix) * s.c();
+              for (int ch = 0; ch < s.c(); ch++) {
+                float v = in.get(src + ch);
+                if (v > out.get(dst + ch)) out.put(dst + ch, v);
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  @Override
+  public void maxPool2dBackward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx) {
+    FloatBuffer in = data(x);
+    FloatBuffer g = data(dy);
+    FloatBuffer out = data(dx);
+    fill(dx, 0, s.inputLength(), 0f);
+    parallel.forRange(s.n(), s.outputLength() * s.poolH() * s.poolW(), (lo, hi) -> {
+      for (int img = lo; img < hi; img++) {
+        for (int oy = 0; oy < s.outH(); oy++) {
+          for (int ox = 0; ox < s.outW(); ox++) {
+            int o = ((img * s.outH() + oy) * s.outW() + ox) * s.c();
+            for (int ch = 0; ch < s.c(); ch++) {
+              int best = -1;
+              float bestValue = Float.NEGATIVE_INFINITY;
+              for (int py = 0; py < s.poolH(); py++) {
+                int iy = oy * s.strideH() - s.padTop() + py;
+                if (iy < 0 || iy >= s.h()) continue;
+                for (int px = 0; px < s.poolW(); px++) {
+                  int ix = ox * s.strideW() - s.padLeft() + px;
+                  if (ix < 0 || ix >= s.w()) continue;
+                  int i = ((img * s.h() + iy) * s.w() + ix) * s.c() + ch;
+                  float v = in.get(i);
+                  if (best < 0 || v > bestValue) {
+                    best = i;
+                    bestValue = v;
+                  }
+                }
+              }
+              out.put(best, out.get(best) + g.get(o + ch));
+            }
+          }
+        }
+      }
+    });
+  }
+
+  @Override
+  public void avgPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
+    FloatBuffer in = data(x);
+    FloatBuffer out = data(y);
+    int rows = s.n() * s.outH();
+    parallel.forRange(rows, (long) rows * s.outW() * s.c() * s.poolH() * s.poolW(), (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int img = r / s.outH();
+        int oy = r % s.outH();
+        for (int ox = 0; ox < s.outW(); ox++) {
+          int dst = ((img * s.outH() + oy) * s.outW() + ox) * s.c();
+          for (int ch = 0; ch < s.c(); ch++) out.put(dst + ch, 0f);
+          int counted = 0;
+          for (int py = 0; py < s.poolH(); py++) {
+            int iy = oy * s.strideH() - s.padTop() + py;
+            if (iy < 0 || iy >= s.h()) continue;
+            for (int px = 0; px < s.poolW(); px++) {
+              int ix = ox * s.strideW() - s.padLeft() + px;
+              if (ix < 0 || ix >= s.w()) continue;
+              counted++;
+              int src = ((img * s.h() + iy) * s.w() + ix) * s.c();
+              for (int ch = 0; ch < s.c(); ch++) out.put(dst + ch, out.get(dst + ch) + in.get(src + ch));
+            }
+          }
+          float inv = 1f / counted;
+          for (int ch = 0; ch < s.c(); ch++) out.put(dst + ch, out.get(dst + ch) * inv);
+        }
+      }
+    });
+  }
+
+  @Override
+  public void avgPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer dx) {
+    FloatBuffer g = data(dy);
+    FloatBuffer out = data(dx);
+    fill(dx, 0, s.inputLength(), 0f);
+    parallel.forRange(s.n(), s.outputLength() * s.poolH() * s.poolW(), (lo, hi) -> {
+      for (int img = lo; img < hi; img++) {
+        for (int oy = 0; oy < s.outH(); oy++) {
+          int y0 = Math.max(0, oy * s.strideH() - s.padTop());
+          int y1 = Math.min(s.h(), oy * s.strideH() - s.padTop() + s.poolH());
+          for (int ox = 0; ox < s.outW(); ox++) {
+            int x0 = Math.max(0, ox * s.strideW() - s.padLeft());
+            int x1 = Math.min(s.w(), ox * s.strideW() - s.padLeft() + s.poolW());
+            float inv = 1f / ((y1 - y0) * (x1 - x0));
+            int o = ((img * s.outH() + oy) * s.outW() + ox) * s.c();
+            for (int iy = y0; iy < y1; iy++) {
+              for (int ix = x0; ix < x1; ix++) {
+                int i = ((img * s.h() + iy) * s.w() + ix) * s.c();
+                for (int ch = 0; ch < s.c(); ch++) out.put(i + ch, out.get(i + ch) + g.get(o + ch) * inv);
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- element-wise
+
+  @Override
+  public void activationForward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+    checkRange("activation", x, 0, n);
+    checkRange("activation", y, 0, n);
+    FloatBuffer in = data(x);
+    FloatBuffer out = data(y);
+    parallel.forRange((int) n, n * 4, (lo, hi) -> {
+      switch (kind) {
+        case LINEAR -> { for (int i = lo; i < hi; i++) out.put(i, in.get(i)); }
+        case RELU -> { for (int i = lo; i < hi; i++) out.put(i, Math.max(in.get(i), 0f)); }
+        case LEAKY_RELU -> {
+          for (int i = lo; i < hi; i++) { float v = in.get(i); out.put(i, v > 0 ? v : alpha * v); }
+        }
+        case SIGMOID -> {
+          for (int i = lo; i < hi; i++) out.put(i, (float) (1.0 / (1.0 + Math.exp(-in.get(i)))));
+        }
+        case TANH -> { for (int i = lo; i < hi; i++) out.put(i, (float) Math.tanh(in.get(i))); }
+      }
+    });
+  }
+
+  @Override
+  public void activationBackward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y,
+      DeviceBuffer dy, DeviceBuffer dx, long n) {
+    FloatBuffer in = data(x);
+    FloatBuffer out = data(y);
+    FloatBuffer g = data(dy);
+    FloatBuffer d = data(dx);
+    parallel.forRange((int) n, n * 4, (lo, hi) -> {
+      switch (kind) {
+        case LINEAR -> { for (int i = lo; i < hi; i++) d.put(i, g.get(i)); }
+        case RELU -> { for (int i = lo; i < hi; i++) d.put(i, in.get(i) > 0 ? g.get(i) : 0f); }
+        case LEAKY_RELU -> { for (int i = lo; i < hi; i++) d.put(i, in.get(i) > 0 ? g.get(i) : alpha * g.get(i)); }
+        case SIGMOID -> {
+          for (int i = lo; i < hi; i++) { float s = out.get(i); d.put(i, g.get(i) * s * (1f - s)); }
+        }
+        case TANH -> {
+          for (int i = lo; i < hi; i++) { float t = out.get(i); d.put(i, g.get(i) * (1f - t * t)); }
+        }
+      }
+    });
+  }
+
+  @Override
+  public void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
+    FloatBuffer x = data(a);
+    FloatBuffer y = data(b);
+    FloatBuffer o = data(out);
+    checkRange("binary", a, 0, n);
+    checkRange("binary", b, 0, n);
+    checkRange("binary", out, 0, n);
+    parallel.forRange((int) n, n, (lo, hi) -> {
+      switch (op) {
+        case ADD -> { for (int i = lo; i < hi; i++) o.put(i, x.get(i) + y.get(i)); }
+        case SUB -> { for (int i = lo; i < hi; i++) o.put(i, x.get(i) - y.get(i)); }
+        case MUL -> { for (int i = lo; i < hi; i++) o.put(i, x.get(i) * y.get(i)); }
+      }
+    });
+  }
+
+  @Override
+  public void axpby(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, long n) {
+    FloatBuffer in = data(x);
+    FloatBuffer out = data(y);
+    checkRange("axpby", x, 0, n);
+    checkRange("axpby", y, 0, n);
+    parallel.forRange((int) n, n, (lo, hi) -> {
+      if (beta == 0f) {
+        for (int i = lo; i < hi; i++) out.put(i, alpha * in.get(i));
+      } else {
+        for (int i = lo; i < hi; i++) out.put(i, alpha * in.get(i) + beta * out.get(i));
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- reductions and broadcasts
+
+  @Override
+  public void reduceMiddle(DeviceBuffer x, int outer, int mid, int inner, float scale, DeviceBuffer out) {
+    FloatBuffer in = data(x);
+    FloatBuffer o = data(out);
+    checkRange("reduceMiddle", x, 0, (long) outer * mid * inner);
+    checkRange("reduceMiddle", out, 0, (long) outer * inner);
+    long work = (long) outer * mid * inner;
+    if (outer >= parallel.threads() || work < Parallel.MIN_WORK_PER_THREAD * 2) {
+      parallel.forRange(outer, work, (lo, hi) -> {
+        double[] acc = new double[inner];
+        for (int b = lo; b < hi; b++) {
+          java.util.Arrays.fill(acc, 0);
+          sumRows(in, (long) b * mid * inner, 0, mid, inner, acc);
+          for (int i = 0; i < inner; i++) o.put(b * inner + i, (float) (acc[i] * scale));
+        }
+      });
+      return;
+    }
+    // Few outer slices (a bias gradient has one): split the middle axis and add the partial sums.
+    int parts = parallel.threads();
+    double[][] partial = new double[parts][inner];
+    for (int b = 0; b < outer; b++) {
+      long base = (long) b * mid * inner;
+      parallel.forRange(parts, work, (lo, hi) -> {
+        for (int p = lo; p < hi; p++) {
+          java.util.Arrays.fill(partial[p], 0);
+          sumRows(in, base, (int) ((long) mid * p / parts), (int) ((long) mid * (p + 1) / parts), inner, partial[p]);
+        }
+      });
+      for (int i = 0; i < inner; i++) {
+        double s = 0;
+        for (int p = 0; p < parts; p++) s += partial[p][i];
+        o.put(b * inner + i, (float) (s * scale));
+      }
+    }
+  }
+
+  private static void sumRows(FloatBuffer in, long base, int from, int to, int inner, double[] acc) {
+    for (int m = from; m < to; m++) {
+      int row = (int) (base + (long) m * inner);
+      for (int i = 0; i < inner; i++) acc[i] += in.get(row + i);
+    }
+  }
+
+  @Override
+  public void broadcastMiddle(DeviceBuffer src, int outer, int mid, int inner, float scale, float beta,
+      DeviceBuffer y) {
+    FloatBuffer s = data(src);
+    FloatBuffer out = data(y);
+    checkRange("broadcastMiddle", src, 0, (long) outer * inner);
+    checkRange("broadcastMiddle", y, 0, (long) outer * mid * inner);
+    int rows = outer * mid;
+    parallel.forRange(rows, (long) rows * inner, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int srcRow = (r / mid) * inner;
+        int row = r * inner;
+        if (beta == 0f) {
+          for (int i = 0; i < inner; i++) out.put(row + i, scale * s.get(srcRow + i));
+        } else {
+          for (int i = 0; i < inner; i++) out.put(row + i, scale * s.get(srcRow + i) + beta * out.get(row + i));
+        }
+      }
+    });
+  }
+
+  @Override
+  public void softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols) {
+    FloatBuffer in = data(x);
+    FloatBuffer out = data(y);
+    parallel.forRange(rows, (long) rows * cols * 8, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) softmaxRow(in, out, r * cols, cols);
+    });
+  }
+
+  /** Writes the softmax of one row; returns log(sum(exp(x - max))) + max, the log-partition. */
+  private static double softmaxRow(FloatBuffer in, FloatBuffer out, int base, int cols) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < cols; j++) max = Math.max(max, in.get(base + j));
+    double sum = 0;
+    for (int j = 0; j < cols; j++) {
+      float e = (float) Math.exp(in.get(base + j) - max);
+      out.put(base + j, e);
+      sum += e;
+    }
+    float inv = (float) (1.0 / sum);
+    for (int j = 0; j < cols; j++) out.put(base + j, out.get(base + j) * inv);
+    return Math.log(sum) + max;
+  }
+
+  @Override
+  public void softmaxBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols) {
+    FloatBuffer p = data(y);
+    FloatBuffer g = data(dy);
+    FloatBuffer d = data(dx);
+    parallel.forRange(rows, (long) rows * cols * 4, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int base = r * cols;
+        double dot = 0;
+        for (int j = 0; j < cols; j++) dot += g.get(base + j) * p.get(base + j);
+        for (int j = 0; j < cols; j++) d.put(base + j, (float) (p.get(base + j) * (g.get(base + j) - dot)));
+      }
+    });
+  }
+
+  @Override
+  public void loss(LossKind kind, DeviceBuffer pred, DeviceBuffer target, int rows, int cols,
+      DeviceBuffer lossPerRow, DeviceBuffer grad, float gradScale) {
+    FloatBuffer p = data(pred);
+    FloatBuffer t = data(target);
+    FloatBuffer l = data(lossPerRow);
+    FloatBuffer g = grad == null ? null : data(grad);
+    checkRange("loss", pred, 0, (long) rows * cols);
+    checkRange("loss", target, 0, kind.sparseTargets() ? rows : (long) rows * cols);
+    checkRange("loss", lossPerRow, 0, rows);
+    parallel.forRange(rows, (long) rows * cols * 8, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int base = r * cols;
+        l.put(r, (float) lossRow(kind, p, t, g, r, base, cols, gradScale));
+      }
+    });
+  }
+
+  private static int label(FloatBuffer t, int r, int cols) {
+    float v = t.get(r);
+    int label = (int) v;
+    if (label != v || label < 0 || label >= cols) {
+      throw new IllegalArgumentException("label " + v + " in row " + r + " is not a class index in [0, " + cols + ")");
+    }
+    return label;
+  }
+
+  private static double lossRow(LossKind kind, FloatBuffer p, FloatBuffer t, FloatBuffer g, int r,
+      int base, int cols, float scale) {
+    switch (kind) {
+      case SOFTMAX_CROSS_ENTROPY_SPARSE, SOFTMAX_CROSS_ENTROPY -> {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < cols; j++) max = Math.max(max, p.get(base + j));
+        double sum = 0;
+        for (int j = 0; j < cols; j++) sum += Math.exp(p.get(base + j) - max);
+        double logZ = Math.log(sum) + max;
+        double loss = 0;
+        int label = kind.sparseTargets() ? label(t, r, cols) : -1;
+        for (int j = 0; j < cols; j++) {
+          double target = label >= 0 ? (j == label ? 1 : 0) : t.get(base + j);
+          double logp = p.get(base + j) - logZ;
+          loss -= target * logp;
+          if (g != null) g.put(base + j, (float) (scale * (Math.exp(logp) - target)));
+        }
+        return loss;
+      }
+      case CROSS_ENTROPY_SPARSE, CROSS_ENTROPY -> {
+        // Keras normalises the probabilities by their sum, then clips them.
+        double sum = 0;
+        for (int j = 0; j < cols; j++) sum += p.get(base + j);
+        int label = kind.sparseTargets() ? label(t, r, cols) : -1;
+        double loss = 0;
+        for (int j = 0; j < cols; j++) {
+          double target = label >= 0 ? (j == label ? 1 : 0) : t.get(base + j);
+          double q = p.get(base + j) / sum;
+          double clipped = Math.min(Math.max(q, CLIP), 1 - CLIP);
+          loss -= target * Math.log(clipped);
+        }
+        if (g != null) {
+          // d/dp_j of -sum_i t_i log(p_i / S) = -t_j / p_j + (sum_i t_i) / S, zero where clipped.
+          double tsum = 0;
+          for (int j = 0; j < cols; j++) tsum += label >= 0 ? (j == label ? 1 : 0) : t.get(base + j);
+          for (int j = 0; j < cols; j++) {
+            double target = label >= 0 ? (j == label ? 1 : 0) : t.get(base + j);
+            double q = p.get(base + j) / sum;
+            boolean clipped = q < CLIP || q > 1 - CLIP;
+            double d = clipped ? 0 : -target / p.get(base + j);
+            g.put(base + j, (float) (scale * (d + tsum / sum)));
+          }
+        }
+        return loss;
+      }
+      case BINARY_CROSS_ENTROPY -> {
+        double loss = 0;
+        for (int j = 0; j < cols; j++) {
+          double y = t.get(base + j);
+          double q = p.get(base + j);
+          double c = Math.min(Math.max(q, CLIP), 1 - CLIP);
+          loss -= y * Math.log(c) + (1 - y) * Math.log(1 - c);
+          if (g != null) {
+            double d = (q < CLIP || q > 1 - CLIP) ? 0 : (c - y) / (c * (1 - c));
+            g.put(base + j, (float) (scale * d / cols));
+          }
+        }
+        return loss / cols;
+      }
+      case BINARY_CROSS_ENTROPY_LOGITS -> {
+        double loss = 0;
+        for (int j = 0; j < cols; j++) {
+          double y = t.get(base + j);
+          double z = p.get(base + j);
+          // max(z, 0) - z y + log(1 + exp(-|z|)): finite for any z.
+          loss += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+          if (g != null) g.put(base + j, (float) (scale * (1 / (1 + Math.exp(-z)) - y) / cols));
+        }
+        return loss / cols;
+      }
+      case MEAN_SQUARED_ERROR -> {
+        double loss = 0;
+        for (int j = 0; j < cols; j++) {
+          double d = p.get(base + j) - t.get(base + j);
+          loss += d * d;
+          if (g != null) g.put(base + j, (float) (scale * 2 * d / cols));
+        }
+        return loss / cols;
+      }
+      default -> throw new IllegalArgumentException("unknown loss " + kind);
+    }
+  }
+
+  // ---------------------------------------------------------------- batch normalisation
+
+  @Override
+  public void batchNormStatistics(DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance) {
+    FloatBuffer in = data(x);
+    double[] sum = columnSums(in, rows, cols, null, null);
+    double[] mu = new double[cols];
+    for (int j = 0; j < cols; j++) mu[j] = sum[j] / rows;
+    double[] sq = columnSums(in, rows, cols, mu, null);
+    FloatBuffer m = data(mean);
+    FloatBuffer v = data(variance);
+    for (int j = 0; j < cols; j++) {
+      m.put(j, (float) mu[j]);
+      v.put(j, (float) (sq[j] / rows));
+    }
+  }
+
+  /**
+   * Column sums of x, of (x - center)^2 when center is given, or of dy * (x - center) when dy is
+   * given too; in double, split across threads by rows.
+   */
+  private double[] columnSums(FloatBuffer x, int rows, int cols, double[] center, FloatBuffer dy) {
+    int parts = Math.max(1, Math.min(parallel.threads(), rows));
+    double[][] partial = new double[parts][cols];
+    parallel.forRange(parts, (long) rows * cols, (lo, hi) -> {
+      for (int p = lo; p < hi; p++) {
+        double[] acc = partial[p];
+        int from = (int) ((long) rows * p / parts);
+        int to = (int) ((long) rows * (p + 1) / parts);
+        for (int r = from; r < to; r++) {
+          int base = r * cols;
+          for (int j = 0; j < cols; j++) {
+            double v = x.get(base + j);
+            if (center == null) acc[j] += v;
+            else if (dy == null) acc[j] += (v - center[j]) * (v - center[j]);
+            else acc[j] += dy.get(base + j) * (v - center[j]);
+          }
+        }
+      }
+    });
+    double[] total = new double[cols];
+    for (double[] p : partial) for (int j = 0; j < cols; j++) total[j] += p[j];
+    return total;
+  }
+
+  @Override
+  public void batchNormApply(DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance,
+      DeviceBuffer gamma, DeviceBuffer beta, float eps, DeviceBuffer y) {
+    FloatBuffer in = data(x);
+    FloatBuffer out = data(y);
+    float[] scale = new float[cols];
+    float[] shift = new float[cols];
+    for (int j = 0; j < cols; j++) {
+      float inv = (float) (1.0 / Math.sqrt(data(variance).get(j) + (double) eps));
+      scale[j] = data(gamma).get(j) * inv;
+      shift[j] = data(beta).get(j) - data(mean).get(j) * scale[j];
+    }
+    parallel.forRange(rows, (long) rows * cols, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int base = r * cols;
+        for (int j = 0; j < cols; j++) out.put(base + j, in.get(base + j) * scale[j] + shift[j]);
+      }
+    });
+  }
+
+  @Override
+  public void batchNormBackward(DeviceBuffer x, DeviceBuffer dy, int rows, int cols, DeviceBuffer mean,
+      DeviceBuffer variance, DeviceBuffer gamma, float eps, DeviceBuffer dx, DeviceBuffer dGamma,
+      DeviceBuffer dBeta) {
+    FloatBuffer in = data(x);
+    FloatBuffer g = data(dy);
+    FloatBuffer d = data(dx);
+    double[] mu = new double[cols];
+    double[] inv = new double[cols];
+    for (int j = 0; j < cols; j++) {
+      mu[j] = data(mean).get(j);
+      inv[j] = 1.0 / Math.sqrt(data(variance).get(j) + (double) eps);
+    }
+    double[] sumDy = columnSums(g, rows, cols, null, null);
+    double[] sumDyXc = columnSums(in, rows, cols, mu, g);
+    float[] a = new float[cols];
+    float[] b = new float[cols];
+    float[] c = new float[cols];
+    for (int j = 0; j < cols; j++) {
+      double dGammaJ = sumDyXc[j] * inv[j];
+      data(dGamma).put(j, (float) dGammaJ);
+      data(dBeta).put(j, (float) sumDy[j]);
+      // dx = gamma * inv / N * (N dy - sum(dy) - xhat * sum(dy xhat)), as a*dy + b*x + c.
+      double k = data(gamma).get(j) * inv[j];
+      a[j] = (float) k;
+      b[j] = (float) (-k * dGammaJ * inv[j] / rows);
+      c[j] = (float) (-k * sumDy[j] / rows - b[j] * mu[j]);
+    }
+    parallel.forRange(rows, (long) rows * cols, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int base = r * cols;
+        for (int j = 0; j < cols; j++) d.put(base + j, a[j] * g.get(base + j) + b[j] * in.get(base + j) + c[j]);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- dropout
+
+  @Override
+  public void dropoutMask(long seed, float rate, DeviceBuffer mask, long n) {
+    checkRange("dropoutMask", mask, 0, n);
+    FloatBuffer m = data(mask);
+    float keep = 1f / (1f - rate);
+    parallel.forRange((int) n, n * 8, (lo, hi) -> {
+      for (int i = lo; i < hi; i++) m.put(i, DropoutRng.uniform(seed, i) < rate ? 0f : keep);
+    });
+  }
+
+  // ---------------------------------------------------------------- optimizer steps
+
+  @Override
+  public void sgdStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, long n, float lr,
+      float momentum, boolean nesterov) {
+    FloatBuffer p = data(param);
+    FloatBuffer g = data(grad);
+    FloatBuffer v = momentum == 0f ? null : data(velocity);
+    parallel.forRange((int) n, n * 2, (lo, hi) -> {
+      for (int i = lo; i < hi; i++) {
+        float gi = g.get(i);
+        if (v == null) {
+          p.put(i, p.get(i) - lr * gi);
+        } else {
+          float vi = momentum * v.get(i) - lr * gi;
+          v.put(i, vi);
+          p.put(i, p.get(i) + (nesterov ? momentum * vi - lr * gi : vi));
+        }
+      }
+    });
+  }
+
+  @Override
+  public void adamStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v, long n,
+      float lr, float beta1, float beta2, float eps, long t, float weightDecay) {
+    FloatBuffer p = data(param);
+    FloatBuffer g = data(grad);
+    FloatBuffer mm = data(m);
+    FloatBuffer vv = data(v);
+    float alpha = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+    float decay = lr * weightDecay;
+    parallel.forRange((int) n, n * 4, (lo, hi) -> {
+      for (int i = lo; i < hi; i++) {
+        float gi = g.get(i);
+        float pi = p.get(i);
+        if (decay != 0f) pi -= decay * pi;
+        float mi = mm.get(i) + (gi - mm.get(i)) * (1 - beta1);
+        float vi = vv.get(i) + (gi * gi - vv.get(i)) * (1 - beta2);
+        mm.put(i, mi);
+        vv.put(i, vi);
+        p.put(i, pi - alpha * mi / ((float) Math.sqrt(vi) + eps));
+      }
+    });
+  }
+
+  @Override
+  public void rmspropStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer meanSquare, long n, float lr,
+      float rho, float eps) {
+    FloatBuffer p = data(param);
+    FloatBuffer g = data(grad);
+    FloatBuffer s = data(meanSquare);
+    parallel.forRange((int) n, n * 4, (lo, hi) -> {
+      for (int i = lo; i < hi; i++) {
+        float gi = g.get(i);
+        float si = rho * s.get(i) + (1 - rho) * gi * gi;
+        s.put(i, si);
+        p.put(i, p.get(i) - lr * gi / ((float) Math.sqrt(si) + eps));
+      }
+    });
+  }
+}

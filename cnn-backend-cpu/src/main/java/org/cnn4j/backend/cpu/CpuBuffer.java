@@ -1,0 +1,46 @@
+package org.cnn4j.backend.cpu;
+
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.cnn4j.spi.DeviceBuffer;
+
+/**
+ * Off-heap float memory from the backend's {@link BufferPool}. {@link #data} is a direct view the
+ * Java loops index; {@link #pointer} is what BLAS receives. Closing returns the memory to the pool.
+ */
+final class CpuBuffer implements DeviceBuffer {
+  final FloatPointer pointer;
+  final FloatBuffer data;
+  private final long length;
+  private final BufferPool pool;
+  private boolean closed;
+
+  CpuBuffer(FloatPointer pointer, long length, BufferPool pool) {
+    this.pointer = pointer;
+    this.length = length;
+    this.pool = pool;
+    this.data = pointer.asBuffer();
+  }
+
+  @Override
+  public long length() {
+    return length;
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    pool.release(this);
+  }
+
+  @Override
+  public String toString() {
+    return "CpuBuffer[" + length + (closed ? ", closed]" : "]");
+  }
+}
