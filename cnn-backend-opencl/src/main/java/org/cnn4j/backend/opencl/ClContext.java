@@ -1,0 +1,87 @@
+package org.cnn4j.backend.opencl;
+
+import static org.jocl.CL.clCreateCommandQueue;
+import static org.jocl.CL.clCreateContext;
+import static org.jocl.CL.clFinish;
+import static org.jocl.CL.clReleaseCommandQueue;
+import static org.jocl.CL.clReleaseContext;
+
+import org.cnn4j.spi.BackendException;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+
+/**
+ * The context and the single in-order command queue of one device, and the place native statuses
+ * are checked. After a device fault (an error that leaves the queue in doubt) every later call
+ * fails with the first fault as its cause, so a training loop cannot run on after a kernel crash.
+ */
+final class ClContext implements AutoCloseable {
+  private final ClDevice device;
+  private final cl_context context;
+  private final cl_command_queue queue;
+  private volatile BackendException fault;
+  private boolean closed;
+
+  ClContext(ClDevice device) {
+    this.device = device;
+    int[] err = new int[1];
+    cl_context_properties properties = new cl_context_properties();
+    properties.addProperty(org.jocl.CL.CL_CONTEXT_PLATFORM, device.platform());
+    context = clCreateContext(properties, 1, new cl_device_id[] {device.device()}, null, null, err);
+    ClStatus.check(err[0], "clCreateContext", "creating a context on " + device.name());
+    // In order, no profiling: operations run in the order issued, so no events are needed.
+    queue = clCreateCommandQueue(context, device.device(), 0, err);
+    if (err[0] != ClStatus.SUCCESS) {
+      clReleaseContext(context);
+      ClStatus.check(err[0], "clCreateCommandQueue", "creating a queue on " + device.name());
+    }
+  }
+
+  ClDevice device() {
+    return device;
+  }
+
+  cl_context context() {
+    return context;
+  }
+
+  cl_command_queue queue() {
+    return queue;
+  }
+
+  /**
+   * Checks a native status (see {@link ClStatus#check}); a device fault is remembered and
+   * rethrown by every later {@link #ensureHealthy()}.
+   */
+  void check(int status, String op, String detail) {
+    if (status == ClStatus.SUCCESS) return;
+    BackendException e = ClStatus.failure(status, op, detail);
+    if (ClStatus.isDeviceFault(status) && fault == null) fault = e;
+    throw e;
+  }
+
+  /** Throws if an earlier device fault poisoned this context or it was closed. */
+  void ensureHealthy(String op) {
+    BackendException first = fault;
+    if (first != null) {
+      throw new BackendException(OpenClBackendProvider.ID, op, first.status(),
+          "the device failed earlier and this backend can no longer be used", first);
+    }
+    if (closed) throw new IllegalStateException("the OpenCL backend is closed");
+  }
+
+  void finish(String op) {
+    check(clFinish(queue), op, "waiting for the queue");
+  }
+
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    clFinish(queue);
+    clReleaseCommandQueue(queue);
+    clReleaseContext(context);
+  }
+}

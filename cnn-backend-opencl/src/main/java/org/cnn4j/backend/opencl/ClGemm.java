@@ -1,0 +1,45 @@
+package org.cnn4j.backend.opencl;
+
+/**
+ * Launches gemm.cl's register-blocked kernel: picks the transpose variant, and splits k into
+ * slices (with a second folding pass) when C has too few tiles to fill the device, as in the
+ * weight gradient of a convolution ({@code [kh*kw*c, filters]} summed over every output pixel).
+ */
+final class ClGemm {
+  /** Rows and columns of C one work item computes; must match TM and TN in gemm.cl. */
+  static final int TILE_M = 4;
+  static final int TILE_N = 8;
+
+  private final ClContext cl;
+  private final ClPrograms programs;
+  private final ClAllocator allocator;
+
+  ClGemm(ClContext cl, ClPrograms programs, ClAllocator allocator) {
+    this.cl = cl;
+    this.programs = programs;
+    this.allocator = allocator;
+  }
+
+  /** Arguments are validated by the caller; m, n &gt; 0. */
+  void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      ClBuffer a, long aOffset, int lda, ClBuffer b, long bOffset, int ldb,
+      float beta, ClBuffer c, long cOffset, int ldc) {
+    String variant = "-D TRANS_A=" + (transA ? 1 : 0) + " -D TRANS_B=" + (transB ? 1 : 0);
+    ClKernel tile = programs.kernel("gemm.cl", variant, "gemm_tile");
+    long tilesX = WorkSizes.ceilDiv(n, TILE_N);
+    long tilesY = WorkSizes.ceilDiv(m, TILE_M);
+    SlicePlan plan = SlicePlan.of(tilesX * tilesY, k, WorkSizes.busyItems(tile, cl.device()));
+    if (!plan.split()) {
+      tile.launch3d(tilesX, tilesY, 1, m, n, k, Math.max(k, 1), alpha, a, aOffset, lda, b, bOffset,
+          ldb, beta, c, cOffset, ldc, 0L);
+      return;
+    }
+    long plane = (long) m * n;
+    try (ClBuffer partial = allocator.allocate(plane * plan.slices(), false)) {
+      tile.launch3d(tilesX, tilesY, plan.slices(), m, n, k, plan.chunk(), 1f, a, aOffset, lda, b,
+          bOffset, ldb, 0f, partial, 0L, n, plane);
+      programs.kernel("gemm.cl", variant, "gemm_splitk_reduce").launch3d(n, m, 1, m, n, plan.slices(),
+          partial, alpha, beta, c, cOffset, ldc);
+    }
+  }
+}

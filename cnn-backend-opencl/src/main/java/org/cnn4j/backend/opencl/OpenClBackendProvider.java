@@ -1,0 +1,80 @@
+package org.cnn4j.backend.opencl;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cnn4j.spi.Availability;
+import org.cnn4j.spi.Backend;
+import org.cnn4j.spi.BackendConfig;
+import org.cnn4j.spi.BackendException;
+import org.cnn4j.spi.BackendProvider;
+
+/**
+ * The OpenCL backend's {@link java.util.ServiceLoader} entry. Nothing native happens until {@link
+ * #probe()} or {@link #open}: JOCL's classes load its native library in their static
+ * initialisers, so they are touched only inside those methods.
+ */
+public final class OpenClBackendProvider implements BackendProvider {
+  /** The id users name this backend by. */
+  public static final String ID = "opencl";
+
+  private static final String DEVICE_OPTION = "device";
+
+  private volatile Availability probed;
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  /** Above the CPU backend (10), below CUDA (100). */
+  @Override
+  public int priority() {
+    return 50;
+  }
+
+  @Override
+  public Availability probe() {
+    Availability result = probed;
+    if (result == null) {
+      synchronized (this) {
+        result = probed;
+        if (result == null) probed = result = probeNow();
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public Backend open(BackendConfig config) {
+    Availability availability = probe();
+    if (!availability.available()) {
+      throw new BackendException(ID, "open", availability.reason());
+    }
+    ClDevice device = ClDevices.choose(ClDevices.discover(), config.get(ID, DEVICE_OPTION));
+    return new OpenClBackend(device);
+  }
+
+  private static Availability probeNow() {
+    try {
+      List<ClDevice> all = ClDevices.discover();
+      ClDevice chosen = ClDevices.choose(all, BackendConfig.defaults().get(ID, DEVICE_OPTION));
+      Map<String, String> details = new LinkedHashMap<>();
+      details.put("platform", chosen.platformName());
+      details.put("device", chosen.name());
+      details.put("openclVersion", chosen.openclVersion());
+      details.put("driverVersion", chosen.driverVersion());
+      details.put("computeUnits", Integer.toString(chosen.computeUnits()));
+      details.put("globalMemoryMiB", Long.toString(chosen.globalMemBytes() >> 20));
+      details.put("devices", String.join("; ", all.stream().map(ClDevice::summary).toList()));
+      return Availability.available(details);
+    } catch (BackendException e) {
+      return Availability.unavailable(e.getMessage());
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      return Availability.unavailable("the OpenCL library could not be loaded (" + e.getMessage()
+          + "); " + ClDevices.INSTALL_HINT);
+    } catch (Throwable e) {
+      return Availability.unavailable("OpenCL probing failed with " + e + "; " + ClDevices.INSTALL_HINT);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package org.cnn4j.backend.opencl;
+
+import java.util.Arrays;
+
+/**
+ * Chooses global and local work sizes from what the device and kernel report (work-group limit,
+ * preferred multiple, compute units) rather than constants tuned for one device: work groups as
+ * large as allowed up to {@link #MAX_GROUP}, shrunk while there are too few groups to give every
+ * compute unit {@link #GROUPS_PER_UNIT} of them. Global sizes are rounded up to whole groups
+ * (OpenCL 1.2 requires it), so kernels check their bounds.
+ */
+final class WorkSizes {
+  /** Larger groups buy nothing on GPUs for these memory-bound kernels and delay CPU scheduling. */
+  static final long MAX_GROUP = 256;
+
+  static final int GROUPS_PER_UNIT = 2;
+
+  /** A global and local size for clEnqueueNDRangeKernel. */
+  record Range(long[] global, long[] local) {
+    @Override
+    public String toString() {
+      return "global " + Arrays.toString(global) + ", local " + Arrays.toString(local);
+    }
+  }
+
+  private WorkSizes() {}
+
+  /** Work items that keep every compute unit busy with a few full groups. */
+  static long busyItems(ClKernel kernel, ClDevice device) {
+    return 2L * GROUPS_PER_UNIT * device.computeUnits() * Math.min(MAX_GROUP,
+        Math.max(kernel.preferredMultiple(), 8));
+  }
+
+  static Range linear(ClKernel kernel, ClDevice device, long n) {
+    long budget = groupBudget(kernel, device);
+    long minimum = minimumGroup(kernel, budget);
+    long local = budget;
+    while (local > minimum && ceilDiv(n, local) < (long) GROUPS_PER_UNIT * device.computeUnits()) {
+      local /= 2;
+    }
+    return new Range(new long[] {roundUp(n, local)}, new long[] {local});
+  }
+
+  static Range grid(ClKernel kernel, ClDevice device, long nx, long ny, long nz) {
+    long budget = groupBudget(kernel, device);
+    long minimum = minimumGroup(kernel, budget);
+    long lx = Math.min(powerOfTwoCeil(nx), budget);
+    long ly = Math.min(powerOfTwoCeil(ny), Math.max(1, budget / lx));
+    long wanted = (long) GROUPS_PER_UNIT * device.computeUnits();
+    while (lx * ly > minimum && ceilDiv(nx, lx) * ceilDiv(ny, ly) * nz < wanted) {
+      if (ly >= lx && ly > 1) ly /= 2; else lx /= 2;
+    }
+    return new Range(new long[] {roundUp(nx, lx), roundUp(ny, ly), nz}, new long[] {lx, ly, 1});
+  }
+
+  /** The largest power of two allowed for this kernel on this device, at most MAX_GROUP. */
+  private static long groupBudget(ClKernel kernel, ClDevice device) {
+    long limit = Math.min(MAX_GROUP, Math.min(kernel.maxWorkGroupSize(), device.maxWorkGroupSize()));
+    return Long.highestOneBit(Math.max(1, limit));
+  }
+
+  /** Groups are not shrunk below the preferred multiple (a GPU warp / wavefront, a CPU vector). */
+  private static long minimumGroup(ClKernel kernel, long budget) {
+    return Math.min(budget, Long.highestOneBit(kernel.preferredMultiple()));
+  }
+
+  static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+
+  private static long roundUp(long a, long b) {
+    return ceilDiv(a, b) * b;
+  }
+
+  private static long powerOfTwoCeil(long v) {
+    return v <= 1 ? 1 : Long.highestOneBit(v - 1) << 1;
+  }
+}

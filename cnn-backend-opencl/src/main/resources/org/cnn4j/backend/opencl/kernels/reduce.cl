@@ -1,0 +1,144 @@
+// Reductions, broadcasts, softmax and losses.
+
+// Sums over the middle axis in slices: x is [outer, mid, inner]; work item (x = o * inner + i,
+// y = slice z) writes out[(o * slices + z) * inner + i] = scale * sum of x[o, m, i] for m in
+// [z * chunk, (z + 1) * chunk). With one slice this is the whole reduction; with several the
+// host runs it again over the [outer, slices, inner] partials, so a long middle axis still
+// spreads over the device while consecutive work items read consecutive addresses.
+__kernel void reduce_middle(__global const float* x, int outer, int mid, int inner, int chunk,
+                            int slices, float scale, __global float* out) {
+  const long oi = get_global_id(0);
+  const int z = get_global_id(1);
+  if (oi >= (long)outer * inner || z >= slices) return;
+  const long o = oi / inner;
+  const int i = (int)(oi - o * inner);
+  const int mBegin = min(mid, z * chunk);
+  const int mEnd = min(mid, mBegin + chunk);
+  const __global float* p = x + (o * mid + mBegin) * inner + i;
+  float s = 0.0f;
+  for (int m = mBegin; m < mEnd; m++, p += inner) s += *p;
+  out[(o * slices + z) * inner + i] = scale * s;
+}
+
+// y[o, m, i] = scale * src[o, i] + beta * y[o, m, i]; one work item per element of y. With
+// beta == 0 y is not read.
+__kernel void broadcast_middle(__global const float* src, int outer, int mid, int inner,
+                               float scale, float beta, __global float* y) {
+  const long idx = get_global_id(0);
+  if (idx >= (long)outer * mid * inner) return;
+  const int i = (int)(idx % inner);
+  const long o = idx / ((long)mid * inner);
+  const float v = scale * src[o * inner + i];
+  y[idx] = beta != 0.0f ? v + beta * y[idx] : v;
+}
+
+// Row softmax; one work item per row. Subtracting the row maximum keeps exp finite.
+__kernel void softmax(__global const float* x, __global float* y, int rows, int cols) {
+  const int r = get_global_id(0);
+  if (r >= rows) return;
+  const __global float* xr = x + (long)r * cols;
+  __global float* yr = y + (long)r * cols;
+  float mx = -INFINITY;
+  for (int j = 0; j < cols; j++) mx = fmax(mx, xr[j]);
+  float sum = 0.0f;
+  for (int j = 0; j < cols; j++) sum += exp(xr[j] - mx);
+  const float inv = 1.0f / sum;
+  for (int j = 0; j < cols; j++) yr[j] = exp(xr[j] - mx) * inv;
+}
+
+// dx = y * (dy - sum(dy * y)) per row; one work item per row. Element j is read before it is
+// written, so dx may alias dy.
+__kernel void softmax_backward(__global const float* y, __global const float* dy,
+                               __global float* dx, int rows, int cols) {
+  const int r = get_global_id(0);
+  if (r >= rows) return;
+  const long base = (long)r * cols;
+  float dot = 0.0f;
+  for (int j = 0; j < cols; j++) dot += dy[base + j] * y[base + j];
+  for (int j = 0; j < cols; j++) dx[base + j] = y[base + j] * (dy[base + j] - dot);
+}
+
+// Must match org.cnn4j.spi.LossKind's ordinal order.
+#define SOFTMAX_CROSS_ENTROPY_SPARSE 0
+#define SOFTMAX_CROSS_ENTROPY 1
+#define CROSS_ENTROPY_SPARSE 2
+#define CROSS_ENTROPY 3
+#define BINARY_CROSS_ENTROPY 4
+#define BINARY_CROSS_ENTROPY_LOGITS 5
+#define MEAN_SQUARED_ERROR 6
+
+#define EPS 1e-7f
+
+// Keras clips probabilities to [EPS, 1 - EPS]; where a value was clipped its gradient is 0.
+inline float clip_prob(float p) { return clamp(p, EPS, 1.0f - EPS); }
+inline float clip_grad(float p, float g) { return p < EPS || p > 1.0f - EPS ? 0.0f : g; }
+
+// Per-row loss and optional gradient (hasGrad = 0: grad is not written). One work item per row.
+__kernel void loss(int kind, __global const float* pred, __global const float* target,
+                   int rows, int cols, __global float* lossPerRow, __global float* grad,
+                   int hasGrad, float gradScale) {
+  const int r = get_global_id(0);
+  if (r >= rows) return;
+  const long base = (long)r * cols;
+  const __global float* p = pred + base;
+  __global float* g = grad + base;
+  const bool sparse = kind == SOFTMAX_CROSS_ENTROPY_SPARSE || kind == CROSS_ENTROPY_SPARSE;
+  const __global float* t = sparse ? target : target + base;
+  const int label = sparse ? (int)target[r] : -1;
+  float l = 0.0f;
+  if (kind == SOFTMAX_CROSS_ENTROPY_SPARSE || kind == SOFTMAX_CROSS_ENTROPY) {
+    // loss = sum_j t_j (log(sum exp(p - max)) + max - p_j), with t one-hot when sparse: keeping
+    // max - p_j apart from the log term avoids cancelling against a large logsumexp.
+    // grad = softmax * sum(t) - t.
+    float mx = -INFINITY;
+    for (int j = 0; j < cols; j++) mx = fmax(mx, p[j]);
+    float sum = 0.0f;
+    for (int j = 0; j < cols; j++) sum += exp(p[j] - mx);
+    const float logSum = log(sum);
+    float tsum = 0.0f;
+    for (int j = 0; j < cols; j++) {
+      const float tj = sparse ? (j == label ? 1.0f : 0.0f) : t[j];
+      if (tj != 0.0f) l += tj * (logSum + (mx - p[j]));
+      tsum += tj;
+    }
+    if (hasGrad) {
+      const float inv = 1.0f / sum;
+      for (int j = 0; j < cols; j++) {
+        const float tj = sparse ? (j == label ? 1.0f : 0.0f) : t[j];
+        g[j] = gradScale * (exp(p[j] - mx) * inv * tsum - tj);
+      }
+    }
+  } else if (kind == CROSS_ENTROPY_SPARSE || kind == CROSS_ENTROPY) {
+    for (int j = 0; j < cols; j++) {
+      const float tj = sparse ? (j == label ? 1.0f : 0.0f) : t[j];
+      const float q = clip_prob(p[j]);
+      if (tj != 0.0f) l -= tj * log(q);
+      if (hasGrad) g[j] = gradScale * clip_grad(p[j], -tj / q);
+    }
+  } else if (kind == BINARY_CROSS_ENTROPY) {
+    for (int j = 0; j < cols; j++) {
+      const float q = clip_prob(p[j]);
+      l -= t[j] * log(q) + (1.0f - t[j]) * log(1.0f - q);
+      if (hasGrad) {
+        g[j] = gradScale * clip_grad(p[j], (q - t[j]) / (q * (1.0f - q))) / cols;
+      }
+    }
+    l /= cols;
+  } else if (kind == BINARY_CROSS_ENTROPY_LOGITS) {
+    for (int j = 0; j < cols; j++) {
+      const float z = p[j];
+      // max(z, 0) - z t + log(1 + exp(-|z|)): finite for any z.
+      l += fmax(z, 0.0f) - z * t[j] + log1p(exp(-fabs(z)));
+      if (hasGrad) g[j] = gradScale * (1.0f / (1.0f + exp(-z)) - t[j]) / cols;
+    }
+    l /= cols;
+  } else {
+    for (int j = 0; j < cols; j++) {
+      const float d = p[j] - t[j];
+      l += d * d;
+      if (hasGrad) g[j] = gradScale * 2.0f * d / cols;
+    }
+    l /= cols;
+  }
+  lossPerRow[r] = l;
+}
