@@ -1,0 +1,200 @@
+package org.cnn4j.conformance;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.cnn4j.spi.Backend;
+import org.cnn4j.spi.Conv2dSpec;
+import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.Padding;
+
+/**
+ * 2-D convolution forward, backward-data, backward-filter and backward-bias (each through the
+ * backend and through the SPI defaults), plus im2col and col2im, against the reference's direct
+ * loops.
+ */
+public final class ConvolutionChecks extends Checks {
+
+  /** One convolution geometry, named for the edge it covers, and the path it runs through. */
+  public record ConvCase(String label, Conv2dSpec spec, OpPath path) {
+    @Override
+    public String toString() {
+      Conv2dSpec s = spec;
+      return label + ": n=" + s.n() + " " + s.h() + "x" + s.w() + "x" + s.c() + " kernel " + s.kh() + "x"
+          + s.kw() + "->" + s.filters() + " stride " + s.strideH() + "x" + s.strideW() + " pad "
+          + s.padTop() + "/" + s.padLeft() + " dilation " + s.dilationH() + "x" + s.dilationW()
+          + (s.groups() > 1 ? " groups " + s.groups() : "") + " [" + path + "]";
+    }
+
+    ConvCase on(OpPath other) {
+      return new ConvCase(label, spec, other);
+    }
+  }
+
+  public ConvolutionChecks(Backend underTest, Backend reference) {
+    super(underTest, reference);
+  }
+
+  /** The geometries, each on the backend's path only. */
+  public static List<ConvCase> geometries() {
+    List<ConvCase> g = new ArrayList<>();
+    g.add(of("1x1 kernel", Conv2dSpec.of(2, 5, 4, 3, 1, 1, 4, 1, 1, Padding.VALID, 1, 1, 1)));
+    g.add(of("stride larger than kernel", Conv2dSpec.of(2, 9, 8, 2, 2, 2, 3, 3, 3, Padding.VALID, 1, 1, 1)));
+    g.add(of("odd sizes, same", Conv2dSpec.of(3, 7, 5, 3, 3, 3, 5, 1, 1, Padding.SAME, 1, 1, 1)));
+    g.add(of("same, stride 2, odd input", Conv2dSpec.of(2, 7, 9, 2, 3, 3, 4, 2, 2, Padding.SAME, 1, 1, 1)));
+    g.add(of("even kernel, same (asymmetric pad)", Conv2dSpec.of(2, 6, 6, 2, 4, 4, 3, 1, 1, Padding.SAME, 1, 1, 1)));
+    g.add(of("dilation 2, valid", Conv2dSpec.of(2, 9, 9, 2, 3, 3, 3, 1, 1, Padding.VALID, 2, 2, 1)));
+    g.add(of("dilation 2, same", Conv2dSpec.of(2, 8, 7, 2, 3, 3, 3, 1, 1, Padding.SAME, 2, 2, 1)));
+    g.add(of("n=1, c=1", Conv2dSpec.of(1, 6, 6, 1, 3, 3, 2, 1, 1, Padding.VALID, 1, 1, 1)));
+    g.add(of("groups 2", Conv2dSpec.of(2, 6, 5, 4, 3, 3, 6, 1, 1, Padding.SAME, 1, 1, 2)));
+    g.add(of("rectangular kernel and stride", Conv2dSpec.of(2, 6, 7, 3, 2, 3, 2, 1, 2, Padding.VALID, 1, 1, 1)));
+    g.add(of("LeNet first layer", Conv2dSpec.of(4, 12, 12, 1, 5, 5, 6, 1, 1, Padding.VALID, 1, 1, 1)));
+    return g;
+  }
+
+  /** Every geometry on both paths. */
+  public static List<ConvCase> cases() {
+    List<ConvCase> all = new ArrayList<>();
+    for (OpPath path : OpPath.values()) {
+      for (ConvCase c : geometries()) all.add(c.on(path));
+    }
+    return all;
+  }
+
+  private static ConvCase of(String label, Conv2dSpec spec) {
+    return new ConvCase(label, spec, OpPath.BACKEND);
+  }
+
+  /** The four convolution ops, for running every one of a case. */
+  public enum ConvOp { FORWARD, BACKWARD_DATA, BACKWARD_FILTER, BACKWARD_BIAS }
+
+  public void check(ConvOp op, ConvCase c) {
+    switch (op) {
+      case FORWARD -> forward(c);
+      case BACKWARD_DATA -> backwardData(c);
+      case BACKWARD_FILTER -> backwardFilter(c);
+      case BACKWARD_BIAS -> backwardBias(c);
+    }
+  }
+
+  /** y = conv(x, kernel); y starts as NaN since it is overwritten. */
+  public void forward(ConvCase c) {
+    Conv2dSpec s = c.spec();
+    Inputs in = Inputs.forCase(c);
+    float[] x = in.uniform((int) s.inputLength(), -1, 1);
+    float[] k = in.uniform((int) s.kernelLength(), -1, 1);
+    try (Session ss = session(c.path())) {
+      Twin tx = ss.upload(x);
+      Twin tk = ss.upload(k);
+      Twin ty = ss.upload(Inputs.filled((int) s.outputLength(), Float.NaN));
+      ss.run(b -> b.conv2dForward(s, tx.on(b), tk.on(b), ty.on(b)));
+      DeviceBuffer mag = ss.referenceOnly(new float[(int) s.outputLength()]);
+      reference.conv2dForward(s, ss.referenceOnly(Inputs.abs(x)), ss.referenceOnly(Inputs.abs(k)), mag);
+      ss.expectClose("conv2dForward " + c, ty, Tolerances.ACCUMULATED,
+          ss.readReference(mag, (int) s.outputLength()), (long) s.kh() * s.kw() * s.c() / s.groups());
+    }
+  }
+
+  /** dx = d conv / d x; dx starts as NaN since it is overwritten. */
+  public void backwardData(ConvCase c) {
+    Conv2dSpec s = c.spec();
+    Inputs in = Inputs.forCase(c);
+    float[] dy = in.uniform((int) s.outputLength(), -1, 1);
+    float[] k = in.uniform((int) s.kernelLength(), -1, 1);
+    try (Session ss = session(c.path())) {
+      Twin tdy = ss.upload(dy);
+      Twin tk = ss.upload(k);
+      Twin tdx = ss.upload(Inputs.filled((int) s.inputLength(), Float.NaN));
+      ss.run(b -> b.conv2dBackwardData(s, tdy.on(b), tk.on(b), tdx.on(b)));
+      DeviceBuffer mag = ss.referenceOnly(new float[(int) s.inputLength()]);
+      reference.conv2dBackwardData(s, ss.referenceOnly(Inputs.abs(dy)), ss.referenceOnly(Inputs.abs(k)), mag);
+      ss.expectClose("conv2dBackwardData " + c, tdx, Tolerances.ACCUMULATED,
+          ss.readReference(mag, (int) s.inputLength()), (long) s.kh() * s.kw() * s.filters() / s.groups());
+    }
+  }
+
+  /** dKernel = d conv / d kernel; starts as NaN since it is overwritten. */
+  public void backwardFilter(ConvCase c) {
+    Conv2dSpec s = c.spec();
+    Inputs in = Inputs.forCase(c);
+    float[] x = in.uniform((int) s.inputLength(), -1, 1);
+    float[] dy = in.uniform((int) s.outputLength(), -1, 1);
+    try (Session ss = session(c.path())) {
+      Twin tx = ss.upload(x);
+      Twin tdy = ss.upload(dy);
+      Twin tdk = ss.upload(Inputs.filled((int) s.kernelLength(), Float.NaN));
+      ss.run(b -> b.conv2dBackwardFilter(s, tx.on(b), tdy.on(b), tdk.on(b)));
+      DeviceBuffer mag = ss.referenceOnly(new float[(int) s.kernelLength()]);
+      reference.conv2dBackwardFilter(s, ss.referenceOnly(Inputs.abs(x)), ss.referenceOnly(Inputs.abs(dy)), mag);
+      ss.expectClose("conv2dBackwardFilter " + c, tdk, Tolerances.ACCUMULATED,
+          ss.readReference(mag, (int) s.kernelLength()), (long) s.n() * s.outH() * s.outW());
+    }
+  }
+
+  /** dBias[f] = sum of dy over n, y, x. */
+  public void backwardBias(ConvCase c) {
+    Conv2dSpec s = c.spec();
+    float[] dy = Inputs.forCase(c).uniform((int) s.outputLength(), -1, 1);
+    try (Session ss = session(c.path())) {
+      Twin tdy = ss.upload(dy);
+      Twin tdb = ss.upload(Inputs.filled(s.filters(), Float.NaN));
+      ss.run(b -> b.conv2dBackwardBias(s, tdy.on(b), tdb.on(b)));
+      DeviceBuffer mag = ss.referenceOnly(new float[s.filters()]);
+      reference.conv2dBackwardBias(s, ss.referenceOnly(Inputs.abs(dy)), mag);
+      ss.expectClose("conv2dBackwardBias " + c, tdb, Tolerances.ACCUMULATED,
+          ss.readReference(mag, s.filters()), (long) s.n() * s.outH() * s.outW());
+    }
+  }
+
+  /**
+   * im2col of every group, for all images and for a sub-range [1, n) when n > 1 (so {@code first}
+   * matters). Exact: it only copies. The columns start as NaN, so every entry must be written.
+   */
+  public void im2col(ConvCase c) {
+    Conv2dSpec s = c.spec();
+    float[] x = Inputs.forCase(c).uniform((int) s.inputLength(), -1, 1);
+    int width = s.kh() * s.kw() * s.c() / s.groups();
+    try (Session ss = session()) {
+      Twin tx = ss.upload(x);
+      for (int[] range : imageRanges(s)) {
+        for (int g = 0; g < s.groups(); g++) {
+          int first = range[0];
+          int count = range[1];
+          int group = g;
+          Twin cols = ss.upload(Inputs.filled(count * s.outH() * s.outW() * width, Float.NaN));
+          ss.run(b -> b.im2col(s, tx.on(b), first, count, group, cols.on(b)));
+          ss.expectClose("im2col images [" + first + ", " + (first + count) + ") group " + g + " of " + c, cols,
+              Tolerances.EXACT);
+        }
+      }
+    }
+  }
+
+  /** col2im adds into dx, which starts with values of its own. */
+  public void col2im(ConvCase c) {
+    Conv2dSpec s = c.spec();
+    Inputs in = Inputs.forCase(c);
+    int width = s.kh() * s.kw() * s.c() / s.groups();
+    try (Session ss = session()) {
+      for (int[] range : imageRanges(s)) {
+        for (int g = 0; g < s.groups(); g++) {
+          int first = range[0];
+          int count = range[1];
+          int group = g;
+          float[] cols = in.uniform(count * s.outH() * s.outW() * width, -1, 1);
+          float[] dx0 = in.uniform((int) s.inputLength(), -1, 1);
+          Twin tc = ss.upload(cols);
+          Twin tdx = ss.upload(dx0);
+          ss.run(b -> b.col2im(s, tc.on(b), first, count, group, tdx.on(b)));
+          DeviceBuffer mag = ss.referenceOnly(Inputs.abs(dx0));
+          reference.col2im(s, ss.referenceOnly(Inputs.abs(cols)), first, count, group, mag);
+          ss.expectClose("col2im images [" + first + ", " + (first + count) + ") group " + g + " of " + c, tdx,
+              Tolerances.ACCUMULATED, ss.readReference(mag, (int) s.inputLength()), (long) s.kh() * s.kw() + 1);
+        }
+      }
+    }
+  }
+
+  private static List<int[]> imageRanges(Conv2dSpec s) {
+    return s.n() > 1 ? List.of(new int[] {0, s.n()}, new int[] {1, s.n() - 1}) : List.of(new int[] {0, 1});
+  }
+}

@@ -1,0 +1,66 @@
+package org.cnn4j.conformance;
+
+import java.util.List;
+import org.cnn4j.conformance.ConvolutionChecks.ConvCase;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Convolution conformance: forward, backward-data, backward-filter and backward-bias on 1x1
+ * kernels, stride larger than the kernel, odd sizes, valid and same padding, dilation 2, n = 1,
+ * c = 1 and 2 groups, each through the backend and through the SPI's im2col + GEMM defaults; and
+ * im2col / col2im themselves.
+ */
+public abstract class ConvolutionConformance extends ConformanceTest {
+  protected ConvolutionConformance(String providerId) {
+    super(providerId);
+  }
+
+  static List<ConvCase> convCases() {
+    return ConvolutionChecks.cases();
+  }
+
+  static List<ConvCase> geometries() {
+    return ConvolutionChecks.geometries();
+  }
+
+  private ConvolutionChecks checks() {
+    return new ConvolutionChecks(backend(), reference());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("convCases")
+  void forward(ConvCase c) {
+    checks().forward(c);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("convCases")
+  void backwardData(ConvCase c) {
+    checks().backwardData(c);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("convCases")
+  void backwardFilter(ConvCase c) {
+    checks().backwardFilter(c);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("convCases")
+  void backwardBias(ConvCase c) {
+    checks().backwardBias(c);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("geometries")
+  void im2col(ConvCase c) {
+    checks().im2col(c);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("geometries")
+  void col2im(ConvCase c) {
+    checks().col2im(c);
+  }
+}
