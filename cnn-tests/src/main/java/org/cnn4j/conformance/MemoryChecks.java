@@ -94,13 +94,15 @@ public final class MemoryChecks extends Checks {
     }
   }
 
-  /** fill a range; the rest keeps its values. */
+  /** fill a range with 0 (often a memset of its own) and with another value; the rest keeps its values. */
   public void fill(MemoryCase c) {
-    try (Session s = session()) {
-      Twin t = s.upload(Inputs.forCase(c).uniform(c.length(), -1, 1));
-      int offset = c.dstOffset() % (c.length() - c.count() + 1);
-      s.run(b -> b.fill(t.on(b), offset, c.count(), -7.25f));
-      s.expectClose("fill " + c, t, Tolerances.EXACT);
+    for (float value : new float[] {0f, -7.25f}) {
+      try (Session s = session()) {
+        Twin t = s.upload(Inputs.forCase(c).uniform(c.length(), -1, 1));
+        int offset = c.dstOffset() % (c.length() - c.count() + 1);
+        s.run(b -> b.fill(t.on(b), offset, c.count(), value));
+        s.expectClose("fill with " + value + " " + c, t, Tolerances.EXACT);
+      }
     }
   }
 

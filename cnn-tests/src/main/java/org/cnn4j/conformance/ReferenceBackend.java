@@ -24,8 +24,10 @@ import org.cnn4j.spi.Pool2dSpec;
  * (and listed in {@code docs/CONFORMANCE.md}).
  */
 public final class ReferenceBackend implements Backend {
-  /** Keras' probability clip: {@code [CLIP, 1 - CLIP]}. */
-  static final double CLIP = 1e-7;
+  /** Keras' probability clip bounds, as float32 computes them: {@code [1e-7f, 1f - 1e-7f]}. */
+  static final double CLIP_LOW = 1e-7f;
+
+  static final double CLIP_HIGH = 1f - 1e-7f;
 
   private long liveBuffers;
   private long liveBytes;
@@ -575,9 +577,10 @@ public final class ReferenceBackend implements Backend {
 
   /**
    * Per-row losses as Keras defines them. Choices where the SPI is silent: the logit kinds are not
-   * clipped (Keras' from_logits path); the probability kinds clip p to [1e-7, 1 - 1e-7] and the
-   * clip's derivative is 0 outside that range; probabilities are not renormalised to sum 1; the
-   * dense softmax gradient is the exact {@code softmax * sum(t) - t}.
+   * clipped (Keras' from_logits path); the probability kinds clip p to [1e-7f, 1f - 1e-7f] (the
+   * bounds as float32 rounds them, as Keras computes them in float32) and the clip's derivative is
+   * 0 outside that range; the two categorical kinds first divide each row by its sum, as Keras'
+   * categorical_crossentropy does; the dense softmax gradient is the exact {@code softmax * sum(t) - t}.
    */
   @Override
   public void loss(LossKind kind, DeviceBuffer pred, DeviceBuffer target, int rows, int cols,
@@ -608,18 +611,23 @@ public final class ReferenceBackend implements Backend {
           }
           for (int j = 0; j < cols; j++) g[j] = s[j] * mass - t[o + j];
         }
-        case CROSS_ENTROPY_SPARSE -> {
-          int label = (int) t[r];
-          double q = p[o + label];
-          loss = -Math.log(clip(q));
-          g[label] = clipped(q) ? 0 : -1 / q;
-        }
-        case CROSS_ENTROPY -> {
+        case CROSS_ENTROPY_SPARSE, CROSS_ENTROPY -> {
+          // Keras divides the probabilities by their row sum S before clipping; then
+          // d/dp_j of -sum_i t_i log(p_i / S) = -t_j / p_j + sum_i t_i / S over unclipped i.
+          int label = kind.sparseTargets() ? (int) t[r] : -1;
+          double sum = 0;
+          for (int j = 0; j < cols; j++) sum += p[o + j];
+          double unclippedMass = 0;
           for (int j = 0; j < cols; j++) {
-            double q = p[o + j];
-            loss -= t[o + j] * Math.log(clip(q));
-            g[j] = clipped(q) ? 0 : -t[o + j] / q;
+            double tj = label >= 0 ? (j == label ? 1 : 0) : t[o + j];
+            double q = p[o + j] / sum;
+            loss -= tj * Math.log(clip(q));
+            if (!clipped(q)) {
+              g[j] = -tj / p[o + j];
+              unclippedMass += tj;
+            }
           }
+          for (int j = 0; j < cols; j++) g[j] += unclippedMass / sum;
         }
         case BINARY_CROSS_ENTROPY -> {
           for (int j = 0; j < cols; j++) {
@@ -655,11 +663,11 @@ public final class ReferenceBackend implements Backend {
   }
 
   private static double clip(double p) {
-    return Math.min(Math.max(p, CLIP), 1 - CLIP);
+    return Math.min(Math.max(p, CLIP_LOW), CLIP_HIGH);
   }
 
   private static boolean clipped(double p) {
-    return p < CLIP || p > 1 - CLIP;
+    return p < CLIP_LOW || p > CLIP_HIGH;
   }
 
   // ---------------------------------------------------------------- batch normalisation
