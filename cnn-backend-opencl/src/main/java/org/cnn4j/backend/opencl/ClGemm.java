@@ -6,28 +6,35 @@ package org.cnn4j.backend.opencl;
  * weight gradient of a convolution ({@code [kh*kw*c, filters]} summed over every output pixel).
  */
 final class ClGemm {
-  /** Rows and columns of C one work item computes; must match TM and TN in gemm.cl. */
-  static final int TILE_M = 4;
+  /** Columns of C one work item computes; must match TN in gemm.cl. */
   static final int TILE_N = 8;
+
+  /** Rows of C one work item computes (gemm.cl's TM): 8 unless configured. */
+  static final int DEFAULT_TILE_M = 8;
 
   private final ClContext cl;
   private final ClPrograms programs;
   private final ClAllocator allocator;
+  private final int tileM;
 
-  ClGemm(ClContext cl, ClPrograms programs, ClAllocator allocator) {
+  /** @param tileM rows per work item, 1 to 16: a tuning knob ({@code -Dcnn4j.opencl.gemmRows}) */
+  ClGemm(ClContext cl, ClPrograms programs, ClAllocator allocator, int tileM) {
+    if (tileM < 1 || tileM > 16) throw new IllegalArgumentException("gemm rows per work item must be 1..16, got " + tileM);
     this.cl = cl;
     this.programs = programs;
     this.allocator = allocator;
+    this.tileM = tileM;
   }
 
   /** Arguments are validated by the caller; m, n &gt; 0. */
   void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
       ClBuffer a, long aOffset, int lda, ClBuffer b, long bOffset, int ldb,
       float beta, ClBuffer c, long cOffset, int ldc) {
-    String variant = "-D TRANS_A=" + (transA ? 1 : 0) + " -D TRANS_B=" + (transB ? 1 : 0);
+    String variant = "-D TM=" + tileM + " -D TRANS_A=" + (transA ? 1 : 0) + " -D TRANS_B="
+        + (transB ? 1 : 0);
     ClKernel tile = programs.kernel("gemm.cl", variant, "gemm_tile");
     long tilesX = WorkSizes.ceilDiv(n, TILE_N);
-    long tilesY = WorkSizes.ceilDiv(m, TILE_M);
+    long tilesY = WorkSizes.ceilDiv(m, tileM);
     SlicePlan plan = SlicePlan.of(tilesX * tilesY, k, WorkSizes.busyItems(tile, cl.device()));
     if (!plan.split()) {
       tile.launch3d(tilesX, tilesY, 1, m, n, k, Math.max(k, 1), alpha, a, aOffset, lda, b, bOffset,

@@ -43,11 +43,11 @@ public final class OpenClBackend implements Backend {
   private final ClGemm gemm;
   private boolean closed;
 
-  OpenClBackend(ClDevice device) {
+  OpenClBackend(ClDevice device, int gemmRows) {
     cl = new ClContext(device);
     programs = new ClPrograms(cl);
     allocator = new ClAllocator(cl);
-    gemm = new ClGemm(cl, programs, allocator);
+    gemm = new ClGemm(cl, programs, allocator, gemmRows);
   }
 
   // ---------------------------------------------------------------- identity and memory

@@ -20,6 +20,9 @@ public final class OpenClBackendProvider implements BackendProvider {
 
   private static final String DEVICE_OPTION = "device";
 
+  /** Rows of C per GEMM work item, a tuning knob for benchmarks. */
+  private static final String GEMM_ROWS_OPTION = "gemmRows";
+
   private volatile Availability probed;
 
   @Override
@@ -52,7 +55,9 @@ public final class OpenClBackendProvider implements BackendProvider {
       throw new BackendException(ID, "open", availability.reason());
     }
     ClDevice device = ClDevices.choose(ClDevices.discover(), config.get(ID, DEVICE_OPTION));
-    return new OpenClBackend(device);
+    int gemmRows = config.get(ID, GEMM_ROWS_OPTION).map(Integer::parseInt)
+        .orElse(ClGemm.DEFAULT_TILE_M);
+    return new OpenClBackend(device, gemmRows);
   }
 
   private static Availability probeNow() {

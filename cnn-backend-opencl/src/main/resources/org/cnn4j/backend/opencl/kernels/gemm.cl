@@ -1,11 +1,11 @@
 // Register-blocked SGEMM, row-major: C = alpha * op(A) * op(B) + beta * C.
 //
-// Indexing: work item (x, y, z) computes the TM x TN tile of C whose top-left corner is
+// Indexing: work item (x, y, z) computes the TM x TN (8 x 8 by default) tile of C whose top-left corner is
 // (row y * TM, column x * TN), summing p over slice z of k: [z * kChunk, (z + 1) * kChunk).
 // With one slice (z = 0 only) it writes C itself; with several (split-K, used when m * n has too
 // few tiles to fill the device) each slice writes alpha = 1, beta = 0 partial sums to
-// C + z * cSlice and gemm_splitk_reduce folds them. The tile's 4 x 8 accumulators live in
-// registers (four float8), so each loaded A value is used 8 times and each B row vector 4 times;
+// C + z * cSlice and gemm_splitk_reduce folds them. The tile's accumulators live in registers
+// (TM float8), so each loaded A value is used 8 times and each B row vector TM times;
 // on CPU devices this beats local-memory tiling several times over.
 //
 // Edge tiles clamp their row and column indices to the last valid one, so every load stays in
@@ -22,33 +22,11 @@
 #define TRANS_B 0
 #endif
 
-#define TM 4
-#define TN 8
-
-// The four A values of one k step, rows r0..r3 (clamped).
-#if TRANS_A
-// A is stored [k, lda]: op(A)(r, p) = a[p * lda + r].
-#define A_SETUP \
-  const __global float* ap = a + (long)pBegin * lda;
-#define A_LOAD \
-  float a0 = ap[r0], a1 = ap[r1], a2 = ap[r2], a3 = ap[r3]; \
-  ap += lda;
-#else
-// A is stored [m, lda]: op(A)(r, p) = a[r * lda + p].
-#define A_SETUP \
-  const __global float* ap0 = a + (long)r0 * lda + pBegin; \
-  const __global float* ap1 = a + (long)r1 * lda + pBegin; \
-  const __global float* ap2 = a + (long)r2 * lda + pBegin; \
-  const __global float* ap3 = a + (long)r3 * lda + pBegin;
-#define A_LOAD \
-  float a0 = *ap0++, a1 = *ap1++, a2 = *ap2++, a3 = *ap3++;
+// Rows per work item: a build option so the host can pick it per device (default 8).
+#ifndef TM
+#define TM 8
 #endif
-
-#define ACCUMULATE(bv) \
-  acc0 = mad((float8)(a0), bv, acc0); \
-  acc1 = mad((float8)(a1), bv, acc1); \
-  acc2 = mad((float8)(a2), bv, acc2); \
-  acc3 = mad((float8)(a3), bv, acc3);
+#define TN 8
 
 // Writes one row of the tile: alpha * acc (+ beta * C when beta != 0), guarded at the edges.
 inline void store_row(__global float* c, int row, int m, int col0, int n, int ldc, float alpha,
@@ -68,6 +46,23 @@ inline void store_row(__global float* c, int row, int m, int col0, int n, int ld
   }
 }
 
+// One k step: load the TM values of op(A) in column p (rows clamped), then accumulate them times
+// the row vector bv of op(B). The loops have constant trip counts and unroll into registers.
+#if TRANS_A
+// A is stored [k, lda]: op(A)(r, p) = a[p * lda + r].
+#define A_SETUP const __global float* ap = a + (long)pBegin * lda;
+#define A_STEP(bv) \
+  _Pragma("unroll") for (int i = 0; i < TM; i++) acc[i] = mad((float8)(ap[rows[i]]), bv, acc[i]); \
+  ap += lda;
+#else
+// A is stored [m, lda]: op(A)(r, p) = a[r * lda + p]; one running pointer per row.
+#define A_SETUP \
+  const __global float* ap[TM]; \
+  _Pragma("unroll") for (int i = 0; i < TM; i++) ap[i] = a + (long)rows[i] * lda + pBegin;
+#define A_STEP(bv) \
+  _Pragma("unroll") for (int i = 0; i < TM; i++) acc[i] = mad((float8)(*ap[i]++), bv, acc[i]);
+#endif
+
 __kernel void gemm_tile(int m, int n, int k, int kChunk, float alpha,
                         __global const float* A, long aOff, int lda,
                         __global const float* B, long bOff, int ldb,
@@ -78,56 +73,52 @@ __kernel void gemm_tile(int m, int n, int k, int kChunk, float alpha,
   if (row0 >= m || col0 >= n) return;
   const int pBegin = min(k, slice * kChunk);
   const int pEnd = min(k, pBegin + kChunk);
-  const int r0 = row0, r1 = min(row0 + 1, m - 1), r2 = min(row0 + 2, m - 1),
-            r3 = min(row0 + 3, m - 1);
   const __global float* a = A + aOff;
   const __global float* b = B + bOff;
-  float8 acc0 = (float8)(0.0f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+  int rows[TM];
+  float8 acc[TM];
+  _Pragma("unroll") for (int i = 0; i < TM; i++) {
+    rows[i] = min(row0 + i, m - 1);
+    acc[i] = (float8)(0.0f);
+  }
   A_SETUP
 
 #if TRANS_B
   // B is stored [n, ldb]: op(B)(p, c) = b[c * ldb + p]; one pointer per (clamped) column.
-  const __global float* bp0 = b + (long)min(col0 + 0, n - 1) * ldb + pBegin;
-  const __global float* bp1 = b + (long)min(col0 + 1, n - 1) * ldb + pBegin;
-  const __global float* bp2 = b + (long)min(col0 + 2, n - 1) * ldb + pBegin;
-  const __global float* bp3 = b + (long)min(col0 + 3, n - 1) * ldb + pBegin;
-  const __global float* bp4 = b + (long)min(col0 + 4, n - 1) * ldb + pBegin;
-  const __global float* bp5 = b + (long)min(col0 + 5, n - 1) * ldb + pBegin;
-  const __global float* bp6 = b + (long)min(col0 + 6, n - 1) * ldb + pBegin;
-  const __global float* bp7 = b + (long)min(col0 + 7, n - 1) * ldb + pBegin;
+  const __global float* bp[TN];
+  _Pragma("unroll") for (int j = 0; j < TN; j++) {
+    bp[j] = b + (long)min(col0 + j, n - 1) * ldb + pBegin;
+  }
   for (int p = pBegin; p < pEnd; p++) {
-    A_LOAD
-    float8 bv = (float8)(*bp0++, *bp1++, *bp2++, *bp3++, *bp4++, *bp5++, *bp6++, *bp7++);
-    ACCUMULATE(bv)
+    float8 bv = (float8)(*bp[0]++, *bp[1]++, *bp[2]++, *bp[3]++, *bp[4]++, *bp[5]++, *bp[6]++,
+                         *bp[7]++);
+    A_STEP(bv)
   }
 #else
   // B is stored [k, ldb]: op(B)(p, c) = b[p * ldb + c]; a full tile reads one float8 per row.
   const __global float* bp = b + (long)pBegin * ldb + col0;
   if (col0 + TN <= n) {
     for (int p = pBegin; p < pEnd; p++) {
-      A_LOAD
       float8 bv = vload8(0, bp);
       bp += ldb;
-      ACCUMULATE(bv)
+      A_STEP(bv)
     }
   } else {
     const int last = n - 1 - col0;
     const int o1 = min(1, last), o2 = min(2, last), o3 = min(3, last), o4 = min(4, last),
               o5 = min(5, last), o6 = min(6, last), o7 = min(7, last);
     for (int p = pBegin; p < pEnd; p++) {
-      A_LOAD
       float8 bv = (float8)(bp[0], bp[o1], bp[o2], bp[o3], bp[o4], bp[o5], bp[o6], bp[o7]);
       bp += ldb;
-      ACCUMULATE(bv)
+      A_STEP(bv)
     }
   }
 #endif
 
   __global float* c = C + cOff + slice * cSlice;
-  store_row(c, row0 + 0, m, col0, n, ldc, alpha, beta, acc0);
-  store_row(c, row0 + 1, m, col0, n, ldc, alpha, beta, acc1);
-  store_row(c, row0 + 2, m, col0, n, ldc, alpha, beta, acc2);
-  store_row(c, row0 + 3, m, col0, n, ldc, alpha, beta, acc3);
+  _Pragma("unroll") for (int i = 0; i < TM; i++) {
+    store_row(c, row0 + i, m, col0, n, ldc, alpha, beta, acc[i]);
+  }
 }
 
 // Folds split-K partial sums. Indexing: work item (x, y) owns C(row y, column x); the partials

@@ -71,7 +71,8 @@ __kernel void softmax_backward(__global const float* y, __global const float* dy
 
 // Keras clips probabilities to [EPS, 1 - EPS]; where a value was clipped its gradient is 0.
 inline float clip_prob(float p) { return clamp(p, EPS, 1.0f - EPS); }
-inline float clip_grad(float p, float g) { return p < EPS || p > 1.0f - EPS ? 0.0f : g; }
+inline bool is_clipped(float p) { return p < EPS || p > 1.0f - EPS; }
+inline float clip_grad(float p, float g) { return is_clipped(p) ? 0.0f : g; }
 
 // Per-row loss and optional gradient (hasGrad = 0: grad is not written). One work item per row.
 __kernel void loss(int kind, __global const float* pred, __global const float* target,
@@ -109,11 +110,24 @@ __kernel void loss(int kind, __global const float* pred, __global const float* t
       }
     }
   } else if (kind == CROSS_ENTROPY_SPARSE || kind == CROSS_ENTROPY) {
+    // Keras first divides the row by its sum S, then clips: loss = -sum_j t_j log(clip(p_j / S)).
+    // d/dp_j = -t_j / p_j (where p_j / S is not clipped) + (sum of unclipped t_i) / S.
+    float rowSum = 0.0f;
+    for (int j = 0; j < cols; j++) rowSum += p[j];
+    float unclippedMass = 0.0f;
     for (int j = 0; j < cols; j++) {
       const float tj = sparse ? (j == label ? 1.0f : 0.0f) : t[j];
-      const float q = clip_prob(p[j]);
-      if (tj != 0.0f) l -= tj * log(q);
-      if (hasGrad) g[j] = gradScale * clip_grad(p[j], -tj / q);
+      const float q = p[j] / rowSum;
+      if (tj != 0.0f) l -= tj * log(clip_prob(q));
+      if (!is_clipped(q)) unclippedMass += tj;
+    }
+    if (hasGrad) {
+      const float shared = unclippedMass / rowSum;
+      for (int j = 0; j < cols; j++) {
+        const float tj = sparse ? (j == label ? 1.0f : 0.0f) : t[j];
+        const float own = is_clipped(p[j] / rowSum) ? 0.0f : -tj / p[j];
+        g[j] = gradScale * (own + shared);
+      }
     }
   } else if (kind == BINARY_CROSS_ENTROPY) {
     for (int j = 0; j < cols; j++) {
