@@ -153,18 +153,21 @@ public final class OpenClBackend implements Backend {
   public void im2col(Conv2dSpec s, DeviceBuffer x, int first, int count, int group, DeviceBuffer cols) {
     checkImages(s, first, count, group);
     long total = (long) count * s.outH() * s.outW() * columnWidth(s);
-    ClBuffer cx = range(x, "x", 0, s.inputLength());
+    int32(total, "im2col columns");
+    ClBuffer cx = range(x, "x", 0, int32(s.inputLength(), "convolution input"));
     ClBuffer cc = range(cols, "cols", 0, total);
-    programs.kernel(CONV, "im2col").launch1d(total, geometry(s), cx, first, count, group, cc);
+    programs.kernel(CONV, "im2col").launch3d(s.c() / s.groups(), s.outW(), (long) count * s.outH(),
+        geometry(s), cx, first, count, group, cc);
   }
 
   @Override
   public void col2im(Conv2dSpec s, DeviceBuffer cols, int first, int count, int group, DeviceBuffer dx) {
     checkImages(s, first, count, group);
     ClBuffer cc = range(cols, "cols", 0, (long) count * s.outH() * s.outW() * columnWidth(s));
-    ClBuffer cx = range(dx, "dx", 0, s.inputLength());
-    long total = (long) count * s.h() * s.w() * (s.c() / s.groups());
-    programs.kernel(CONV, "col2im").launch1d(total, geometry(s), cc, first, count, group, cx);
+    ClBuffer cx = range(dx, "dx", 0, int32(s.inputLength(), "convolution input"));
+    int32((long) count * s.outH() * s.outW() * columnWidth(s), "im2col columns");
+    programs.kernel(CONV, "col2im").launch3d(s.c() / s.groups(), s.w(), (long) count * s.h(),
+        geometry(s), cc, first, count, group, cx);
   }
 
   /**
@@ -283,7 +286,7 @@ public final class OpenClBackend implements Backend {
     ClBuffer cx = range(x, "x", 0, s.inputLength());
     ClBuffer cy = range(y, "y", 0, s.outputLength());
     programs.kernel(POOL, "max_pool_forward").launch1d(s.outputLength(), geometry(s), cx, cy,
-        s.outputLength());
+        int32(s.outputLength(), "pooling output"));
   }
 
   @Override
@@ -292,7 +295,7 @@ public final class OpenClBackend implements Backend {
     ClBuffer cdy = range(dy, "dy", 0, s.outputLength());
     ClBuffer cdx = range(dx, "dx", 0, s.inputLength());
     programs.kernel(POOL, "max_pool_backward").launch1d(s.inputLength(), geometry(s), cx, cdy,
-        cdx, s.inputLength());
+        cdx, int32(s.inputLength(), "pooling input"));
   }
 
   @Override
@@ -300,7 +303,7 @@ public final class OpenClBackend implements Backend {
     ClBuffer cx = range(x, "x", 0, s.inputLength());
     ClBuffer cy = range(y, "y", 0, s.outputLength());
     programs.kernel(POOL, "avg_pool_forward").launch1d(s.outputLength(), geometry(s), cx, cy,
-        s.outputLength());
+        int32(s.outputLength(), "pooling output"));
   }
 
   @Override
@@ -308,7 +311,7 @@ public final class OpenClBackend implements Backend {
     ClBuffer cdy = range(dy, "dy", 0, s.outputLength());
     ClBuffer cdx = range(dx, "dx", 0, s.inputLength());
     programs.kernel(POOL, "avg_pool_backward").launch1d(s.inputLength(), geometry(s), cdy, cdx,
-        s.inputLength());
+        int32(s.inputLength(), "pooling input"));
   }
 
   /** Pool2dSpec's twelve components in declaration order, padded to pool.cl's int16. */
@@ -501,6 +504,15 @@ public final class OpenClBackend implements Backend {
   }
 
   // ---------------------------------------------------------------- argument checks
+
+  /** conv.cl and pool.cl index in 32 bits (64-bit division is slow on CPUs): sizes must fit. */
+  private static int int32(long size, String what) {
+    if (size > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(what + " has " + size + " elements; the OpenCL backend"
+          + " handles at most 2^31 - 1 per convolution or pooling tensor (split the batch)");
+    }
+    return (int) size;
+  }
 
   /** The buffer as ours, after checking that {@code [offset, offset + len)} lies inside it. */
   private ClBuffer range(DeviceBuffer buffer, String name, long offset, long len) {

@@ -5,7 +5,8 @@
 // Forward indexing: one work item per output element, idx = ((img * outH + oy) * outW + ox) * c
 // + ch. Backward indexing: one work item per input element, idx = ((img * h + iy) * w + ix) * c
 // + ch, gathering from every output window that covers it; this writes each dx element exactly
-// once, with no atomics and a fixed summation order.
+// once, with no atomics and a fixed summation order. Index arithmetic is 32-bit (the host checks
+// sizes): 64-bit division is several times slower on CPUs.
 
 #define P_H g.s1
 #define P_W g.s2
@@ -30,7 +31,7 @@ inline int window_argmax(int16 g, __global const float* xImg, int oy, int ox, in
     for (int px = 0; px < P_POOL_W; px++) {
       const int ix = x0 + px;
       if (ix < 0 || ix >= P_W) continue;
-      const float v = xImg[((long)iy * P_W + ix) * P_C + ch];
+      const float v = xImg[(iy * P_W + ix) * P_C + ch];
       if (arg < 0 || v > best) { best = v; arg = iy * P_W + ix; }
     }
   }
@@ -45,18 +46,18 @@ inline int window_count(int16 g, int oy, int ox) {
   return max(ys, 0) * max(xs, 0);
 }
 
-__kernel void max_pool_forward(int16 g, __global const float* x, __global float* y, long total) {
-  const long idx = get_global_id(0);
+__kernel void max_pool_forward(int16 g, __global const float* x, __global float* y, int total) {
+  const int idx = get_global_id(0);
   if (idx >= total) return;
-  const int ch = (int)(idx % P_C);
-  long rest = idx / P_C;
-  const int ox = (int)(rest % P_OUT_W);
+  int rest = idx / P_C;
+  const int ch = idx - rest * P_C;
+  const int ox = rest % P_OUT_W;
   rest /= P_OUT_W;
-  const int oy = (int)(rest % P_OUT_H);
-  const long img = rest / P_OUT_H;
+  const int oy = rest % P_OUT_H;
+  const int img = rest / P_OUT_H;
   __global const float* xImg = x + img * P_H * P_W * P_C;
   const int arg = window_argmax(g, xImg, oy, ox, ch);
-  y[idx] = arg < 0 ? 0.0f : xImg[(long)arg * P_C + ch];
+  y[idx] = arg < 0 ? 0.0f : xImg[arg * P_C + ch];
 }
 
 // The range of outputs along one axis whose windows cover input position i.
@@ -65,15 +66,15 @@ __kernel void max_pool_forward(int16 g, __global const float* x, __global float*
   const int hi = min((outLen) - 1, ((i) + (pad)) / (stride));
 
 __kernel void max_pool_backward(int16 g, __global const float* x, __global const float* dy,
-                                __global float* dx, long total) {
-  const long idx = get_global_id(0);
+                                __global float* dx, int total) {
+  const int idx = get_global_id(0);
   if (idx >= total) return;
-  const int ch = (int)(idx % P_C);
-  long rest = idx / P_C;
-  const int ix = (int)(rest % P_W);
+  int rest = idx / P_C;
+  const int ch = idx - rest * P_C;
+  const int ix = rest % P_W;
   rest /= P_W;
-  const int iy = (int)(rest % P_H);
-  const long img = rest / P_H;
+  const int iy = rest % P_H;
+  const int img = rest / P_H;
   __global const float* xImg = x + img * P_H * P_W * P_C;
   __global const float* dyImg = dy + img * P_OUT_H * P_OUT_W * P_C;
   COVERING(iy, P_PAD_TOP, P_POOL_H, P_STRIDE_H, P_OUT_H, oyLo, oyHi)
@@ -83,28 +84,28 @@ __kernel void max_pool_backward(int16 g, __global const float* x, __global const
   for (int oy = oyLo; oy <= oyHi; oy++) {
     for (int ox = oxLo; ox <= oxHi; ox++) {
       if (window_argmax(g, xImg, oy, ox, ch) == self) {
-        sum += dyImg[((long)oy * P_OUT_W + ox) * P_C + ch];
+        sum += dyImg[(oy * P_OUT_W + ox) * P_C + ch];
       }
     }
   }
   dx[idx] = sum;
 }
 
-__kernel void avg_pool_forward(int16 g, __global const float* x, __global float* y, long total) {
-  const long idx = get_global_id(0);
+__kernel void avg_pool_forward(int16 g, __global const float* x, __global float* y, int total) {
+  const int idx = get_global_id(0);
   if (idx >= total) return;
-  const int ch = (int)(idx % P_C);
-  long rest = idx / P_C;
-  const int ox = (int)(rest % P_OUT_W);
+  int rest = idx / P_C;
+  const int ch = idx - rest * P_C;
+  const int ox = rest % P_OUT_W;
   rest /= P_OUT_W;
-  const int oy = (int)(rest % P_OUT_H);
-  const long img = rest / P_OUT_H;
+  const int oy = rest % P_OUT_H;
+  const int img = rest / P_OUT_H;
   __global const float* xImg = x + img * P_H * P_W * P_C;
   const int y0 = oy * P_STRIDE_H - P_PAD_TOP, x0 = ox * P_STRIDE_W - P_PAD_LEFT;
   float sum = 0.0f;
   for (int iy = max(y0, 0); iy < min(y0 + P_POOL_H, P_H); iy++) {
     for (int ix = max(x0, 0); ix < min(x0 + P_POOL_W, P_W); ix++) {
-      sum += xImg[((long)iy * P_W + ix) * P_C + ch];
+      sum += xImg[(iy * P_W + ix) * P_C + ch];
     }
   }
   const int cnt = window_count(g, oy, ox);
@@ -112,22 +113,22 @@ __kernel void avg_pool_forward(int16 g, __global const float* x, __global float*
 }
 
 __kernel void avg_pool_backward(int16 g, __global const float* dy, __global float* dx,
-                                long total) {
-  const long idx = get_global_id(0);
+                                int total) {
+  const int idx = get_global_id(0);
   if (idx >= total) return;
-  const int ch = (int)(idx % P_C);
-  long rest = idx / P_C;
-  const int ix = (int)(rest % P_W);
+  int rest = idx / P_C;
+  const int ch = idx - rest * P_C;
+  const int ix = rest % P_W;
   rest /= P_W;
-  const int iy = (int)(rest % P_H);
-  const long img = rest / P_H;
+  const int iy = rest % P_H;
+  const int img = rest / P_H;
   __global const float* dyImg = dy + img * P_OUT_H * P_OUT_W * P_C;
   COVERING(iy, P_PAD_TOP, P_POOL_H, P_STRIDE_H, P_OUT_H, oyLo, oyHi)
   COVERING(ix, P_PAD_LEFT, P_POOL_W, P_STRIDE_W, P_OUT_W, oxLo, oxHi)
   float sum = 0.0f;
   for (int oy = oyLo; oy <= oyHi; oy++) {
     for (int ox = oxLo; ox <= oxHi; ox++) {
-      sum += dyImg[((long)oy * P_OUT_W + ox) * P_C + ch] / window_count(g, oy, ox);
+      sum += dyImg[(oy * P_OUT_W + ox) * P_C + ch] / window_count(g, oy, ox);
     }
   }
   dx[idx] = sum;
