@@ -6,23 +6,66 @@ import java.util.Arrays;
  * Images and their labels held on the host, as Keras' {@code (x, y)} arrays.
  *
  * <p>Shapes: images {@code [count, height, width, channels]} (NHWC, row-major, float32), labels
- * {@code [count]} class indices stored as floats.
+ * {@code [count]} class indices stored as floats, or {@code [count, k]} targets (one-hot rows).
  */
-public record LabeledImages(float[] images, float[] labels, int count, int height, int width, int channels) {
+public record LabeledImages(float[] images, float[] labels, int count, int height, int width, int channels)
+    implements Dataset {
   public LabeledImages {
     long expected = (long) count * height * width * channels;
     if (images.length != expected) {
       throw new IllegalArgumentException("images hold " + images.length + " floats, expected "
           + expected + " for [" + count + ", " + height + ", " + width + ", " + channels + "]");
     }
-    if (labels.length != count) {
-      throw new IllegalArgumentException("labels hold " + labels.length + " values, expected " + count);
+    if (count < 1 || labels.length < count || labels.length % count != 0) {
+      throw new IllegalArgumentException("labels hold " + labels.length + " values, expected " + count
+          + " class indices or " + count + " rows of targets");
     }
   }
 
   /** Floats per image. */
   public int imageSize() {
     return height * width * channels;
+  }
+
+  /** Values per label: 1 for class indices, k for one-hot rows. */
+  @Override
+  public int labelSize() {
+    return labels.length / count;
+  }
+
+  @Override
+  public int size() {
+    return count;
+  }
+
+  @Override
+  public int[] sampleShape() {
+    return new int[] {height, width, channels};
+  }
+
+  @Override
+  public void copyBatch(int[] indices, int from, int batch, float[] x, float[] y) {
+    int is = imageSize();
+    int ls = labelSize();
+    for (int b = 0; b < batch; b++) {
+      int i = indices == null ? from + b : indices[from + b];
+      System.arraycopy(images, i * is, x, b * is, is);
+      System.arraycopy(labels, i * ls, y, b * ls, ls);
+    }
+  }
+
+  /** These labels as one-hot rows of {@code classes} values (Keras' {@code to_categorical}). */
+  public LabeledImages oneHot(int classes) {
+    if (labelSize() != 1) throw new IllegalStateException("labels are already rows of " + labelSize());
+    float[] rows = new float[count * classes];
+    for (int i = 0; i < count; i++) {
+      int c = (int) labels[i];
+      if (c < 0 || c >= classes) {
+        throw new IllegalArgumentException("label " + labels[i] + " of sample " + i + " is not in [0, " + classes + ")");
+      }
+      rows[i * classes + c] = 1f;
+    }
+    return new LabeledImages(images, rows, count, height, width, channels);
   }
 
   /** A copy with every pixel multiplied by {@code factor} (Keras: {@code x / 255.0}). */
@@ -39,6 +82,6 @@ public record LabeledImages(float[] images, float[] labels, int count, int heigh
     }
     return new LabeledImages(
         Arrays.copyOfRange(images, from * imageSize(), to * imageSize()),
-        Arrays.copyOfRange(labels, from, to), to - from, height, width, channels);
+        Arrays.copyOfRange(labels, from * labelSize(), to * labelSize()), to - from, height, width, channels);
   }
 }

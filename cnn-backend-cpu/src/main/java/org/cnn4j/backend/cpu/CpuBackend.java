@@ -1,9 +1,8 @@
 package org.cnn4j.backend.cpu;
 
-import java.nio.FloatBuffer;
+
 import java.util.Map;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_full;
 import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.Backend;
@@ -29,7 +28,7 @@ final class CpuBackend implements Backend {
 
   CpuBackend(int threads, Map<String, String> details) {
     this.parallel = new Parallel(threads);
-    openblas_full.openblas_set_num_threads(threads);
+    openblas_full.openblas_set_num_threads(1);
     this.description = "OpenBLAS " + details.getOrDefault("blas", "?") + ", " + threads + " threads";
   }
 
@@ -58,7 +57,7 @@ final class CpuBackend implements Backend {
     return c;
   }
 
-  private static FloatBuffer data(DeviceBuffer b) {
+  private static Floats data(DeviceBuffer b) {
     return buf(b).data;
   }
 
@@ -85,17 +84,17 @@ final class CpuBackend implements Backend {
   public void copy(DeviceBuffer src, long srcOffset, DeviceBuffer dst, long dstOffset, long len) {
     checkRange("copy", src, srcOffset, len);
     checkRange("copy", dst, dstOffset, len);
-    Pointer.memcpy(at(dst, dstOffset), at(src, srcOffset), len * 4);
+    data(dst).put((int) dstOffset, data(src), (int) srcOffset, (int) len);
   }
 
   @Override
   public void fill(DeviceBuffer b, long offset, long len, float value) {
     checkRange("fill", b, offset, len);
     if (value == 0f && Float.floatToRawIntBits(value) == 0) {
-      Pointer.memset(at(b, offset), 0, len * 4);
+      data(b).zero(offset, len);
       return;
     }
-    FloatBuffer d = data(b);
+    Floats d = data(b);
     int from = (int) offset;
     parallel.forRange((int) len, len, (lo, hi) -> {
       for (int i = lo; i < hi; i++) d.put(from + i, value);
@@ -132,6 +131,74 @@ final class CpuBackend implements Backend {
     checkMatrix("B", b, bOffset, transB ? n : k, transB ? k : n, ldb);
     checkMatrix("C", c, cOffset, m, n, ldc);
     if (m == 0 || n == 0) return;
+    long work = (long) m * n * Math.max(k, 1);
+    int parts = (int) Math.min(parallel.threads(), work / MIN_GEMM_WORK_PER_THREAD);
+    // OpenBLAS runs single-threaded and the split happens here, so its threads never spin against
+    // ours, and small GEMMs (most of a small CNN) stay on the caller.
+    if (parts <= 1 || k == 0) {
+      sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    } else if (m >= parts * 8L || m >= n && m >= parts) {
+      parallel.forRange(parts, work, (lo, hi) -> {
+        for (int p = lo; p < hi; p++) {
+          int r0 = (int) ((long) m * p / parts);
+          int r1 = (int) ((long) m * (p + 1) / parts);
+          long aPart = transA ? aOffset + r0 : aOffset + (long) r0 * lda;
+          sgemm(transA, transB, r1 - r0, n, k, alpha, a, aPart, lda, b, bOffset, ldb, beta, c,
+              cOffset + (long) r0 * ldc, ldc);
+        }
+      });
+    } else if (n >= parts * 8L) {
+      parallel.forRange(parts, work, (lo, hi) -> {
+        for (int p = lo; p < hi; p++) {
+          int c0 = (int) ((long) n * p / parts);
+          int c1 = (int) ((long) n * (p + 1) / parts);
+          long bPart = transB ? bOffset + (long) c0 * ldb : bOffset + c0;
+          sgemm(transA, transB, m, c1 - c0, k, alpha, a, aOffset, lda, b, bPart, ldb, beta, c,
+              cOffset + c0, ldc);
+        }
+      });
+    } else {
+      splitReduction(parts, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    }
+  }
+
+  /** Below this many multiply-adds a GEMM is not worth a second thread. */
+  private static final long MIN_GEMM_WORK_PER_THREAD = 1L << 18;
+
+  /**
+   * A small C with a long reduction (a filter gradient): each part reduces a slice of k into its
+   * own partial C, and the partials are added.
+   */
+  private void splitReduction(int parts, boolean transA, boolean transB, int m, int n, int k, float alpha,
+      DeviceBuffer a, long aOffset, int lda, DeviceBuffer b, long bOffset, int ldb,
+      float beta, DeviceBuffer c, long cOffset, int ldc) {
+    try (DeviceBuffer partial = allocate((long) parts * m * n)) {
+      parallel.forRange(parts, (long) m * n * k, (lo, hi) -> {
+        for (int p = lo; p < hi; p++) {
+          int k0 = (int) ((long) k * p / parts);
+          int k1 = (int) ((long) k * (p + 1) / parts);
+          long aPart = transA ? aOffset + (long) k0 * lda : aOffset + k0;
+          long bPart = transB ? bOffset + k0 : bOffset + (long) k0 * ldb;
+          sgemm(transA, transB, m, n, k1 - k0, 1f, a, aPart, lda, b, bPart, ldb, 0f, partial,
+              (long) p * m * n, n);
+        }
+      });
+      Floats sum = data(partial);
+      Floats out = data(c);
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          float acc = 0;
+          for (int p = 0; p < parts; p++) acc += sum.get(p * m * n + i * n + j);
+          int ci = (int) (cOffset + (long) i * ldc + j);
+          out.put(ci, beta == 0f ? alpha * acc : alpha * acc + beta * out.get(ci));
+        }
+      }
+    }
+  }
+
+  private static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      DeviceBuffer a, long aOffset, int lda, DeviceBuffer b, long bOffset, int ldb,
+      float beta, DeviceBuffer c, long cOffset, int ldc) {
     openblas_full.cblas_sgemm(openblas_full.CblasRowMajor,
         transA ? openblas_full.CblasTrans : openblas_full.CblasNoTrans,
         transB ? openblas_full.CblasTrans : openblas_full.CblasNoTrans,
@@ -150,68 +217,80 @@ final class CpuBackend implements Backend {
 
   @Override
   public void im2col(Conv2dSpec s, DeviceBuffer x, int first, int count, int group, DeviceBuffer cols) {
-    FloatBuffer in = data(x);
-    FloatBuffer out = data(cols);
+    checkRange("im2col", x, 0, s.inputLength());
+    checkRange("im2col", cols, 0, (long) count * s.outH() * s.outW() * s.kh() * s.kw() * (s.c() / s.groups()));
+    parallel.forRange(count, (long) count * s.outH() * s.outW() * s.kh() * s.kw() * s.c(), (lo, hi) ->
+        unfold(s, x, first + lo, hi - lo, group, cols, (long) lo * s.outH() * s.outW() * s.kh() * s.kw() * (s.c() / s.groups())));
+  }
+
+  /** im2col of images [first, first + count) into cols at offset, on the calling thread. */
+  private static void unfold(Conv2dSpec s, DeviceBuffer x, int first, int count, int group, DeviceBuffer cols, long offset) {
+    Floats in = data(x);
+    Floats out = data(cols);
     int cg = s.c() / s.groups();
     int k = s.kh() * s.kw() * cg;
-    checkRange("im2col", cols, 0, (long) count * s.outH() * s.outW() * k);
-    int rowsOfPixels = count * s.outH();
-    parallel.forRange(rowsOfPixels, (long) rowsOfPixels * s.outW() * k, (lo, hi) -> {
-      for (int r = lo; r < hi; r++) {
-        int img = first + r / s.outH();
-        int oy = r % s.outH();
-        for (int ox = 0; ox < s.outW(); ox++) {
-          int row = (r * s.outW() + ox) * k;
-          for (int ky = 0; ky < s.kh(); ky++) {
-            int iy = oy * s.strideH() - s.padTop() + ky * s.dilationH();
-            for (int kx = 0; kx < s.kw(); kx++) {
-              int ix = ox * s.strideW() - s.padLeft() + kx * s.dilationW();
-              int dst = row + (ky * s.kw() + kx) * cg;
-              if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) {
-                for (int ci = 0; ci < cg; ci++) out.put(dst + ci, 0f);
+    int base = (int) offset;
+    for (int r = 0; r < count * s.outH(); r++) {
+      int img = first + r / s.outH();
+      int oy = r % s.outH();
+      for (int ox = 0; ox < s.outW(); ox++) {
+        int row = base + (r * s.outW() + ox) * k;
+        for (int ky = 0; ky < s.kh(); ky++) {
+          int iy = oy * s.strideH() - s.padTop() + ky * s.dilationH();
+          for (int kx = 0; kx < s.kw(); kx++) {
+            int ix = ox * s.strideW() - s.padLeft() + kx * s.dilationW();
+            int dst = row + (ky * s.kw() + kx) * cg;
+            if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) {
+              for (int ci = 0; ci < cg; ci++) out.put(dst + ci, 0f);
+            } else {
+              int src = ((img * s.h() + iy) * s.w() + ix) * s.c() + group * cg;
+              if (cg == 1) {
+                out.put(dst, in.get(src));
               } else {
-                int src = ((img * s.h() + iy) * s.w() + ix) * s.c() + group * cg;
-                if (cg == 1) {
-                  out.put(dst, in.get(src));
-                } else {
-                  out.put(dst, in, src, cg);
-                }
+                out.put(dst, in, src, cg);
               }
             }
           }
         }
       }
-    });
+    }
   }
 
   @Override
   public void col2im(Conv2dSpec s, DeviceBuffer cols, int first, int count, int group, DeviceBuffer dx) {
-    FloatBuffer in = data(cols);
-    FloatBuffer out = data(dx);
+    checkRange("col2im", dx, 0, s.inputLength());
+    checkRange("col2im", cols, 0, (long) count * s.outH() * s.outW() * s.kh() * s.kw() * (s.c() / s.groups()));
+    // One image per task: images own disjoint parts of dx, so the adds never race.
+    parallel.forRange(count, (long) count * s.outH() * s.outW() * s.kh() * s.kw() * s.c(), (lo, hi) ->
+        fold(s, cols, (long) lo * s.outH() * s.outW() * s.kh() * s.kw() * (s.c() / s.groups()), first + lo, hi - lo, group, dx));
+  }
+
+  /** col2im of cols at offset into images [first, first + count) of dx (adding), on the calling thread. */
+  private static void fold(Conv2dSpec s, DeviceBuffer cols, long offset, int first, int count, int group, DeviceBuffer dx) {
+    Floats in = data(cols);
+    Floats out = data(dx);
     int cg = s.c() / s.groups();
     int k = s.kh() * s.kw() * cg;
-    // One image per task: images own disjoint parts of dx, so the adds never race.
-    parallel.forRange(count, (long) count * s.outH() * s.outW() * k, (lo, hi) -> {
-      for (int local = lo; local < hi; local++) {
-        int img = first + local;
-        for (int oy = 0; oy < s.outH(); oy++) {
-          for (int ox = 0; ox < s.outW(); ox++) {
-            int row = ((local * s.outH() + oy) * s.outW() + ox) * k;
-            for (int ky = 0; ky < s.kh(); ky++) {
-              int iy = oy * s.strideH() - s.padTop() + ky * s.dilationH();
-              if (iy < 0 || iy >= s.h()) continue;
-              for (int kx = 0; kx < s.kw(); kx++) {
-                int ix = ox * s.strideW() - s.padLeft() + kx * s.dilationW();
-                if (ix < 0 || ix >= s.w()) continue;
-                int src = row + (ky * s.kw() + kx) * cg;
-                int dst = ((img * s.h() + iy) * s.w() + ix) * s.c() + group * cg;
-                for (int ci = 0; ci < cg; ci++) out.put(dst + ci, out.get(dst + ci) + in.get(src + ci));
-              }
+    int base = (int) offset;
+    for (int local = 0; local < count; local++) {
+      int img = first + local;
+      for (int oy = 0; oy < s.outH(); oy++) {
+        for (int ox = 0; ox < s.outW(); ox++) {
+          int row = base + ((local * s.outH() + oy) * s.outW() + ox) * k;
+          for (int ky = 0; ky < s.kh(); ky++) {
+            int iy = oy * s.strideH() - s.padTop() + ky * s.dilationH();
+            if (iy < 0 || iy >= s.h()) continue;
+            for (int kx = 0; kx < s.kw(); kx++) {
+              int ix = ox * s.strideW() - s.padLeft() + kx * s.dilationW();
+              if (ix < 0 || ix >= s.w()) continue;
+              int src = row + (ky * s.kw() + kx) * cg;
+              int dst = ((img * s.h() + iy) * s.w() + ix) * s.c() + group * cg;
+              for (int ci = 0; ci < cg; ci++) out.put(dst + ci, out.get(dst + ci) + in.get(src + ci));
             }
           }
         }
       }
-    });
+    }
   }
 
   /** A 1x1, stride-1, unpadded, ungrouped convolution is a plain GEMM on the input: no im2col. */
@@ -220,14 +299,61 @@ final class CpuBackend implements Backend {
         && s.padTop() == 0 && s.padLeft() == 0;
   }
 
+  /**
+   * Images per im2col chunk: small enough that a chunk's columns (about 384 KiB) are still in the
+   * core's cache when its GEMM reads them, so the unfolded matrix never travels to memory.
+   */
+  private static int cacheChunk(Conv2dSpec s, int k) {
+    long perImage = (long) s.outH() * s.outW() * k;
+    return (int) Math.max(1, Math.min(s.n(), (96L << 10) / Math.max(1, perImage)));
+  }
+
+  /** Runs {@code body(first, count, scratch)} over image chunks, one thread per range of chunks. */
+  private void forChunks(Conv2dSpec s, int k, ChunkBody body) {
+    int chunk = cacheChunk(s, k);
+    int chunks = (s.n() + chunk - 1) / chunk;
+    int parts = Math.min(parallel.threads(), chunks);
+    long scratchLength = (long) chunk * s.outH() * s.outW() * k;
+    try (DeviceBuffer scratch = allocate(parts * scratchLength)) {
+      parallel.forRange(parts, (long) s.n() * s.outH() * s.outW() * k * s.filters(), (lo, hi) -> {
+        for (int p = lo; p < hi; p++) {
+          int c0 = (int) ((long) chunks * p / parts);
+          int c1 = (int) ((long) chunks * (p + 1) / parts);
+          for (int ci = c0; ci < c1; ci++) {
+            int first = ci * chunk;
+            body.run(p, first, Math.min(chunk, s.n() - first), scratch, p * scratchLength);
+          }
+        }
+      });
+    }
+  }
+
+  @FunctionalInterface
+  private interface ChunkBody {
+    void run(int part, int first, int count, DeviceBuffer scratch, long scratchOffset);
+  }
+
   @Override
   public void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y) {
     if (isPointwise(s)) {
       gemm(false, false, s.n() * s.h() * s.w(), s.filters(), s.c(), 1f, x, 0, s.c(), kernel, 0,
           s.filters(), 0f, y, 0, s.filters());
-    } else {
-      Backend.super.conv2dForward(s, x, kernel, y);
+      return;
     }
+    checkRange("conv2dForward", x, 0, s.inputLength());
+    checkRange("conv2dForward", kernel, 0, s.kernelLength());
+    checkRange("conv2dForward", y, 0, s.outputLength());
+    int cg = s.c() / s.groups();
+    int fg = s.filters() / s.groups();
+    int k = s.kh() * s.kw() * cg;
+    int pixels = s.outH() * s.outW();
+    forChunks(s, k, (part, first, count, scratch, off) -> {
+      for (int g = 0; g < s.groups(); g++) {
+        unfold(s, x, first, count, g, scratch, off);
+        sgemm(false, false, count * pixels, fg, k, 1f, scratch, off, k, kernel, (long) g * fg, s.filters(),
+            0f, y, (long) first * pixels * s.filters() + (long) g * fg, s.filters());
+      }
+    });
   }
 
   @Override
@@ -235,9 +361,24 @@ final class CpuBackend implements Backend {
     if (isPointwise(s)) {
       gemm(false, true, s.n() * s.h() * s.w(), s.c(), s.filters(), 1f, dy, 0, s.filters(), kernel,
           0, s.filters(), 0f, dx, 0, s.c());
-    } else {
-      Backend.super.conv2dBackwardData(s, dy, kernel, dx);
+      return;
     }
+    checkRange("conv2dBackwardData", dy, 0, s.outputLength());
+    checkRange("conv2dBackwardData", kernel, 0, s.kernelLength());
+    checkRange("conv2dBackwardData", dx, 0, s.inputLength());
+    int cg = s.c() / s.groups();
+    int fg = s.filters() / s.groups();
+    int k = s.kh() * s.kw() * cg;
+    int pixels = s.outH() * s.outW();
+    long imageLength = (long) s.h() * s.w() * s.c();
+    forChunks(s, k, (part, first, count, scratch, off) -> {
+      data(dx).zero(first * imageLength, count * imageLength);
+      for (int g = 0; g < s.groups(); g++) {
+        sgemm(false, true, count * pixels, k, fg, 1f, dy, (long) first * pixels * s.filters() + (long) g * fg,
+            s.filters(), kernel, (long) g * fg, s.filters(), 0f, scratch, off, k);
+        fold(s, scratch, off, first, count, g, dx);
+      }
+    });
   }
 
   @Override
@@ -245,8 +386,36 @@ final class CpuBackend implements Backend {
     if (isPointwise(s)) {
       gemm(true, false, s.c(), s.filters(), s.n() * s.h() * s.w(), 1f, x, 0, s.c(), dy, 0,
           s.filters(), 0f, dKernel, 0, s.filters());
-    } else {
-      Backend.super.conv2dBackwardFilter(s, x, dy, dKernel);
+      return;
+    }
+    checkRange("conv2dBackwardFilter", x, 0, s.inputLength());
+    checkRange("conv2dBackwardFilter", dy, 0, s.outputLength());
+    checkRange("conv2dBackwardFilter", dKernel, 0, s.kernelLength());
+    int cg = s.c() / s.groups();
+    int fg = s.filters() / s.groups();
+    int k = s.kh() * s.kw() * cg;
+    int pixels = s.outH() * s.outW();
+    long kernelLength = s.kernelLength();
+    int parts = Math.min(parallel.threads(), (s.n() + cacheChunk(s, k) - 1) / cacheChunk(s, k));
+    // Each thread accumulates its own partial kernel gradient; the partials are added at the end.
+    try (DeviceBuffer partial = allocate(parts * kernelLength)) {
+      boolean[] started = new boolean[parts];
+      forChunks(s, k, (part, first, count, scratch, off) -> {
+        for (int g = 0; g < s.groups(); g++) {
+          unfold(s, x, first, count, g, scratch, off);
+          sgemm(true, false, k, fg, count * pixels, 1f, scratch, off, k, dy,
+              (long) first * pixels * s.filters() + (long) g * fg, s.filters(), started[part] ? 1f : 0f,
+              partial, part * kernelLength + (long) g * fg, s.filters());
+        }
+        started[part] = true;
+      });
+      Floats sum = data(partial);
+      Floats out = data(dKernel);
+      for (int i = 0; i < (int) kernelLength; i++) {
+        float acc = 0;
+        for (int p = 0; p < parts; p++) acc += sum.get((int) (p * kernelLength) + i);
+        out.put(i, acc);
+      }
     }
   }
 
@@ -254,24 +423,28 @@ final class CpuBackend implements Backend {
 
   @Override
   public void maxPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
-    FloatBuffer in = data(x);
-    FloatBuffer out = data(y);
+    checkRange("maxPool2dForward", x, 0, s.inputLength());
+    checkRange("maxPool2dForward", y, 0, s.outputLength());
+    Floats in = data(x);
+    Floats out = data(y);
+    int c = s.c();
     int rows = s.n() * s.outH();
-    parallel.forRange(rows, (long) rows * s.outW() * s.c() * s.poolH() * s.poolW(), (lo, hi) -> {
+    // Window positions outside, channels inside: each step reads a contiguous run of c floats.
+    parallel.forRange(rows, (long) rows * s.outW() * c * s.poolH() * s.poolW(), (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         int img = r / s.outH();
         int oy = r % s.outH();
+        int y0 = Math.max(0, oy * s.strideH() - s.padTop());
+        int y1 = Math.min(s.h(), oy * s.strideH() - s.padTop() + s.poolH());
         for (int ox = 0; ox < s.outW(); ox++) {
-          int dst = ((img * s.outH() + oy) * s.outW() + ox) * s.c();
-          for (int ch = 0; ch < s.c(); ch++) out.put(dst + ch, Float.NEGATIVE_INFINITY);
-          for (int py = 0; py < s.poolH(); py++) {
-            int iy = oy * s.strideH() - s.padTop() + py;
-            if (iy < 0 || iy >= s.h()) continue;
-            for (int px = 0; px < s.poolW(); px++) {
-              int ix = ox * s.strideW() - s.padLeft() + px;
-              if (ix < 0 || ix >= s.w()) continue;
-              int src = ((img * s.h() + iy) * s.w() + ix) * s.c();
-              for (int ch = 0; ch < s.c(); ch++) {
+          int x0 = Math.max(0, ox * s.strideW() - s.padLeft());
+          int x1 = Math.min(s.w(), ox * s.strideW() - s.padLeft() + s.poolW());
+          int dst = (r * s.outW() + ox) * c;
+          out.put(dst, in, ((img * s.h() + y0) * s.w() + x0) * c, c);
+          for (int iy = y0; iy < y1; iy++) {
+            for (int ix = iy == y0 ? x0 + 1 : x0; ix < x1; ix++) {
+              int src = ((img * s.h() + iy) * s.w() + ix) * c;
+              for (int ch = 0; ch < c; ch++) {
                 float v = in.get(src + ch);
                 if (v > out.get(dst + ch)) out.put(dst + ch, v);
               }
@@ -284,34 +457,45 @@ final class CpuBackend implements Backend {
 
   @Override
   public void maxPool2dBackward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx) {
-    FloatBuffer in = data(x);
-    FloatBuffer g = data(dy);
-    FloatBuffer out = data(dx);
+    checkRange("maxPool2dBackward", x, 0, s.inputLength());
+    checkRange("maxPool2dBackward", dx, 0, s.inputLength());
+    checkRange("maxPool2dBackward", dy, 0, s.outputLength());
+    Floats in = data(x);
+    Floats g = data(dy);
+    Floats out = data(dx);
+    int c = s.c();
     fill(dx, 0, s.inputLength(), 0f);
+    // One image per task (overlapping windows add into shared dx cells of that image only).
+    // Scanning positions in row-major order with a strict '>' keeps the first maximum: the ties rule.
     parallel.forRange(s.n(), s.outputLength() * s.poolH() * s.poolW(), (lo, hi) -> {
+      float[] best = new float[c];
+      int[] where = new int[c];
       for (int img = lo; img < hi; img++) {
         for (int oy = 0; oy < s.outH(); oy++) {
+          int y0 = Math.max(0, oy * s.strideH() - s.padTop());
+          int y1 = Math.min(s.h(), oy * s.strideH() - s.padTop() + s.poolH());
           for (int ox = 0; ox < s.outW(); ox++) {
-            int o = ((img * s.outH() + oy) * s.outW() + ox) * s.c();
-            for (int ch = 0; ch < s.c(); ch++) {
-              int best = -1;
-              float bestValue = Float.NEGATIVE_INFINITY;
-              for (int py = 0; py < s.poolH(); py++) {
-                int iy = oy * s.strideH() - s.padTop() + py;
-                if (iy < 0 || iy >= s.h()) continue;
-                for (int px = 0; px < s.poolW(); px++) {
-                  int ix = ox * s.strideW() - s.padLeft() + px;
-                  if (ix < 0 || ix >= s.w()) continue;
-                  int i = ((img * s.h() + iy) * s.w() + ix) * s.c() + ch;
-                  float v = in.get(i);
-                  if (best < 0 || v > bestValue) {
-                    best = i;
-                    bestValue = v;
+            int x0 = Math.max(0, ox * s.strideW() - s.padLeft());
+            int x1 = Math.min(s.w(), ox * s.strideW() - s.padLeft() + s.poolW());
+            int first = ((img * s.h() + y0) * s.w() + x0) * c;
+            for (int ch = 0; ch < c; ch++) {
+              best[ch] = in.get(first + ch);
+              where[ch] = first + ch;
+            }
+            for (int iy = y0; iy < y1; iy++) {
+              for (int ix = iy == y0 ? x0 + 1 : x0; ix < x1; ix++) {
+                int src = ((img * s.h() + iy) * s.w() + ix) * c;
+                for (int ch = 0; ch < c; ch++) {
+                  float v = in.get(src + ch);
+                  if (v > best[ch]) {
+                    best[ch] = v;
+                    where[ch] = src + ch;
                   }
                 }
               }
-              out.put(best, out.get(best) + g.get(o + ch));
             }
+            int o = ((img * s.outH() + oy) * s.outW() + ox) * c;
+            for (int ch = 0; ch < c; ch++) out.put(where[ch], out.get(where[ch]) + g.get(o + ch));
           }
         }
       }
@@ -320,8 +504,11 @@ final class CpuBackend implements Backend {
 
   @Override
   public void avgPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
-    FloatBuffer in = data(x);
-    FloatBuffer out = data(y);
+    checkRange("avgPool2dForward", x, 0, s.inputLength());
+    checkRange("avgPool2dForward", y, 0, s.outputLength());
+
+    Floats in = data(x);
+    Floats out = data(y);
     int rows = s.n() * s.outH();
     parallel.forRange(rows, (long) rows * s.outW() * s.c() * s.poolH() * s.poolW(), (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
@@ -351,8 +538,11 @@ final class CpuBackend implements Backend {
 
   @Override
   public void avgPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer dx) {
-    FloatBuffer g = data(dy);
-    FloatBuffer out = data(dx);
+    checkRange("avgPool2dBackward", dx, 0, s.inputLength());
+    checkRange("avgPool2dBackward", dy, 0, s.outputLength());
+
+    Floats g = data(dy);
+    Floats out = data(dx);
     fill(dx, 0, s.inputLength(), 0f);
     parallel.forRange(s.n(), s.outputLength() * s.poolH() * s.poolW(), (lo, hi) -> {
       for (int img = lo; img < hi; img++) {
@@ -382,8 +572,8 @@ final class CpuBackend implements Backend {
   public void activationForward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
     checkRange("activation", x, 0, n);
     checkRange("activation", y, 0, n);
-    FloatBuffer in = data(x);
-    FloatBuffer out = data(y);
+    Floats in = data(x);
+    Floats out = data(y);
     parallel.forRange((int) n, n * 4, (lo, hi) -> {
       switch (kind) {
         case LINEAR -> { for (int i = lo; i < hi; i++) out.put(i, in.get(i)); }
@@ -402,10 +592,12 @@ final class CpuBackend implements Backend {
   @Override
   public void activationBackward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y,
       DeviceBuffer dy, DeviceBuffer dx, long n) {
-    FloatBuffer in = data(x);
-    FloatBuffer out = data(y);
-    FloatBuffer g = data(dy);
-    FloatBuffer d = data(dx);
+    for (DeviceBuffer b : new DeviceBuffer[] {x, y, dy, dx}) checkRange("activationBackward", b, 0, n);
+
+    Floats in = data(x);
+    Floats out = data(y);
+    Floats g = data(dy);
+    Floats d = data(dx);
     parallel.forRange((int) n, n * 4, (lo, hi) -> {
       switch (kind) {
         case LINEAR -> { for (int i = lo; i < hi; i++) d.put(i, g.get(i)); }
@@ -423,9 +615,9 @@ final class CpuBackend implements Backend {
 
   @Override
   public void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
-    FloatBuffer x = data(a);
-    FloatBuffer y = data(b);
-    FloatBuffer o = data(out);
+    Floats x = data(a);
+    Floats y = data(b);
+    Floats o = data(out);
     checkRange("binary", a, 0, n);
     checkRange("binary", b, 0, n);
     checkRange("binary", out, 0, n);
@@ -440,8 +632,8 @@ final class CpuBackend implements Backend {
 
   @Override
   public void axpby(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, long n) {
-    FloatBuffer in = data(x);
-    FloatBuffer out = data(y);
+    Floats in = data(x);
+    Floats out = data(y);
     checkRange("axpby", x, 0, n);
     checkRange("axpby", y, 0, n);
     parallel.forRange((int) n, n, (lo, hi) -> {
@@ -457,8 +649,8 @@ final class CpuBackend implements Backend {
 
   @Override
   public void reduceMiddle(DeviceBuffer x, int outer, int mid, int inner, float scale, DeviceBuffer out) {
-    FloatBuffer in = data(x);
-    FloatBuffer o = data(out);
+    Floats in = data(x);
+    Floats o = data(out);
     checkRange("reduceMiddle", x, 0, (long) outer * mid * inner);
     checkRange("reduceMiddle", out, 0, (long) outer * inner);
     long work = (long) outer * mid * inner;
@@ -492,7 +684,7 @@ final class CpuBackend implements Backend {
     }
   }
 
-  private static void sumRows(FloatBuffer in, long base, int from, int to, int inner, double[] acc) {
+  private static void sumRows(Floats in, long base, int from, int to, int inner, double[] acc) {
     for (int m = from; m < to; m++) {
       int row = (int) (base + (long) m * inner);
       for (int i = 0; i < inner; i++) acc[i] += in.get(row + i);
@@ -502,8 +694,8 @@ final class CpuBackend implements Backend {
   @Override
   public void broadcastMiddle(DeviceBuffer src, int outer, int mid, int inner, float scale, float beta,
       DeviceBuffer y) {
-    FloatBuffer s = data(src);
-    FloatBuffer out = data(y);
+    Floats s = data(src);
+    Floats out = data(y);
     checkRange("broadcastMiddle", src, 0, (long) outer * inner);
     checkRange("broadcastMiddle", y, 0, (long) outer * mid * inner);
     int rows = outer * mid;
@@ -522,15 +714,18 @@ final class CpuBackend implements Backend {
 
   @Override
   public void softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols) {
-    FloatBuffer in = data(x);
-    FloatBuffer out = data(y);
+    checkRange("softmax", x, 0, (long) rows * cols);
+    checkRange("softmax", y, 0, (long) rows * cols);
+
+    Floats in = data(x);
+    Floats out = data(y);
     parallel.forRange(rows, (long) rows * cols * 8, (lo, hi) -> {
       for (int r = lo; r < hi; r++) softmaxRow(in, out, r * cols, cols);
     });
   }
 
   /** Writes the softmax of one row; returns log(sum(exp(x - max))) + max, the log-partition. */
-  private static double softmaxRow(FloatBuffer in, FloatBuffer out, int base, int cols) {
+  private static double softmaxRow(Floats in, Floats out, int base, int cols) {
     float max = Float.NEGATIVE_INFINITY;
     for (int j = 0; j < cols; j++) max = Math.max(max, in.get(base + j));
     double sum = 0;
@@ -546,9 +741,11 @@ final class CpuBackend implements Backend {
 
   @Override
   public void softmaxBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols) {
-    FloatBuffer p = data(y);
-    FloatBuffer g = data(dy);
-    FloatBuffer d = data(dx);
+    for (DeviceBuffer b : new DeviceBuffer[] {y, dy, dx}) checkRange("softmaxBackward", b, 0, (long) rows * cols);
+
+    Floats p = data(y);
+    Floats g = data(dy);
+    Floats d = data(dx);
     parallel.forRange(rows, (long) rows * cols * 4, (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         int base = r * cols;
@@ -562,13 +759,14 @@ final class CpuBackend implements Backend {
   @Override
   public void loss(LossKind kind, DeviceBuffer pred, DeviceBuffer target, int rows, int cols,
       DeviceBuffer lossPerRow, DeviceBuffer grad, float gradScale) {
-    FloatBuffer p = data(pred);
-    FloatBuffer t = data(target);
-    FloatBuffer l = data(lossPerRow);
-    FloatBuffer g = grad == null ? null : data(grad);
+    Floats p = data(pred);
+    Floats t = data(target);
+    Floats l = data(lossPerRow);
+    Floats g = grad == null ? null : data(grad);
     checkRange("loss", pred, 0, (long) rows * cols);
     checkRange("loss", target, 0, kind.sparseTargets() ? rows : (long) rows * cols);
     checkRange("loss", lossPerRow, 0, rows);
+    if (grad != null) checkRange("loss", grad, 0, (long) rows * cols);
     parallel.forRange(rows, (long) rows * cols * 8, (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         int base = r * cols;
@@ -577,7 +775,7 @@ final class CpuBackend implements Backend {
     });
   }
 
-  private static int label(FloatBuffer t, int r, int cols) {
+  private static int label(Floats t, int r, int cols) {
     float v = t.get(r);
     int label = (int) v;
     if (label != v || label < 0 || label >= cols) {
@@ -586,7 +784,7 @@ final class CpuBackend implements Backend {
     return label;
   }
 
-  private static double lossRow(LossKind kind, FloatBuffer p, FloatBuffer t, FloatBuffer g, int r,
+  private static double lossRow(LossKind kind, Floats p, Floats t, Floats g, int r,
       int base, int cols, float scale) {
     switch (kind) {
       case SOFTMAX_CROSS_ENTROPY_SPARSE, SOFTMAX_CROSS_ENTROPY -> {
@@ -618,9 +816,13 @@ final class CpuBackend implements Backend {
           loss -= target * Math.log(clipped);
         }
         if (g != null) {
-          // d/dp_j of -sum_i t_i log(p_i / S) = -t_j / p_j + (sum_i t_i) / S, zero where clipped.
+          // d/dp_j of -sum_i t_i log(p_i / S) = -t_j / p_j + (sum_i t_i) / S over the unclipped
+          // terms only: a clipped term is a constant.
           double tsum = 0;
-          for (int j = 0; j < cols; j++) tsum += label >= 0 ? (j == label ? 1 : 0) : t.get(base + j);
+          for (int j = 0; j < cols; j++) {
+            double q = p.get(base + j) / sum;
+            if (q >= CLIP && q <= 1 - CLIP) tsum += label >= 0 ? (j == label ? 1 : 0) : t.get(base + j);
+          }
           for (int j = 0; j < cols; j++) {
             double target = label >= 0 ? (j == label ? 1 : 0) : t.get(base + j);
             double q = p.get(base + j) / sum;
@@ -673,13 +875,17 @@ final class CpuBackend implements Backend {
 
   @Override
   public void batchNormStatistics(DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance) {
-    FloatBuffer in = data(x);
+    checkRange("batchNormStatistics", x, 0, (long) rows * cols);
+    checkRange("batchNormStatistics", mean, 0, cols);
+    checkRange("batchNormStatistics", variance, 0, cols);
+
+    Floats in = data(x);
     double[] sum = columnSums(in, rows, cols, null, null);
     double[] mu = new double[cols];
     for (int j = 0; j < cols; j++) mu[j] = sum[j] / rows;
     double[] sq = columnSums(in, rows, cols, mu, null);
-    FloatBuffer m = data(mean);
-    FloatBuffer v = data(variance);
+    Floats m = data(mean);
+    Floats v = data(variance);
     for (int j = 0; j < cols; j++) {
       m.put(j, (float) mu[j]);
       v.put(j, (float) (sq[j] / rows));
@@ -690,7 +896,7 @@ final class CpuBackend implements Backend {
    * Column sums of x, of (x - center)^2 when center is given, or of dy * (x - center) when dy is
    * given too; in double, split across threads by rows.
    */
-  private double[] columnSums(FloatBuffer x, int rows, int cols, double[] center, FloatBuffer dy) {
+  private double[] columnSums(Floats x, int rows, int cols, double[] center, Floats dy) {
     int parts = Math.max(1, Math.min(parallel.threads(), rows));
     double[][] partial = new double[parts][cols];
     parallel.forRange(parts, (long) rows * cols, (lo, hi) -> {
@@ -717,8 +923,12 @@ final class CpuBackend implements Backend {
   @Override
   public void batchNormApply(DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance,
       DeviceBuffer gamma, DeviceBuffer beta, float eps, DeviceBuffer y) {
-    FloatBuffer in = data(x);
-    FloatBuffer out = data(y);
+    checkRange("batchNormApply", x, 0, (long) rows * cols);
+    checkRange("batchNormApply", y, 0, (long) rows * cols);
+    for (DeviceBuffer b : new DeviceBuffer[] {mean, variance, gamma, beta}) checkRange("batchNormApply", b, 0, cols);
+
+    Floats in = data(x);
+    Floats out = data(y);
     float[] scale = new float[cols];
     float[] shift = new float[cols];
     for (int j = 0; j < cols; j++) {
@@ -738,9 +948,12 @@ final class CpuBackend implements Backend {
   public void batchNormBackward(DeviceBuffer x, DeviceBuffer dy, int rows, int cols, DeviceBuffer mean,
       DeviceBuffer variance, DeviceBuffer gamma, float eps, DeviceBuffer dx, DeviceBuffer dGamma,
       DeviceBuffer dBeta) {
-    FloatBuffer in = data(x);
-    FloatBuffer g = data(dy);
-    FloatBuffer d = data(dx);
+    for (DeviceBuffer b : new DeviceBuffer[] {x, dy, dx}) checkRange("batchNormBackward", b, 0, (long) rows * cols);
+    for (DeviceBuffer b : new DeviceBuffer[] {mean, variance, gamma, dGamma, dBeta}) checkRange("batchNormBackward", b, 0, cols);
+
+    Floats in = data(x);
+    Floats g = data(dy);
+    Floats d = data(dx);
     double[] mu = new double[cols];
     double[] inv = new double[cols];
     for (int j = 0; j < cols; j++) {
@@ -775,7 +988,7 @@ final class CpuBackend implements Backend {
   @Override
   public void dropoutMask(long seed, float rate, DeviceBuffer mask, long n) {
     checkRange("dropoutMask", mask, 0, n);
-    FloatBuffer m = data(mask);
+    Floats m = data(mask);
     float keep = 1f / (1f - rate);
     parallel.forRange((int) n, n * 8, (lo, hi) -> {
       for (int i = lo; i < hi; i++) m.put(i, DropoutRng.uniform(seed, i) < rate ? 0f : keep);
@@ -787,9 +1000,13 @@ final class CpuBackend implements Backend {
   @Override
   public void sgdStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, long n, float lr,
       float momentum, boolean nesterov) {
-    FloatBuffer p = data(param);
-    FloatBuffer g = data(grad);
-    FloatBuffer v = momentum == 0f ? null : data(velocity);
+    checkRange("sgdStep", param, 0, n);
+    checkRange("sgdStep", grad, 0, n);
+    if (momentum != 0f) checkRange("sgdStep", velocity, 0, n);
+
+    Floats p = data(param);
+    Floats g = data(grad);
+    Floats v = momentum == 0f ? null : data(velocity);
     parallel.forRange((int) n, n * 2, (lo, hi) -> {
       for (int i = lo; i < hi; i++) {
         float gi = g.get(i);
@@ -807,10 +1024,12 @@ final class CpuBackend implements Backend {
   @Override
   public void adamStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v, long n,
       float lr, float beta1, float beta2, float eps, long t, float weightDecay) {
-    FloatBuffer p = data(param);
-    FloatBuffer g = data(grad);
-    FloatBuffer mm = data(m);
-    FloatBuffer vv = data(v);
+    for (DeviceBuffer b : new DeviceBuffer[] {param, grad, m, v}) checkRange("adamStep", b, 0, n);
+
+    Floats p = data(param);
+    Floats g = data(grad);
+    Floats mm = data(m);
+    Floats vv = data(v);
     float alpha = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
     float decay = lr * weightDecay;
     parallel.forRange((int) n, n * 4, (lo, hi) -> {
@@ -830,9 +1049,11 @@ final class CpuBackend implements Backend {
   @Override
   public void rmspropStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer meanSquare, long n, float lr,
       float rho, float eps) {
-    FloatBuffer p = data(param);
-    FloatBuffer g = data(grad);
-    FloatBuffer s = data(meanSquare);
+    for (DeviceBuffer b : new DeviceBuffer[] {param, grad, meanSquare}) checkRange("rmspropStep", b, 0, n);
+
+    Floats p = data(param);
+    Floats g = data(grad);
+    Floats s = data(meanSquare);
     parallel.forRange((int) n, n * 4, (lo, hi) -> {
       for (int i = lo; i < hi; i++) {
         float gi = g.get(i);

@@ -1,6 +1,6 @@
 package org.cnn4j.backend.cpu;
 
-import java.nio.FloatBuffer;
+
 import org.bytedeco.javacpp.FloatPointer;
 import org.cnn4j.spi.DeviceBuffer;
 
@@ -10,7 +10,7 @@ import org.cnn4j.spi.DeviceBuffer;
  */
 final class CpuBuffer implements DeviceBuffer {
   final FloatPointer pointer;
-  final FloatBuffer data;
+  final Floats data;
   private final long length;
   private final BufferPool pool;
   private boolean closed;
@@ -19,7 +19,7 @@ final class CpuBuffer implements DeviceBuffer {
     this.pointer = pointer;
     this.length = length;
     this.pool = pool;
-    this.data = pointer.asBuffer();
+    this.data = new Floats(pointer.address(), length);
   }
 
   @Override

@@ -1,0 +1,38 @@
+package org.cnn4j.layers;
+
+import org.cnn4j.tensor.Shape;
+import org.cnn4j.tensor.Step;
+import org.cnn4j.tensor.Tensor;
+
+/** Keras' {@code Activation} layer: relu, sigmoid, tanh, softmax (last axis), leaky_relu, linear. */
+public final class Activation extends Layer implements SoftmaxOutput {
+  private final Activations activation;
+
+  public Activation(String name) {
+    this.activation = Activations.of(name);
+  }
+
+  public Activations activation() {
+    return activation;
+  }
+
+  @Override
+  protected Shape computeOutputShape(Shape input) {
+    return input;
+  }
+
+  @Override
+  public Tensor forward(Step step, Tensor x) {
+    return activation.apply(step, x, false);
+  }
+
+  @Override
+  public boolean endsInSoftmax() {
+    return activation.softmax();
+  }
+
+  @Override
+  public Tensor forwardLogits(Step step, Tensor x) {
+    return activation.softmax() ? x : forward(step, x);
+  }
+}

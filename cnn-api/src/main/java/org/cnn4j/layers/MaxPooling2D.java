@@ -1,0 +1,48 @@
+package org.cnn4j.layers;
+
+import org.cnn4j.spi.Padding;
+import org.cnn4j.spi.Pool2dSpec;
+import org.cnn4j.tensor.Step;
+import org.cnn4j.tensor.Tensor;
+
+/** Keras' {@code MaxPooling2D}: pool_size 2, strides = pool_size, padding valid by default. */
+public final class MaxPooling2D extends Pooling2D {
+  public MaxPooling2D() {
+    this(2);
+  }
+
+  public MaxPooling2D(int poolSize) {
+    super(poolSize, poolSize);
+  }
+
+  public MaxPooling2D(int poolH, int poolW) {
+    super(poolH, poolW);
+  }
+
+  public MaxPooling2D strides(int stride) {
+    if (stride < 1) throw new IllegalArgumentException("MaxPooling2D: strides must be >= 1");
+    strideH = stride;
+    strideW = stride;
+    return this;
+  }
+
+  public MaxPooling2D padding(String mode) {
+    padding = Padding.of(mode);
+    return this;
+  }
+
+  @Override
+  public Tensor forward(Step step, Tensor x) {
+    var backend = step.backend();
+    Pool2dSpec s = spec(x.shape().dim(0));
+    Tensor y = step.allocate(outputShape().withBatch(s.n()));
+    backend.maxPool2dForward(s, x.buffer(), y.buffer());
+    step.record(() -> {
+      if (y.grad() == null || !x.requiresGrad()) return;
+      Tensor dx = step.allocate(x.shape());
+      backend.maxPool2dBackward(s, x.buffer(), y.grad().buffer(), dx.buffer());
+      step.accumulateGrad(x, dx);
+    });
+    return y;
+  }
+}

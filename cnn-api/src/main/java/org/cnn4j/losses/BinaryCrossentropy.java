@@ -1,0 +1,20 @@
+package org.cnn4j.losses;
+
+import org.cnn4j.spi.LossKind;
+
+/** Binary cross-entropy of 0/1 targets, averaged over the last axis; {@code fromLogits} as Keras. */
+public record BinaryCrossentropy(boolean fromLogits) implements Loss {
+  public BinaryCrossentropy() {
+    this(false);
+  }
+
+  @Override
+  public String name() {
+    return "binary_crossentropy";
+  }
+
+  @Override
+  public LossKind kind() {
+    return fromLogits ? LossKind.BINARY_CROSS_ENTROPY_LOGITS : LossKind.BINARY_CROSS_ENTROPY;
+  }
+}

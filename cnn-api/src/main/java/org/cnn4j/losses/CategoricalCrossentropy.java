@@ -1,0 +1,25 @@
+package org.cnn4j.losses;
+
+import org.cnn4j.spi.LossKind;
+
+/** Cross-entropy against one-hot (or soft) target distributions; {@code fromLogits} as Keras. */
+public record CategoricalCrossentropy(boolean fromLogits) implements Loss {
+  public CategoricalCrossentropy() {
+    this(false);
+  }
+
+  @Override
+  public String name() {
+    return "categorical_crossentropy";
+  }
+
+  @Override
+  public LossKind kind() {
+    return fromLogits ? LossKind.SOFTMAX_CROSS_ENTROPY : LossKind.CROSS_ENTROPY;
+  }
+
+  @Override
+  public LossKind kindOnSoftmaxLogits() {
+    return fromLogits ? null : LossKind.SOFTMAX_CROSS_ENTROPY;
+  }
+}

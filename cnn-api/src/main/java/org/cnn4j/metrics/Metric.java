@@ -1,0 +1,33 @@
+package org.cnn4j.metrics;
+
+import java.util.Locale;
+
+/**
+ * A running metric over the batches of an epoch, computed on the host from the model's outputs
+ * (probabilities or logits: the arg-max is the same).
+ */
+public interface Metric {
+  /** The name shown in the progress line and History: "accuracy". */
+  String name();
+
+  /** Adds one batch. Shapes: pred {@code [rows, cols]}; target {@code [rows]} or {@code [rows, cols]}. */
+  void update(float[] pred, float[] target, int rows, int cols, boolean sparseTargets);
+
+  double result();
+
+  void reset();
+
+  /**
+   * Parses a Keras metric name: "accuracy"/"acc" (sparse, categorical or binary as the loss
+   * implies, chosen at compile time), "top_k_categorical_accuracy" (k = 5).
+   */
+  static Metric of(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "accuracy", "acc" -> new Accuracy();
+      case "sparse_categorical_accuracy", "categorical_accuracy" -> new Accuracy(name);
+      case "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy" -> new TopKAccuracy(5);
+      default -> throw new IllegalArgumentException("unknown metric '" + name
+          + "'; expected accuracy or top_k_categorical_accuracy");
+    };
+  }
+}

@@ -1,0 +1,74 @@
+package org.cnn4j.models;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.cnn4j.callbacks.Callback;
+import org.cnn4j.data.Dataset;
+
+/**
+ * The arguments of {@code fit} with Keras' defaults: 1 epoch, batch size 32, shuffle, no
+ * validation, verbose 1 (a progress bar; 2 is one line per epoch; 0 is silent).
+ *
+ * <pre>{@code FitOptions.epochs(5).batchSize(32).validationSplit(0.1)}</pre>
+ */
+public final class FitOptions {
+  int epochs = 1;
+  int batchSize = 32;
+  boolean shuffle = true;
+  double validationSplit;
+  Dataset validationData;
+  int verbose = 1;
+  long seed = 0;
+  final List<Callback> callbacks = new ArrayList<>();
+
+  public static FitOptions epochs(int epochs) {
+    return new FitOptions().setEpochs(epochs);
+  }
+
+  private FitOptions setEpochs(int e) {
+    if (e < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + e);
+    this.epochs = e;
+    return this;
+  }
+
+  public FitOptions batchSize(int size) {
+    if (size < 1) throw new IllegalArgumentException("batch_size must be >= 1, got " + size);
+    this.batchSize = size;
+    return this;
+  }
+
+  public FitOptions shuffle(boolean on) {
+    this.shuffle = on;
+    return this;
+  }
+
+  /** The fraction of the training samples, taken from the end before shuffling, used for validation. */
+  public FitOptions validationSplit(double fraction) {
+    if (!(fraction >= 0 && fraction < 1)) {
+      throw new IllegalArgumentException("validation_split must be in [0, 1), got " + fraction);
+    }
+    this.validationSplit = fraction;
+    return this;
+  }
+
+  public FitOptions validationData(Dataset data) {
+    this.validationData = data;
+    return this;
+  }
+
+  public FitOptions verbose(int level) {
+    this.verbose = level;
+    return this;
+  }
+
+  /** The seed of the shuffling and dropout (default 0): the same seed gives the same run. */
+  public FitOptions seed(long s) {
+    this.seed = s;
+    return this;
+  }
+
+  public FitOptions callbacks(Callback... list) {
+    this.callbacks.addAll(List.of(list));
+    return this;
+  }
+}

@@ -1,0 +1,381 @@
+package org.cnn4j.models;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+import org.cnn4j.backends.Backends;
+import org.cnn4j.callbacks.Callback;
+import org.cnn4j.data.Dataset;
+import org.cnn4j.layers.Input;
+import org.cnn4j.layers.Layer;
+import org.cnn4j.layers.SoftmaxOutput;
+import org.cnn4j.losses.Loss;
+import org.cnn4j.metrics.Metric;
+import org.cnn4j.optimizers.Optimizer;
+import org.cnn4j.spi.Backend;
+import org.cnn4j.spi.LossKind;
+import org.cnn4j.tensor.Parameter;
+import org.cnn4j.tensor.Shape;
+import org.cnn4j.tensor.Step;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * A stack of layers, as Keras' {@code Sequential}: the first is an {@link Input} giving the
+ * sample shape. Built on construction (shapes are checked there, with errors that name the
+ * layer), then {@link #compile}d and {@link #fit}ted.
+ *
+ * <pre>{@code
+ * try (var model = new Sequential(
+ *     new Input(28, 28, 1),
+ *     new Conv2D(16, 3, "relu"), new MaxPooling2D(2),
+ *     new Flatten(), new Dense(10, "softmax"))) {
+ *   model.compile(new Adam(), new SparseCategoricalCrossentropy(), "accuracy");
+ *   model.fit(train, FitOptions.epochs(5).batchSize(32));
+ * }
+ * }</pre>
+ *
+ * <p>The model owns its parameters and optimizer state and frees them on {@link #close()}, and
+ * the backend too when it opened it. It prints only {@link #summary()} and the progress line, to
+ * {@link #output(PrintStream)} (System.out by default).
+ */
+public final class Sequential implements AutoCloseable {
+  private final String name;
+  private final List<Layer> layers = new ArrayList<>();
+  private final Backend backend;
+  private final boolean ownsBackend;
+  private final Shape inputShape;
+  private Loss loss;
+  private Optimizer optimizer;
+  private final List<Metric> metrics = new ArrayList<>();
+  private PrintStream out = System.out;
+  private boolean stopTraining;
+  private long steps;
+
+  /** A model on the backend chosen by {@link Backends#open()}, initialised with seed 42. */
+  public Sequential(Layer... stack) {
+    this(Backends.open(), true, 42L, stack);
+  }
+
+  /** A model on the given backend (which the caller keeps and closes). */
+  public Sequential(Backend backend, long seed, Layer... stack) {
+    this(backend, false, seed, stack);
+  }
+
+  private Sequential(Backend backend, boolean ownsBackend, long seed, Layer... stack) {
+    this.name = "sequential";
+    this.backend = backend;
+    this.ownsBackend = ownsBackend;
+    if (stack.length == 0 || !(stack[0] instanceof Input input)) {
+      closeBackendIfOwned();
+      throw new IllegalArgumentException(
+          "Sequential: the first layer must be an Input giving the sample shape, e.g. new Input(28, 28, 1)");
+    }
+    this.inputShape = input.shape();
+    try {
+      SplittableRandom random = new SplittableRandom(seed);
+      Map<String, Integer> used = new HashMap<>();
+      Shape shape = inputShape;
+      for (Layer layer : Arrays.copyOfRange(stack, 1, stack.length)) {
+        if (layer.name() == null) {
+          String stem = layer.defaultNameStem();
+          int k = used.merge(stem, 1, Integer::sum) - 1;
+          layer.name(k == 0 ? stem : stem + "_" + k);
+        }
+        shape = layer.build(shape, backend, random);
+        layers.add(layer);
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Backend backend() {
+    return backend;
+  }
+
+  /** The layers after the Input. */
+  public List<Layer> layers() {
+    return List.copyOf(layers);
+  }
+
+  public Shape inputShape() {
+    return inputShape;
+  }
+
+  public Shape outputShape() {
+    return layers.isEmpty() ? inputShape : layers.get(layers.size() - 1).outputShape();
+  }
+
+  /** Where summary() and the progress line go. */
+  public Sequential output(PrintStream stream) {
+    this.out = stream;
+    return this;
+  }
+
+  public List<Parameter> parameters() {
+    List<Parameter> all = new ArrayList<>();
+    layers.forEach(l -> all.addAll(l.parameters()));
+    return all;
+  }
+
+  // ---------------------------------------------------------------- compile and summary
+
+  /** Sets the optimizer, loss and metrics ("accuracy", "top_k_categorical_accuracy"). */
+  public void compile(Optimizer opt, Loss lossFn, String... metricNames) {
+    if (optimizer != null) optimizer.close();
+    this.optimizer = opt;
+    this.loss = lossFn;
+    metrics.clear();
+    for (String m : metricNames) metrics.add(Metric.of(m));
+  }
+
+  /** Keras' string form: {@code compile("adam", "sparse_categorical_crossentropy", "accuracy")}. */
+  public void compile(String opt, String lossName, String... metricNames) {
+    compile(Optimizer.of(opt), Loss.of(lossName), metricNames);
+  }
+
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  public Loss loss() {
+    return loss;
+  }
+
+  /** Prints Keras 3's summary table. */
+  public void summary() {
+    SummaryTable.print(this, out);
+  }
+
+  // ---------------------------------------------------------------- training
+
+  /** Asks {@code fit} to stop: after the current batch, or at the end of the epoch if called there. */
+  public void stopTraining() {
+    this.stopTraining = true;
+  }
+
+  /** Trains on {@code train}; returns the per-epoch loss and metrics. */
+  public History fit(Dataset train, FitOptions options) {
+    requireCompiled("fit");
+    checkSamples(train, "training data");
+    int count = train.size();
+    Dataset validation = options.validationData;
+    int trainCount = count;
+    if (options.validationSplit > 0) {
+      if (validation != null) throw new IllegalArgumentException("give validation_data or validation_split, not both");
+      trainCount = (int) (count * (1 - options.validationSplit));
+      if (trainCount < 1 || trainCount == count) {
+        throw new IllegalArgumentException("validation_split " + options.validationSplit + " of " + count
+            + " samples leaves no training or no validation samples");
+      }
+    }
+    if (validation != null) checkSamples(validation, "validation data");
+    History history = new History();
+    stopTraining = false;
+    List<Callback> callbacks = options.callbacks;
+    callbacks.forEach(c -> c.setModel(this));
+    callbacks.forEach(Callback::onTrainBegin);
+    int stepsPerEpoch = (trainCount + options.batchSize - 1) / options.batchSize;
+    boolean interactive = System.console() != null && out == System.out;
+    Random shuffler = new Random(options.seed);
+    for (int epoch = 0; epoch < options.epochs && !stopTraining; epoch++) {
+      final int e = epoch;
+      callbacks.forEach(c -> c.onEpochBegin(e));
+      if (options.verbose > 0) out.println("Epoch " + (epoch + 1) + "/" + options.epochs);
+      int[] order = options.shuffle ? permutation(trainCount, shuffler) : null;
+      ProgressBar bar = new ProgressBar(out, stepsPerEpoch, options.verbose, interactive);
+      Map<String, Double> logs = trainEpoch(train, order, trainCount, options.batchSize, bar, callbacks,
+          options.seed);
+      if (validation != null || options.validationSplit > 0) {
+        Map<String, Double> val = validation != null
+            ? run(validation, 0, validation.size(), options.batchSize, false)
+            : run(train, trainCount, count - trainCount, options.batchSize, false);
+        val.forEach((k, v) -> logs.put("val_" + k, v));
+      }
+      bar.finish(logs);
+      history.record(logs);
+      callbacks.forEach(c -> c.onEpochEnd(e, logs));
+    }
+    callbacks.forEach(Callback::onTrainEnd);
+    return history;
+  }
+
+  private Map<String, Double> trainEpoch(Dataset data, int[] order, int count, int batchSize,
+      ProgressBar bar, List<Callback> callbacks, long seed) {
+    List<Parameter> params = parameters();
+    metrics.forEach(Metric::reset);
+    double lossSum = 0;
+    int batches = 0;
+    Map<String, Double> running = new LinkedHashMap<>();
+    try (Batches it = new Batches(data, order, 0, count, batchSize)) {
+      for (Batches.Batch b = it.next(); b != null; b = it.next()) {
+        try (Step step = new Step(backend, true, seed * 0x9E3779B97F4A7C15L + steps++)) {
+          Tensor x = input(step, b);
+          Output o = forwardWithLoss(step, x, b);
+          step.backward(o.output, o.grad);
+          optimizer.apply(backend, params);
+          lossSum += o.meanLoss;
+          batches++;
+        }
+        running.put("loss", lossSum / batches);
+        metrics.forEach(m -> running.put(m.name(), m.result()));
+        bar.update(batches, running);
+        int index = batches - 1;
+        Map<String, Double> logs = Map.copyOf(running);
+        callbacks.forEach(c -> c.onBatchEnd(index, logs));
+        if (stopTraining) break;
+      }
+    }
+    return running;
+  }
+
+  /** The model output (logits when the softmax is fused into the loss), its gradient and mean loss. */
+  private record Output(Tensor output, Tensor grad, double meanLoss) {}
+
+  private Output forwardWithLoss(Step step, Tensor x, Batches.Batch b) {
+    boolean fuse = loss.kindOnSoftmaxLogits() != null && !layers.isEmpty()
+        && layers.get(layers.size() - 1) instanceof SoftmaxOutput s && s.endsInSoftmax();
+    LossKind kind = fuse ? loss.kindOnSoftmaxLogits() : loss.kind();
+    Tensor y = forward(step, x, fuse);
+    int rows = b.size();
+    int cols = (int) (y.size() / rows);
+    int expectedLabels = kind.sparseTargets() ? 1 : cols;
+    if (b.y().length != rows * expectedLabels) {
+      throw new IllegalArgumentException("loss " + loss.name() + " expects " + (kind.sparseTargets()
+          ? "one class index per sample" : cols + " target values per sample (one-hot)") + ", but the data has "
+          + b.y().length / rows + " per sample");
+    }
+    Tensor target = step.allocate(Shape.of(b.y().length), false);
+    backend.upload(b.y(), 0, target.buffer(), 0, b.y().length);
+    Tensor perRow = step.allocate(Shape.of(rows), false);
+    Tensor grad = step.training() ? step.allocate(y.shape(), false) : null;
+    backend.loss(kind, y.buffer(), target.buffer(), rows, cols, perRow.buffer(),
+        grad == null ? null : grad.buffer(), 1f / rows);
+    float[] losses = new float[rows];
+    backend.download(perRow.buffer(), 0, losses, 0, rows);
+    if (!metrics.isEmpty()) {
+      float[] pred = new float[rows * cols];
+      backend.download(y.buffer(), 0, pred, 0, pred.length);
+      for (Metric m : metrics) m.update(pred, b.y(), rows, cols, kind.sparseTargets());
+    }
+    double sum = 0;
+    for (float l : losses) sum += l;
+    return new Output(y, grad, sum / rows);
+  }
+
+  private Tensor input(Step step, Batches.Batch b) {
+    Tensor x = step.allocate(inputShape.withBatch(b.size()), false);
+    backend.upload(b.x(), 0, x.buffer(), 0, b.x().length);
+    return x;
+  }
+
+  private Tensor forward(Step step, Tensor x, boolean logits) {
+    Tensor y = x;
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
+      boolean last = i == layers.size() - 1;
+      y = last && logits ? ((SoftmaxOutput) layer).forwardLogits(step, y) : layer.forward(step, y);
+    }
+    return y;
+  }
+
+  // ---------------------------------------------------------------- evaluation and prediction
+
+  /** The loss and metrics on {@code data}, as Keras' {@code evaluate(..., return_dict=True)}. */
+  public Map<String, Double> evaluate(Dataset data, int batchSize) {
+    requireCompiled("evaluate");
+    checkSamples(data, "evaluation data");
+    return run(data, 0, data.size(), batchSize, false);
+  }
+
+  public Map<String, Double> evaluate(Dataset data) {
+    return evaluate(data, 32);
+  }
+
+  private Map<String, Double> run(Dataset data, int offset, int count, int batchSize, boolean training) {
+    metrics.forEach(Metric::reset);
+    double lossSum = 0;
+    try (Batches it = new Batches(data, null, offset, count, batchSize)) {
+      for (Batches.Batch b = it.next(); b != null; b = it.next()) {
+        try (Step step = new Step(backend, training, 0)) {
+          lossSum += forwardWithLoss(step, input(step, b), b).meanLoss * b.size();
+        }
+      }
+    }
+    Map<String, Double> result = new LinkedHashMap<>();
+    result.put("loss", lossSum / count);
+    metrics.forEach(m -> result.put(m.name(), m.result()));
+    return result;
+  }
+
+  /** The model's outputs for every sample, {@code [size, outputs]} row-major (probabilities for a softmax). */
+  public float[] predict(Dataset data, int batchSize) {
+    checkSamples(data, "prediction data");
+    int outputs = (int) outputShape().size();
+    float[] result = new float[data.size() * outputs];
+    int row = 0;
+    try (Batches it = new Batches(data, null, 0, data.size(), batchSize)) {
+      for (Batches.Batch b = it.next(); b != null; b = it.next()) {
+        try (Step step = new Step(backend, false, 0)) {
+          Tensor y = forward(step, input(step, b), false);
+          backend.download(y.buffer(), 0, result, row * outputs, b.size() * outputs);
+          row += b.size();
+        }
+      }
+    }
+    return result;
+  }
+
+  public float[] predict(Dataset data) {
+    return predict(data, 32);
+  }
+
+  private void requireCompiled(String what) {
+    if (loss == null || optimizer == null) {
+      throw new IllegalStateException(what + ": call compile(optimizer, loss, metrics...) first");
+    }
+  }
+
+  private void checkSamples(Dataset data, String what) {
+    Shape got = Shape.of(data.sampleShape());
+    if (!got.equals(inputShape)) {
+      throw new IllegalArgumentException("Input of model '" + name + "': " + what + " has samples of shape "
+          + got.toBatchString() + ", but the model expects " + inputShape.toBatchString());
+    }
+    if (data.size() < 1) throw new IllegalArgumentException(what + " holds no samples");
+  }
+
+  private static int[] permutation(int n, Random random) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) p[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  @Override
+  public void close() {
+    layers.forEach(Layer::close);
+    if (optimizer != null) optimizer.close();
+    closeBackendIfOwned();
+  }
+
+  private void closeBackendIfOwned() {
+    if (ownsBackend) backend.close();
+  }
+}

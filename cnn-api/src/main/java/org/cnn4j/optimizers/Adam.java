@@ -1,0 +1,49 @@
+package org.cnn4j.optimizers;
+
+import org.cnn4j.spi.Backend;
+import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.tensor.Parameter;
+
+/** Keras' Adam: learning rate 1e-3, beta_1 0.9, beta_2 0.999, epsilon 1e-7. */
+public class Adam extends Optimizer {
+  private final float beta1;
+  private final float beta2;
+  private final float epsilon;
+  private final float weightDecay;
+
+  public Adam() {
+    this(1e-3);
+  }
+
+  public Adam(double learningRate) {
+    this(learningRate, 0.9, 0.999, 1e-7, 0.0);
+  }
+
+  public Adam(double learningRate, double beta1, double beta2, double epsilon) {
+    this(learningRate, beta1, beta2, epsilon, 0.0);
+  }
+
+  Adam(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
+    super(learningRate);
+    this.beta1 = (float) beta1;
+    this.beta2 = (float) beta2;
+    this.epsilon = (float) epsilon;
+    this.weightDecay = (float) weightDecay;
+  }
+
+  @Override
+  public String name() {
+    return "adam";
+  }
+
+  @Override
+  protected int slotCount() {
+    return 2;
+  }
+
+  @Override
+  protected void update(Backend backend, Parameter p, DeviceBuffer[] slots, long t) {
+    backend.adamStep(p.value().buffer(), p.gradient().buffer(), slots[0], slots[1], p.shape().size(),
+        learningRate(), beta1, beta2, epsilon, t, weightDecay);
+  }
+}

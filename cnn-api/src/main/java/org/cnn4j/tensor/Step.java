@@ -1,0 +1,99 @@
+package org.cnn4j.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.cnn4j.spi.Backend;
+import org.cnn4j.spi.DeviceBuffer;
+
+/**
+ * One forward (and, when training, backward) pass: the backend, the tape, and the tensors the
+ * pass allocates, all freed by {@link #close()}. So a long training run holds flat memory: the
+ * activations of step k are gone before step k + 1 starts.
+ *
+ * <pre>{@code
+ * try (Step step = new Step(backend, true, seed)) {
+ *   Tensor y = layer.forward(step, x);   // records its backward on the tape
+ *   step.backward(y, dy);                // runs the tape in reverse
+ * }                                      // every buffer of the step is closed here
+ * }</pre>
+ */
+public final class Step implements AutoCloseable {
+  /** A recorded backward computation: reads its output's gradient, writes its inputs'. */
+  @FunctionalInterface
+  public interface Backward {
+    void run();
+  }
+
+  private final Backend backend;
+  private final boolean training;
+  private final long seed;
+  private final List<DeviceBuffer> owned = new ArrayList<>();
+  private final ArrayDeque<Backward> tape = new ArrayDeque<>();
+
+  /**
+   * @param training whether layers record their backward and behave as in training (dropout,
+   *     batch statistics)
+   * @param seed this step's random seed (dropout masks derive from it)
+   */
+  public Step(Backend backend, boolean training, long seed) {
+    this.backend = backend;
+    this.training = training;
+    this.seed = seed;
+  }
+
+  public Backend backend() {
+    return backend;
+  }
+
+  public boolean training() {
+    return training;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  /** A new tensor freed with this step; contents undefined. */
+  public Tensor allocate(Shape shape, boolean requiresGrad) {
+    DeviceBuffer b = backend.allocate(shape.size());
+    owned.add(b);
+    return new Tensor(b, shape, requiresGrad);
+  }
+
+  /** A new tensor freed with this step that needs a gradient. */
+  public Tensor allocate(Shape shape) {
+    return allocate(shape, true);
+  }
+
+  /** Records a backward computation; only in training. */
+  public void record(Backward backward) {
+    if (training) tape.push(backward);
+  }
+
+  /**
+   * Gives {@code t} the gradient {@code g}, or adds {@code g} to the one it has (a tensor read by
+   * two layers receives two contributions).
+   */
+  public void accumulateGrad(Tensor t, Tensor g) {
+    if (!t.requiresGrad()) return;
+    if (t.grad() == null) {
+      t.setGrad(g);
+    } else {
+      backend.axpby(1f, g.buffer(), 1f, t.grad().buffer(), t.size());
+    }
+  }
+
+  /** Seeds {@code output}'s gradient with {@code seedGrad} and runs the tape in reverse. */
+  public void backward(Tensor output, Tensor seedGrad) {
+    output.setGrad(seedGrad);
+    while (!tape.isEmpty()) tape.pop().run();
+  }
+
+  @Override
+  public void close() {
+    for (DeviceBuffer b : owned) b.close();
+    owned.clear();
+    tape.clear();
+  }
+}

@@ -1,0 +1,64 @@
+package org.cnn4j.tensor;
+
+import org.cnn4j.spi.DeviceBuffer;
+
+/**
+ * A shaped view of a backend buffer. A tensor made by a {@link Step} is freed when the step
+ * closes; a {@link #view reshaped view} shares its buffer and frees nothing. During training the
+ * tape stores each tensor's gradient in {@link #grad}.
+ */
+public final class Tensor {
+  private final DeviceBuffer buffer;
+  private final Shape shape;
+  private final boolean requiresGrad;
+  private Tensor grad;
+
+  Tensor(DeviceBuffer buffer, Shape shape, boolean requiresGrad) {
+    if (shape.size() > buffer.length()) {
+      throw new IllegalArgumentException("shape " + shape + " needs " + shape.size()
+          + " floats, buffer holds " + buffer.length());
+    }
+    this.buffer = buffer;
+    this.shape = shape;
+    this.requiresGrad = requiresGrad;
+  }
+
+  public DeviceBuffer buffer() {
+    return buffer;
+  }
+
+  public Shape shape() {
+    return shape;
+  }
+
+  public long size() {
+    return shape.size();
+  }
+
+  /** Whether a gradient with respect to this tensor is wanted (false for the model's input). */
+  public boolean requiresGrad() {
+    return requiresGrad;
+  }
+
+  /** The same buffer under another shape of equal size. */
+  public Tensor view(Shape newShape) {
+    if (newShape.size() != shape.size()) {
+      throw new IllegalArgumentException("cannot view " + shape + " as " + newShape);
+    }
+    return new Tensor(buffer, newShape, requiresGrad);
+  }
+
+  /** The gradient the tape accumulated for this tensor, or null if none flowed here. */
+  public Tensor grad() {
+    return grad;
+  }
+
+  void setGrad(Tensor g) {
+    this.grad = g;
+  }
+
+  @Override
+  public String toString() {
+    return "Tensor" + shape;
+  }
+}

@@ -1,0 +1,139 @@
+package org.cnn4j.examples;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.cnn4j.backends.Backends;
+import org.cnn4j.callbacks.Callback;
+import org.cnn4j.data.LabeledImages;
+import org.cnn4j.models.FitOptions;
+import org.cnn4j.models.Sequential;
+import org.cnn4j.optimizers.Adam;
+import org.cnn4j.losses.SparseCategoricalCrossentropy;
+import org.cnn4j.spi.Backend;
+import org.cnn4j.spi.BackendConfig;
+
+/**
+ * Training and inference throughput of a workload, measured as the peers measure it
+ * (../shared/peers/common Bench.java): training images/s over windows of {@code win} steps of
+ * {@code fit} (batch assembly, forward, backward, Adam), the first {@code skip} steps dropped as
+ * warm-up, median of the windows; inference images/s of {@code predict} at batch {@code inferBs},
+ * median of {@code inferReps} passes after one warm-up pass. Prints {@code RESULT} lines.
+ */
+public final class Bench {
+  /** Options of one benchmark run. */
+  public record Options(Workload workload, int batch, int window, int skip, int epochs, int maxSteps,
+      int inferBatch, int inferReps, String backend, boolean profile) {}
+
+  private Bench() {}
+
+  public static void run(Options o) throws IOException {
+    LabeledImages train = o.workload().trainData();
+    LabeledImages test = o.workload().testData();
+    Backend raw = Backends.open(o.backend(), BackendConfig.defaults());
+    ProfilingBackend profiler = o.profile() ? ProfilingBackend.wrap(raw) : null;
+    Backend backend = profiler != null ? profiler.proxy() : raw;
+    String tag = String.format(Locale.ROOT, "peer=cnn4j backend=%s wl=%s bs=%d", raw.id(), o.workload(), o.batch());
+    try (raw; Sequential model = new Sequential(backend, 42, o.workload().layers())) {
+      model.compile(new Adam(), new SparseCategoricalCrossentropy(), "accuracy");
+      Meter meter = new Meter(o.window(), o.skip(), o.batch(), o.maxSteps(), model);
+      for (int epoch = 1; epoch <= o.epochs() && !meter.done; epoch++) {
+        if (profiler != null && epoch == 1) profiler.reset();
+        model.fit(train, FitOptions.epochs(1).batchSize(o.batch()).seed(epoch).verbose(0).callbacks(meter));
+        if (o.workload() == Workload.W1 && !meter.done) {
+          double acc = model.evaluate(test, 256).get("accuracy");
+          System.out.printf(Locale.ROOT, "RESULT %s metric=test_accuracy_epoch%d value=%.4f%n", tag, epoch, acc);
+          meter.restartWindow();
+        }
+      }
+      System.out.printf(Locale.ROOT, "RESULT %s metric=train_img_s value=%.1f windows=%s%n", tag,
+          median(meter.rates), meter.rates);
+      if (profiler != null) {
+        System.out.print(profiler.report(meter.steps));
+      }
+      int n = test.count() / o.inferBatch() * o.inferBatch();
+      LabeledImages inferSet = test.slice(0, n);
+      model.predict(inferSet, o.inferBatch());
+      List<Double> inferRates = new ArrayList<>();
+      for (int r = 0; r < o.inferReps(); r++) {
+        long t0 = System.nanoTime();
+        model.predict(inferSet, o.inferBatch());
+        inferRates.add(n / ((System.nanoTime() - t0) / 1e9));
+      }
+      System.out.printf(Locale.ROOT, "RESULT %s metric=infer_img_s value=%.1f inferBs=%d%n", tag,
+          median(inferRates), o.inferBatch());
+      System.out.printf(Locale.ROOT, "RESULT %s metric=peak_rss_mb value=%d%n", tag, peakRssMb());
+    }
+  }
+
+  /** Records images/s over windows of steps through fit's batch callback. */
+  private static final class Meter implements Callback {
+    final int window;
+    final int skip;
+    final int batch;
+    final int maxSteps;
+    final Sequential model;
+    final List<Double> rates = new ArrayList<>();
+    int steps;
+    int inWindow;
+    long windowStart = System.nanoTime();
+    boolean done;
+
+    Meter(int window, int skip, int batch, int maxSteps, Sequential model) {
+      this.window = window;
+      this.skip = skip;
+      this.batch = batch;
+      this.maxSteps = maxSteps;
+      this.model = model;
+    }
+
+    @Override
+    public void onBatchEnd(int index, Map<String, Double> logs) {
+      steps++;
+      if (++inWindow == window) {
+        long now = System.nanoTime();
+        if (steps > skip) rates.add(window * batch / ((now - windowStart) / 1e9));
+        inWindow = 0;
+        windowStart = System.nanoTime();
+      }
+      if (maxSteps > 0 && steps >= maxSteps) {
+        done = true;
+        model.stopTraining();
+      }
+    }
+
+    @Override
+    public void onEpochBegin(int epoch) {
+      restartWindow();
+    }
+
+    void restartWindow() {
+      inWindow = 0;
+      windowStart = System.nanoTime();
+    }
+  }
+
+  static double median(List<Double> v) {
+    if (v.isEmpty()) return Double.NaN;
+    List<Double> s = new ArrayList<>(v);
+    Collections.sort(s);
+    int n = s.size();
+    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+  }
+
+  static long peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+}

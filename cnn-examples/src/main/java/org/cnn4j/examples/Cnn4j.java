@@ -1,0 +1,112 @@
+package org.cnn4j.examples;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.cnn4j.backends.Backends;
+import org.cnn4j.spi.Availability;
+import org.cnn4j.spi.BackendProvider;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code cnn4j} command: {@code backends} lists every provider with its probe result,
+ * {@code bench} measures a workload, {@code example} trains the lesson's network. Exit codes: 0
+ * success, 2 bad usage, 1 failure with a one-line cause (the stack trace with --verbose).
+ */
+@Command(name = "cnn4j", mixinStandardHelpOptions = true, version = "cnn4j 0.1.0",
+    description = "Convolutional neural networks on the JVM.",
+    subcommands = {Cnn4j.BackendsCommand.class, Cnn4j.BenchCommand.class, Cnn4j.ExampleCommand.class})
+public final class Cnn4j implements Runnable {
+  @Option(names = "--verbose", description = "print stack traces of failures", scope = CommandLine.ScopeType.INHERIT)
+  boolean verbose;
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new Cnn4j());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      boolean verbose = parsed.matchedOption("--verbose") != null;
+      if (verbose) e.printStackTrace(System.err);
+      else System.err.println("cnn4j: " + e.getMessage());
+      return 1;
+    });
+    System.exit(cli.execute(args));
+  }
+
+  @Command(name = "backends", mixinStandardHelpOptions = true,
+      description = "List every backend on the class path with its probe result.")
+  static final class BackendsCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      var providers = Backends.providers();
+      if (providers.isEmpty()) {
+        System.out.println("no backend on the class path");
+        return 1;
+      }
+      String requested = Backends.requested().orElse("(auto)");
+      System.out.println("requested: " + requested);
+      for (BackendProvider p : providers) {
+        Availability a = p.probe();
+        System.out.printf("%-8s priority %-4d %s%n", p.id(), p.priority(),
+            a.available() ? "available" : "UNAVAILABLE: " + a.reason());
+        for (Map.Entry<String, String> d : a.details().entrySet()) {
+          System.out.printf("    %-14s %s%n", d.getKey(), d.getValue());
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "bench", mixinStandardHelpOptions = true,
+      description = "Training and inference throughput of workload W1, W2 or W3 (BENCHMARKS.md).")
+  static final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--workload", defaultValue = "W1", description = "W1, W2 or W3 (default ${DEFAULT-VALUE})")
+    Workload workload;
+    @Option(names = "--batch", defaultValue = "32", description = "training batch size (default ${DEFAULT-VALUE})")
+    int batch;
+    @Option(names = "--window", description = "steps per timing window (default: W1 100, W2 20, W3 4)")
+    Integer window;
+    @Option(names = "--skip", description = "warm-up steps dropped (default: one window)")
+    Integer skip;
+    @Option(names = "--epochs", defaultValue = "1", description = "training epochs (default ${DEFAULT-VALUE})")
+    int epochs;
+    @Option(names = "--max-steps", defaultValue = "0", description = "stop training after this many steps (0: no limit)")
+    int maxSteps;
+    @Option(names = "--infer-batch", description = "inference batch size (default 256, W3 64)")
+    Integer inferBatch;
+    @Option(names = "--infer-reps", defaultValue = "5", description = "timed inference passes (default ${DEFAULT-VALUE})")
+    int inferReps;
+    @Option(names = "--backend", defaultValue = "", description = "backend id (default: -Dcnn4j.backend, CNN4J_BACKEND, else auto)")
+    String backend;
+    @Option(names = "--profile", description = "print time per backend op")
+    boolean profile;
+
+    @Override
+    public Integer call() throws Exception {
+      int win = window != null ? window : switch (workload) { case W1 -> 100; case W2 -> 20; case W3 -> 4; };
+      String chosen = backend.isEmpty() ? Backends.requested().orElse("") : backend;
+      Bench.run(new Bench.Options(workload, batch, win, skip != null ? skip : win, epochs, maxSteps,
+          inferBatch != null ? inferBatch : workload == Workload.W3 ? 64 : 256, inferReps, chosen, profile));
+      return 0;
+    }
+  }
+
+  @Command(name = "example", mixinStandardHelpOptions = true,
+      description = "Train the lesson's CNN on Fashion-MNIST and print the test accuracy.")
+  static final class ExampleCommand implements Callable<Integer> {
+    @Option(names = "--epochs", defaultValue = "5", description = "epochs (default ${DEFAULT-VALUE})")
+    int epochs;
+    @Option(names = "--batch", defaultValue = "32", description = "batch size (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Override
+    public Integer call() throws Exception {
+      FashionMnistExample.main(new String[] {"epochs=" + epochs, "batch=" + batch});
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package org.cnn4j.examples;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.cnn4j.spi.Backend;
+
+/** Wraps a backend and adds up the wall time of each SPI method, for {@code cnn4j bench --profile}. */
+final class ProfilingBackend implements InvocationHandler {
+  private final Backend target;
+  private final Map<String, long[]> totals = new TreeMap<>();
+
+  private ProfilingBackend(Backend target) {
+    this.target = target;
+  }
+
+  static ProfilingBackend wrap(Backend b) {
+    return new ProfilingBackend(b);
+  }
+
+  Backend proxy() {
+    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, this);
+  }
+
+  @Override
+  public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+    long t0 = System.nanoTime();
+    try {
+      // Times are inclusive: a composite op (conv) counts the GEMMs it runs inside the backend.
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    } finally {
+      long dt = System.nanoTime() - t0;
+      long[] t = totals.computeIfAbsent(method.getName(), k -> new long[2]);
+      t[0] += dt;
+      t[1]++;
+    }
+  }
+
+  void reset() {
+    totals.clear();
+  }
+
+  String report(long steps) {
+    StringBuilder sb = new StringBuilder("op                      calls/step   ms/step\n");
+    totals.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+        .forEach(e -> sb.append(String.format(Locale.ROOT, "%-24s %10.1f %9.3f%n", e.getKey(),
+            (double) e.getValue()[1] / steps, e.getValue()[0] / 1e6 / steps)));
+    return sb.toString();
+  }
+}
