@@ -24,6 +24,9 @@ final class ClContext implements AutoCloseable {
   private volatile BackendException fault;
   private boolean closed;
 
+  // clCreateCommandQueue is deprecated since OpenCL 2.0, but its replacement does not exist on
+  // OpenCL 1.2 platforms (NVIDIA's older drivers, Apple), so the 1.2 call is the portable one.
+  @SuppressWarnings("deprecation")
   ClContext(ClDevice device) {
     this.device = device;
     int[] err = new int[1];

@@ -26,12 +26,37 @@ final class ClGemm {
     this.tileM = tileM;
   }
 
+  /**
+   * A transposed B is copied to plain layout first when C has at least this many rows: the plain
+   * kernel loads a float8 row vector per k step instead of gathering 8 strided values, and the
+   * copy (k * n floats) is small next to the m * n * k product.
+   */
+  static final int TRANSPOSE_B_MIN_ROWS = 256;
+
   /** Arguments are validated by the caller; m, n &gt; 0. */
   void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
       ClBuffer a, long aOffset, int lda, ClBuffer b, long bOffset, int ldb,
       float beta, ClBuffer c, long cOffset, int ldc) {
-    String variant = "-D TM=" + tileM + " -D TRANS_A=" + (transA ? 1 : 0) + " -D TRANS_B="
-        + (transB ? 1 : 0);
+    if (!transB || m < TRANSPOSE_B_MIN_ROWS || k == 0) {
+      multiply(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+      return;
+    }
+    try (ClBuffer plainB = allocator.allocate((long) k * n, false)) {
+      // B is stored [n, ldb] (n rows of k); plainB becomes [k, n].
+      programs.kernel("gemm.cl", variant(transA, false), "transpose").launch3d(k, n, 1, b, bOffset,
+          ldb, n, k, plainB);
+      multiply(transA, false, m, n, k, alpha, a, aOffset, lda, plainB, 0L, n, beta, c, cOffset, ldc);
+    }
+  }
+
+  private String variant(boolean transA, boolean transB) {
+    return "-D TM=" + tileM + " -D TRANS_A=" + (transA ? 1 : 0) + " -D TRANS_B=" + (transB ? 1 : 0);
+  }
+
+  private void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      ClBuffer a, long aOffset, int lda, ClBuffer b, long bOffset, int ldb,
+      float beta, ClBuffer c, long cOffset, int ldc) {
+    String variant = variant(transA, transB);
     ClKernel tile = programs.kernel("gemm.cl", variant, "gemm_tile");
     long tilesX = WorkSizes.ceilDiv(n, TILE_N);
     long tilesY = WorkSizes.ceilDiv(m, tileM);

@@ -135,3 +135,14 @@ __kernel void gemm_splitk_reduce(int m, int n, int slices, __global const float*
   __global float* c = C + cOff + (long)row * ldc + col;
   *c = beta != 0.0f ? alpha * s + beta * *c : alpha * s;
 }
+
+// dst = src^T: src is [rows, ld] from srcOff, dst is [cols, rows] contiguous. Indexing: work item
+// (x, y) moves src(row y, column x), so reads are contiguous. Used to turn a transposed B into a
+// plain one when m is large enough for the faster row-vector loads to repay the copy.
+__kernel void transpose(__global const float* src, long srcOff, int ld, int rows, int cols,
+                        __global float* dst) {
+  const int c = get_global_id(0);
+  const int r = get_global_id(1);
+  if (r >= rows || c >= cols) return;
+  dst[(long)c * rows + r] = src[srcOff + (long)r * ld + c];
+}
