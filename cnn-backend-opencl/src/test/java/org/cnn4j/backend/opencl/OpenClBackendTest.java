@@ -93,7 +93,9 @@ class OpenClBackendTest {
 
   @Test
   void gemmMatchesHostLoopsForEveryTransposeWithOffsetsAndGarbageInC() {
-    int[][] shapes = {{1, 1, 1}, {5, 7, 3}, {13, 17, 29}, {64, 40, 33}, {9, 16, 2000}, {3, 5, 0}};
+    // 300 rows exercise the copy of a transposed B (ClGemm.TRANSPOSE_B_MIN_ROWS).
+    int[][] shapes = {{1, 1, 1}, {5, 7, 3}, {13, 17, 29}, {64, 40, 33}, {9, 16, 2000}, {3, 5, 0},
+        {300, 21, 17}};
     for (int[] shape : shapes) {
       for (int t = 0; t < 4; t++) {
         checkGemm(t >= 2, (t & 1) == 1, shape[0], shape[1], shape[2], 1.5f, 0f);
