@@ -138,18 +138,13 @@ public final class Conv2D extends Layer {
     Conv2dSpec s = spec(inputShape(), batch);
     Tensor z = step.allocate(outputShape().withBatch(batch));
     backend.conv2dForward(s, x.buffer(), kernel.value().buffer(), z.buffer());
-    if (bias != null) backend.biasAdd(z.buffer(), bias.value().buffer(), batch * s.outH() * s.outW(), filters);
-    step.record(() -> {
-      Tensor dz = z.grad();
-      if (dz == null) return;
+    return Epilogue.apply(step, z, bias, activation, batch * s.outH() * s.outW(), filters, dz -> {
       backend.conv2dBackwardFilter(s, x.buffer(), dz.buffer(), kernel.gradient().buffer());
-      if (bias != null) backend.conv2dBackwardBias(s, dz.buffer(), bias.gradient().buffer());
       if (x.requiresGrad()) {
         Tensor dx = step.allocate(x.shape());
         backend.conv2dBackwardData(s, dz.buffer(), kernel.value().buffer(), dx.buffer());
         step.accumulateGrad(x, dx);
       }
     });
-    return activation.apply(step, z, true);
   }
 }

@@ -89,13 +89,9 @@ public final class Dense extends Layer implements SoftmaxOutput {
     Tensor z = step.allocate(Shape.of(batch, units));
     backend.gemm(false, false, batch, units, in, 1f, x.buffer(), 0, in, kernel.value().buffer(), 0,
         units, 0f, z.buffer(), 0, units);
-    if (bias != null) backend.biasAdd(z.buffer(), bias.value().buffer(), batch, units);
-    step.record(() -> {
-      Tensor dz = z.grad();
-      if (dz == null) return;
+    return Epilogue.apply(step, z, bias, act, batch, units, dz -> {
       backend.gemm(true, false, in, units, batch, 1f, x.buffer(), 0, in, dz.buffer(), 0, units, 0f,
           kernel.gradient().buffer(), 0, units);
-      if (bias != null) backend.reduceMiddle(dz.buffer(), 1, batch, units, 1f, bias.gradient().buffer());
       if (x.requiresGrad()) {
         Tensor dx = step.allocate(x.shape());
         backend.gemm(false, true, batch, in, units, 1f, dz.buffer(), 0, units, kernel.value().buffer(),
@@ -103,6 +99,5 @@ public final class Dense extends Layer implements SoftmaxOutput {
         step.accumulateGrad(x, dx);
       }
     });
-    return act.apply(step, z, true);
   }
 }

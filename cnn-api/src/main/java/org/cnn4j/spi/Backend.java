@@ -217,6 +217,28 @@ public interface Backend extends AutoCloseable {
     broadcastMiddle(bias, 1, rows, cols, 1f, 1f, y);
   }
 
+  /**
+   * The epilogue of a convolution or dense layer, in place: {@code y[r, c] = f(y[r, c] + bias[c])}.
+   * bias may be null. Shapes: y {@code [rows, cols]}, bias {@code [cols]}.
+   */
+  default void biasActivationForward(ActivationKind kind, float alpha, DeviceBuffer y, DeviceBuffer bias,
+      int rows, int cols) {
+    if (bias != null) biasAdd(y, bias, rows, cols);
+    if (kind != ActivationKind.LINEAR) activationForward(kind, alpha, y, y, (long) rows * cols);
+  }
+
+  /**
+   * The backward of {@link #biasActivationForward} from its output y: {@code dz = dy * f'(y)}
+   * (ReLU's and LeakyReLU's sign read from y), and, when dBias is not null, {@code dBias[c] =
+   * sum_r dz[r, c]} (overwritten). dz may be dy. Shapes: y, dy, dz {@code [rows, cols]}.
+   */
+  default void activationBackwardBias(ActivationKind kind, float alpha, DeviceBuffer y, DeviceBuffer dy,
+      DeviceBuffer dz, int rows, int cols, DeviceBuffer dBias) {
+    long n = (long) rows * cols;
+    if (kind != ActivationKind.LINEAR || dz != dy) activationBackward(kind, alpha, y, y, dy, dz, n);
+    if (dBias != null) reduceMiddle(dz, 1, rows, cols, 1f, dBias);
+  }
+
   /** Row softmax, stable for large inputs. Shapes: x and y {@code [rows, cols]}; x may be y. */
   void softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols);
 

@@ -645,6 +645,78 @@ final class CpuBackend implements Backend {
     });
   }
 
+  @Override
+  public void biasActivationForward(ActivationKind kind, float alpha, DeviceBuffer y, DeviceBuffer bias,
+      int rows, int cols) {
+    checkRange("biasActivationForward", y, 0, (long) rows * cols);
+    if (bias != null) checkRange("biasActivationForward", bias, 0, cols);
+    Floats out = data(y);
+    float[] b = new float[cols];
+    if (bias != null) data(bias).get(0, b, 0, cols);
+    parallel.forRange(rows, (long) rows * cols, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int base = r * cols;
+        for (int j = 0; j < cols; j++) out.put(base + j, activate(kind, alpha, out.get(base + j) + b[j]));
+      }
+    });
+  }
+
+  private static float activate(ActivationKind kind, float alpha, float v) {
+    return switch (kind) {
+      case LINEAR -> v;
+      case RELU -> Math.max(v, 0f);
+      case LEAKY_RELU -> v > 0 ? v : alpha * v;
+      case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-v)));
+      case TANH -> (float) Math.tanh(v);
+    };
+  }
+
+  @Override
+  public void activationBackwardBias(ActivationKind kind, float alpha, DeviceBuffer y, DeviceBuffer dy,
+      DeviceBuffer dz, int rows, int cols, DeviceBuffer dBias) {
+    long n = (long) rows * cols;
+    for (DeviceBuffer b : new DeviceBuffer[] {y, dy, dz}) checkRange("activationBackwardBias", b, 0, n);
+    if (dBias != null) checkRange("activationBackwardBias", dBias, 0, cols);
+    Floats out = data(y);
+    Floats g = data(dy);
+    Floats d = data(dz);
+    int parts = Math.max(1, (int) Math.min(parallel.threads(), n / Parallel.MIN_WORK_PER_THREAD));
+    float[][] partial = new float[parts][cols];
+    parallel.forRange(parts, n, (lo, hi) -> {
+      for (int p = lo; p < hi; p++) {
+        float[] acc = partial[p];
+        int r1 = (int) ((long) rows * (p + 1) / parts);
+        for (int r = (int) ((long) rows * p / parts); r < r1; r++) {
+          int base = r * cols;
+          for (int j = 0; j < cols; j++) {
+            float v = derivative(kind, alpha, out.get(base + j), g.get(base + j));
+            d.put(base + j, v);
+            acc[j] += v;
+          }
+        }
+      }
+    });
+    if (dBias != null) {
+      Floats db = data(dBias);
+      for (int j = 0; j < cols; j++) {
+        float sum = 0;
+        for (float[] acc : partial) sum += acc[j];
+        db.put(j, sum);
+      }
+    }
+  }
+
+  /** dy * f'(x) from the output y (ReLU's sign is y's). */
+  private static float derivative(ActivationKind kind, float alpha, float y, float dy) {
+    return switch (kind) {
+      case LINEAR -> dy;
+      case RELU -> y > 0 ? dy : 0f;
+      case LEAKY_RELU -> y > 0 ? dy : alpha * dy;
+      case SIGMOID -> dy * y * (1f - y);
+      case TANH -> dy * (1f - y * y);
+    };
+  }
+
   // ---------------------------------------------------------------- reductions and broadcasts
 
   @Override
