@@ -11,6 +11,9 @@ import org.cnn4j.spi.Backend;
 
 /** Wraps a backend and adds up the wall time of each SPI method, for {@code cnn4j bench --profile}. */
 final class ProfilingBackend implements InvocationHandler {
+  /** CPU time of the calling thread: with -Dcnn4j.cpu.threads=1 it is immune to other processes. */
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
   private final Backend target;
   private final Map<String, long[]> totals = new TreeMap<>();
 
@@ -29,6 +32,7 @@ final class ProfilingBackend implements InvocationHandler {
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
     long t0 = System.nanoTime();
+    long c0 = THREADS.getCurrentThreadCpuTime();
     try {
       // Times are inclusive: a composite op (conv) counts the GEMMs it runs inside the backend.
       return method.invoke(target, args);
@@ -36,9 +40,10 @@ final class ProfilingBackend implements InvocationHandler {
       throw e.getCause();
     } finally {
       long dt = System.nanoTime() - t0;
-      long[] t = totals.computeIfAbsent(method.getName(), k -> new long[2]);
+      long[] t = totals.computeIfAbsent(method.getName(), k -> new long[3]);
       t[0] += dt;
       t[1]++;
+      t[2] += THREADS.getCurrentThreadCpuTime() - c0;
     }
   }
 
@@ -47,10 +52,11 @@ final class ProfilingBackend implements InvocationHandler {
   }
 
   String report(long steps) {
-    StringBuilder sb = new StringBuilder("op                      calls/step   ms/step\n");
+    StringBuilder sb = new StringBuilder(
+        "op                      calls/step   ms/step  cpu ms/step (calling thread)\n");
     totals.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
-        .forEach(e -> sb.append(String.format(Locale.ROOT, "%-24s %10.1f %9.3f%n", e.getKey(),
-            (double) e.getValue()[1] / steps, e.getValue()[0] / 1e6 / steps)));
+        .forEach(e -> sb.append(String.format(Locale.ROOT, "%-24s %10.1f %9.3f %12.3f%n", e.getKey(),
+            (double) e.getValue()[1] / steps, e.getValue()[0] / 1e6 / steps, e.getValue()[2] / 1e6 / steps)));
     return sb.toString();
   }
 }

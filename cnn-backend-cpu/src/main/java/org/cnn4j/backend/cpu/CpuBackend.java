@@ -425,6 +425,10 @@ final class CpuBackend implements Backend {
   public void maxPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
     checkRange("maxPool2dForward", x, 0, s.inputLength());
     checkRange("maxPool2dForward", y, 0, s.outputLength());
+    if (isTiled2x2(s)) {
+      maxPool2x2Forward(s, data(x), data(y));
+      return;
+    }
     Floats in = data(x);
     Floats out = data(y);
     int c = s.c();
@@ -460,6 +464,10 @@ final class CpuBackend implements Backend {
     checkRange("maxPool2dBackward", x, 0, s.inputLength());
     checkRange("maxPool2dBackward", dx, 0, s.inputLength());
     checkRange("maxPool2dBackward", dy, 0, s.outputLength());
+    if (isTiled2x2(s)) {
+      maxPool2x2Backward(s, data(x), data(dy), data(dx));
+      return;
+    }
     Floats in = data(x);
     Floats g = data(dy);
     Floats out = data(dx);
@@ -496,6 +504,80 @@ final class CpuBackend implements Backend {
             }
             int o = ((img * s.outH() + oy) * s.outW() + ox) * c;
             for (int ch = 0; ch < c; ch++) out.put(where[ch], out.get(where[ch]) + g.get(o + ch));
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * The common pooling, 2x2 windows with stride 2 that all lie inside the input (no padding at
+   * either end): each input is read once.
+   */
+  private static boolean isTiled2x2(Pool2dSpec s) {
+    return s.poolH() == 2 && s.poolW() == 2 && s.strideH() == 2 && s.strideW() == 2
+        && s.padTop() == 0 && s.padLeft() == 0 && 2 * s.outH() <= s.h() && 2 * s.outW() <= s.w();
+  }
+
+  private void maxPool2x2Forward(Pool2dSpec s, Floats in, Floats out) {
+    int c = s.c();
+    int rowLength = s.w() * c;
+    int rows = s.n() * s.outH();
+    parallel.forRange(rows, (long) rows * s.outW() * c * 4, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int img = r / s.outH();
+        int top = ((img * s.h() + 2 * (r % s.outH())) * s.w()) * c;
+        int dst = r * s.outW() * c;
+        for (int ox = 0; ox < s.outW(); ox++) {
+          int a = top + 2 * ox * c;
+          int b = a + rowLength;
+          for (int ch = 0; ch < c; ch++) {
+            float v0 = in.get(a + ch);
+            float v1 = in.get(a + c + ch);
+            float v2 = in.get(b + ch);
+            float v3 = in.get(b + c + ch);
+            float m01 = v1 > v0 ? v1 : v0;
+            float m23 = v3 > v2 ? v3 : v2;
+            out.put(dst + ox * c + ch, m23 > m01 ? m23 : m01);
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * Writes every cell of each window (the gradient at the first maximum, zero elsewhere), so only
+   * the rows and columns no window covers (odd sizes) need clearing.
+   */
+  private void maxPool2x2Backward(Pool2dSpec s, Floats in, Floats g, Floats out) {
+    int c = s.c();
+    int rowLength = s.w() * c;
+    if (s.h() != 2 * s.outH() || s.w() != 2 * s.outW()) out.zero(0, s.inputLength());
+    int rows = s.n() * s.outH();
+    parallel.forRange(rows, (long) rows * s.outW() * c * 4, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int img = r / s.outH();
+        int top = ((img * s.h() + 2 * (r % s.outH())) * s.w()) * c;
+        int o = r * s.outW() * c;
+        for (int ox = 0; ox < s.outW(); ox++) {
+          int a = top + 2 * ox * c;
+          int b = a + rowLength;
+          for (int ch = 0; ch < c; ch++) {
+            float v0 = in.get(a + ch);
+            float v1 = in.get(a + c + ch);
+            float v2 = in.get(b + ch);
+            float v3 = in.get(b + c + ch);
+            // Row-major order with strict '>' keeps the first maximum (the ties rule).
+            int arg = 0;
+            float best = v0;
+            if (v1 > best) { best = v1; arg = 1; }
+            if (v2 > best) { best = v2; arg = 2; }
+            if (v3 > best) { arg = 3; }
+            float d = g.get(o + ox * c + ch);
+            out.put(a + ch, arg == 0 ? d : 0f);
+            out.put(a + c + ch, arg == 1 ? d : 0f);
+            out.put(b + ch, arg == 2 ? d : 0f);
+            out.put(b + c + ch, arg == 3 ? d : 0f);
           }
         }
       }
@@ -653,10 +735,27 @@ final class CpuBackend implements Backend {
     Floats out = data(y);
     float[] b = new float[cols];
     if (bias != null) data(bias).get(0, b, 0, cols);
+    // One loop per kind: a switch inside the element loop keeps HotSpot from tightening it.
     parallel.forRange(rows, (long) rows * cols, (lo, hi) -> {
-      for (int r = lo; r < hi; r++) {
-        int base = r * cols;
-        for (int j = 0; j < cols; j++) out.put(base + j, activate(kind, alpha, out.get(base + j) + b[j]));
+      switch (kind) {
+        case RELU -> {
+          for (int r = lo; r < hi; r++) {
+            int base = r * cols;
+            for (int j = 0; j < cols; j++) out.put(base + j, Math.max(out.get(base + j) + b[j], 0f));
+          }
+        }
+        case LINEAR -> {
+          for (int r = lo; r < hi; r++) {
+            int base = r * cols;
+            for (int j = 0; j < cols; j++) out.put(base + j, out.get(base + j) + b[j]);
+          }
+        }
+        default -> {
+          for (int r = lo; r < hi; r++) {
+            int base = r * cols;
+            for (int j = 0; j < cols; j++) out.put(base + j, activate(kind, alpha, out.get(base + j) + b[j]));
+          }
+        }
       }
     });
   }
@@ -685,13 +784,25 @@ final class CpuBackend implements Backend {
     parallel.forRange(parts, n, (lo, hi) -> {
       for (int p = lo; p < hi; p++) {
         float[] acc = partial[p];
+        int r0 = (int) ((long) rows * p / parts);
         int r1 = (int) ((long) rows * (p + 1) / parts);
-        for (int r = (int) ((long) rows * p / parts); r < r1; r++) {
-          int base = r * cols;
-          for (int j = 0; j < cols; j++) {
-            float v = derivative(kind, alpha, out.get(base + j), g.get(base + j));
-            d.put(base + j, v);
-            acc[j] += v;
+        if (kind == ActivationKind.RELU) {
+          for (int r = r0; r < r1; r++) {
+            int base = r * cols;
+            for (int j = 0; j < cols; j++) {
+              float v = out.get(base + j) > 0 ? g.get(base + j) : 0f;
+              d.put(base + j, v);
+              acc[j] += v;
+            }
+          }
+        } else {
+          for (int r = r0; r < r1; r++) {
+            int base = r * cols;
+            for (int j = 0; j < cols; j++) {
+              float v = derivative(kind, alpha, out.get(base + j), g.get(base + j));
+              d.put(base + j, v);
+              acc[j] += v;
+            }
           }
         }
       }
