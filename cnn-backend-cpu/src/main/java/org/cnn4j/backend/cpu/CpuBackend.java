@@ -223,37 +223,63 @@ final class CpuBackend implements Backend {
         unfold(s, x, first + lo, hi - lo, group, cols, (long) lo * s.outH() * s.outW() * s.kh() * s.kw() * (s.c() / s.groups())));
   }
 
-  /** im2col of images [first, first + count) into cols at offset, on the calling thread. */
+  /**
+   * im2col of images [first, first + count) into cols at offset, on the calling thread. Loops run
+   * tap by tap with the output column innermost, over the range of columns whose tap lies inside
+   * the image, so the inner loop has no bounds tests (with one channel it copies single floats).
+   */
   private static void unfold(Conv2dSpec s, DeviceBuffer x, int first, int count, int group, DeviceBuffer cols, long offset) {
     Floats in = data(x);
     Floats out = data(cols);
     int cg = s.c() / s.groups();
     int k = s.kh() * s.kw() * cg;
-    int base = (int) offset;
+    int outW = s.outW();
     for (int r = 0; r < count * s.outH(); r++) {
       int img = first + r / s.outH();
       int oy = r % s.outH();
-      for (int ox = 0; ox < s.outW(); ox++) {
-        int row = base + (r * s.outW() + ox) * k;
-        for (int ky = 0; ky < s.kh(); ky++) {
-          int iy = oy * s.strideH() - s.padTop() + ky * s.dilationH();
-          for (int kx = 0; kx < s.kw(); kx++) {
-            int ix = ox * s.strideW() - s.padLeft() + kx * s.dilationW();
-            int dst = row + (ky * s.kw() + kx) * cg;
-            if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) {
-              for (int ci = 0; ci < cg; ci++) out.put(dst + ci, 0f);
-            } else {
-              int src = ((img * s.h() + iy) * s.w() + ix) * s.c() + group * cg;
-              if (cg == 1) {
-                out.put(dst, in.get(src));
-              } else {
-                out.put(dst, in, src, cg);
-              }
+      int rowBase = (int) offset + r * outW * k;
+      for (int ky = 0; ky < s.kh(); ky++) {
+        int iy = oy * s.strideH() - s.padTop() + ky * s.dilationH();
+        for (int kx = 0; kx < s.kw(); kx++) {
+          int tap = (ky * s.kw() + kx) * cg;
+          int shift = kx * s.dilationW() - s.padLeft();
+          int lo = iy < 0 || iy >= s.h() ? outW : firstInside(shift, s.strideW());
+          int hi = iy < 0 || iy >= s.h() ? outW : Math.min(outW, lastInside(shift, s.strideW(), s.w()) + 1);
+          if (hi < lo) hi = lo;
+          for (int ox = 0; ox < lo; ox++) zero(out, rowBase + ox * k + tap, cg);
+          for (int ox = Math.max(hi, lo); ox < outW; ox++) zero(out, rowBase + ox * k + tap, cg);
+          if (lo >= hi) continue;
+          int src = ((img * s.h() + iy) * s.w() + lo * s.strideW() + shift) * s.c() + group * cg;
+          int srcStep = s.strideW() * s.c();
+          int dst = rowBase + lo * k + tap;
+          if (cg == 1) {
+            for (int ox = lo; ox < hi; ox++, src += srcStep, dst += k) out.put(dst, in.get(src));
+          } else if (cg < 16) {
+            // A bulk copy costs more than it saves below a few dozen bytes.
+            for (int ox = lo; ox < hi; ox++, src += srcStep, dst += k) {
+              for (int ci = 0; ci < cg; ci++) out.put(dst + ci, in.get(src + ci));
             }
+          } else {
+            for (int ox = lo; ox < hi; ox++, src += srcStep, dst += k) out.put(dst, in, src, cg);
           }
         }
       }
     }
+  }
+
+  /** The first output column whose tap, at {@code ox * stride + shift}, is >= 0. */
+  private static int firstInside(int shift, int stride) {
+    return shift >= 0 ? 0 : (-shift + stride - 1) / stride;
+  }
+
+  /** The last output column whose tap is < width (may be negative: none). */
+  private static int lastInside(int shift, int stride, int width) {
+    int room = width - 1 - shift;
+    return room < 0 ? -1 : room / stride;
+  }
+
+  private static void zero(Floats out, int at, int len) {
+    for (int i = 0; i < len; i++) out.put(at + i, 0f);
   }
 
   @Override
@@ -271,20 +297,26 @@ final class CpuBackend implements Backend {
     Floats out = data(dx);
     int cg = s.c() / s.groups();
     int k = s.kh() * s.kw() * cg;
-    int base = (int) offset;
-    for (int local = 0; local < count; local++) {
-      int img = first + local;
-      for (int oy = 0; oy < s.outH(); oy++) {
-        for (int ox = 0; ox < s.outW(); ox++) {
-          int row = base + ((local * s.outH() + oy) * s.outW() + ox) * k;
-          for (int ky = 0; ky < s.kh(); ky++) {
-            int iy = oy * s.strideH() - s.padTop() + ky * s.dilationH();
-            if (iy < 0 || iy >= s.h()) continue;
-            for (int kx = 0; kx < s.kw(); kx++) {
-              int ix = ox * s.strideW() - s.padLeft() + kx * s.dilationW();
-              if (ix < 0 || ix >= s.w()) continue;
-              int src = row + (ky * s.kw() + kx) * cg;
-              int dst = ((img * s.h() + iy) * s.w() + ix) * s.c() + group * cg;
+    int outW = s.outW();
+    for (int r = 0; r < count * s.outH(); r++) {
+      int img = first + r / s.outH();
+      int oy = r % s.outH();
+      int rowBase = (int) offset + r * outW * k;
+      for (int ky = 0; ky < s.kh(); ky++) {
+        int iy = oy * s.strideH() - s.padTop() + ky * s.dilationH();
+        if (iy < 0 || iy >= s.h()) continue;
+        for (int kx = 0; kx < s.kw(); kx++) {
+          int tap = (ky * s.kw() + kx) * cg;
+          int shift = kx * s.dilationW() - s.padLeft();
+          int lo = firstInside(shift, s.strideW());
+          int hi = Math.min(outW, lastInside(shift, s.strideW(), s.w()) + 1);
+          int dst = ((img * s.h() + iy) * s.w() + lo * s.strideW() + shift) * s.c() + group * cg;
+          int dstStep = s.strideW() * s.c();
+          int src = rowBase + lo * k + tap;
+          if (cg == 1) {
+            for (int ox = lo; ox < hi; ox++, src += k, dst += dstStep) out.put(dst, out.get(dst) + in.get(src));
+          } else {
+            for (int ox = lo; ox < hi; ox++, src += k, dst += dstStep) {
               for (int ci = 0; ci < cg; ci++) out.put(dst + ci, out.get(dst + ci) + in.get(src + ci));
             }
           }
