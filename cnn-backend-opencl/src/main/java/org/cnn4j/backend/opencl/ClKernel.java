@@ -63,8 +63,13 @@ final class ClKernel {
   synchronized void launch(WorkSizes.Range range, Object... args) {
     cl.ensureHealthy(name);
     for (int i = 0; i < args.length; i++) setArg(i, args[i]);
+    long t0 = ClKernelProfile.ENABLED ? System.nanoTime() : 0;
     cl.check(clEnqueueNDRangeKernel(cl.queue(), handle, range.global().length, null,
         range.global(), range.local(), 0, null, null), "enqueue " + name, range.toString());
+    if (ClKernelProfile.ENABLED) {
+      cl.finish(name);
+      ClKernelProfile.add(name + " " + java.util.Arrays.toString(range.global()), System.nanoTime() - t0);
+    }
   }
 
   private void setArg(int index, Object arg) {

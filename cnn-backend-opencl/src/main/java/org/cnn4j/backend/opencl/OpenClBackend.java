@@ -129,6 +129,7 @@ public final class OpenClBackend implements Backend {
     closed = true;
     programs.close();
     cl.close();
+    if (ClKernelProfile.ENABLED) System.err.print(ClKernelProfile.drain());
   }
 
   // ---------------------------------------------------------------- GEMM
@@ -156,8 +157,8 @@ public final class OpenClBackend implements Backend {
     int32(total, "im2col columns");
     ClBuffer cx = range(x, "x", 0, int32(s.inputLength(), "convolution input"));
     ClBuffer cc = range(cols, "cols", 0, total);
-    programs.kernel(CONV, "im2col").launch3d(s.c() / s.groups(), s.outW(), (long) count * s.outH(),
-        geometry(s), cx, first, count, group, cc);
+    programs.kernel(CONV, "im2col").launch3d(channelLanes(s.c() / s.groups()), s.outW(),
+        (long) count * s.outH(), geometry(s), cx, first, count, group, cc);
   }
 
   @Override
@@ -166,8 +167,8 @@ public final class OpenClBackend implements Backend {
     ClBuffer cc = range(cols, "cols", 0, (long) count * s.outH() * s.outW() * columnWidth(s));
     ClBuffer cx = range(dx, "dx", 0, int32(s.inputLength(), "convolution input"));
     int32((long) count * s.outH() * s.outW() * columnWidth(s), "im2col columns");
-    programs.kernel(CONV, "col2im").launch3d(s.c() / s.groups(), s.w(), (long) count * s.h(),
-        geometry(s), cc, first, count, group, cx);
+    programs.kernel(CONV, "col2im").launch3d(channelLanes(s.c() / s.groups()), s.w(),
+        (long) count * s.h(), geometry(s), cc, first, count, group, cx);
   }
 
   /**
@@ -285,8 +286,10 @@ public final class OpenClBackend implements Backend {
   public void maxPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
     ClBuffer cx = range(x, "x", 0, s.inputLength());
     ClBuffer cy = range(y, "y", 0, s.outputLength());
-    programs.kernel(POOL, "max_pool_forward").launch1d(s.outputLength(), geometry(s), cx, cy,
-        int32(s.outputLength(), "pooling output"));
+    int rows = int32((long) s.n() * s.outH(), "pooling output rows");
+    int32(s.inputLength(), "pooling input");
+    programs.kernel(POOL, "max_pool_forward").launch3d(channelLanes(s.c()), s.outW(), rows,
+        geometry(s), cx, cy, rows);
   }
 
   @Override
@@ -294,24 +297,53 @@ public final class OpenClBackend implements Backend {
     ClBuffer cx = range(x, "x", 0, s.inputLength());
     ClBuffer cdy = range(dy, "dy", 0, s.outputLength());
     ClBuffer cdx = range(dx, "dx", 0, s.inputLength());
-    programs.kernel(POOL, "max_pool_backward").launch1d(s.inputLength(), geometry(s), cx, cdy,
-        cdx, int32(s.inputLength(), "pooling input"));
+    int32(s.inputLength(), "pooling input");
+    if (s.strideH() >= s.poolH() && s.strideW() >= s.poolW()) {
+      if (!coversInput(s)) fill(dx, 0, s.inputLength(), 0f);
+      int rows = int32((long) s.n() * s.outH(), "pooling output rows");
+      programs.kernel(POOL, "max_pool_backward_disjoint").launch3d(channelLanes(s.c()), s.outW(),
+          rows, geometry(s), cx, cdy, cdx, rows);
+      return;
+    }
+    int rows = int32((long) s.n() * s.h(), "pooling input rows");
+    programs.kernel(POOL, "max_pool_backward").launch3d(channelLanes(s.c()), s.w(), rows,
+        geometry(s), cx, cdy, cdx, rows);
   }
 
   @Override
   public void avgPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
     ClBuffer cx = range(x, "x", 0, s.inputLength());
     ClBuffer cy = range(y, "y", 0, s.outputLength());
-    programs.kernel(POOL, "avg_pool_forward").launch1d(s.outputLength(), geometry(s), cx, cy,
-        int32(s.outputLength(), "pooling output"));
+    int rows = int32((long) s.n() * s.outH(), "pooling output rows");
+    int32(s.inputLength(), "pooling input");
+    programs.kernel(POOL, "avg_pool_forward").launch3d(channelLanes(s.c()), s.outW(), rows,
+        geometry(s), cx, cy, rows);
   }
 
   @Override
   public void avgPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer dx) {
     ClBuffer cdy = range(dy, "dy", 0, s.outputLength());
     ClBuffer cdx = range(dx, "dx", 0, s.inputLength());
-    programs.kernel(POOL, "avg_pool_backward").launch1d(s.inputLength(), geometry(s), cdy, cdx,
-        int32(s.inputLength(), "pooling input"));
+    int rows = int32((long) s.n() * s.h(), "pooling input rows");
+    int32(s.inputLength(), "pooling input");
+    programs.kernel(POOL, "avg_pool_backward").launch3d(channelLanes(s.c()), s.w(), rows,
+        geometry(s), cdy, cdx, rows);
+  }
+
+  /** Whether the pooling windows, laid side by side without overlap, cover every input position. */
+  private static boolean coversInput(Pool2dSpec s) {
+    return s.strideH() == s.poolH() && s.strideW() == s.poolW() && s.padTop() == 0
+        && s.padLeft() == 0 && s.outH() * s.strideH() >= s.h() && s.outW() * s.strideW() >= s.w();
+  }
+
+  /**
+   * Work items across the channels of one pixel in conv.cl and pool.cl: one per channel on a GPU,
+   * where neighbouring work items then read neighbouring addresses; one on other devices (PoCL's
+   * CPU device), where a work item walking the contiguous channels computes its window once for
+   * all of them instead of once per channel with integer divisions.
+   */
+  private int channelLanes(int channels) {
+    return cl.device().gpu() ? channels : 1;
   }
 
   /** Pool2dSpec's twelve components in declaration order, padded to pool.cl's int16. */
@@ -381,6 +413,46 @@ public final class OpenClBackend implements Backend {
     programs.kernel(REDUCE, "broadcast_middle").launch1d(total,
         range(src, "src", 0, (long) outer * inner), outer, mid, inner, scale, beta,
         range(y, "y", 0, total));
+  }
+
+  @Override
+  public void biasActivationForward(ActivationKind kind, float alpha, DeviceBuffer y,
+      DeviceBuffer bias, int rows, int cols) {
+    long total = (long) rows * cols;
+    ClBuffer cy = range(y, "y", 0, total);
+    // Without a bias the kernel never reads its bias argument; y stands in for it.
+    ClBuffer cb = bias == null ? cy : range(bias, "bias", 0, cols);
+    if (bias == null && kind == ActivationKind.LINEAR) return;
+    programs.kernel(ELEMENTWISE, "bias_activation_forward").launch3d(cols, rows, 1,
+        kind.ordinal(), alpha, cy, cb, bias != null, rows, cols);
+  }
+
+  /** One pass computes dz and the bias gradient's partial column sums (folded when sliced). */
+  @Override
+  public void activationBackwardBias(ActivationKind kind, float alpha, DeviceBuffer y,
+      DeviceBuffer dy, DeviceBuffer dz, int rows, int cols, DeviceBuffer dBias) {
+    long total = (long) rows * cols;
+    ClBuffer cy = range(y, "y", 0, total);
+    ClBuffer cdy = range(dy, "dy", 0, total);
+    ClBuffer cdz = range(dz, "dz", 0, total);
+    if (dBias == null) {
+      if (kind != ActivationKind.LINEAR || dz != dy) activationBackward(kind, alpha, y, y, dy, dz, total);
+      return;
+    }
+    ClBuffer cdb = range(dBias, "dBias", 0, cols);
+    if (cols == 0) return;
+    ClKernel kernel = programs.kernel(ELEMENTWISE, "activation_backward_bias");
+    SlicePlan plan = SlicePlan.finest(rows);
+    if (!plan.split()) {
+      kernel.launch3d(cols, 1, 1, kind.ordinal(), alpha, cy, cdy, cdz, rows, cols,
+          Math.max(rows, 1), 1, cdb);
+      return;
+    }
+    try (ClBuffer partial = allocator.allocate((long) plan.slices() * cols, false)) {
+      kernel.launch3d(cols, plan.slices(), 1, kind.ordinal(), alpha, cy, cdy, cdz, rows, cols,
+          plan.chunk(), plan.slices(), partial);
+      sumMiddle(partial, 1, plan.slices(), cols, 1f, cdb);
+    }
   }
 
   @Override

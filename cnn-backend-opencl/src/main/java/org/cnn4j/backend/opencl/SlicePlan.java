@@ -28,6 +28,16 @@ record SlicePlan(int slices, int chunk) {
     return new SlicePlan((int) WorkSizes.ceilDiv(Math.max(length, 1), chunk), chunk);
   }
 
+  /**
+   * As many slices as {@link #MIN_CHUNK} and {@link #MAX_SLICES} allow, for a summation fused
+   * into an element-wise pass: the pass must spread its whole input over the device, not just
+   * create enough work items (on a CPU device each work group runs on one thread, and a few
+   * long-running groups would leave cores idle).
+   */
+  static SlicePlan finest(int length) {
+    return of(1, length, Long.MAX_VALUE);
+  }
+
   boolean split() {
     return slices > 1;
   }

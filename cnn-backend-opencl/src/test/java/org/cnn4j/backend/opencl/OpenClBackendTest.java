@@ -286,6 +286,71 @@ class OpenClBackendTest {
   }
 
   @Test
+  void biasActivationForwardAddsTheBiasThenActivatesInPlace() {
+    int rows = 37, cols = 5;
+    float[] y = randoms(rows * cols), bias = randoms(cols);
+    for (ActivationKind kind : ActivationKind.values()) {
+      for (boolean withBias : new boolean[] {true, false}) {
+        try (DeviceBuffer dy = upload(y); DeviceBuffer db = upload(bias)) {
+          backend.biasActivationForward(kind, 0.3f, dy, withBias ? db : null, rows, cols);
+          float[] out = download(dy);
+          for (int i = 0; i < y.length; i++) {
+            double v = y[i] + (withBias ? bias[i % cols] : 0);
+            double expected = switch (kind) {
+              case LINEAR -> v;
+              case RELU -> Math.max(v, 0);
+              case SIGMOID -> 1 / (1 + Math.exp(-v));
+              case TANH -> Math.tanh(v);
+              case LEAKY_RELU -> v > 0 ? v : 0.3 * v;
+            };
+            assertEquals(expected, out[i], 1e-6, kind + " bias " + withBias + " element " + i);
+          }
+        }
+      }
+    }
+  }
+
+  /** Enough rows for the bias gradient to be summed in slices and folded. */
+  @Test
+  void activationBackwardBiasGivesDzAndItsColumnSums() {
+    int rows = 3001, cols = 7;
+    float[] y = randoms(rows * cols), dy = randoms(rows * cols);
+    for (ActivationKind kind : ActivationKind.values()) {
+      for (boolean inPlace : new boolean[] {true, false}) {
+        try (DeviceBuffer by = upload(y); DeviceBuffer bdy = upload(dy);
+            DeviceBuffer bdz = backend.allocate(rows * cols); DeviceBuffer bias = backend.allocate(cols)) {
+          DeviceBuffer dz = inPlace ? bdy : bdz;
+          backend.activationBackwardBias(kind, 0.3f, by, bdy, dz, rows, cols, bias);
+          float[] got = download(dz), sums = download(bias);
+          double[] expectedSums = new double[cols];
+          for (int i = 0; i < y.length; i++) {
+            double o = y[i], g = dy[i];
+            double expected = switch (kind) {
+              case LINEAR -> g;
+              case RELU -> o > 0 ? g : 0;
+              case SIGMOID -> g * o * (1 - o);
+              case TANH -> g * (1 - o * o);
+              case LEAKY_RELU -> o > 0 ? g : 0.3 * g;
+            };
+            assertEquals(expected, got[i], 1e-6, kind + " element " + i);
+            expectedSums[i % cols] += expected;
+          }
+          for (int c = 0; c < cols; c++) assertEquals(expectedSums[c], sums[c], 1e-3, kind + " column " + c);
+        }
+      }
+    }
+  }
+
+  @Test
+  void activationBackwardBiasWithoutABiasOnlyWritesDz() {
+    float[] y = {-1f, 2f, 0.5f, -3f}, dy = {1f, 1f, 2f, 2f};
+    try (DeviceBuffer by = upload(y); DeviceBuffer bdy = upload(dy); DeviceBuffer dz = backend.allocate(4)) {
+      backend.activationBackwardBias(ActivationKind.RELU, 0f, by, bdy, dz, 2, 2, null);
+      assertArrayEquals(new float[] {0f, 1f, 2f, 0f}, download(dz), 0f);
+    }
+  }
+
+  @Test
   void adamStepFollowsKeras() {
     try (DeviceBuffer p = upload(new float[] {1f}); DeviceBuffer g = upload(new float[] {0.5f});
         DeviceBuffer m = upload(new float[] {0f}); DeviceBuffer v = upload(new float[] {0f})) {

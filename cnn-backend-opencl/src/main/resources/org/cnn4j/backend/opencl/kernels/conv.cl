@@ -23,48 +23,59 @@
 #define G_OUT_H g.se
 #define G_OUT_W g.sf
 
-// Indexing (3-D): x = input channel ci of the group, y = output column ox, z = local image * outH
-// + output row oy. The work item writes its channel of every tap of that output pixel's row of
-// cols, so it divides once (z) and consecutive work items touch consecutive addresses.
+// Indexing (3-D) of both kernels: y = a column of the image (im2col: output column ox; col2im:
+// input column ix), z = local image * rows + row (one division per work item), x = a channel
+// lane: the work item handles channels lane, lane + lanes, ... of the group. The host picks the
+// number of lanes from the device: one per channel on GPUs (neighbouring work items touch
+// neighbouring addresses), a single lane on CPUs (each work item copies contiguous channel runs,
+// and there are no per-channel index computations).
+
+// The work item writes the whole cols row of output pixel (oy, ox): for each tap, the cg channels
+// of the input pixel under it (0 where the tap falls in the padding).
 __kernel void im2col(int16 g, __global const float* x, int first, int count, int group,
                      __global float* cols) {
   const int cg = G_C / G_GROUPS;
-  const int ci = get_global_id(0);
+  const int lane = get_global_id(0), lanes = get_global_size(0);
   const int ox = get_global_id(1);
   const int z = get_global_id(2);
-  if (ci >= cg || ox >= G_OUT_W || z >= count * G_OUT_H) return;
+  if (ox >= G_OUT_W || z >= count * G_OUT_H) return;
   const int localImg = z / G_OUT_H;
   const int oy = z - localImg * G_OUT_H;
   const int kCols = G_KH * G_KW * cg;
-  __global float* out = cols + ((z * G_OUT_W) + ox) * kCols + ci;
-  const __global float* img = x + (first + localImg) * G_H * G_W * G_C + group * cg + ci;
+  __global float* out = cols + (z * G_OUT_W + ox) * kCols;
+  const __global float* img = x + (first + localImg) * G_H * G_W * G_C + group * cg;
   const int y0 = oy * G_STRIDE_H - G_PAD_TOP, x0 = ox * G_STRIDE_W - G_PAD_LEFT;
   for (int ky = 0; ky < G_KH; ky++) {
     const int iy = y0 + ky * G_DIL_H;
     const bool rowInside = iy >= 0 && iy < G_H;
     for (int kx = 0; kx < G_KW; kx++) {
       const int ix = x0 + kx * G_DIL_W;
-      out[(ky * G_KW + kx) * cg] =
-          rowInside && ix >= 0 && ix < G_W ? img[(iy * G_W + ix) * G_C] : 0.0f;
+      __global float* o = out + (ky * G_KW + kx) * cg;
+      if (rowInside && ix >= 0 && ix < G_W) {
+        const __global float* src = img + (iy * G_W + ix) * G_C;
+        for (int ci = lane; ci < cg; ci += lanes) o[ci] = src[ci];
+      } else {
+        for (int ci = lane; ci < cg; ci += lanes) o[ci] = 0.0f;
+      }
     }
   }
 }
 
 // The adjoint, as a gather so no two work items write the same element (no atomics, and the
-// sum order is fixed). Indexing (3-D): x = channel ci of the group, y = input column ix, z = local
-// image * h + input row iy. The work item visits each tap (ky, kx), finds the output pixel whose
-// window puts that tap on (iy, ix), if any, and adds its column entry to dx.
+// sum order is fixed): the work item owns input pixel (iy, ix) of the group's channels, visits
+// each tap (ky, kx), finds the output pixel whose window puts that tap on (iy, ix), if any, and
+// adds that cols entry to dx.
 __kernel void col2im(int16 g, __global const float* cols, int first, int count, int group,
                      __global float* dx) {
   const int cg = G_C / G_GROUPS;
-  const int ci = get_global_id(0);
+  const int lane = get_global_id(0), lanes = get_global_size(0);
   const int ix = get_global_id(1);
   const int z = get_global_id(2);
-  if (ci >= cg || ix >= G_W || z >= count * G_H) return;
+  if (ix >= G_W || z >= count * G_H) return;
   const int localImg = z / G_H;
   const int iy = z - localImg * G_H;
   const int kCols = G_KH * G_KW * cg;
-  float sum = 0.0f;
+  __global float* d = dx + (((first + localImg) * G_H + iy) * G_W + ix) * G_C + group * cg;
   for (int ky = 0; ky < G_KH; ky++) {
     const int ty = iy + G_PAD_TOP - ky * G_DIL_H;
     if (ty < 0 || ty % G_STRIDE_H != 0) continue;
@@ -75,9 +86,9 @@ __kernel void col2im(int16 g, __global const float* cols, int first, int count, 
       if (tx < 0 || tx % G_STRIDE_W != 0) continue;
       const int ox = tx / G_STRIDE_W;
       if (ox >= G_OUT_W) continue;
-      const int row = (localImg * G_OUT_H + oy) * G_OUT_W + ox;
-      sum += cols[row * kCols + (ky * G_KW + kx) * cg + ci];
+      const __global float* src =
+          cols + ((localImg * G_OUT_H + oy) * G_OUT_W + ox) * kCols + (ky * G_KW + kx) * cg;
+      for (int ci = lane; ci < cg; ci += lanes) d[ci] += src[ci];
     }
   }
-  dx[(((first + localImg) * G_H + iy) * G_W + ix) * G_C + group * cg + ci] += sum;
 }

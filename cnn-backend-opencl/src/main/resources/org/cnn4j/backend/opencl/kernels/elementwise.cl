@@ -63,3 +63,56 @@ __kernel void axpby(float alpha, __global const float* x, float beta, __global f
   if (i >= n) return;
   y[i] = beta == 0.0f ? alpha * x[i] : alpha * x[i] + beta * y[i];
 }
+
+// The layer epilogue, in place: y[r, c] = f(y[r, c] + bias[c]) (no bias when hasBias is 0).
+// Indexing (2-D): x = column c, y = row r, so there is no index division and neighbouring work
+// items touch neighbouring addresses.
+__kernel void bias_activation_forward(int kind, float alpha, __global float* y,
+                                      __global const float* bias, int hasBias, int rows,
+                                      int cols) {
+  const int c = get_global_id(0);
+  const int r = get_global_id(1);
+  if (c >= cols || r >= rows) return;
+  const long i = (long)r * cols + c;
+  float v = y[i];
+  if (hasBias) v += bias[c];
+  switch (kind) {
+    case ACT_RELU: v = v > 0.0f ? v : 0.0f; break;
+    case ACT_SIGMOID: v = 1.0f / (1.0f + exp(-v)); break;
+    case ACT_TANH: v = tanh(v); break;
+    case ACT_LEAKY_RELU: v = v > 0.0f ? v : alpha * v; break;
+    default: break;
+  }
+  y[i] = v;
+}
+
+// The backward of bias_activation_forward from its output y: dz = dy * f'(y), and the column
+// sums of dz over rows [slice * chunk, (slice + 1) * chunk) into partial[slice, c] (the host
+// folds several slices with reduce_middle). Indexing (2-D): x = column c, y = slice. dz may be
+// dy: each element is read before it is written.
+__kernel void activation_backward_bias(int kind, float alpha, __global const float* y,
+                                       __global const float* dy, __global float* dz, int rows,
+                                       int cols, int chunk, int slices, __global float* partial) {
+  const int c = get_global_id(0);
+  const int slice = get_global_id(1);
+  if (c >= cols || slice >= slices) return;
+  const int rBegin = min(rows, slice * chunk);
+  const int rEnd = min(rows, rBegin + chunk);
+  float sum = 0.0f;
+  for (int r = rBegin; r < rEnd; r++) {
+    const long i = (long)r * cols + c;
+    const float g = dy[i];
+    const float o = y[i];
+    float d;
+    switch (kind) {
+      case ACT_RELU: d = o > 0.0f ? g : 0.0f; break;
+      case ACT_SIGMOID: d = g * o * (1.0f - o); break;
+      case ACT_TANH: d = g * (1.0f - o * o); break;
+      case ACT_LEAKY_RELU: d = o > 0.0f ? g : alpha * g; break;
+      default: d = g; break;
+    }
+    dz[i] = d;
+    sum += d;
+  }
+  partial[(long)slice * cols + c] = sum;
+}

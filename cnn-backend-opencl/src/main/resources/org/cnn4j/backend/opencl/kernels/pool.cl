@@ -2,11 +2,14 @@
 // components are org.cnn4j.spi.Pool2dSpec's, in declaration order. Padded positions never win a
 // max and are not counted in an average.
 //
-// Forward indexing: one work item per output element, idx = ((img * outH + oy) * outW + ox) * c
-// + ch. Backward indexing: one work item per input element, idx = ((img * h + iy) * w + ix) * c
-// + ch, gathering from every output window that covers it; this writes each dx element exactly
-// once, with no atomics and a fixed summation order. Index arithmetic is 32-bit (the host checks
-// sizes): 64-bit division is several times slower on CPUs.
+// Indexing (3-D): y = a column (forward: output column ox; backward: input column ix), z = image *
+// rows + row (one division per work item), x = a channel lane: the work item handles channels
+// lane, lane + lanes, ... The host picks the lanes from the device: one per channel on GPUs, a
+// single lane on CPUs, where a work item then walks contiguous channels and computes its window
+// once for all of them (per-element integer division had made these kernels the slowest of a
+// training step on PoCL). The backward kernels gather from every output window that covers
+// their input element, so each dx element is written exactly once, with no atomics and a fixed
+// summation order.
 
 #define P_H g.s1
 #define P_W g.s2
@@ -20,17 +23,25 @@
 #define P_OUT_H g.sa
 #define P_OUT_W g.sb
 
-// Position (row-major y * w + x) of the first maximum of the window of output (oy, ox), or -1.
-inline int window_argmax(int16 g, __global const float* xImg, int oy, int ox, int ch) {
-  const int y0 = oy * P_STRIDE_H - P_PAD_TOP, x0 = ox * P_STRIDE_W - P_PAD_LEFT;
+// The window of output (oy, ox) clipped to the image: rows [ys, ye), columns [xs, xe).
+#define WINDOW(oy, ox, ys, ye, xs, xe) \
+  const int ys = max((oy) * P_STRIDE_H - P_PAD_TOP, 0); \
+  const int ye = min((oy) * P_STRIDE_H - P_PAD_TOP + P_POOL_H, P_H); \
+  const int xs = max((ox) * P_STRIDE_W - P_PAD_LEFT, 0); \
+  const int xe = min((ox) * P_STRIDE_W - P_PAD_LEFT + P_POOL_W, P_W);
+
+// The range of outputs along one axis whose windows cover input position i.
+#define COVERING(i, pad, pool, stride, outLen, lo, hi) \
+  const int lo = max(0, ((i) + (pad) - (pool) + (stride)) / (stride)); \
+  const int hi = min((outLen) - 1, ((i) + (pad)) / (stride));
+
+// Position (row-major y * w + x) of the first maximum of channel ch in the clipped window, or -1.
+inline int window_argmax(int16 g, __global const float* xImg, int ys, int ye, int xs, int xe,
+                         int ch) {
   int arg = -1;
   float best = 0.0f;
-  for (int py = 0; py < P_POOL_H; py++) {
-    const int iy = y0 + py;
-    if (iy < 0 || iy >= P_H) continue;
-    for (int px = 0; px < P_POOL_W; px++) {
-      const int ix = x0 + px;
-      if (ix < 0 || ix >= P_W) continue;
+  for (int iy = ys; iy < ye; iy++) {
+    for (int ix = xs; ix < xe; ix++) {
       const float v = xImg[(iy * P_W + ix) * P_C + ch];
       if (arg < 0 || v > best) { best = v; arg = iy * P_W + ix; }
     }
@@ -38,98 +49,134 @@ inline int window_argmax(int16 g, __global const float* xImg, int oy, int ox, in
   return arg;
 }
 
-// Number of non-padded positions in the window of output (oy, ox).
-inline int window_count(int16 g, int oy, int ox) {
-  const int y0 = oy * P_STRIDE_H - P_PAD_TOP, x0 = ox * P_STRIDE_W - P_PAD_LEFT;
-  const int ys = min(y0 + P_POOL_H, P_H) - max(y0, 0);
-  const int xs = min(x0 + P_POOL_W, P_W) - max(x0, 0);
-  return max(ys, 0) * max(xs, 0);
+__kernel void max_pool_forward(int16 g, __global const float* x, __global float* y, int rows) {
+  const int lane = get_global_id(0), lanes = get_global_size(0);
+  const int ox = get_global_id(1);
+  const int z = get_global_id(2);
+  if (ox >= P_OUT_W || z >= rows) return;
+  const int img = z / P_OUT_H;
+  const int oy = z - img * P_OUT_H;
+  WINDOW(oy, ox, ys, ye, xs, xe)
+  const __global float* xImg = x + img * P_H * P_W * P_C;
+  __global float* out = y + (z * P_OUT_W + ox) * P_C;
+  if (ys >= ye || xs >= xe) {
+    for (int ch = lane; ch < P_C; ch += lanes) out[ch] = 0.0f;
+    return;
+  }
+  for (int ch = lane; ch < P_C; ch += lanes) {
+    float best = xImg[(ys * P_W + xs) * P_C + ch];
+    for (int iy = ys; iy < ye; iy++) {
+      for (int ix = xs; ix < xe; ix++) {
+        const float v = xImg[(iy * P_W + ix) * P_C + ch];
+        best = v > best ? v : best;
+      }
+    }
+    out[ch] = best;
+  }
 }
-
-__kernel void max_pool_forward(int16 g, __global const float* x, __global float* y, int total) {
-  const int idx = get_global_id(0);
-  if (idx >= total) return;
-  int rest = idx / P_C;
-  const int ch = idx - rest * P_C;
-  const int ox = rest % P_OUT_W;
-  rest /= P_OUT_W;
-  const int oy = rest % P_OUT_H;
-  const int img = rest / P_OUT_H;
-  __global const float* xImg = x + img * P_H * P_W * P_C;
-  const int arg = window_argmax(g, xImg, oy, ox, ch);
-  y[idx] = arg < 0 ? 0.0f : xImg[arg * P_C + ch];
-}
-
-// The range of outputs along one axis whose windows cover input position i.
-#define COVERING(i, pad, pool, stride, outLen, lo, hi) \
-  const int lo = max(0, ((i) + (pad) - (pool) + (stride)) / (stride)); \
-  const int hi = min((outLen) - 1, ((i) + (pad)) / (stride));
 
 __kernel void max_pool_backward(int16 g, __global const float* x, __global const float* dy,
-                                __global float* dx, int total) {
-  const int idx = get_global_id(0);
-  if (idx >= total) return;
-  int rest = idx / P_C;
-  const int ch = idx - rest * P_C;
-  const int ix = rest % P_W;
-  rest /= P_W;
-  const int iy = rest % P_H;
-  const int img = rest / P_H;
-  __global const float* xImg = x + img * P_H * P_W * P_C;
-  __global const float* dyImg = dy + img * P_OUT_H * P_OUT_W * P_C;
+                                __global float* dx, int rows) {
+  const int lane = get_global_id(0), lanes = get_global_size(0);
+  const int ix = get_global_id(1);
+  const int z = get_global_id(2);
+  if (ix >= P_W || z >= rows) return;
+  const int img = z / P_H;
+  const int iy = z - img * P_H;
+  const __global float* xImg = x + img * P_H * P_W * P_C;
+  const __global float* dyImg = dy + img * P_OUT_H * P_OUT_W * P_C;
+  __global float* out = dx + (z * P_W + ix) * P_C;
   COVERING(iy, P_PAD_TOP, P_POOL_H, P_STRIDE_H, P_OUT_H, oyLo, oyHi)
   COVERING(ix, P_PAD_LEFT, P_POOL_W, P_STRIDE_W, P_OUT_W, oxLo, oxHi)
   const int self = iy * P_W + ix;
-  float sum = 0.0f;
+  for (int ch = lane; ch < P_C; ch += lanes) {
+    float sum = 0.0f;
+    for (int oy = oyLo; oy <= oyHi; oy++) {
+      for (int ox = oxLo; ox <= oxHi; ox++) {
+        WINDOW(oy, ox, ys, ye, xs, xe)
+        if (window_argmax(g, xImg, ys, ye, xs, xe, ch) == self) {
+          sum += dyImg[(oy * P_OUT_W + ox) * P_C + ch];
+        }
+      }
+    }
+    out[ch] = sum;
+  }
+}
+
+__kernel void avg_pool_forward(int16 g, __global const float* x, __global float* y, int rows) {
+  const int lane = get_global_id(0), lanes = get_global_size(0);
+  const int ox = get_global_id(1);
+  const int z = get_global_id(2);
+  if (ox >= P_OUT_W || z >= rows) return;
+  const int img = z / P_OUT_H;
+  const int oy = z - img * P_OUT_H;
+  WINDOW(oy, ox, ys, ye, xs, xe)
+  const __global float* xImg = x + img * P_H * P_W * P_C;
+  __global float* out = y + (z * P_OUT_W + ox) * P_C;
+  const int cnt = max(ye - ys, 0) * max(xe - xs, 0);
+  for (int ch = lane; ch < P_C; ch += lanes) {
+    float sum = 0.0f;
+    for (int iy = ys; iy < ye; iy++) {
+      for (int ix = xs; ix < xe; ix++) sum += xImg[(iy * P_W + ix) * P_C + ch];
+    }
+    out[ch] = cnt > 0 ? sum / cnt : 0.0f;
+  }
+}
+
+__kernel void avg_pool_backward(int16 g, __global const float* dy, __global float* dx, int rows) {
+  const int lane = get_global_id(0), lanes = get_global_size(0);
+  const int ix = get_global_id(1);
+  const int z = get_global_id(2);
+  if (ix >= P_W || z >= rows) return;
+  const int img = z / P_H;
+  const int iy = z - img * P_H;
+  const __global float* dyImg = dy + img * P_OUT_H * P_OUT_W * P_C;
+  __global float* out = dx + (z * P_W + ix) * P_C;
+  COVERING(iy, P_PAD_TOP, P_POOL_H, P_STRIDE_H, P_OUT_H, oyLo, oyHi)
+  COVERING(ix, P_PAD_LEFT, P_POOL_W, P_STRIDE_W, P_OUT_W, oxLo, oxHi)
+  for (int ch = lane; ch < P_C; ch += lanes) out[ch] = 0.0f;
   for (int oy = oyLo; oy <= oyHi; oy++) {
     for (int ox = oxLo; ox <= oxHi; ox++) {
-      if (window_argmax(g, xImg, oy, ox, ch) == self) {
-        sum += dyImg[(oy * P_OUT_W + ox) * P_C + ch];
+      WINDOW(oy, ox, ys, ye, xs, xe)
+      const int cnt = max(ye - ys, 0) * max(xe - xs, 0);
+      const __global float* src = dyImg + (oy * P_OUT_W + ox) * P_C;
+      for (int ch = lane; ch < P_C; ch += lanes) out[ch] += src[ch] / cnt;
+    }
+  }
+}
+
+// max_pool_backward for windows that do not overlap (stride >= pool), as a scatter: the work item
+// of output (oy, ox) finds each channel's first maximum in its window and writes dy there and 0
+// at the window's other positions, reading x once instead of once per covering window. Input
+// positions no window covers are not written (the host zeroes dx first when there are any).
+// Indexing as max_pool_forward.
+__kernel void max_pool_backward_disjoint(int16 g, __global const float* x,
+                                         __global const float* dy, __global float* dx, int rows) {
+  const int lane = get_global_id(0), lanes = get_global_size(0);
+  const int ox = get_global_id(1);
+  const int z = get_global_id(2);
+  if (ox >= P_OUT_W || z >= rows) return;
+  const int img = z / P_OUT_H;
+  const int oy = z - img * P_OUT_H;
+  WINDOW(oy, ox, ys, ye, xs, xe)
+  const int imgBase = img * P_H * P_W * P_C;
+  const __global float* g_dy = dy + (z * P_OUT_W + ox) * P_C;
+  for (int ch = lane; ch < P_C; ch += lanes) {
+    int arg = -1;
+    float best = 0.0f;
+    for (int iy = ys; iy < ye; iy++) {
+      for (int ix = xs; ix < xe; ix++) {
+        const int at = imgBase + (iy * P_W + ix) * P_C + ch;
+        const float v = x[at];
+        if (arg < 0 || v > best) { best = v; arg = at; }
+      }
+    }
+    const float grad = g_dy[ch];
+    for (int iy = ys; iy < ye; iy++) {
+      for (int ix = xs; ix < xe; ix++) {
+        const int at = imgBase + (iy * P_W + ix) * P_C + ch;
+        dx[at] = at == arg ? grad : 0.0f;
       }
     }
   }
-  dx[idx] = sum;
-}
-
-__kernel void avg_pool_forward(int16 g, __global const float* x, __global float* y, int total) {
-  const int idx = get_global_id(0);
-  if (idx >= total) return;
-  int rest = idx / P_C;
-  const int ch = idx - rest * P_C;
-  const int ox = rest % P_OUT_W;
-  rest /= P_OUT_W;
-  const int oy = rest % P_OUT_H;
-  const int img = rest / P_OUT_H;
-  __global const float* xImg = x + img * P_H * P_W * P_C;
-  const int y0 = oy * P_STRIDE_H - P_PAD_TOP, x0 = ox * P_STRIDE_W - P_PAD_LEFT;
-  float sum = 0.0f;
-  for (int iy = max(y0, 0); iy < min(y0 + P_POOL_H, P_H); iy++) {
-    for (int ix = max(x0, 0); ix < min(x0 + P_POOL_W, P_W); ix++) {
-      sum += xImg[(iy * P_W + ix) * P_C + ch];
-    }
-  }
-  const int cnt = window_count(g, oy, ox);
-  y[idx] = cnt > 0 ? sum / cnt : 0.0f;
-}
-
-__kernel void avg_pool_backward(int16 g, __global const float* dy, __global float* dx,
-                                int total) {
-  const int idx = get_global_id(0);
-  if (idx >= total) return;
-  int rest = idx / P_C;
-  const int ch = idx - rest * P_C;
-  const int ix = rest % P_W;
-  rest /= P_W;
-  const int iy = rest % P_H;
-  const int img = rest / P_H;
-  __global const float* dyImg = dy + img * P_OUT_H * P_OUT_W * P_C;
-  COVERING(iy, P_PAD_TOP, P_POOL_H, P_STRIDE_H, P_OUT_H, oyLo, oyHi)
-  COVERING(ix, P_PAD_LEFT, P_POOL_W, P_STRIDE_W, P_OUT_W, oxLo, oxHi)
-  float sum = 0.0f;
-  for (int oy = oyLo; oy <= oyHi; oy++) {
-    for (int ox = oxLo; ox <= oxHi; ox++) {
-      sum += dyImg[(oy * P_OUT_W + ox) * P_C + ch] / window_count(g, oy, ox);
-    }
-  }
-  dx[idx] = sum;
 }
