@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * <p>Shapes: images {@code [count, 28, 28, 1]} (NHWC) with pixels {@code 0..255}, not rescaled
  * (divide by 255 with {@link LabeledImages#rescale(float)}, as in Keras); labels {@code [count]}
  * class indices {@code 0..9}. Train holds 60,000 images and test 10,000.
+ *
+ * <p>CIFAR-10 ({@link #cifar10()}) is looked for in the same places, under either of the names
+ * {@code cifar-10-batches-bin} (the folder its binary archive unpacks to) and {@code cifar10}, as
+ * the six binary batches {@code data_batch_1.bin} .. {@code data_batch_5.bin} and {@code
+ * test_batch.bin}; its images are {@code [count, 32, 32, 3]} RGB, 50,000 train and 10,000 test.
  */
 public final class Datasets {
   /** System property naming a folder of data sets, or one data set's folder. */
@@ -57,7 +62,9 @@ public final class Datasets {
         "apt-get install dataset-fashion-mnist (Debian and Ubuntu put it in "
             + SYSTEM_ROOT.resolve("fashion-mnist") + "), or download",
         "https://github.com/zalandoresearch/fashion-mnist"),
-    MNIST("mnist", "MNIST", "download", "http://yann.lecun.com/exdb/mnist/");
+    MNIST("mnist", "MNIST", "download", "http://yann.lecun.com/exdb/mnist/"),
+    CIFAR10("cifar-10-batches-bin", "CIFAR-10", "download cifar-10-binary.tar.gz",
+        "https://www.cs.toronto.edu/~kriz/cifar.html");
 
     final String id;
     final String title;
@@ -69,6 +76,31 @@ public final class Datasets {
       this.title = title;
       this.howTo = howTo;
       this.home = home;
+    }
+
+    /** The folder names it may be found under, the first being {@link #id}. */
+    List<String> names() {
+      return this == CIFAR10 ? List.of(id, "cifar10") : List.of(id);
+    }
+
+    /** The files it is read from, in the order the reader takes them. */
+    List<String> files() {
+      return this == CIFAR10 ? Cifar10.files() : FILES;
+    }
+
+    /** Whether a file may also be found gzipped. */
+    boolean gzipAllowed() {
+      return this != CIFAR10;
+    }
+
+    /** How a user gets the files into {@code dir}. */
+    String howToGet(Path dir) {
+      if (this == CIFAR10) {
+        return howTo + " from " + home + " and unpack it, so that " + dir + " holds "
+            + String.join(", ", files());
+      }
+      return howTo + " " + String.join(", ", files().stream().map(f -> f + ".gz").toList()) + " from "
+          + home + " into " + dir;
     }
   }
 
@@ -120,6 +152,32 @@ public final class Datasets {
     return load(Known.MNIST, List.of(new Place(dir, "given")));
   }
 
+  /**
+   * CIFAR-10 (32x32 colour photographs, 10 classes: airplane, automobile, bird, cat, deer, dog,
+   * frog, horse, ship, truck), found as the class javadoc says.
+   *
+   * @throws DatasetNotFoundException if no place holds the six batch files
+   * @throws Cifar10FormatException if a file found is malformed
+   */
+  public static TrainTestSplit cifar10() throws IOException {
+    return load(Known.CIFAR10, defaultPlaces(Known.CIFAR10));
+  }
+
+  /**
+   * CIFAR-10 from the six binary batch files in {@code dir}.
+   *
+   * @throws DatasetNotFoundException if {@code dir} lacks one of the files
+   * @throws Cifar10FormatException if a file is malformed
+   */
+  public static TrainTestSplit cifar10(Path dir) throws IOException {
+    return load(Known.CIFAR10, List.of(new Place(dir, "given")));
+  }
+
+  /** CIFAR-10's class names, in label order. */
+  public static List<String> cifar10Classes() {
+    return Cifar10.CLASSES;
+  }
+
   private static List<Place> defaultPlaces(Known set) {
     return places(set, Optional.ofNullable(System.getProperty(PROPERTY)),
         Optional.ofNullable(System.getenv(ENV)), Path.of(System.getProperty("user.home")),
@@ -134,12 +192,13 @@ public final class Datasets {
         .map(s -> new Place(Path.of(s), "-D" + PROPERTY + "=" + s))
         .or(() -> env.filter(s -> !s.isBlank()).map(s -> new Place(Path.of(s), ENV + "=" + s)));
     configured.ifPresent(c -> {
-      places.add(new Place(c.dir().resolve(set.id), c.source()));
+      for (String name : set.names()) places.add(new Place(c.dir().resolve(name), c.source()));
       if (!namedForAnother(set, c.dir())) places.add(c);
     });
-    places.add(
-        new Place(home.resolve(".cnn4j").resolve("datasets").resolve(set.id), USER_SOURCE));
-    places.add(new Place(systemRoot.resolve(set.id), "system folder"));
+    for (String name : set.names()) {
+      places.add(new Place(home.resolve(".cnn4j").resolve("datasets").resolve(name), USER_SOURCE));
+    }
+    for (String name : set.names()) places.add(new Place(systemRoot.resolve(name), "system folder"));
     return places;
   }
 
@@ -147,7 +206,7 @@ public final class Datasets {
     Path name = dir.getFileName();
     if (name == null) return false;
     for (Known other : Known.values()) {
-      if (other != set && other.id.equals(name.toString())) return true;
+      if (other != set && other.names().contains(name.toString())) return true;
     }
     return false;
   }
@@ -162,17 +221,20 @@ public final class Datasets {
         reasons.add(Files.exists(place.dir()) ? "not a directory" : "no such directory");
         continue;
       }
-      for (String name : FILES) {
-        find(place.dir(), name).ifPresentOrElse(files::add, () -> missing.add(name + "[.gz]"));
+      List<String> wanted = set.files();
+      for (String name : wanted) {
+        find(place.dir(), name, set.gzipAllowed()).ifPresentOrElse(files::add,
+            () -> missing.add(set.gzipAllowed() ? name + "[.gz]" : name));
       }
       if (!missing.isEmpty()) {
-        reasons.add(missing.size() == FILES.size() ? "holds none of the four files"
+        reasons.add(missing.size() == wanted.size()
+            ? "holds none of the " + (wanted.size() == 4 ? "four" : wanted.size()) + " files"
             : "missing " + String.join(", ", missing));
         continue;
       }
       long start = System.nanoTime();
-      var split = new TrainTestSplit(Idx.read(files.get(0), files.get(1)),
-          Idx.read(files.get(2), files.get(3)));
+      var split = set == Known.CIFAR10 ? Cifar10.split(files)
+          : new TrainTestSplit(Idx.read(files.get(0), files.get(1)), Idx.read(files.get(2), files.get(3)));
       LOG.debug("{} from {} ({}): {} train, {} test images in {} ms", set.title, place.dir(),
           place.source(), split.train().count(), split.test().count(),
           (System.nanoTime() - start) / 1_000_000);
@@ -182,8 +244,8 @@ public final class Datasets {
   }
 
   /** The plain file if present, else the gzipped one. */
-  private static Optional<Path> find(Path dir, String name) {
-    for (String candidate : List.of(name, name + ".gz")) {
+  private static Optional<Path> find(Path dir, String name, boolean gzipAllowed) {
+    for (String candidate : gzipAllowed ? List.of(name, name + ".gz") : List.of(name)) {
       Path file = dir.resolve(candidate);
       if (Files.isRegularFile(file)) return Optional.of(file);
     }
@@ -202,9 +264,7 @@ public final class Datasets {
     Path userDir = places.stream().filter(p -> p.source().equals(USER_SOURCE)).findFirst()
         .map(Place::dir)
         .orElse(Path.of(System.getProperty("user.home"), ".cnn4j", "datasets", set.id));
-    sb.append("Nothing is downloaded at run time. To get it: ").append(set.howTo).append(' ')
-        .append(String.join(", ", FILES.stream().map(f -> f + ".gz").toList()))
-        .append(" from ").append(set.home).append(" into ").append(userDir)
+    sb.append("Nothing is downloaded at run time. To get it: ").append(set.howToGet(userDir))
         .append(", or set -D").append(PROPERTY).append(" (or ").append(ENV)
         .append(") to a folder that holds them.");
     return new DatasetNotFoundException(set.id, places.stream().map(Place::dir).toList(),
