@@ -1,5 +1,6 @@
 package org.cnn4j.layers;
 
+import java.util.Map;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Step;
 import org.cnn4j.tensor.Tensor;
@@ -14,6 +15,13 @@ public final class Activation extends Layer implements SoftmaxOutput {
 
   public Activations activation() {
     return activation;
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.put("activation", activation.name());
+    return c;
   }
 
   @Override

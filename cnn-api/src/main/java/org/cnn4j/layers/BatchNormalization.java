@@ -1,5 +1,6 @@
 package org.cnn4j.layers;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.tensor.Parameter;
@@ -28,6 +29,15 @@ public final class BatchNormalization extends Layer {
   public BatchNormalization epsilon(double e) {
     this.epsilon = (float) e;
     return this;
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.put("axis", -1);
+    c.put("momentum", momentum);
+    c.put("epsilon", epsilon);
+    return c;
   }
 
   @Override

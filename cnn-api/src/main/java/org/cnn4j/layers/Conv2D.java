@@ -1,5 +1,7 @@
 package org.cnn4j.layers;
 
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.Conv2dSpec;
@@ -100,6 +102,20 @@ public final class Conv2D extends Layer {
     return bias;
   }
 
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.put("filters", filters);
+    c.put("kernel_size", List.of(kernelH, kernelW));
+    c.put("strides", List.of(strideH, strideW));
+    c.put("padding", padding.name().toLowerCase(java.util.Locale.ROOT));
+    c.put("dilation_rate", List.of(dilationH, dilationW));
+    c.put("groups", groups);
+    c.put("activation", activation.name());
+    c.put("use_bias", useBias);
+    return c;
+  }
+
   private Conv2dSpec spec(Shape input, int batch) {
     return Conv2dSpec.of(batch, input.dim(0), input.dim(1), input.dim(2), kernelH, kernelW, filters,
         strideH, strideW, padding, dilationH, dilationW, groups);
@@ -137,14 +153,32 @@ public final class Conv2D extends Layer {
     int batch = x.shape().dim(0);
     Conv2dSpec s = spec(inputShape(), batch);
     Tensor z = step.allocate(outputShape().withBatch(batch));
-    backend.conv2dForward(s, x.buffer(), kernel.value().buffer(), z.buffer());
-    return Epilogue.apply(step, z, bias, activation, batch * s.outH() * s.outW(), filters, dz -> {
-      backend.conv2dBackwardFilter(s, x.buffer(), dz.buffer(), kernel.gradient().buffer());
-      if (x.requiresGrad()) {
-        Tensor dx = step.allocate(x.shape());
-        backend.conv2dBackwardData(s, dz.buffer(), kernel.value().buffer(), dx.buffer());
-        step.accumulateGrad(x, dx);
-      }
+    if (activation.softmax()) {
+      backend.conv2dForward(s, x.buffer(), kernel.value().buffer(), z.buffer());
+      return Epilogue.apply(step, z, bias, activation, batch * s.outH() * s.outW(), filters,
+          dz -> backwardFromProduct(step, s, x, dz));
+    }
+    // The usual case: convolution, bias and activation as one backend op each way.
+    backend.conv2dForwardFused(s, x.buffer(), kernel.value().buffer(), bias == null ? null : bias.value().buffer(),
+        activation.kind(), activation.alpha(), z.buffer());
+    step.record(() -> {
+      if (z.grad() == null) return;
+      Tensor dx = x.requiresGrad() ? step.allocate(x.shape()) : null;
+      backend.conv2dBackwardFused(s, x.buffer(), kernel.value().buffer(), z.buffer(), z.grad().buffer(),
+          activation.kind(), activation.alpha(), dx == null ? null : dx.buffer(), kernel.gradient().buffer(),
+          bias == null ? null : bias.gradient().buffer());
+      if (dx != null) step.accumulateGrad(x, dx);
     });
+    return z;
+  }
+
+  private void backwardFromProduct(Step step, Conv2dSpec s, Tensor x, Tensor dz) {
+    Backend backend = step.backend();
+    backend.conv2dBackwardFilter(s, x.buffer(), dz.buffer(), kernel.gradient().buffer());
+    if (x.requiresGrad()) {
+      Tensor dx = step.allocate(x.shape());
+      backend.conv2dBackwardData(s, dz.buffer(), kernel.value().buffer(), dx.buffer());
+      step.accumulateGrad(x, dx);
+    }
   }
 }

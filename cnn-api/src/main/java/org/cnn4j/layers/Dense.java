@@ -1,5 +1,6 @@
 package org.cnn4j.layers;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.tensor.Parameter;
@@ -49,6 +50,15 @@ public final class Dense extends Layer implements SoftmaxOutput {
 
   public Parameter bias() {
     return bias;
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.put("units", units);
+    c.put("activation", activation.name());
+    c.put("use_bias", useBias);
+    return c;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.cnn4j.layers;
 
+import java.util.Map;
 import org.cnn4j.spi.BinaryOp;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Step;
@@ -20,6 +21,13 @@ public final class Dropout extends Layer {
 
   public float rate() {
     return rate;
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.put("rate", rate);
+    return c;
   }
 
   @Override

@@ -1,8 +1,10 @@
 package org.cnn4j.layers;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.tensor.Parameter;
@@ -105,6 +107,16 @@ public abstract class Layer implements AutoCloseable {
   protected final IllegalArgumentException badInput(Shape input, String expected) {
     return new IllegalArgumentException(
         "Layer " + describe() + ": input shape " + input.toBatchString() + " is invalid; expected " + expected);
+  }
+
+  /**
+   * Keras' {@code get_config()}: the name and the constructor arguments under Keras' names, as
+   * model files store them ({@code org.cnn4j.io}). A subclass adds its own arguments.
+   */
+  public Map<String, Object> config() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("name", name);
+    return c;
   }
 
   /** Frees the parameters. */

@@ -1,5 +1,8 @@
 package org.cnn4j.layers;
 
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.cnn4j.spi.Padding;
 import org.cnn4j.spi.Pool2dSpec;
 import org.cnn4j.tensor.Shape;
@@ -18,6 +21,15 @@ abstract class Pooling2D extends Layer {
     this.poolW = poolW;
     this.strideH = poolH;
     this.strideW = poolW;
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.put("pool_size", List.of(poolH, poolW));
+    c.put("strides", List.of(strideH, strideW));
+    c.put("padding", padding.name().toLowerCase(Locale.ROOT));
+    return c;
   }
 
   Pool2dSpec spec(int batch) {

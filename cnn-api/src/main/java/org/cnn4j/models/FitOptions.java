@@ -13,6 +13,7 @@ import org.cnn4j.data.Dataset;
  */
 public final class FitOptions {
   int epochs = 1;
+  int initialEpoch;
   int batchSize = 32;
   boolean shuffle = true;
   double validationSplit;
@@ -28,6 +29,16 @@ public final class FitOptions {
   private FitOptions setEpochs(int e) {
     if (e < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + e);
     this.epochs = e;
+    return this;
+  }
+
+  /**
+   * The epoch to start at (Keras' {@code initial_epoch}, default 0): with a model loaded from a
+   * checkpoint, {@code model.epochsTrained()}. {@code epochs} stays the index of the last epoch + 1.
+   */
+  public FitOptions initialEpoch(int epoch) {
+    if (epoch < 0) throw new IllegalArgumentException("initial_epoch must be >= 0, got " + epoch);
+    this.initialEpoch = epoch;
     return this;
   }
 

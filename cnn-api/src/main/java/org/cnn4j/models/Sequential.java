@@ -1,6 +1,8 @@
 package org.cnn4j.models;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,6 +14,7 @@ import java.util.SplittableRandom;
 import org.cnn4j.backends.Backends;
 import org.cnn4j.callbacks.Callback;
 import org.cnn4j.data.Dataset;
+import org.cnn4j.io.ModelFiles;
 import org.cnn4j.layers.Input;
 import org.cnn4j.layers.Layer;
 import org.cnn4j.layers.SoftmaxOutput;
@@ -50,16 +53,23 @@ public final class Sequential implements AutoCloseable {
   private final Backend backend;
   private final boolean ownsBackend;
   private final Shape inputShape;
+  private final long seed;
   private Loss loss;
   private Optimizer optimizer;
   private final List<Metric> metrics = new ArrayList<>();
+  private final List<String> metricNames = new ArrayList<>();
   private PrintStream out = System.out;
   private boolean stopTraining;
-  private long steps;
+  private int epochsTrained;
 
   /** A model on the backend chosen by {@link Backends#open()}, initialised with seed 42. */
   public Sequential(Layer... stack) {
     this(Backends.open(), true, 42L, stack);
+  }
+
+  /** A model on the backend chosen by {@link Backends#open()}, initialised with {@code seed}. */
+  public Sequential(long seed, Layer... stack) {
+    this(Backends.open(), true, seed, stack);
   }
 
   /** A model on the given backend (which the caller keeps and closes). */
@@ -71,6 +81,7 @@ public final class Sequential implements AutoCloseable {
     this.name = "sequential";
     this.backend = backend;
     this.ownsBackend = ownsBackend;
+    this.seed = seed;
     if (stack.length == 0 || !(stack[0] instanceof Input input)) {
       closeBackendIfOwned();
       throw new IllegalArgumentException(
@@ -104,6 +115,11 @@ public final class Sequential implements AutoCloseable {
     return backend;
   }
 
+  /** The seed the weights were initialised from; {@code fit} options keep their own seed. */
+  public long seed() {
+    return seed;
+  }
+
   /** The layers after the Input. */
   public List<Layer> layers() {
     return List.copyOf(layers);
@@ -123,6 +139,11 @@ public final class Sequential implements AutoCloseable {
     return this;
   }
 
+  /** Where summary(), the progress line and callbacks' messages go. */
+  public PrintStream output() {
+    return out;
+  }
+
   public List<Parameter> parameters() {
     List<Parameter> all = new ArrayList<>();
     layers.forEach(l -> all.addAll(l.parameters()));
@@ -137,7 +158,9 @@ public final class Sequential implements AutoCloseable {
     this.optimizer = opt;
     this.loss = lossFn;
     metrics.clear();
+    this.metricNames.clear();
     for (String m : metricNames) metrics.add(Metric.of(m));
+    this.metricNames.addAll(List.of(metricNames));
   }
 
   /** Keras' string form: {@code compile("adam", "sparse_categorical_crossentropy", "accuracy")}. */
@@ -151,6 +174,75 @@ public final class Sequential implements AutoCloseable {
 
   public Loss loss() {
     return loss;
+  }
+
+  /** The metric names given to {@link #compile}, as written there ("accuracy"). */
+  public List<String> metricNames() {
+    return List.copyOf(metricNames);
+  }
+
+  /**
+   * Epochs completed by {@code fit} so far, counting those of a model file it was loaded from:
+   * the {@code initialEpoch} to resume with.
+   */
+  public int epochsTrained() {
+    return epochsTrained;
+  }
+
+  /** Sets the epochs completed (model files restore it). */
+  public void epochsTrained(int epochs) {
+    if (epochs < 0) throw new IllegalArgumentException("epochs trained must be >= 0, got " + epochs);
+    this.epochsTrained = epochs;
+  }
+
+  // ---------------------------------------------------------------- weights and model files
+
+  /** Host copies of every parameter's value, trainable or not, in {@link #parameters()} order (Keras' get_weights). */
+  public List<float[]> getWeights() {
+    List<float[]> all = new ArrayList<>();
+    for (Parameter p : parameters()) {
+      float[] v = new float[(int) p.shape().size()];
+      backend.download(p.value().buffer(), 0, v, 0, v.length);
+      all.add(v);
+    }
+    return all;
+  }
+
+  /** Sets every parameter's value from host arrays in {@link #parameters()} order (Keras' set_weights). */
+  public void setWeights(List<float[]> weights) {
+    List<Parameter> params = parameters();
+    if (weights.size() != params.size()) {
+      throw new IllegalArgumentException("set_weights: the model has " + params.size() + " weights, got "
+          + weights.size());
+    }
+    for (int i = 0; i < params.size(); i++) {
+      Parameter p = params.get(i);
+      if (weights.get(i).length != p.shape().size()) {
+        throw new IllegalArgumentException("set_weights: " + p.name() + " of shape " + p.shape() + " holds "
+            + p.shape().size() + " values, got " + weights.get(i).length);
+      }
+    }
+    for (int i = 0; i < params.size(); i++) {
+      backend.upload(weights.get(i), 0, params.get(i).value().buffer(), 0, weights.get(i).length);
+    }
+  }
+
+  /**
+   * Saves the architecture, weights, optimizer state and epochs trained to one file (format in
+   * docs/MODEL_FORMAT.md), atomically: a failure leaves any previous file as it was.
+   */
+  public void save(Path path) throws IOException {
+    ModelFiles.save(this, path);
+  }
+
+  /** Saves the weights only (names, shapes, values), atomically. */
+  public void saveWeights(Path path) throws IOException {
+    ModelFiles.saveWeights(this, path);
+  }
+
+  /** Loads weights saved by {@link #saveWeights} or {@link #save}; names and shapes must match. */
+  public void loadWeights(Path path) throws IOException {
+    ModelFiles.loadWeights(this, path);
   }
 
   /** Prints Keras 3's summary table. */
@@ -188,15 +280,16 @@ public final class Sequential implements AutoCloseable {
     callbacks.forEach(Callback::onTrainBegin);
     int stepsPerEpoch = (trainCount + options.batchSize - 1) / options.batchSize;
     boolean interactive = System.console() != null && out == System.out;
-    Random shuffler = new Random(options.seed);
-    for (int epoch = 0; epoch < options.epochs && !stopTraining; epoch++) {
+    for (int epoch = options.initialEpoch; epoch < options.epochs && !stopTraining; epoch++) {
       final int e = epoch;
       callbacks.forEach(c -> c.onEpochBegin(e));
       if (options.verbose > 0) out.println("Epoch " + (epoch + 1) + "/" + options.epochs);
-      int[] order = options.shuffle ? permutation(trainCount, shuffler) : null;
+      // The order and the step seeds are functions of (seed, epoch, step), so a run resumed at
+      // initialEpoch from a checkpoint takes the same steps as one that never stopped.
+      int[] order = options.shuffle ? permutation(trainCount, new Random(mix(options.seed, epoch, -1))) : null;
       ProgressBar bar = new ProgressBar(out, stepsPerEpoch, options.verbose, interactive);
       Map<String, Double> logs = trainEpoch(train, order, trainCount, options.batchSize, bar, callbacks,
-          options.seed);
+          options.seed, epoch);
       if (validation != null || options.validationSplit > 0) {
         Map<String, Double> val = validation != null
             ? run(validation, 0, validation.size(), options.batchSize, false)
@@ -204,15 +297,16 @@ public final class Sequential implements AutoCloseable {
         val.forEach((k, v) -> logs.put("val_" + k, v));
       }
       bar.finish(logs);
-      history.record(logs);
+      epochsTrained = epoch + 1;
       callbacks.forEach(c -> c.onEpochEnd(e, logs));
+      history.record(logs); // after the callbacks, as Keras' History is the last one (they may add keys)
     }
     callbacks.forEach(Callback::onTrainEnd);
     return history;
   }
 
   private Map<String, Double> trainEpoch(Dataset data, int[] order, int count, int batchSize,
-      ProgressBar bar, List<Callback> callbacks, long seed) {
+      ProgressBar bar, List<Callback> callbacks, long seed, int epoch) {
     List<Parameter> params = parameters();
     metrics.forEach(Metric::reset);
     double lossSum = 0;
@@ -220,7 +314,7 @@ public final class Sequential implements AutoCloseable {
     Map<String, Double> running = new LinkedHashMap<>();
     try (Batches it = new Batches(data, order, 0, count, batchSize)) {
       for (Batches.Batch b = it.next(); b != null; b = it.next()) {
-        try (Step step = new Step(backend, true, seed * 0x9E3779B97F4A7C15L + steps++)) {
+        try (Step step = new Step(backend, true, mix(seed, epoch, batches))) {
           Tensor x = input(step, b);
           Output o = forwardWithLoss(step, x, b);
           step.backward(o.output, o.grad);
@@ -354,6 +448,15 @@ public final class Sequential implements AutoCloseable {
           + got.toBatchString() + ", but the model expects " + inputShape.toBatchString());
     }
     if (data.size() < 1) throw new IllegalArgumentException(what + " holds no samples");
+  }
+
+  /** A well-mixed 64-bit seed from (fit seed, epoch, step); step -1 is the epoch's shuffle. */
+  private static long mix(long seed, int epoch, int step) {
+    long h = seed;
+    h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL + epoch;
+    h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L + step;
+    h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
+    return h ^ (h >>> 33);
   }
 
   private static int[] permutation(int n, Random random) {

@@ -37,6 +37,16 @@ public class Adam extends Optimizer {
   }
 
   @Override
+  public java.util.Map<String, Object> config() {
+    var c = super.config();
+    c.put("beta_1", beta1);
+    c.put("beta_2", beta2);
+    c.put("epsilon", epsilon);
+    if (weightDecay != 0f) c.put("weight_decay", weightDecay);
+    return c;
+  }
+
+  @Override
   protected int slotCount() {
     return 2;
   }

@@ -25,6 +25,14 @@ public final class RMSprop extends Optimizer {
   }
 
   @Override
+  public java.util.Map<String, Object> config() {
+    var c = super.config();
+    c.put("rho", rho);
+    c.put("epsilon", epsilon);
+    return c;
+  }
+
+  @Override
   protected int slotCount() {
     return 1;
   }

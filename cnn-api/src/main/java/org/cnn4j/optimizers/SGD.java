@@ -30,6 +30,14 @@ public final class SGD extends Optimizer {
   }
 
   @Override
+  public java.util.Map<String, Object> config() {
+    var c = super.config();
+    c.put("momentum", momentum);
+    c.put("nesterov", nesterov);
+    return c;
+  }
+
+  @Override
   protected int slotCount() {
     return momentum == 0f ? 0 : 1;
   }

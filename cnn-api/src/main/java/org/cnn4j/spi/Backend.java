@@ -156,6 +156,33 @@ public interface Backend extends AutoCloseable {
     }
   }
 
+  /**
+   * A convolution layer's forward in one op: {@code y = f(conv(x, kernel) + bias)}, bias may be
+   * null. A backend fuses it to apply the bias and activation while the output is still in cache.
+   * Shapes as {@link #conv2dForward}, bias {@code [filters]}.
+   */
+  default void conv2dForwardFused(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer bias,
+      ActivationKind kind, float alpha, DeviceBuffer y) {
+    conv2dForward(s, x, kernel, y);
+    biasActivationForward(kind, alpha, y, bias, s.n() * s.outH() * s.outW(), s.filters());
+  }
+
+  /**
+   * The backward of {@link #conv2dForwardFused} from its output y and the output gradient dy
+   * (not modified): overwrites dKernel, dBias (when not null) and dx (when not null; the input of
+   * the first layer needs none). Shapes as {@link #conv2dForward}.
+   */
+  default void conv2dBackwardFused(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y,
+      DeviceBuffer dy, ActivationKind kind, float alpha, DeviceBuffer dx, DeviceBuffer dKernel,
+      DeviceBuffer dBias) {
+    int rows = s.n() * s.outH() * s.outW();
+    try (DeviceBuffer dz = allocate(s.outputLength())) {
+      activationBackwardBias(kind, alpha, y, dy, dz, rows, s.filters(), dBias);
+      conv2dBackwardFilter(s, x, dz, dKernel);
+      if (dx != null) conv2dBackwardData(s, dz, kernel, dx);
+    }
+  }
+
   /** {@code dBias[f] = sum over n, y, x of dy}. Shapes: dy {@code [n, outH, outW, filters]}, dBias {@code [filters]}. */
   default void conv2dBackwardBias(Conv2dSpec s, DeviceBuffer dy, DeviceBuffer dBias) {
     reduceMiddle(dy, 1, s.n() * s.outH() * s.outW(), s.filters(), 1f, dBias);

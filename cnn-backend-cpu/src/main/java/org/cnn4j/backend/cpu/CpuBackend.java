@@ -342,10 +342,18 @@ final class CpuBackend implements Backend {
 
   /** Runs {@code body(first, count, scratch)} over image chunks, one thread per range of chunks. */
   private void forChunks(Conv2dSpec s, int k, ChunkBody body) {
-    int chunk = cacheChunk(s, k);
+    forChunks(s, k, 0, body);
+  }
+
+  /**
+   * As {@link #forChunks(Conv2dSpec, int, ChunkBody)}, with {@code extraPerPixel} more scratch
+   * floats per output pixel after the columns (for the fused backward's dz).
+   */
+  private void forChunks(Conv2dSpec s, int k, int extraPerPixel, ChunkBody body) {
+    int chunk = cacheChunk(s, k + extraPerPixel);
     int chunks = (s.n() + chunk - 1) / chunk;
     int parts = Math.min(parallel.threads(), chunks);
-    long scratchLength = (long) chunk * s.outH() * s.outW() * k;
+    long scratchLength = (long) chunk * s.outH() * s.outW() * (k + extraPerPixel);
     try (DeviceBuffer scratch = allocate(parts * scratchLength)) {
       parallel.forRange(parts, (long) s.n() * s.outH() * s.outW() * k * s.filters(), (lo, hi) -> {
         for (int p = lo; p < hi; p++) {
@@ -386,6 +394,129 @@ final class CpuBackend implements Backend {
             0f, y, (long) first * pixels * s.filters() + (long) g * fg, s.filters());
       }
     });
+  }
+
+  @Override
+  public void conv2dForwardFused(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer bias,
+      ActivationKind kind, float alpha, DeviceBuffer y) {
+    if (isPointwise(s)) {
+      Backend.super.conv2dForwardFused(s, x, kernel, bias, kind, alpha, y);
+      return;
+    }
+    checkRange("conv2dForwardFused", x, 0, s.inputLength());
+    checkRange("conv2dForwardFused", kernel, 0, s.kernelLength());
+    checkRange("conv2dForwardFused", y, 0, s.outputLength());
+    if (bias != null) checkRange("conv2dForwardFused", bias, 0, s.filters());
+    int cg = s.c() / s.groups();
+    int fg = s.filters() / s.groups();
+    int k = s.kh() * s.kw() * cg;
+    int pixels = s.outH() * s.outW();
+    float[] b = new float[s.filters()];
+    if (bias != null) data(bias).get(0, b, 0, b.length);
+    Floats out = data(y);
+    forChunks(s, k, (part, first, count, scratch, off) -> {
+      for (int g = 0; g < s.groups(); g++) {
+        unfold(s, x, first, count, g, scratch, off);
+        sgemm(false, false, count * pixels, fg, k, 1f, scratch, off, k, kernel, (long) g * fg, s.filters(),
+            0f, y, (long) first * pixels * s.filters() + (long) g * fg, s.filters());
+      }
+      // The chunk's output is still in cache: finish it here instead of in another pass.
+      epilogue(kind, alpha, out, b, first * pixels, (first + count) * pixels, s.filters());
+    });
+  }
+
+  private static void epilogue(ActivationKind kind, float alpha, Floats out, float[] b, int r0, int r1, int cols) {
+    if (kind == ActivationKind.RELU) {
+      for (int r = r0; r < r1; r++) {
+        int base = r * cols;
+        for (int j = 0; j < cols; j++) out.put(base + j, Math.max(out.get(base + j) + b[j], 0f));
+      }
+    } else {
+      for (int r = r0; r < r1; r++) {
+        int base = r * cols;
+        for (int j = 0; j < cols; j++) out.put(base + j, activate(kind, alpha, out.get(base + j) + b[j]));
+      }
+    }
+  }
+
+  @Override
+  public void conv2dBackwardFused(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y,
+      DeviceBuffer dy, ActivationKind kind, float alpha, DeviceBuffer dx, DeviceBuffer dKernel,
+      DeviceBuffer dBias) {
+    if (isPointwise(s)) {
+      Backend.super.conv2dBackwardFused(s, x, kernel, y, dy, kind, alpha, dx, dKernel, dBias);
+      return;
+    }
+    checkRange("conv2dBackwardFused", x, 0, s.inputLength());
+    checkRange("conv2dBackwardFused", kernel, 0, s.kernelLength());
+    checkRange("conv2dBackwardFused", y, 0, s.outputLength());
+    checkRange("conv2dBackwardFused", dy, 0, s.outputLength());
+    checkRange("conv2dBackwardFused", dKernel, 0, s.kernelLength());
+    if (dx != null) checkRange("conv2dBackwardFused", dx, 0, s.inputLength());
+    if (dBias != null) checkRange("conv2dBackwardFused", dBias, 0, s.filters());
+    int cg = s.c() / s.groups();
+    int fg = s.filters() / s.groups();
+    int f = s.filters();
+    int k = s.kh() * s.kw() * cg;
+    int pixels = s.outH() * s.outW();
+    long kernelLength = s.kernelLength();
+    long imageLength = (long) s.h() * s.w() * s.c();
+    int chunk = cacheChunk(s, k + f);
+    int parts = Math.min(parallel.threads(), (s.n() + chunk - 1) / chunk);
+    Floats out = data(y);
+    Floats g = data(dy);
+    // Per chunk, in cache: dz from dy and y, then the kernel gradient (im2col of x) and the input
+    // gradient (dz times the kernel, folded); each thread keeps partial kernel and bias sums.
+    try (DeviceBuffer partial = allocate(parts * kernelLength)) {
+      boolean[] started = new boolean[parts];
+      float[][] biasSums = new float[parts][f];
+      forChunks(s, k, f, (part, first, count, scratch, off) -> {
+        int rows = count * pixels;
+        long dzOff = off + (long) rows * k;
+        Floats dz = data(scratch);
+        float[] acc = biasSums[part];
+        int src = first * pixels * f;
+        int dst = (int) dzOff;
+        for (int r = 0; r < rows; r++, src += f, dst += f) {
+          for (int j = 0; j < f; j++) {
+            float v = kind == ActivationKind.RELU
+                ? (out.get(src + j) > 0 ? g.get(src + j) : 0f)
+                : derivative(kind, alpha, out.get(src + j), g.get(src + j));
+            dz.put(dst + j, v);
+            acc[j] += v;
+          }
+        }
+        for (int gr = 0; gr < s.groups(); gr++) {
+          unfold(s, x, first, count, gr, scratch, off);
+          sgemm(true, false, k, fg, rows, 1f, scratch, off, k, scratch, dzOff + (long) gr * fg, f,
+              started[part] ? 1f : 0f, partial, part * kernelLength + (long) gr * fg, f);
+        }
+        started[part] = true;
+        if (dx != null) {
+          data(dx).zero(first * imageLength, count * imageLength);
+          for (int gr = 0; gr < s.groups(); gr++) {
+            sgemm(false, true, rows, k, fg, 1f, scratch, dzOff + (long) gr * fg, f, kernel, (long) gr * fg, f,
+                0f, scratch, off, k);
+            fold(s, scratch, off, first, count, gr, dx);
+          }
+        }
+      });
+      Floats sum = data(partial);
+      Floats dk = data(dKernel);
+      for (int i = 0; i < (int) kernelLength; i++) {
+        float a = 0;
+        for (int p = 0; p < parts; p++) a += sum.get((int) (p * kernelLength) + i);
+        dk.put(i, a);
+      }
+      if (dBias != null) {
+        Floats db = data(dBias);
+        for (int j = 0; j < f; j++) {
+          float a = 0;
+          for (float[] b : biasSums) a += b[j];
+          db.put(j, a);
+        }
+      }
+    }
   }
 
   @Override
