@@ -50,6 +50,7 @@ public final class Bench {
           System.out.printf(Locale.ROOT, "RESULT %s metric=test_accuracy_epoch%d value=%.4f%n", tag, epoch, acc);
           meter.restartWindow();
         }
+        System.out.printf(Locale.ROOT, "RESULT %s metric=rss_mb_epoch%d value=%d%n", tag, epoch, memoryMb("VmRSS:"));
       }
       System.out.printf(Locale.ROOT, "RESULT %s metric=train_img_s value=%.1f windows=%s%n", tag,
           median(meter.rates), meter.rates);
@@ -67,7 +68,7 @@ public final class Bench {
       }
       System.out.printf(Locale.ROOT, "RESULT %s metric=infer_img_s value=%.1f inferBs=%d%n", tag,
           median(inferRates), o.inferBatch());
-      System.out.printf(Locale.ROOT, "RESULT %s metric=peak_rss_mb value=%d%n", tag, peakRssMb());
+      System.out.printf(Locale.ROOT, "RESULT %s metric=peak_rss_mb value=%d%n", tag, memoryMb("VmHWM:"));
     }
   }
 
@@ -126,10 +127,11 @@ public final class Bench {
     return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
   }
 
-  static long peakRssMb() {
+  /** A memory line of /proc/self/status in MiB: VmRSS (resident now) or VmHWM (peak resident). */
+  static long memoryMb(String key) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+        if (line.startsWith(key)) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
       }
     } catch (IOException | NumberFormatException e) {
       return -1;
