@@ -14,15 +14,15 @@ final class ClGemm {
 
   private final ClContext cl;
   private final ClPrograms programs;
-  private final ClAllocator allocator;
+  private final ClScratch scratch;
   private final int tileM;
 
   /** @param tileM rows per work item, 1 to 16: a tuning knob ({@code -Dcnn4j.opencl.gemmRows}) */
-  ClGemm(ClContext cl, ClPrograms programs, ClAllocator allocator, int tileM) {
+  ClGemm(ClContext cl, ClPrograms programs, ClScratch scratch, int tileM) {
     if (tileM < 1 || tileM > 16) throw new IllegalArgumentException("gemm rows per work item must be 1..16, got " + tileM);
     this.cl = cl;
     this.programs = programs;
-    this.allocator = allocator;
+    this.scratch = scratch;
     this.tileM = tileM;
   }
 
@@ -41,7 +41,8 @@ final class ClGemm {
       multiply(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
       return;
     }
-    try (ClBuffer plainB = allocator.allocate((long) k * n, false)) {
+    try (var lease = scratch.lease(ClScratch.Slot.GEMM_OPERAND, (long) k * n)) {
+      ClBuffer plainB = lease.buffer();
       // B is stored [n, ldb] (n rows of k); plainB becomes [k, n].
       programs.kernel("gemm.cl", variant(transA, false), "transpose").launch3d(k, n, 1, b, bOffset,
           ldb, n, k, plainB);
@@ -67,7 +68,8 @@ final class ClGemm {
       return;
     }
     long plane = (long) m * n;
-    try (ClBuffer partial = allocator.allocate(plane * plan.slices(), false)) {
+    try (var lease = scratch.lease(ClScratch.Slot.GEMM_PARTIAL, plane * plan.slices())) {
+      ClBuffer partial = lease.buffer();
       tile.launch3d(tilesX, tilesY, plan.slices(), m, n, k, plan.chunk(), 1f, a, aOffset, lda, b,
           bOffset, ldb, 0f, partial, 0L, n, plane);
       programs.kernel("gemm.cl", variant, "gemm_splitk_reduce").launch3d(n, m, 1, m, n, plan.slices(),

@@ -40,6 +40,7 @@ public final class OpenClBackend implements Backend {
   private final ClContext cl;
   private final ClPrograms programs;
   private final ClAllocator allocator;
+  private final ClScratch scratch;
   private final ClGemm gemm;
   private boolean closed;
 
@@ -47,7 +48,8 @@ public final class OpenClBackend implements Backend {
     cl = new ClContext(device);
     programs = new ClPrograms(cl);
     allocator = new ClAllocator(cl);
-    gemm = new ClGemm(cl, programs, allocator, gemmRows);
+    scratch = new ClScratch(allocator);
+    gemm = new ClGemm(cl, programs, scratch, gemmRows);
   }
 
   // ---------------------------------------------------------------- identity and memory
@@ -127,6 +129,7 @@ public final class OpenClBackend implements Backend {
   public synchronized void close() {
     if (closed) return;
     closed = true;
+    scratch.close();
     programs.close();
     cl.close();
     if (ClKernelProfile.ENABLED) System.err.print(ClKernelProfile.drain());
@@ -190,7 +193,8 @@ public final class OpenClBackend implements Backend {
     int fg = s.filters() / s.groups();
     int k = columnWidth(s);
     int chunk = ConvChunks.imagesPerChunk(s, k);
-    try (ClBuffer cols = allocator.allocate((long) chunk * pixels * k, false)) {
+    try (var lease = scratch.lease(ClScratch.Slot.CONV_COLUMNS, (long) chunk * pixels * k)) {
+      ClBuffer cols = lease.buffer();
       for (int first = 0; first < s.n(); first += chunk) {
         int count = Math.min(chunk, s.n() - first);
         for (int g = 0; g < s.groups(); g++) {
@@ -217,7 +221,8 @@ public final class OpenClBackend implements Backend {
     int k = columnWidth(s);
     int chunk = ConvChunks.imagesPerChunk(s, k);
     fill(dx, 0, s.inputLength(), 0f);
-    try (ClBuffer cols = allocator.allocate((long) chunk * pixels * k, false)) {
+    try (var lease = scratch.lease(ClScratch.Slot.CONV_COLUMNS, (long) chunk * pixels * k)) {
+      ClBuffer cols = lease.buffer();
       for (int first = 0; first < s.n(); first += chunk) {
         int count = Math.min(chunk, s.n() - first);
         for (int g = 0; g < s.groups(); g++) {
@@ -244,7 +249,8 @@ public final class OpenClBackend implements Backend {
     int fg = s.filters() / s.groups();
     int k = columnWidth(s);
     int chunk = ConvChunks.imagesPerChunk(s, k);
-    try (ClBuffer cols = allocator.allocate((long) chunk * pixels * k, false)) {
+    try (var lease = scratch.lease(ClScratch.Slot.CONV_COLUMNS, (long) chunk * pixels * k)) {
+      ClBuffer cols = lease.buffer();
       for (int first = 0; first < s.n(); first += chunk) {
         int count = Math.min(chunk, s.n() - first);
         for (int g = 0; g < s.groups(); g++) {
@@ -398,7 +404,8 @@ public final class OpenClBackend implements Backend {
       reduce.launch3d(outputs, 1, 1, x, outer, mid, inner, Math.max(mid, 1), 1, scale, out);
       return;
     }
-    try (ClBuffer partial = allocator.allocate(outputs * plan.slices(), false)) {
+    try (var lease = scratch.lease(ClScratch.Slot.REDUCE_PARTIAL, outputs * plan.slices())) {
+      ClBuffer partial = lease.buffer();
       reduce.launch3d(outputs, plan.slices(), 1, x, outer, mid, inner, plan.chunk(), plan.slices(),
           1f, partial);
       reduce.launch3d(outputs, 1, 1, partial, outer, plan.slices(), inner, plan.slices(), 1, scale,
@@ -448,7 +455,8 @@ public final class OpenClBackend implements Backend {
           Math.max(rows, 1), 1, cdb);
       return;
     }
-    try (ClBuffer partial = allocator.allocate((long) plan.slices() * cols, false)) {
+    try (var lease = scratch.lease(ClScratch.Slot.FUSED_PARTIAL, (long) plan.slices() * cols)) {
+      ClBuffer partial = lease.buffer();
       kernel.launch3d(cols, plan.slices(), 1, kind.ordinal(), alpha, cy, cdy, cdz, rows, cols,
           plan.chunk(), plan.slices(), partial);
       sumMiddle(partial, 1, plan.slices(), cols, 1f, cdb);
@@ -495,7 +503,8 @@ public final class OpenClBackend implements Backend {
     // Two passes (mean, then squared deviations) rather than E[x^2] - E[x]^2, which cancels.
     ClKernel deviations = programs.kernel(BATCHNORM, "bn_square_deviation");
     SlicePlan plan = SlicePlan.of(cols, rows, WorkSizes.busyItems(deviations, cl.device()));
-    try (ClBuffer partial = allocator.allocate((long) plan.slices() * cols, false)) {
+    try (var lease = scratch.lease(ClScratch.Slot.BN_FIRST, (long) plan.slices() * cols)) {
+      ClBuffer partial = lease.buffer();
       deviations.launch3d(cols, plan.slices(), 1, cx, rows, cols, plan.chunk(), plan.slices(), cm,
           partial);
       sumMiddle(partial, 1, plan.slices(), cols, 1f / rows, cv);
@@ -527,8 +536,10 @@ public final class OpenClBackend implements Backend {
     if (cols == 0) return;
     ClKernel sums = programs.kernel(BATCHNORM, "bn_backward_sums");
     SlicePlan plan = SlicePlan.of(cols, rows, WorkSizes.busyItems(sums, cl.device()));
-    try (ClBuffer sumDy = allocator.allocate((long) plan.slices() * cols, false);
-        ClBuffer sumDyXhat = allocator.allocate((long) plan.slices() * cols, false)) {
+    try (var first = scratch.lease(ClScratch.Slot.BN_FIRST, (long) plan.slices() * cols);
+        var second = scratch.lease(ClScratch.Slot.BN_SECOND, (long) plan.slices() * cols)) {
+      ClBuffer sumDy = first.buffer();
+      ClBuffer sumDyXhat = second.buffer();
       sums.launch3d(cols, plan.slices(), 1, cx, cdy, rows, cols, plan.chunk(), plan.slices(), cm,
           cv, eps, sumDy, sumDyXhat);
       sumMiddle(sumDy, 1, plan.slices(), cols, 1f, cdBeta);
