@@ -91,10 +91,11 @@ __device__ __forceinline__ float clip_prob(float p) { return fminf(fmaxf(p, CLIP
 __device__ __forceinline__ bool is_clipped(float p) { return p < CLIP_LOW || p > CLIP_HIGH; }
 
 // Per-row loss and optional gradient (hasGrad = 0: grad is not written and may be any pointer).
-extern "C" __global__ void loss(int kind, const float* __restrict__ pred,
-                                const float* __restrict__ target, int rows, int cols,
-                                float* __restrict__ lossPerRow, float* __restrict__ grad,
-                                int hasGrad, float gradScale) {
+// Not __restrict__: without a gradient the host passes pred as grad, and a caller may compute the
+// gradient in place; each lane reads p[j] before it writes g[j].
+extern "C" __global__ void loss(int kind, const float* pred, const float* target, int rows,
+                                int cols, float* lossPerRow, float* grad, int hasGrad,
+                                float gradScale) {
   const int lane = threadIdx.x & 31;
   const bool sparse = kind == SOFTMAX_CROSS_ENTROPY_SPARSE || kind == CROSS_ENTROPY_SPARSE;
   FOR_EACH_ROW(r, rows) {
