@@ -48,7 +48,7 @@ final class ClDevices {
     int status = clGetPlatformIDs(0, null, count);
     if (status == CL_PLATFORM_NOT_FOUND_KHR || (status == ClStatus.SUCCESS && count[0] == 0)) {
       throw new BackendException(OpenClBackendProvider.ID, "probe", ClStatus.name(status),
-          "the OpenCL loader found no platform (no ICD registered in /etc/OpenCL/vendors); "
+          "the OpenCL loader found no platform (no ICD registered in " + vendorsDirectory() + "); "
               + INSTALL_HINT, null);
     }
     ClStatus.check(status, "clGetPlatformIDs", "listing OpenCL platforms");
@@ -74,6 +74,12 @@ final class ClDevices {
           "OpenCL platform(s) " + platformNames + " offer no device; " + INSTALL_HINT, null);
     }
     return List.copyOf(devices);
+  }
+
+  /** Where ocl-icd looks for ICD files: {@code OCL_ICD_VENDORS} when set, else the system's. */
+  private static String vendorsDirectory() {
+    String override = System.getenv("OCL_ICD_VENDORS");
+    return override == null || override.isBlank() ? "/etc/OpenCL/vendors" : override + " (OCL_ICD_VENDORS)";
   }
 
   /**

@@ -76,8 +76,8 @@ public final class OpenClBackendProvider implements BackendProvider {
     } catch (BackendException e) {
       return Availability.unavailable(e.getMessage());
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-      return Availability.unavailable("the OpenCL library could not be loaded (" + e.getMessage()
-          + "); " + ClDevices.INSTALL_HINT);
+      return Availability.unavailable("no OpenCL loader could be loaded (libOpenCL.so.1, OpenCL.dll"
+          + " or the OpenCL framework: " + e.getMessage() + "); " + ClDevices.INSTALL_HINT);
     } catch (Throwable e) {
       return Availability.unavailable("OpenCL probing failed with " + e + "; " + ClDevices.INSTALL_HINT);
     }
