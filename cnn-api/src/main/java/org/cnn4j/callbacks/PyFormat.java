@@ -1,6 +1,7 @@
 package org.cnn4j.callbacks;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -46,7 +47,8 @@ final class PyFormat {
   static String fixed(double d, int decimals) {
     if (Double.isNaN(d)) return "nan";
     if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
-    return String.format(Locale.ROOT, "%." + decimals + "f", d);
+    // Python rounds the exact binary value half-to-even ('%.2f' % 0.125 is "0.12"); Java's %f rounds half up.
+    return new BigDecimal(d).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
   }
 
   /**
@@ -82,7 +84,8 @@ final class PyFormat {
         text = switch (type) {
           case "d" -> String.format(Locale.ROOT, spec + "d", v.longValue());
           case "%" -> String.format(Locale.ROOT, spec + "f", v.doubleValue() * 100) + "%";
-          case "" -> String.format(Locale.ROOT, spec + "f", v.doubleValue());
+          case "", "f" -> padNumber(fixed(v.doubleValue(), m.group(4) == null ? 6 : Integer.parseInt(m.group(4))),
+              m.group(3), m.group(2));
           default -> String.format(Locale.ROOT, spec + type, v.doubleValue());
         };
       }
@@ -90,6 +93,17 @@ final class PyFormat {
     }
     m.appendTail(sb);
     return sb.toString();
+  }
+
+  private static String padNumber(String s, String width, String zero) {
+    if (width == null || width.isEmpty()) return s;
+    int w = Integer.parseInt(width);
+    boolean zeros = zero != null && !zero.isEmpty();
+    StringBuilder sb = new StringBuilder();
+    boolean negative = s.startsWith("-");
+    for (int i = s.length(); i < w; i++) sb.append(zeros ? '0' : ' ');
+    if (!zeros) return sb + s;
+    return negative ? "-" + sb + s.substring(1) : sb + s;
   }
 
   private static String pad(String s, int width, boolean zeros) {

@@ -10,13 +10,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code cnn4j} command: {@code backends} lists every provider with its probe result,
+ * The {@code cnn4j} command: {@code train} (resumable from a checkpoint), {@code evaluate},
+ * {@code predict}, {@code summary}, {@code backends} lists every provider with its probe result,
  * {@code bench} measures a workload, {@code example} trains the lesson's network. Exit codes: 0
  * success, 2 bad usage, 1 failure with a one-line cause (the stack trace with --verbose).
  */
 @Command(name = "cnn4j", mixinStandardHelpOptions = true, version = "cnn4j 0.1.0",
     description = "Convolutional neural networks on the JVM.",
-    subcommands = {Cnn4j.BackendsCommand.class, Cnn4j.BenchCommand.class, Cnn4j.ExampleCommand.class})
+    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+        Cnn4j.BackendsCommand.class, Cnn4j.BenchCommand.class, Cnn4j.ExampleCommand.class})
 public final class Cnn4j implements Runnable {
   @Option(names = "--verbose", description = "print stack traces of failures", scope = CommandLine.ScopeType.INHERIT)
   boolean verbose;
@@ -27,14 +29,29 @@ public final class Cnn4j implements Runnable {
   }
 
   public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with its failure handler: exit code 1 and a one-line cause (the stack trace with --verbose). */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Cnn4j());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      boolean verbose = parsed.matchedOption("--verbose") != null;
-      if (verbose) e.printStackTrace(System.err);
-      else System.err.println("cnn4j: " + e.getMessage());
+      boolean verbose = false;
+      for (var p = parsed; p != null; p = p.subcommand()) verbose |= p.matchedOption("--verbose") != null;
+      if (verbose) e.printStackTrace(cmd.getErr());
+      else cmd.getErr().println("cnn4j: " + oneLine(e));
       return 1;
     });
-    System.exit(cli.execute(args));
+    return cli;
+  }
+
+  /** The message of a failure on one line, with the exception type when the message alone says too little. */
+  static String oneLine(Throwable e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) return e.getClass().getSimpleName();
+    String first = m.strip().lines().findFirst().orElse(m);
+    return e instanceof java.nio.file.NoSuchFileException ? "no such file: " + first : first;
   }
 
   @Command(name = "backends", mixinStandardHelpOptions = true,

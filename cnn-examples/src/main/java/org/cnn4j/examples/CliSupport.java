@@ -1,0 +1,103 @@
+package org.cnn4j.examples;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.cnn4j.backends.Backends;
+import org.cnn4j.data.Datasets;
+import org.cnn4j.data.LabeledImages;
+import org.cnn4j.data.TrainTestSplit;
+import org.cnn4j.io.ModelConfig;
+import org.cnn4j.io.Models;
+import org.cnn4j.models.Sequential;
+import org.cnn4j.spi.Backend;
+import org.cnn4j.spi.BackendConfig;
+
+/** What the command line's subcommands share: data sets by name, built-in architectures, backends. */
+final class CliSupport {
+  private CliSupport() {}
+
+  static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+  static final List<String> DIGITS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+  static final String DATASETS = "fashion-mnist, mnist, cifar10";
+  static final String ARCHITECTURES = "lesson (28x28x1), cifar (32x32x3), w3 (224x224x3), or a JSON architecture file";
+
+  /** A data set by name, pixels scaled to [0, 1] as in Keras' {@code x / 255.0}. */
+  static TrainTestSplit dataset(String name) throws IOException {
+    TrainTestSplit raw = switch (name.toLowerCase(Locale.ROOT)) {
+      case "fashion-mnist", "fashion_mnist" -> Datasets.fashionMnist();
+      case "mnist" -> Datasets.mnist();
+      case "cifar10", "cifar-10" -> Datasets.cifar10();
+      default -> throw new IllegalArgumentException("unknown data set '" + name + "'; expected one of " + DATASETS);
+    };
+    return new TrainTestSplit(raw.train().rescale(1f / 255), raw.test().rescale(1f / 255));
+  }
+
+  /** The class names of a data set, or null for an unknown one. */
+  static List<String> classNames(String dataset) {
+    if (dataset == null) return null;
+    return switch (dataset.toLowerCase(Locale.ROOT)) {
+      case "fashion-mnist", "fashion_mnist" -> FASHION_MNIST_CLASSES;
+      case "mnist" -> DIGITS;
+      case "cifar10", "cifar-10" -> Datasets.cifar10Classes();
+      default -> null;
+    };
+  }
+
+  /** The backend named by --backend, else the one -Dcnn4j.backend / CNN4J_BACKEND / auto mode picks. */
+  static Backend openBackend(String id) {
+    return id == null || id.isBlank() ? Backends.open() : Backends.open(id, BackendConfig.defaults());
+  }
+
+  /** A built-in architecture or a JSON architecture file, on {@code backend}, initialised from {@code seed}. */
+  static Sequential architecture(String name, Backend backend, long seed) throws IOException {
+    Workload w = switch (name.toLowerCase(Locale.ROOT)) {
+      case "lesson", "w1" -> Workload.W1;
+      case "cifar", "w2" -> Workload.W2;
+      case "w3" -> Workload.W3;
+      default -> null;
+    };
+    if (w != null) return new Sequential(backend, seed, w.layers());
+    Path file = Path.of(name);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("unknown architecture '" + name + "'; expected " + ARCHITECTURES);
+    }
+    return ModelConfig.read(file, backend);
+  }
+
+  /** A saved model file, or an architecture (built-in or JSON) when {@code name} is not a model file. */
+  static Sequential modelOrArchitecture(String name, Backend backend) throws IOException {
+    Path file = Path.of(name);
+    if (Files.isRegularFile(file) && !name.toLowerCase(Locale.ROOT).endsWith(".json")) return Models.load(file, backend);
+    return architecture(name, backend, 42L);
+  }
+
+  /** The arg-max of each row of {@code [rows, cols]} values. */
+  static int[] argmax(float[] values, int cols) {
+    int rows = values.length / cols;
+    int[] out = new int[rows];
+    for (int r = 0; r < rows; r++) {
+      int best = 0;
+      for (int c = 1; c < cols; c++) if (values[r * cols + c] > values[r * cols + best]) best = c;
+      out[r] = best;
+    }
+    return out;
+  }
+
+  static String name(List<String> names, int index) {
+    return names != null && index < names.size() ? names.get(index) : "class " + index;
+  }
+
+  /** The data's class indices (sparse labels or one-hot rows). */
+  static int[] labels(LabeledImages data) {
+    if (data.labelSize() == 1) {
+      int[] out = new int[data.count()];
+      for (int i = 0; i < out.length; i++) out[i] = (int) data.labels()[i];
+      return out;
+    }
+    return argmax(data.labels(), data.labelSize());
+  }
+}
