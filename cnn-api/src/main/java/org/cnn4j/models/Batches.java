@@ -15,6 +15,12 @@ final class Batches implements AutoCloseable {
 
   private static final Batch END = new Batch(new float[0], new float[0], 0);
 
+  /**
+   * Arrays in rotation: two queued, one being read by the trainer, one being filled. The filler
+   * reuses slot i only after the trainer asked for batch i - 3, so it is done with batch i - 4.
+   */
+  private static final int RING = 4;
+
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2);
   private final Thread worker;
 
@@ -26,12 +32,29 @@ final class Batches implements AutoCloseable {
     int sample = 1;
     for (int d : data.sampleShape()) sample *= d;
     int sampleSize = sample;
+    // Full batches rotate through RING arrays instead of new ones per batch, so a long run makes
+    // no garbage proportional to the data (and the heap, hence resident memory, stays flat).
+    float[][] xs = new float[RING][];
+    float[][] ys = new float[RING][];
     worker = new Thread(() -> {
       try {
-        for (int from = 0; from < count; from += batchSize) {
+        int index = 0;
+        for (int from = 0; from < count; from += batchSize, index++) {
           int size = Math.min(batchSize, count - from);
-          float[] x = new float[size * sampleSize];
-          float[] y = new float[size * data.labelSize()];
+          float[] x;
+          float[] y;
+          if (size == batchSize) {
+            int slot = index % RING;
+            if (xs[slot] == null) {
+              xs[slot] = new float[size * sampleSize];
+              ys[slot] = new float[size * data.labelSize()];
+            }
+            x = xs[slot];
+            y = ys[slot];
+          } else {
+            x = new float[size * sampleSize];
+            y = new float[size * data.labelSize()];
+          }
           if (order == null) data.copyBatch(null, offset + from, size, x, y);
           else data.copyBatch(order, offset + from, size, x, y);
           queue.put(new Batch(x, y, size));
