@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds what a GPU machine (no network, maybe no JDK or Maven) needs to run gpu/run.sh, into
 # cnn-backend-cuda/target/gpu-bundle (carry that one path, < 64 MiB):
-#   jre.tar.xz  a jlink'ed Java 17 runtime (java.base, java.logging, jdk.unsupported), xz'ed:
+#   jre.tar.xz  a jlink'ed Java 17 runtime (java.base, java.logging, java.xml and jdk.zipfs for JUnit's reports and jar scanning, jdk.unsupported), xz'ed:
 #               34 MB unpacked, 16 MB carried; run.sh unpacks it only when the machine has no Java 17+
 #   lib/        the cnn4j jars, JCuda (driver natives only: its 24 MB PTX-compiler natives are
 #               not used), the module's test classes and JUnit's console launcher
@@ -14,7 +14,7 @@ M2=${M2:-$HOME/.m2/repository}
 V=0.1.0-SNAPSHOT
 J=12.6.0
 rm -rf "$B" && mkdir -p "$B/lib"
-jlink --add-modules java.base,java.logging,jdk.unsupported --strip-debug --no-header-files \
+jlink --add-modules java.base,java.logging,java.xml,jdk.unsupported,jdk.zipfs --strip-debug --no-header-files \
   --no-man-pages --compress=2 --output "$B/jre"
 tar -C "$B" -cJf "$B/jre.tar.xz" jre && rm -rf "$B/jre"
 cp cnn-backend-cuda/target/cnn-backend-cuda-$V.jar cnn-examples/target/cnn-examples-$V.jar "$B/lib/"

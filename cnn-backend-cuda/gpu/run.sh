@@ -8,7 +8,7 @@
 # other per workload. Results: RESULT lines on stdout; JUnit XML under $OUT/junit.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-B=${1:-cnn-backend-cuda/target/gpu-bundle}
+B=$(cd "${1:-cnn-backend-cuda/target/gpu-bundle}" && pwd)
 OUT=${OUT:-/tmp/cnn4j-gpu}
 mkdir -p "$OUT"
 status=0
@@ -40,7 +40,7 @@ conformance() { # $1: report name, rest: extra JVM options
   local name=$1; shift
   echo "== conformance ($name)"
   "$JAVA" "${JOPTS[@]}" -Dcnn4j.conformance.require=cuda "$@" -jar "$CONSOLE" execute -cp "$CP" \
-    --select-package org.cnn4j.backend.cuda --disable-banner --details=summary --details-theme=ascii \
+    --scan-classpath "$B/lib/cnn-backend-cuda-tests.jar" --disable-banner --details=summary --details-theme=ascii \
     --reports-dir "$OUT/junit-$name" 2>&1 | tail -40 || status=1
 }
 conformance default
@@ -48,9 +48,9 @@ if grep -q 'gemm .*cuBLAS' "$OUT/backends.txt"; then conformance own-gemm -Dcnn4
 
 bench() { # workload batch window max-steps
   timeout 300 "$JAVA" "${JOPTS[@]}" -cp "$CP" org.cnn4j.examples.Cnn4j bench --backend cuda \
-    --workload "$1" --batch "$2" --window "$3" --max-steps "$4" 2>&1 | grep -E 'RESULT|rror' || status=1
+    --workload "$1" --batch "$2" --window "$3" --max-steps "$4" 2>&1 | grep -E 'RESULT|cnn4j:|Error|error' || status=1
   timeout 300 python3 cnn-backend-cuda/gpu/pytorch_bench.py --workload "$1" --batch "$2" --window "$3" \
-    --max-steps "$4" --datasets "$B/datasets" 2>&1 | grep -E 'RESULT|rror' || status=1
+    --max-steps "$4" --datasets "$B/datasets" 2>&1 | grep -E 'RESULT|cnn4j:|Error|error' || status=1
 }
 echo "== benchmarks"
 bench W1 32 100 1000
