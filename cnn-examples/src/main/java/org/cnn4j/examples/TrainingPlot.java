@@ -54,8 +54,9 @@ public final class TrainingPlot {
           .xAxisTitle("epoch").yAxisTitle(p.getKey()).build();
       var styler = chart.getStyler();
       styler.setXAxisDecimalPattern("0");
+      styler.setYAxisDecimalPattern("0.####");
       styler.setMarkerSize(6);
-      styler.setLegendPosition(Styler.LegendPosition.InsideNE);
+      styler.setLegendPosition(Styler.LegendPosition.OutsideS);
       styler.setChartBackgroundColor(Color.WHITE);
       for (String key : p.getValue()) {
         List<Double> y = values.get(key);
