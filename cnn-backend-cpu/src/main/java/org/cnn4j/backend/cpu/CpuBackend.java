@@ -715,8 +715,8 @@ final class CpuBackend implements Backend {
   private void maxPool2x2Backward(Pool2dSpec s, Floats in, Floats g, Floats out) {
     int c = s.c();
     int rowLength = s.w() * c;
-    if (s.h() != 2 * s.outH() || s.w() != 2 * s.outW()) out.zero(0, s.inputLength());
     int rows = s.n() * s.outH();
+    clearUncovered(s, out);
     parallel.forRange(rows, (long) rows * s.outW() * c * 4, (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         int img = r / s.outH();
@@ -742,6 +742,23 @@ final class CpuBackend implements Backend {
             out.put(b + ch, arg == 2 ? d : 0f);
             out.put(b + c + ch, arg == 3 ? d : 0f);
           }
+        }
+      }
+    });
+  }
+
+  /** Zeroes the last row and column of each image where an odd size leaves them outside every window. */
+  private void clearUncovered(Pool2dSpec s, Floats out) {
+    int c = s.c();
+    boolean row = s.h() > 2 * s.outH();
+    boolean col = s.w() > 2 * s.outW();
+    if (!row && !col) return;
+    parallel.forRange(s.n(), (long) s.n() * (s.h() + s.w()) * c, (lo, hi) -> {
+      for (int img = lo; img < hi; img++) {
+        long imageStart = (long) img * s.h() * s.w() * c;
+        if (row) out.zero(imageStart + (long) (s.h() - 1) * s.w() * c, (long) s.w() * c);
+        if (col) {
+          for (int y = 0; y < s.h(); y++) out.zero(imageStart + ((long) y * s.w() + s.w() - 1) * c, c);
         }
       }
     });
