@@ -186,6 +186,52 @@ class OpenClBackendTest {
     }
   }
 
+  /** Sixteen channels take the float8 path of the disjoint-window kernel; ties are frequent. */
+  @Test
+  void maxPoolingOverManyChannelsTakesTheMaximumAndRoutesToTheFirst() {
+    Pool2dSpec s = Pool2dSpec.of(2, 7, 6, 16, 2, 2, 2, 2, Padding.VALID);
+    float[] x = new float[(int) s.inputLength()];
+    for (int i = 0; i < x.length; i++) x[i] = random.nextInt(3);
+    float[] dy = randoms((int) s.outputLength());
+    try (DeviceBuffer bx = upload(x); DeviceBuffer bdy = upload(dy);
+        DeviceBuffer bdx = upload(randoms(x.length))) {
+      backend.maxPool2dBackward(s, bx, bdy, bdx);
+      try (DeviceBuffer by = backend.allocate(s.outputLength())) {
+        backend.maxPool2dForward(s, bx, by);
+        float[] y = download(by);
+        for (int i = 0; i < y.length; i++) {
+          int c = i % s.c(), ox = i / s.c() % s.outW(), oy = i / s.c() / s.outW() % s.outH();
+          int n = i / s.c() / s.outW() / s.outH();
+          float max = Float.NEGATIVE_INFINITY;
+          for (int py = 0; py < 2; py++) {
+            for (int px = 0; px < 2; px++) {
+              max = Math.max(max, x[((n * s.h() + oy * 2 + py) * s.w() + ox * 2 + px) * s.c() + c]);
+            }
+          }
+          assertEquals(max, y[i], 0f, "output " + i);
+        }
+      }
+      float[] expected = new float[x.length];
+      for (int n = 0; n < s.n(); n++) {
+        for (int oy = 0; oy < s.outH(); oy++) {
+          for (int ox = 0; ox < s.outW(); ox++) {
+            for (int c = 0; c < s.c(); c++) {
+              int best = -1;
+              for (int py = 0; py < 2; py++) {
+                for (int px = 0; px < 2; px++) {
+                  int at = ((n * s.h() + oy * 2 + py) * s.w() + ox * 2 + px) * s.c() + c;
+                  if (best < 0 || x[at] > x[best]) best = at;
+                }
+              }
+              expected[best] += dy[((n * s.outH() + oy) * s.outW() + ox) * s.c() + c];
+            }
+          }
+        }
+      }
+      assertArrayEquals(expected, download(bdx), 0f);
+    }
+  }
+
   @Test
   void averagePoolingDoesNotCountPadding() {
     Pool2dSpec s = Pool2dSpec.of(1, 3, 3, 1, 2, 2, 2, 2, Padding.SAME);

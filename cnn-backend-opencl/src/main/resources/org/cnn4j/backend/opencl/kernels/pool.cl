@@ -7,9 +7,10 @@
 // lane, lane + lanes, ... The host picks the lanes from the device: one per channel on GPUs, a
 // single lane on CPUs, where a work item then walks contiguous channels and computes its window
 // once for all of them (per-element integer division had made these kernels the slowest of a
-// training step on PoCL). The backward kernels gather from every output window that covers
-// their input element, so each dx element is written exactly once, with no atomics and a fixed
-// summation order.
+// training step on PoCL); with a multiple of 8 channels that lane moves float8 blocks.
+// Max-pool backward scatters when windows do not overlap (max_pool_backward_disjoint); otherwise
+// the backward kernels gather from every output window that covers their input element. Either
+// way each dx element is written by one work item, with no atomics and a fixed summation order.
 
 #define P_H g.s1
 #define P_W g.s2
@@ -61,6 +62,20 @@ __kernel void max_pool_forward(int16 g, __global const float* x, __global float*
   __global float* out = y + (z * P_OUT_W + ox) * P_C;
   if (ys >= ye || xs >= xe) {
     for (int ch = lane; ch < P_C; ch += lanes) out[ch] = 0.0f;
+    return;
+  }
+  if (lanes == 1 && P_C % 8 == 0) {
+    // One lane walking channels in blocks of 8 (contiguous float8 loads and stores).
+    for (int ch = 0; ch < P_C; ch += 8) {
+      float8 best = vload8(0, xImg + (ys * P_W + xs) * P_C + ch);
+      for (int iy = ys; iy < ye; iy++) {
+        for (int ix = xs; ix < xe; ix++) {
+          const float8 v = vload8(0, xImg + (iy * P_W + ix) * P_C + ch);
+          best = select(best, v, isgreater(v, best));
+        }
+      }
+      vstore8(best, 0, out + ch);
+    }
     return;
   }
   for (int ch = lane; ch < P_C; ch += lanes) {
@@ -161,6 +176,32 @@ __kernel void max_pool_backward_disjoint(int16 g, __global const float* x,
   WINDOW(oy, ox, ys, ye, xs, xe)
   const int imgBase = img * P_H * P_W * P_C;
   const __global float* g_dy = dy + (z * P_OUT_W + ox) * P_C;
+  if (lanes == 1 && P_C % 8 == 0 && ys < ye && xs < xe) {
+    // One lane walking channels in blocks of 8: contiguous float8 loads and stores, the first
+    // maximum kept per lane by selects (a later position wins only when strictly greater).
+    for (int ch = 0; ch < P_C; ch += 8) {
+      const int first = imgBase + (ys * P_W + xs) * P_C + ch;
+      float8 best = vload8(0, x + first);
+      int8 arg = (int8)(first);
+      for (int iy = ys; iy < ye; iy++) {
+        for (int ix = xs; ix < xe; ix++) {
+          const int at = imgBase + (iy * P_W + ix) * P_C + ch;
+          const float8 v = vload8(0, x + at);
+          const int8 greater = isgreater(v, best);
+          best = select(best, v, greater);
+          arg = select(arg, (int8)(at), greater);
+        }
+      }
+      const float8 grad = vload8(0, g_dy + ch);
+      for (int iy = ys; iy < ye; iy++) {
+        for (int ix = xs; ix < xe; ix++) {
+          const int at = imgBase + (iy * P_W + ix) * P_C + ch;
+          vstore8(select((float8)(0.0f), grad, arg == (int8)(at)), 0, dx + at);
+        }
+      }
+    }
+    return;
+  }
   for (int ch = lane; ch < P_C; ch += lanes) {
     int arg = -1;
     float best = 0.0f;
