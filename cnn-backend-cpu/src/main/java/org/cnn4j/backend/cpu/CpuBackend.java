@@ -20,16 +20,29 @@ import org.cnn4j.spi.Pool2dSpec;
  * Every op is synchronous, so {@link #synchronize()} has nothing to wait for.
  */
 final class CpuBackend implements Backend {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CpuBackend.class);
   private static final float CLIP = 1e-7f;
 
   private final BufferPool pool = new BufferPool();
   private final Parallel parallel;
   private final String description;
 
-  CpuBackend(int threads, Map<String, String> details) {
+  /** oneDNN's convolutions when its library loaded, else null (im2col + OpenBLAS throughout). */
+  private final DnnlConvolutions dnnl;
+
+  CpuBackend(int threads, Map<String, String> details, boolean useOnednn) {
     this.parallel = new Parallel(threads);
     openblas_full.openblas_set_num_threads(1);
-    this.description = "OpenBLAS " + details.getOrDefault("blas", "?") + ", " + threads + " threads";
+    this.dnnl = useOnednn ? new DnnlConvolutions() : null;
+    if (dnnl != null && System.getenv("OMP_WAIT_POLICY") == null) {
+      LOG.warn("OMP_WAIT_POLICY is unset: oneDNN's OpenMP threads will spin against cnn4j's; set OMP_WAIT_POLICY=PASSIVE");
+    }
+    this.description = "OpenBLAS " + details.getOrDefault("blas", "?")
+        + (dnnl != null ? ", oneDNN " + details.getOrDefault("onednn", "?") : "") + ", " + threads + " threads";
+  }
+
+  private boolean viaOnednn(Conv2dSpec s) {
+    return dnnl != null && DnnlConvolutions.supports(s);
   }
 
   @Override
@@ -117,6 +130,7 @@ final class CpuBackend implements Backend {
 
   @Override
   public void close() {
+    if (dnnl != null) dnnl.close();
     parallel.close();
     pool.close();
   }
@@ -325,6 +339,13 @@ final class CpuBackend implements Backend {
     }
   }
 
+  /** Checks an input-shaped, a kernel-shaped and an output-shaped buffer of a convolution. */
+  private static void checkConv(String op, Conv2dSpec s, DeviceBuffer input, DeviceBuffer kernel, DeviceBuffer output) {
+    checkRange(op, input, 0, s.inputLength());
+    checkRange(op, kernel, 0, s.kernelLength());
+    checkRange(op, output, 0, s.outputLength());
+  }
+
   /** A 1x1, stride-1, unpadded, ungrouped convolution is a plain GEMM on the input: no im2col. */
   private static boolean isPointwise(Conv2dSpec s) {
     return s.kh() == 1 && s.kw() == 1 && s.strideH() == 1 && s.strideW() == 1 && s.groups() == 1
@@ -375,6 +396,11 @@ final class CpuBackend implements Backend {
 
   @Override
   public void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y) {
+    if (viaOnednn(s)) {
+      checkConv("conv2dForward", s, x, kernel, y);
+      dnnl.forward(s, buf(x), buf(kernel), null, ActivationKind.LINEAR, 0f, buf(y));
+      return;
+    }
     if (isPointwise(s)) {
       gemm(false, false, s.n() * s.h() * s.w(), s.filters(), s.c(), 1f, x, 0, s.c(), kernel, 0,
           s.filters(), 0f, y, 0, s.filters());
@@ -399,6 +425,12 @@ final class CpuBackend implements Backend {
   @Override
   public void conv2dForwardFused(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer bias,
       ActivationKind kind, float alpha, DeviceBuffer y) {
+    if (viaOnednn(s)) {
+      checkConv("conv2dForwardFused", s, x, kernel, y);
+      if (bias != null) checkRange("conv2dForwardFused", bias, 0, s.filters());
+      dnnl.forward(s, buf(x), buf(kernel), bias == null ? null : buf(bias), kind, alpha, buf(y));
+      return;
+    }
     if (isPointwise(s)) {
       Backend.super.conv2dForwardFused(s, x, kernel, bias, kind, alpha, y);
       return;
@@ -443,6 +475,20 @@ final class CpuBackend implements Backend {
   public void conv2dBackwardFused(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y,
       DeviceBuffer dy, ActivationKind kind, float alpha, DeviceBuffer dx, DeviceBuffer dKernel,
       DeviceBuffer dBias) {
+    if (viaOnednn(s)) {
+      checkConv("conv2dBackwardFused", s, x, kernel, y);
+      checkRange("conv2dBackwardFused", dy, 0, s.outputLength());
+      checkRange("conv2dBackwardFused", dKernel, 0, s.kernelLength());
+      if (dx != null) checkRange("conv2dBackwardFused", dx, 0, s.inputLength());
+      if (dBias != null) checkRange("conv2dBackwardFused", dBias, 0, s.filters());
+      // dz in one Java pass; oneDNN's weights pass adds up the bias gradient itself.
+      try (DeviceBuffer dz = allocate(s.outputLength())) {
+        activationBackwardBias(kind, alpha, y, dy, dz, s.n() * s.outH() * s.outW(), s.filters(), null);
+        dnnl.backwardWeights(s, buf(x), buf(dz), buf(dKernel), dBias == null ? null : buf(dBias));
+        if (dx != null) dnnl.backwardData(s, buf(dz), buf(kernel), buf(dx));
+      }
+      return;
+    }
     if (isPointwise(s)) {
       Backend.super.conv2dBackwardFused(s, x, kernel, y, dy, kind, alpha, dx, dKernel, dBias);
       return;
@@ -521,6 +567,11 @@ final class CpuBackend implements Backend {
 
   @Override
   public void conv2dBackwardData(Conv2dSpec s, DeviceBuffer dy, DeviceBuffer kernel, DeviceBuffer dx) {
+    if (viaOnednn(s)) {
+      checkConv("conv2dBackwardData", s, dx, kernel, dy);
+      dnnl.backwardData(s, buf(dy), buf(kernel), buf(dx));
+      return;
+    }
     if (isPointwise(s)) {
       gemm(false, true, s.n() * s.h() * s.w(), s.c(), s.filters(), 1f, dy, 0, s.filters(), kernel,
           0, s.filters(), 0f, dx, 0, s.c());
@@ -546,6 +597,11 @@ final class CpuBackend implements Backend {
 
   @Override
   public void conv2dBackwardFilter(Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dKernel) {
+    if (viaOnednn(s)) {
+      checkConv("conv2dBackwardFilter", s, x, dKernel, dy);
+      dnnl.backwardWeights(s, buf(x), buf(dy), buf(dKernel), null);
+      return;
+    }
     if (isPointwise(s)) {
       gemm(true, false, s.c(), s.filters(), s.n() * s.h() * s.w(), 1f, x, 0, s.c(), dy, 0,
           s.filters(), 0f, dKernel, 0, s.filters());

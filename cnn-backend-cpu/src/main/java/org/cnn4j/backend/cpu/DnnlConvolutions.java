@@ -1,0 +1,221 @@
+package org.cnn4j.backend.cpu;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc;
+import org.bytedeco.dnnl.dnnl_post_ops;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.Pointer;
+import org.cnn4j.spi.ActivationKind;
+import org.cnn4j.spi.BackendException;
+import org.cnn4j.spi.Conv2dSpec;
+
+/**
+ * Convolutions through oneDNN's C API on our own memory: NHWC activations and HWIO kernels are
+ * oneDNN's {@code nhwc} and {@code hwio} tags, so no reorder is needed. Primitives are created once
+ * per geometry and cached; each call only points the primitive's memory objects at the buffers.
+ * Handles ungrouped convolutions with non-negative padding on both sides (all Keras 'valid' and
+ * 'same' cases with stride 1); the caller keeps its im2col path for the rest.
+ */
+final class DnnlConvolutions implements AutoCloseable {
+  private final dnnl_engine engine = new dnnl_engine();
+  private final dnnl_stream stream = new dnnl_stream();
+  private final Map<Object, Op> cache = new HashMap<>();
+
+  DnnlConvolutions() {
+    check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine");
+    check(dnnl_stream_create(stream, engine, dnnl_stream_default_flags), "stream");
+  }
+
+  /** Whether oneDNN takes this geometry (else the caller uses im2col + GEMM). */
+  static boolean supports(Conv2dSpec s) {
+    return s.groups() == 1 && padBottom(s) >= 0 && padRight(s) >= 0;
+  }
+
+  private static long padBottom(Conv2dSpec s) {
+    return (long) (s.outH() - 1) * s.strideH() + (long) (s.kh() - 1) * s.dilationH() + 1 - s.h() - s.padTop();
+  }
+
+  private static long padRight(Conv2dSpec s) {
+    return (long) (s.outW() - 1) * s.strideW() + (long) (s.kw() - 1) * s.dilationW() + 1 - s.w() - s.padLeft();
+  }
+
+  /** y = f(conv(x, kernel) + bias); bias may be null. */
+  synchronized void forward(Conv2dSpec s, CpuBuffer x, CpuBuffer kernel, CpuBuffer bias, ActivationKind kind,
+      float alpha, CpuBuffer y) {
+    Op op = cache.computeIfAbsent(new Key("fwd", s, kind, alpha, bias != null), k -> createForward(s, kind, alpha, bias != null));
+    if (bias != null) op.run(stream, x, kernel, bias, y);
+    else op.run(stream, x, kernel, y);
+  }
+
+  /** dx = d conv / d x, overwritten. */
+  synchronized void backwardData(Conv2dSpec s, CpuBuffer dz, CpuBuffer kernel, CpuBuffer dx) {
+    Op op = cache.computeIfAbsent(new Key("bwd_data", s, ActivationKind.LINEAR, 0f, false), k -> createBackwardData(s));
+    op.run(stream, dz, kernel, dx);
+  }
+
+  /** dKernel (and dBias when not null) from x and dz, overwritten. */
+  synchronized void backwardWeights(Conv2dSpec s, CpuBuffer x, CpuBuffer dz, CpuBuffer dKernel, CpuBuffer dBias) {
+    Op op = cache.computeIfAbsent(new Key("bwd_weights", s, ActivationKind.LINEAR, 0f, dBias != null),
+        k -> createBackwardWeights(s, dBias != null));
+    if (dBias != null) op.run(stream, x, dz, dKernel, dBias);
+    else op.run(stream, x, dz, dKernel);
+  }
+
+  private record Key(String what, Conv2dSpec spec, ActivationKind kind, float alpha, boolean bias) {}
+
+  // ---------------------------------------------------------------- primitive creation
+
+  private static dnnl_memory_desc desc(int tag, long... dims) {
+    dnnl_memory_desc md = new dnnl_memory_desc();
+    check(dnnl_memory_desc_create_with_tag(md, dims.length, dims, dnnl_f32, tag), "memory_desc");
+    return md;
+  }
+
+  private static dnnl_memory_desc src(Conv2dSpec s) {
+    return desc(dnnl_nhwc, s.n(), s.c(), s.h(), s.w());
+  }
+
+  private static dnnl_memory_desc weights(Conv2dSpec s) {
+    return desc(dnnl_hwio, s.filters(), s.c(), s.kh(), s.kw());
+  }
+
+  private static dnnl_memory_desc dst(Conv2dSpec s) {
+    return desc(dnnl_nhwc, s.n(), s.filters(), s.outH(), s.outW());
+  }
+
+  private static dnnl_memory_desc bias(Conv2dSpec s) {
+    return desc(dnnl_a, s.filters());
+  }
+
+  private static long[] strides(Conv2dSpec s) {
+    return new long[] {s.strideH(), s.strideW()};
+  }
+
+  /** oneDNN counts dilation from 0 (no gap), Keras from 1. */
+  private static long[] dilates(Conv2dSpec s) {
+    return new long[] {s.dilationH() - 1, s.dilationW() - 1};
+  }
+
+  private static long[] padL(Conv2dSpec s) {
+    return new long[] {s.padTop(), s.padLeft()};
+  }
+
+  private static long[] padR(Conv2dSpec s) {
+    return new long[] {padBottom(s), padRight(s)};
+  }
+
+  private dnnl_primitive_desc forwardDesc(Conv2dSpec s, ActivationKind kind, float alpha, boolean withBias) {
+    dnnl_primitive_attr attr = new dnnl_primitive_attr();
+    check(dnnl_primitive_attr_create(attr), "attr");
+    if (kind != ActivationKind.LINEAR) {
+      dnnl_post_ops ops = new dnnl_post_ops();
+      check(dnnl_post_ops_create(ops), "post_ops");
+      int alg = switch (kind) {
+        case RELU, LEAKY_RELU -> dnnl_eltwise_relu;
+        case SIGMOID -> dnnl_eltwise_logistic;
+        case TANH -> dnnl_eltwise_tanh;
+        case LINEAR -> throw new IllegalStateException();
+      };
+      check(dnnl_post_ops_append_eltwise(ops, alg, kind == ActivationKind.LEAKY_RELU ? alpha : 0f, 0f), "post_ops");
+      check(dnnl_primitive_attr_set_post_ops(attr, ops), "post_ops");
+      dnnl_post_ops_destroy(ops);
+    }
+    dnnl_primitive_desc pd = new dnnl_primitive_desc();
+    check(dnnl_convolution_forward_primitive_desc_create(pd, engine, dnnl_forward_training, dnnl_convolution_direct,
+        src(s), weights(s), withBias ? bias(s) : null, dst(s), strides(s), dilates(s), padL(s), padR(s), attr),
+        "convolution_forward");
+    dnnl_primitive_attr_destroy(attr);
+    return pd;
+  }
+
+  private Op createForward(Conv2dSpec s, ActivationKind kind, float alpha, boolean withBias) {
+    dnnl_primitive_desc pd = forwardDesc(s, kind, alpha, withBias);
+    return withBias
+        ? new Op(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
+            new dnnl_memory_desc[] {src(s), weights(s), bias(s), dst(s)}, engine)
+        : new Op(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST},
+            new dnnl_memory_desc[] {src(s), weights(s), dst(s)}, engine);
+  }
+
+  private Op createBackwardData(Conv2dSpec s) {
+    dnnl_primitive_desc hint = forwardDesc(s, ActivationKind.LINEAR, 0f, false);
+    dnnl_primitive_desc pd = new dnnl_primitive_desc();
+    check(dnnl_convolution_backward_data_primitive_desc_create(pd, engine, dnnl_convolution_direct, src(s),
+        weights(s), dst(s), strides(s), dilates(s), padL(s), padR(s), hint, null), "convolution_backward_data");
+    dnnl_primitive_desc_destroy(hint);
+    return new Op(pd, new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
+        new dnnl_memory_desc[] {dst(s), weights(s), src(s)}, engine);
+  }
+
+  private Op createBackwardWeights(Conv2dSpec s, boolean withBias) {
+    dnnl_primitive_desc hint = forwardDesc(s, ActivationKind.LINEAR, 0f, withBias);
+    dnnl_primitive_desc pd = new dnnl_primitive_desc();
+    check(dnnl_convolution_backward_weights_primitive_desc_create(pd, engine, dnnl_convolution_direct, src(s),
+        weights(s), withBias ? bias(s) : null, dst(s), strides(s), dilates(s), padL(s), padR(s), hint, null),
+        "convolution_backward_weights");
+    dnnl_primitive_desc_destroy(hint);
+    return withBias
+        ? new Op(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS},
+            new dnnl_memory_desc[] {src(s), dst(s), weights(s), bias(s)}, engine)
+        : new Op(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
+            new dnnl_memory_desc[] {src(s), dst(s), weights(s)}, engine);
+  }
+
+  /** A primitive with one memory object per argument, re-pointed at the caller's buffers each run. */
+  private static final class Op {
+    final dnnl_primitive primitive = new dnnl_primitive();
+    final dnnl_primitive_desc pd;
+    final dnnl_memory[] memories;
+    final dnnl_exec_arg_t args;
+
+    Op(dnnl_primitive_desc pd, int[] argIds, dnnl_memory_desc[] descs, dnnl_engine engine) {
+      this.pd = pd;
+      check(dnnl_primitive_create(primitive, pd), "primitive");
+      memories = new dnnl_memory[argIds.length];
+      args = new dnnl_exec_arg_t(argIds.length);
+      for (int i = 0; i < argIds.length; i++) {
+        memories[i] = new dnnl_memory();
+        check(dnnl_memory_create(memories[i], descs[i], engine, null), "memory");
+        dnnl_memory_desc_destroy(descs[i]);
+        args.getPointer(i).arg(argIds[i]).memory(memories[i]);
+      }
+    }
+
+    void run(dnnl_stream stream, CpuBuffer... buffers) {
+      for (int i = 0; i < buffers.length; i++) {
+        check(dnnl_memory_set_data_handle(memories[i], buffers[i].pointer), "set_data_handle");
+      }
+      check(dnnl_primitive_execute(primitive, stream, memories.length, args), "execute");
+      check(dnnl_stream_wait(stream), "stream_wait");
+    }
+
+    void close() {
+      for (dnnl_memory m : memories) dnnl_memory_destroy(m);
+      dnnl_primitive_destroy(primitive);
+      dnnl_primitive_desc_destroy(pd);
+    }
+  }
+
+  private static void check(int status, String what) {
+    if (status != dnnl_success) {
+      throw new BackendException("cpu", "oneDNN " + what, "dnnl_status " + status, "oneDNN call failed", null);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    cache.values().forEach(Op::close);
+    cache.clear();
+    dnnl_stream_destroy(stream);
+    dnnl_engine_destroy(engine);
+  }
+}
