@@ -88,6 +88,11 @@ final class DnnlConvolutions implements AutoCloseable {
     return desc(dnnl_hwio, s.filters(), s.c(), s.kh(), s.kw());
   }
 
+  /** Weights in the layout oneDNN prefers for this primitive (blocked), reordered to and from HWIO. */
+  private static dnnl_memory_desc anyWeights(Conv2dSpec s) {
+    return desc(dnnl_format_tag_any, s.filters(), s.c(), s.kh(), s.kw());
+  }
+
   private static dnnl_memory_desc dst(Conv2dSpec s) {
     return desc(dnnl_nhwc, s.n(), s.filters(), s.outH(), s.outW());
   }
@@ -141,67 +146,126 @@ final class DnnlConvolutions implements AutoCloseable {
     dnnl_primitive_desc pd = forwardDesc(s, kind, alpha, withBias);
     return withBias
         ? new Op(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
-            new dnnl_memory_desc[] {src(s), weights(s), bias(s), dst(s)}, engine)
+            new dnnl_memory_desc[] {src(s), weights(s), bias(s), dst(s)}, new boolean[] {false, false, false, true}, engine)
         : new Op(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST},
-            new dnnl_memory_desc[] {src(s), weights(s), dst(s)}, engine);
+            new dnnl_memory_desc[] {src(s), weights(s), dst(s)}, new boolean[] {false, false, true}, engine);
   }
 
   private Op createBackwardData(Conv2dSpec s) {
     dnnl_primitive_desc hint = forwardDesc(s, ActivationKind.LINEAR, 0f, false);
     dnnl_primitive_desc pd = new dnnl_primitive_desc();
+    // Plain HWIO weights send oneDNN to a slow GEMM-based backward; its own layout plus a reorder
+    // of the (small) kernel is several times faster.
     check(dnnl_convolution_backward_data_primitive_desc_create(pd, engine, dnnl_convolution_direct, src(s),
-        weights(s), dst(s), strides(s), dilates(s), padL(s), padR(s), hint, null), "convolution_backward_data");
+        anyWeights(s), dst(s), strides(s), dilates(s), padL(s), padR(s), hint, null), "convolution_backward_data");
     dnnl_primitive_desc_destroy(hint);
     return new Op(pd, new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
-        new dnnl_memory_desc[] {dst(s), weights(s), src(s)}, engine);
+        new dnnl_memory_desc[] {dst(s), weights(s), src(s)}, new boolean[] {false, false, true}, engine);
   }
 
   private Op createBackwardWeights(Conv2dSpec s, boolean withBias) {
     dnnl_primitive_desc hint = forwardDesc(s, ActivationKind.LINEAR, 0f, withBias);
     dnnl_primitive_desc pd = new dnnl_primitive_desc();
     check(dnnl_convolution_backward_weights_primitive_desc_create(pd, engine, dnnl_convolution_direct, src(s),
-        weights(s), withBias ? bias(s) : null, dst(s), strides(s), dilates(s), padL(s), padR(s), hint, null),
+        anyWeights(s), withBias ? bias(s) : null, dst(s), strides(s), dilates(s), padL(s), padR(s), hint, null),
         "convolution_backward_weights");
     dnnl_primitive_desc_destroy(hint);
     return withBias
         ? new Op(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS},
-            new dnnl_memory_desc[] {src(s), dst(s), weights(s), bias(s)}, engine)
+            new dnnl_memory_desc[] {src(s), dst(s), weights(s), bias(s)}, new boolean[] {false, false, true, true}, engine)
         : new Op(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
-            new dnnl_memory_desc[] {src(s), dst(s), weights(s)}, engine);
+            new dnnl_memory_desc[] {src(s), dst(s), weights(s)}, new boolean[] {false, false, true}, engine);
   }
 
-  /** A primitive with one memory object per argument, re-pointed at the caller's buffers each run. */
+  /**
+   * A primitive with one memory object per argument, re-pointed at the caller's buffers each run.
+   * Where the primitive chose another layout than the caller's (blocked weights), the argument gets
+   * a buffer of its own and a reorder: before the run for inputs, after it for outputs.
+   */
   private static final class Op {
     final dnnl_primitive primitive = new dnnl_primitive();
     final dnnl_primitive_desc pd;
-    final dnnl_memory[] memories;
+    final dnnl_memory[] user;
+    final Reorder[] reorders;
     final dnnl_exec_arg_t args;
+    final int count;
 
-    Op(dnnl_primitive_desc pd, int[] argIds, dnnl_memory_desc[] descs, dnnl_engine engine) {
+    Op(dnnl_primitive_desc pd, int[] argIds, dnnl_memory_desc[] plain, boolean[] output, dnnl_engine engine) {
       this.pd = pd;
+      this.count = argIds.length;
       check(dnnl_primitive_create(primitive, pd), "primitive");
-      memories = new dnnl_memory[argIds.length];
-      args = new dnnl_exec_arg_t(argIds.length);
-      for (int i = 0; i < argIds.length; i++) {
-        memories[i] = new dnnl_memory();
-        check(dnnl_memory_create(memories[i], descs[i], engine, null), "memory");
-        dnnl_memory_desc_destroy(descs[i]);
-        args.getPointer(i).arg(argIds[i]).memory(memories[i]);
+      user = new dnnl_memory[count];
+      reorders = new Reorder[count];
+      args = new dnnl_exec_arg_t(count);
+      for (int i = 0; i < count; i++) {
+        user[i] = new dnnl_memory();
+        check(dnnl_memory_create(user[i], plain[i], engine, null), "memory");
+        dnnl_memory_desc chosen = dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, argIds[i]);
+        dnnl_memory arg = user[i];
+        if (chosen != null && !chosen.isNull() && dnnl_memory_desc_equal(chosen, plain[i]) == 0) {
+          reorders[i] = new Reorder(plain[i], chosen, output[i], engine);
+          arg = reorders[i].inner;
+        }
+        dnnl_memory_desc_destroy(plain[i]);
+        args.getPointer(i).arg(argIds[i]).memory(arg);
       }
     }
 
     void run(dnnl_stream stream, CpuBuffer... buffers) {
       for (int i = 0; i < buffers.length; i++) {
-        check(dnnl_memory_set_data_handle(memories[i], buffers[i].pointer), "set_data_handle");
+        check(dnnl_memory_set_data_handle(user[i], buffers[i].pointer), "set_data_handle");
       }
-      check(dnnl_primitive_execute(primitive, stream, memories.length, args), "execute");
+      for (int i = 0; i < count; i++) {
+        if (reorders[i] != null && !reorders[i].output) reorders[i].run(stream, user[i]);
+      }
+      check(dnnl_primitive_execute(primitive, stream, count, args), "execute");
+      for (int i = 0; i < count; i++) {
+        if (reorders[i] != null && reorders[i].output) reorders[i].run(stream, user[i]);
+      }
       check(dnnl_stream_wait(stream), "stream_wait");
     }
 
     void close() {
-      for (dnnl_memory m : memories) dnnl_memory_destroy(m);
+      for (int i = 0; i < count; i++) {
+        dnnl_memory_destroy(user[i]);
+        if (reorders[i] != null) reorders[i].close();
+      }
       dnnl_primitive_destroy(primitive);
       dnnl_primitive_desc_destroy(pd);
+    }
+  }
+
+  /** An argument in oneDNN's own layout: its buffer, and the reorder between it and the caller's. */
+  private static final class Reorder {
+    final boolean output;
+    final dnnl_memory inner = new dnnl_memory();
+    final org.bytedeco.javacpp.BytePointer storage;
+    final dnnl_primitive primitive = new dnnl_primitive();
+    final dnnl_primitive_desc pd = new dnnl_primitive_desc();
+    final dnnl_exec_arg_t args = new dnnl_exec_arg_t(2);
+    final dnnl_memory[] ends = new dnnl_memory[2];
+
+    Reorder(dnnl_memory_desc plain, dnnl_memory_desc chosen, boolean output, dnnl_engine engine) {
+      this.output = output;
+      storage = new org.bytedeco.javacpp.BytePointer(dnnl_memory_desc_get_size(chosen));
+      check(dnnl_memory_create(inner, chosen, engine, storage), "memory");
+      check(output
+          ? dnnl_reorder_primitive_desc_create(pd, chosen, engine, plain, engine, null)
+          : dnnl_reorder_primitive_desc_create(pd, plain, engine, chosen, engine, null), "reorder");
+      check(dnnl_primitive_create(primitive, pd), "reorder primitive");
+    }
+
+    void run(dnnl_stream stream, dnnl_memory userMemory) {
+      args.getPointer(0).arg(DNNL_ARG_FROM).memory(output ? inner : userMemory);
+      args.getPointer(1).arg(DNNL_ARG_TO).memory(output ? userMemory : inner);
+      check(dnnl_primitive_execute(primitive, stream, 2, args), "reorder");
+    }
+
+    void close() {
+      dnnl_primitive_destroy(primitive);
+      dnnl_primitive_desc_destroy(pd);
+      dnnl_memory_destroy(inner);
+      storage.close();
     }
   }
 
