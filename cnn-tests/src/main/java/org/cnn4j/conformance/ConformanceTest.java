@@ -3,6 +3,7 @@ package org.cnn4j.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.cnn4j.spi.Backend;
+import org.cnn4j.spi.BackendConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,18 +18,28 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ConformanceTest {
   private final String providerId;
+  private final BackendConfig config;
   private Backend backend;
   private Backend reference;
   private long liveAtOpen;
 
   /** @param providerId the id of the provider under test, e.g. "cpu" */
   protected ConformanceTest(String providerId) {
+    this(providerId, BackendConfig.defaults());
+  }
+
+  /**
+   * @param config options for opening the backend, e.g. to run a second code path of it
+   *     ({@code cpu} with {@code onednn=false} convolves with im2col + GEMM)
+   */
+  protected ConformanceTest(String providerId, BackendConfig config) {
     this.providerId = providerId;
+    this.config = config;
   }
 
   @BeforeAll
   final void openBackends() {
-    backend = SkipReasons.openOrSkip(providerId);
+    backend = SkipReasons.openOrSkip(providerId, config);
     reference = new ReferenceBackend();
     liveAtOpen = backend.memoryStats().liveBuffers();
   }

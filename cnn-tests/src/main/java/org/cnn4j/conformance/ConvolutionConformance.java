@@ -16,6 +16,11 @@ public abstract class ConvolutionConformance extends ConformanceTest {
     super(providerId);
   }
 
+  /** The area on a backend opened with {@code config} (a second code path of the same backend). */
+  protected ConvolutionConformance(String providerId, org.cnn4j.spi.BackendConfig config) {
+    super(providerId, config);
+  }
+
   static List<ConvCase> convCases() {
     return ConvolutionChecks.cases();
   }

@@ -53,11 +53,16 @@ public final class SkipReasons {
    * reason, or fails it when the id is required.
    */
   public static Backend openOrSkip(String id) {
+    return openOrSkip(id, BackendConfig.defaults());
+  }
+
+  /** As {@link #openOrSkip(String)}, opening the backend with {@code config}. */
+  public static Backend openOrSkip(String id, BackendConfig config) {
     BackendProvider provider = Backends.provider(id).orElse(null);
     if (provider == null) return skipOrFail(id, notOnClassPath(id));
     Availability availability = provider.probe();
     if (!availability.available()) return skipOrFail(id, unavailable(id, availability));
-    return provider.open(BackendConfig.defaults());
+    return provider.open(config);
   }
 
   private static Backend skipOrFail(String id, String reason) {
