@@ -463,7 +463,12 @@ final class CpuBackend implements Backend {
     if (viaOnednn(s)) {
       checkConv("conv2dForwardFused", s, x, kernel, y);
       if (bias != null) checkRange("conv2dForwardFused", bias, 0, s.filters());
-      dnnl.forward(s, buf(x), buf(kernel), bias == null ? null : buf(bias), kind, alpha, buf(y));
+      // The activation runs here, not as oneDNN's post-op: its ReLU turns NaN into 0, which would
+      // hide a diverged model from TerminateOnNaN; ours keeps NaN, as Keras does.
+      dnnl.forward(s, buf(x), buf(kernel), bias == null ? null : buf(bias), ActivationKind.LINEAR, 0f, buf(y));
+      if (kind != ActivationKind.LINEAR) {
+        biasActivationForward(kind, alpha, y, null, s.n() * s.outH() * s.outW(), s.filters());
+      }
       return;
     }
     if (isPointwise(s)) {
