@@ -60,6 +60,10 @@ import org.slf4j.LoggerFactory;
  * #copyBatch}, which {@code fit} calls from its prefetching thread; {@link #close()} stops them.
  * Calls to {@code copyBatch} must not overlap.
  *
+ * <p>With augmentation, hold out validation images as a second ImageFolder without it (its own
+ * folder, or {@link Builder#validationSplit} with {@link Subset#VALIDATION}) rather than with
+ * {@code fit}'s {@code validationSplit}, which would read augmented images.
+ *
  * <p>A file that cannot be decoded fails the batch with an {@link UnreadableImageException} naming
  * it; with {@link OnUnreadable#SKIP} every file is decoded once at build time instead and the bad
  * ones are left out and listed in {@link #skipped()}. A file is never given another's label.

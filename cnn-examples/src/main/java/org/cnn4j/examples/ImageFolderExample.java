@@ -35,7 +35,7 @@ import org.cnn4j.optimizers.Adam;
  *     layers.Flatten(), layers.Dense(256, activation='relu'), layers.Dropout(0.5),
  *     layers.Dense(num_classes, activation='softmax')])
  * model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])
- * model.fit(train, epochs=12, validation_data=val)
+ * model.fit(train, epochs=20, validation_data=val)
  * </pre>
  *
  * <p>With no folder of its own the example first writes one of drawn shapes ({@link
@@ -44,7 +44,7 @@ import org.cnn4j.optimizers.Adam;
  * <p>Arguments (all optional): {@code dir=<folder with train/ and val/>} (default {@code
  * <tmp>/cnn4j-shapes}; generated there when it lacks them), {@code size=224} (target size),
  * {@code image=256} (side of the generated PNGs), {@code train=150 val=50} (generated images per
- * class), {@code epochs=12 batch=32 lr=0.001 seed=42}.
+ * class), {@code epochs=20 batch=32 lr=0.001 seed=42}.
  */
 public final class ImageFolderExample {
   private ImageFolderExample() {}
@@ -84,7 +84,7 @@ public final class ImageFolderExample {
     int image = Integer.parseInt(a.getOrDefault("image", "256"));
     int trainPerClass = Integer.parseInt(a.getOrDefault("train", "150"));
     int valPerClass = Integer.parseInt(a.getOrDefault("val", "50"));
-    int epochs = Integer.parseInt(a.getOrDefault("epochs", "12"));
+    int epochs = Integer.parseInt(a.getOrDefault("epochs", "20"));
     int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
     double lr = Double.parseDouble(a.getOrDefault("lr", "0.001"));
     long seed = Long.parseLong(a.getOrDefault("seed", "42"));
