@@ -82,15 +82,16 @@ final class DnnlConvolutions implements AutoCloseable {
     op.run(stream, buffers);
   }
 
-  /** The faster of two primitives computing the same thing, each timed (best of two) after a warm-up run. */
+  /** The faster of two primitives computing the same thing: best of three runs each, after two warm-up rounds. */
   private Op fastest(Op a, Op b, CpuBuffer[] buffers) {
     long[] best = {Long.MAX_VALUE, Long.MAX_VALUE};
     Op[] ops = {a, b};
-    for (int round = 0; round < 3; round++) {
+    // Two warm-up rounds: the first runs also JIT-compile reorders, which would favour the plain pass.
+    for (int round = 0; round < 5; round++) {
       for (int i = 0; i < 2; i++) {
         long t0 = System.nanoTime();
         ops[i].run(stream, buffers);
-        if (round > 0) best[i] = Math.min(best[i], System.nanoTime() - t0);
+        if (round > 1) best[i] = Math.min(best[i], System.nanoTime() - t0);
       }
     }
     return best[0] <= best[1] ? a : b;
