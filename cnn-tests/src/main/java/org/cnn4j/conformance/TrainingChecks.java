@@ -46,6 +46,11 @@ public final class TrainingChecks extends Checks {
     }
   }
 
+  /** The per-step losses of the short run on {@code backend} (what AllBackendsTest compares). */
+  public static float[] shortRunLosses(Backend backend) {
+    return stepLosses(backend);
+  }
+
   private static float[] stepLosses(Backend backend) {
     List<Double> losses = new ArrayList<>();
     Callback record = new Callback() {
