@@ -689,6 +689,10 @@ final class CpuBackend implements Backend {
   public void maxPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
     checkRange("maxPool2dForward", x, 0, s.inputLength());
     checkRange("maxPool2dForward", y, 0, s.outputLength());
+    if (dnnl != null && DnnlConvolutions.supports(s)) {
+      dnnl.maxPoolForward(s, buf(x), buf(y));
+      return;
+    }
     if (isTiled2x2(s)) {
       maxPool2x2Forward(s, data(x), data(y));
       return;
@@ -728,6 +732,10 @@ final class CpuBackend implements Backend {
     checkRange("maxPool2dBackward", x, 0, s.inputLength());
     checkRange("maxPool2dBackward", dx, 0, s.inputLength());
     checkRange("maxPool2dBackward", dy, 0, s.outputLength());
+    if (dnnl != null && DnnlConvolutions.supports(s)) {
+      dnnl.maxPoolBackward(s, buf(x), buf(dy), buf(dx));
+      return;
+    }
     if (isTiled2x2(s)) {
       maxPool2x2Backward(s, data(x), data(dy), data(dx));
       return;

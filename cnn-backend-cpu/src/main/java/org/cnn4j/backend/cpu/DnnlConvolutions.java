@@ -99,6 +99,121 @@ final class DnnlConvolutions implements AutoCloseable {
 
   private record Key(String what, Conv2dSpec spec, ActivationKind kind, float alpha, boolean bias) {}
 
+  // ---------------------------------------------------------------- max pooling
+
+  /** Whether oneDNN takes this pooling: windows within the input plus non-negative padding. */
+  static boolean supports(org.cnn4j.spi.Pool2dSpec s) {
+    return poolPadBottom(s) >= 0 && poolPadRight(s) >= 0;
+  }
+
+  private static long poolPadBottom(org.cnn4j.spi.Pool2dSpec s) {
+    return (long) (s.outH() - 1) * s.strideH() + s.poolH() - s.h() - s.padTop();
+  }
+
+  private static long poolPadRight(org.cnn4j.spi.Pool2dSpec s) {
+    return (long) (s.outW() - 1) * s.strideW() + s.poolW() - s.w() - s.padLeft();
+  }
+
+  private final Map<org.cnn4j.spi.Pool2dSpec, MaxPool> pools = new HashMap<>();
+
+  synchronized void maxPoolForward(org.cnn4j.spi.Pool2dSpec s, CpuBuffer x, CpuBuffer y) {
+    pools.computeIfAbsent(s, MaxPool::new).forward(x, y);
+  }
+
+  /**
+   * The gradient of max pooling. oneDNN's backward reads the positions of the maxima from a
+   * workspace its training-mode forward writes, and the SPI passes x rather than that workspace,
+   * so the forward runs again here (into the pool's own output and workspace): still several
+   * times faster than the Java loop it replaces.
+   */
+  synchronized void maxPoolBackward(org.cnn4j.spi.Pool2dSpec s, CpuBuffer x, CpuBuffer dy, CpuBuffer dx) {
+    pools.computeIfAbsent(s, MaxPool::new).backward(x, dy, dx);
+  }
+
+  /** The primitives of one pooling geometry, with the training forward's own output and workspace. */
+  private final class MaxPool {
+    final Op inference;
+    final dnnl_primitive_desc trainingPd = new dnnl_primitive_desc();
+    final dnnl_primitive training = new dnnl_primitive();
+    final dnnl_primitive_desc backwardPd = new dnnl_primitive_desc();
+    final dnnl_primitive backward = new dnnl_primitive();
+    final dnnl_memory src = new dnnl_memory();
+    final dnnl_memory dst = new dnnl_memory();
+    final dnnl_memory workspace = new dnnl_memory();
+    final dnnl_memory diffDst = new dnnl_memory();
+    final dnnl_memory diffSrc = new dnnl_memory();
+    final org.bytedeco.javacpp.BytePointer dstStorage;
+    final org.bytedeco.javacpp.BytePointer workspaceStorage;
+    final dnnl_exec_arg_t trainingArgs = new dnnl_exec_arg_t(3);
+    final dnnl_exec_arg_t backwardArgs = new dnnl_exec_arg_t(3);
+
+    MaxPool(org.cnn4j.spi.Pool2dSpec s) {
+      long[] strides = {s.strideH(), s.strideW()};
+      long[] kernel = {s.poolH(), s.poolW()};
+      long[] dilation = {0, 0};
+      long[] padL = {s.padTop(), s.padLeft()};
+      long[] padR = {poolPadBottom(s), poolPadRight(s)};
+      dnnl_primitive_desc inferencePd = new dnnl_primitive_desc();
+      check(dnnl_pooling_forward_primitive_desc_create(inferencePd, engine, dnnl_forward_inference, dnnl_pooling_max,
+          poolSrc(s), poolDst(s), strides, kernel, dilation, padL, padR, null), "pooling_forward");
+      inference = new Op(inferencePd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DST},
+          new dnnl_memory_desc[] {poolSrc(s), poolDst(s)}, new boolean[] {false, true}, engine);
+      check(dnnl_pooling_forward_primitive_desc_create(trainingPd, engine, dnnl_forward_training, dnnl_pooling_max,
+          poolSrc(s), poolDst(s), strides, kernel, dilation, padL, padR, null), "pooling_forward");
+      check(dnnl_primitive_create(training, trainingPd), "primitive");
+      check(dnnl_pooling_backward_primitive_desc_create(backwardPd, engine, dnnl_pooling_max, poolSrc(s), poolDst(s),
+          strides, kernel, dilation, padL, padR, trainingPd, null), "pooling_backward");
+      check(dnnl_primitive_create(backward, backwardPd), "primitive");
+      dnnl_memory_desc wsDesc = dnnl_primitive_desc_query_md(trainingPd, dnnl_query_workspace_md, 0);
+      dnnl_memory_desc dstDesc = poolDst(s);
+      dstStorage = new org.bytedeco.javacpp.BytePointer(dnnl_memory_desc_get_size(dstDesc));
+      workspaceStorage = new org.bytedeco.javacpp.BytePointer(Math.max(1, dnnl_memory_desc_get_size(wsDesc)));
+      check(dnnl_memory_create(dst, dstDesc, engine, dstStorage), "memory");
+      check(dnnl_memory_create(workspace, wsDesc, engine, workspaceStorage), "memory");
+      check(dnnl_memory_create(src, poolSrc(s), engine, null), "memory");
+      check(dnnl_memory_create(diffDst, poolDst(s), engine, null), "memory");
+      check(dnnl_memory_create(diffSrc, poolSrc(s), engine, null), "memory");
+      trainingArgs.getPointer(0).arg(DNNL_ARG_SRC).memory(src);
+      trainingArgs.getPointer(1).arg(DNNL_ARG_DST).memory(dst);
+      trainingArgs.getPointer(2).arg(DNNL_ARG_WORKSPACE).memory(workspace);
+      backwardArgs.getPointer(0).arg(DNNL_ARG_DIFF_DST).memory(diffDst);
+      backwardArgs.getPointer(1).arg(DNNL_ARG_WORKSPACE).memory(workspace);
+      backwardArgs.getPointer(2).arg(DNNL_ARG_DIFF_SRC).memory(diffSrc);
+    }
+
+    void forward(CpuBuffer x, CpuBuffer y) {
+      inference.run(stream, x, y);
+    }
+
+    void backward(CpuBuffer x, CpuBuffer dy, CpuBuffer dx) {
+      check(dnnl_memory_set_data_handle(src, x.pointer), "set_data_handle");
+      check(dnnl_memory_set_data_handle(diffDst, dy.pointer), "set_data_handle");
+      check(dnnl_memory_set_data_handle(diffSrc, dx.pointer), "set_data_handle");
+      check(dnnl_primitive_execute(training, stream, 3, trainingArgs), "pooling forward");
+      check(dnnl_primitive_execute(backward, stream, 3, backwardArgs), "pooling backward");
+      check(dnnl_stream_wait(stream), "stream_wait");
+    }
+
+    void close() {
+      inference.close();
+      dnnl_primitive_destroy(training);
+      dnnl_primitive_destroy(backward);
+      dnnl_primitive_desc_destroy(trainingPd);
+      dnnl_primitive_desc_destroy(backwardPd);
+      for (dnnl_memory m : new dnnl_memory[] {src, dst, workspace, diffDst, diffSrc}) dnnl_memory_destroy(m);
+      dstStorage.close();
+      workspaceStorage.close();
+    }
+  }
+
+  private static dnnl_memory_desc poolSrc(org.cnn4j.spi.Pool2dSpec s) {
+    return desc(dnnl_nhwc, s.n(), s.c(), s.h(), s.w());
+  }
+
+  private static dnnl_memory_desc poolDst(org.cnn4j.spi.Pool2dSpec s) {
+    return desc(dnnl_nhwc, s.n(), s.c(), s.outH(), s.outW());
+  }
+
   // ---------------------------------------------------------------- primitive creation
 
   private static dnnl_memory_desc desc(int tag, long... dims) {
@@ -306,6 +421,8 @@ final class DnnlConvolutions implements AutoCloseable {
   public synchronized void close() {
     cache.values().forEach(Op::close);
     cache.clear();
+    pools.values().forEach(MaxPool::close);
+    pools.clear();
     dnnl_stream_destroy(stream);
     dnnl_engine_destroy(engine);
   }
