@@ -374,6 +374,27 @@ final class CpuBackend implements Backend {
     }
   }
 
+  /** Whether the first {@code n} floats hold a NaN. */
+  private boolean hasNaN(DeviceBuffer b, long n) {
+    Floats d = data(b);
+    int parts = (int) Math.max(1, Math.min(parallel.threads(), n / Parallel.MIN_WORK_PER_THREAD));
+    boolean[] found = new boolean[parts];
+    parallel.forRange(parts, n, (lo, hi) -> {
+      for (int p = lo; p < hi; p++) {
+        int end = (int) (n * (p + 1) / parts);
+        for (int i = (int) (n * p / parts); i < end; i++) {
+          float v = d.get(i);
+          if (v != v) {
+            found[p] = true;
+            break;
+          }
+        }
+      }
+    });
+    for (boolean f : found) if (f) return true;
+    return false;
+  }
+
   /** Checks an input-shaped, a kernel-shaped and an output-shaped buffer of a convolution. */
   private static void checkConv(String op, Conv2dSpec s, DeviceBuffer input, DeviceBuffer kernel, DeviceBuffer output) {
     checkRange(op, input, 0, s.inputLength());
@@ -463,10 +484,14 @@ final class CpuBackend implements Backend {
     if (viaOnednn(s)) {
       checkConv("conv2dForwardFused", s, x, kernel, y);
       if (bias != null) checkRange("conv2dForwardFused", bias, 0, s.filters());
-      // The activation runs here, not as oneDNN's post-op: its ReLU turns NaN into 0, which would
-      // hide a diverged model from TerminateOnNaN; ours keeps NaN, as Keras does.
-      dnnl.forward(s, buf(x), buf(kernel), bias == null ? null : buf(bias), ActivationKind.LINEAR, 0f, buf(y));
-      if (kind != ActivationKind.LINEAR) {
+      // oneDNN's ReLU post-op turns NaN into 0, which would hide a diverged model from
+      // TerminateOnNaN. So the post-op runs only on NaN-free operands (a read of the inputs, cheaper
+      // than another pass over the larger output); otherwise our activation keeps NaN, as Keras does.
+      boolean clean = !hasNaN(x, s.inputLength()) && !hasNaN(kernel, s.kernelLength())
+          && (bias == null || !hasNaN(bias, s.filters()));
+      dnnl.forward(s, buf(x), buf(kernel), bias == null ? null : buf(bias), clean ? kind : ActivationKind.LINEAR,
+          alpha, buf(y));
+      if (!clean && kind != ActivationKind.LINEAR) {
         biasActivationForward(kind, alpha, y, null, s.n() * s.outH() * s.outW(), s.filters());
       }
       return;
