@@ -548,7 +548,9 @@ final class CpuBackend implements Backend {
       if (dBias != null) checkRange("conv2dBackwardFused", dBias, 0, s.filters());
       // dz in one Java pass; oneDNN's weights pass adds up the bias gradient itself.
       try (DeviceBuffer dz = allocate(s.outputLength())) {
-        activationBackwardBias(kind, alpha, y, dy, dz, s.n() * s.outH() * s.outW(), s.filters(), null);
+        int rows = s.n() * s.outH() * s.outW();
+        if (kind == ActivationKind.LINEAR) copy(dy, 0, dz, 0, s.outputLength());
+        else dnnl.activationBackward(kind, alpha, buf(y), buf(dy), buf(dz), rows, s.filters());
         weightsPass(s, x, dz, dKernel, dBias);
         if (dx != null) dnnl.backwardData(s, buf(dz), buf(kernel), buf(dx));
       }
