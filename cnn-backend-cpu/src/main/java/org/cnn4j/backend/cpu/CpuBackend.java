@@ -41,41 +41,6 @@ final class CpuBackend implements Backend {
         + (dnnl != null ? ", oneDNN " + details.getOrDefault("onednn", "?") : "") + ", " + threads + " threads";
   }
 
-  /** Per geometry, whether oneDNN's weights pass beat ours when both were timed on first use. */
-  private final Map<Conv2dSpec, Boolean> onednnWeightsFaster = new java.util.HashMap<>();
-
-  /**
-   * The kernel and bias gradients from x and dz. oneDNN's weights passes are slow on some small
-   * layers (a 3-channel input: 3x slower than ours on W2), so the first call of each geometry times
-   * both on the real data (best of three after two warm-up rounds) and keeps the faster.
-   */
-  private void weightsPass(Conv2dSpec s, DeviceBuffer x, DeviceBuffer dz, DeviceBuffer dKernel, DeviceBuffer dBias) {
-    Boolean onednn = onednnWeightsFaster.get(s);
-    if (onednn == null) {
-      long[] best = {Long.MAX_VALUE, Long.MAX_VALUE};
-      for (int round = 0; round < 5; round++) {
-        for (int which = 0; which < 2; which++) {
-          long t0 = System.nanoTime();
-          weightsPass(s, x, dz, dKernel, dBias, which == 0);
-          if (round > 1) best[which] = Math.min(best[which], System.nanoTime() - t0);
-        }
-      }
-      onednn = best[0] <= best[1];
-      onednnWeightsFaster.put(s, onednn);
-    }
-    weightsPass(s, x, dz, dKernel, dBias, onednn);
-  }
-
-  private void weightsPass(Conv2dSpec s, DeviceBuffer x, DeviceBuffer dz, DeviceBuffer dKernel, DeviceBuffer dBias,
-      boolean onednn) {
-    if (onednn) {
-      dnnl.backwardWeights(s, buf(x), buf(dz), buf(dKernel), dBias == null ? null : buf(dBias));
-    } else {
-      ownBackwardFilter(s, x, dz, dKernel);
-      if (dBias != null) reduceMiddle(dz, 1, s.n() * s.outH() * s.outW(), s.filters(), 1f, dBias);
-    }
-  }
-
   private boolean viaOnednn(Conv2dSpec s) {
     return dnnl != null && DnnlConvolutions.supports(s);
   }
@@ -551,7 +516,7 @@ final class CpuBackend implements Backend {
         int rows = s.n() * s.outH() * s.outW();
         if (kind == ActivationKind.LINEAR) copy(dy, 0, dz, 0, s.outputLength());
         else dnnl.activationBackward(kind, alpha, buf(y), buf(dy), buf(dz), rows, s.filters());
-        weightsPass(s, x, dz, dKernel, dBias);
+        dnnl.backwardWeights(s, buf(x), buf(dz), buf(dKernel), dBias == null ? null : buf(dBias));
         if (dx != null) dnnl.backwardData(s, buf(dz), buf(kernel), buf(dx));
       }
       return;
