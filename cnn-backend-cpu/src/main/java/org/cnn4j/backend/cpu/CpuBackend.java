@@ -13,6 +13,7 @@ import org.cnn4j.spi.DropoutRng;
 import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.MemoryStats;
 import org.cnn4j.spi.Pool2dSpec;
+import org.cnn4j.spi.Ranges;
 
 /**
  * The CPU backend. GEMM (and so convolution, through im2col) runs in OpenBLAS; the memory-bound
@@ -75,11 +76,9 @@ final class CpuBackend implements Backend {
   }
 
   private static void checkRange(String op, DeviceBuffer b, long offset, long len) {
-    if (offset < 0 || len < 0 || offset + len > b.length()) {
-      throw new IndexOutOfBoundsException(op + ": range [" + offset + ", " + (offset + len)
-          + ") outside a buffer of " + b.length() + " floats");
-    }
+    Ranges.check(op, b, offset, len);
   }
+
 
   @Override
   public void upload(float[] src, int srcOffset, DeviceBuffer dst, long dstOffset, int len) {
@@ -220,12 +219,9 @@ final class CpuBackend implements Backend {
   }
 
   private static void checkMatrix(String name, DeviceBuffer b, long offset, int rows, int cols, int ld) {
-    if (ld < Math.max(1, cols)) {
-      throw new IllegalArgumentException("gemm: leading dimension of " + name + " is " + ld
-          + ", less than its " + cols + " columns");
-    }
-    if (rows > 0 && cols > 0) checkRange("gemm " + name, b, offset, (long) (rows - 1) * ld + cols);
+    Ranges.checkMatrix("gemm " + name, b, offset, rows, cols, ld);
   }
+
 
   // ---------------------------------------------------------------- convolution
 

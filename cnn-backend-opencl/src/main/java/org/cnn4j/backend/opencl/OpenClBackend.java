@@ -15,6 +15,7 @@ import org.cnn4j.spi.DeviceBuffer;
 import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.MemoryStats;
 import org.cnn4j.spi.Pool2dSpec;
+import org.cnn4j.spi.Ranges;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 
@@ -600,20 +601,14 @@ public final class OpenClBackend implements Backend {
   /** The buffer as ours, after checking that {@code [offset, offset + len)} lies inside it. */
   private ClBuffer range(DeviceBuffer buffer, String name, long offset, long len) {
     ClBuffer b = allocator.own(buffer, name);
-    if (offset < 0 || len < 0 || offset + len > b.length()) {
-      throw new IndexOutOfBoundsException(name + ": range [" + offset + ", " + (offset + len)
-          + ") outside a buffer of " + b.length() + " floats");
-    }
+    Ranges.check(name, b, offset, len);
     return b;
   }
 
   /** Checks a row-major {@code rows x cols} matrix with leading dimension {@code ld} at offset. */
   private ClBuffer matrix(DeviceBuffer buffer, String name, long offset, int rows, int cols, int ld) {
     ClBuffer b = allocator.own(buffer, name);
-    if (rows == 0 || cols == 0) return b;
-    if (ld < cols) {
-      throw new IllegalArgumentException(name + ": leading dimension " + ld + " < " + cols + " columns");
-    }
-    return range(b, name, offset, (long) (rows - 1) * ld + cols);
+    Ranges.checkMatrix(name, b, offset, rows, cols, ld);
+    return b;
   }
 }
