@@ -1,12 +1,11 @@
 package org.cnn4j.layers;
 
-import org.cnn4j.spi.Padding;
 import org.cnn4j.spi.Pool2dSpec;
 import org.cnn4j.tensor.Step;
 import org.cnn4j.tensor.Tensor;
 
 /** Keras' {@code AveragePooling2D}: pool_size 2, strides = pool_size, padding valid by default. */
-public final class AveragePooling2D extends Pooling2D {
+public final class AveragePooling2D extends Pooling2D<AveragePooling2D> {
   public AveragePooling2D() {
     this(2);
   }
@@ -17,18 +16,6 @@ public final class AveragePooling2D extends Pooling2D {
 
   public AveragePooling2D(int poolH, int poolW) {
     super(poolH, poolW);
-  }
-
-  public AveragePooling2D strides(int stride) {
-    if (stride < 1) throw new IllegalArgumentException("AveragePooling2D: strides must be >= 1");
-    strideH = stride;
-    strideW = stride;
-    return this;
-  }
-
-  public AveragePooling2D padding(String mode) {
-    padding = Padding.of(mode);
-    return this;
   }
 
   @Override

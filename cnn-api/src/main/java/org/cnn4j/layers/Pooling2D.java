@@ -7,8 +7,11 @@ import org.cnn4j.spi.Padding;
 import org.cnn4j.spi.Pool2dSpec;
 import org.cnn4j.tensor.Shape;
 
-/** What max and average pooling share: pool size, strides (default: the pool size), padding. */
-abstract class Pooling2D extends Layer {
+/**
+ * What max and average pooling share: pool size, strides (default: the pool size), padding. The
+ * type parameter lets the setters return the concrete layer for chaining.
+ */
+abstract class Pooling2D<T extends Pooling2D<T>> extends Layer {
   final int poolH;
   final int poolW;
   int strideH;
@@ -30,6 +33,25 @@ abstract class Pooling2D extends Layer {
     c.put("strides", List.of(strideH, strideW));
     c.put("padding", padding.name().toLowerCase(Locale.ROOT));
     return c;
+  }
+
+  @SuppressWarnings("unchecked")
+  private T self() {
+    return (T) this;
+  }
+
+  /** Keras' strides (the same along both axes); default: the pool size. */
+  public T strides(int stride) {
+    if (stride < 1) throw new IllegalArgumentException(typeName() + ": strides must be >= 1");
+    strideH = stride;
+    strideW = stride;
+    return self();
+  }
+
+  /** "valid" or "same". */
+  public T padding(String mode) {
+    padding = Padding.of(mode);
+    return self();
   }
 
   Pool2dSpec spec(int batch) {

@@ -17,6 +17,18 @@ public final class Ranges {
   }
 
   /**
+   * {@code size} as an int, for kernels that index convolution and pooling tensors in 32 bits
+   * (64-bit division is slow on many devices); a larger tensor is an error that says what to do.
+   */
+  public static int int32(String backendId, long size, String what) {
+    if (size > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(what + " has " + size + " elements; the " + backendId
+          + " backend handles at most 2^31 - 1 per convolution or pooling tensor (split the batch)");
+    }
+    return (int) size;
+  }
+
+  /**
    * Checks a row-major {@code rows x cols} matrix stored with leading dimension {@code ld} from
    * {@code offset}; an empty matrix is always valid.
    */

@@ -584,11 +584,7 @@ public final class CudaBackend implements Backend {
 
   /** conv.cu and pool.cu index in 32 bits: sizes must fit. */
   private static int int32(long size, String what) {
-    if (size > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(what + " has " + size + " elements; the CUDA backend handles at most"
-          + " 2^31 - 1 per convolution or pooling tensor (split the batch)");
-    }
-    return (int) size;
+    return Ranges.int32("CUDA", size, what);
   }
 
   /** The buffer as ours, after checking that {@code [offset, offset + len)} lies inside it. */

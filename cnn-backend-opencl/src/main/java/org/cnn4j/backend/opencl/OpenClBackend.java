@@ -591,11 +591,7 @@ public final class OpenClBackend implements Backend {
 
   /** conv.cl and pool.cl index in 32 bits (64-bit division is slow on CPUs): sizes must fit. */
   private static int int32(long size, String what) {
-    if (size > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(what + " has " + size + " elements; the OpenCL backend"
-          + " handles at most 2^31 - 1 per convolution or pooling tensor (split the batch)");
-    }
-    return (int) size;
+    return Ranges.int32("OpenCL", size, what);
   }
 
   /** The buffer as ours, after checking that {@code [offset, offset + len)} lies inside it. */
