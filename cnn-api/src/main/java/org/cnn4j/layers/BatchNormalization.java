@@ -54,6 +54,12 @@ public final class BatchNormalization extends Layer {
     movingVariance = addParameter(backend, "moving_variance", Shape.of(c), Initializers.constant(c, 1f), false);
   }
 
+  /** Training normalises with the batch's statistics, so a slice of the batch would see others. */
+  @Override
+  public boolean rowsIndependentInTraining() {
+    return false;
+  }
+
   @Override
   public Tensor forward(Step step, Tensor x) {
     Backend backend = step.backend();
@@ -76,7 +82,7 @@ public final class BatchNormalization extends Layer {
       if (y.grad() == null) return;
       Tensor dx = step.allocate(x.shape());
       backend.batchNormBackward(x.buffer(), y.grad().buffer(), rows, cols, mean.buffer(), variance.buffer(),
-          gamma.value().buffer(), epsilon, dx.buffer(), gamma.gradient().buffer(), beta.gradient().buffer());
+          gamma.value().buffer(), epsilon, dx.buffer(), step.gradient(gamma).buffer(), step.gradient(beta).buffer());
       step.accumulateGrad(x, dx);
     });
     return y;

@@ -165,8 +165,8 @@ public final class Conv2D extends Layer {
       if (z.grad() == null) return;
       Tensor dx = x.requiresGrad() ? step.allocate(x.shape()) : null;
       backend.conv2dBackwardFused(s, x.buffer(), kernel.value().buffer(), z.buffer(), z.grad().buffer(),
-          activation.kind(), activation.alpha(), dx == null ? null : dx.buffer(), kernel.gradient().buffer(),
-          bias == null ? null : bias.gradient().buffer());
+          activation.kind(), activation.alpha(), dx == null ? null : dx.buffer(), step.gradient(kernel).buffer(),
+          bias == null ? null : step.gradient(bias).buffer());
       if (dx != null) step.accumulateGrad(x, dx);
     });
     return z;
@@ -174,7 +174,7 @@ public final class Conv2D extends Layer {
 
   private void backwardFromProduct(Step step, Conv2dSpec s, Tensor x, Tensor dz) {
     Backend backend = step.backend();
-    backend.conv2dBackwardFilter(s, x.buffer(), dz.buffer(), kernel.gradient().buffer());
+    backend.conv2dBackwardFilter(s, x.buffer(), dz.buffer(), step.gradient(kernel).buffer());
     if (x.requiresGrad()) {
       Tensor dx = step.allocate(x.shape());
       backend.conv2dBackwardData(s, dz.buffer(), kernel.value().buffer(), dx.buffer());

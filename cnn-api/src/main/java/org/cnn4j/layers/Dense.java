@@ -101,7 +101,7 @@ public final class Dense extends Layer implements SoftmaxOutput {
         units, 0f, z.buffer(), 0, units);
     return Epilogue.apply(step, z, bias, act, batch, units, dz -> {
       backend.gemm(true, false, in, units, batch, 1f, x.buffer(), 0, in, dz.buffer(), 0, units, 0f,
-          kernel.gradient().buffer(), 0, units);
+          step.gradient(kernel).buffer(), 0, units);
       if (x.requiresGrad()) {
         Tensor dx = step.allocate(x.shape());
         backend.gemm(false, true, batch, in, units, 1f, dz.buffer(), 0, units, kernel.value().buffer(),

@@ -40,7 +40,11 @@ public final class Dropout extends Layer {
     if (!step.training() || rate == 0f) return x;
     var backend = step.backend();
     Tensor mask = step.allocate(x.shape(), false);
-    backend.dropoutMask(step.seed() ^ (long) java.util.Objects.hashCode(name()) * 0x9E3779B97F4A7C15L, rate, mask.buffer(), x.size());
+    // Element i's draw is DropoutRng.uniform(seed, i); a slice starting at element 'first' of the
+    // batch shifts the seed by first * golden, so a split batch draws the whole batch's mask.
+    long first = (long) step.firstRow() * (x.size() / x.shape().dim(0));
+    long seed = step.seed() ^ (long) java.util.Objects.hashCode(name()) * 0x9E3779B97F4A7C15L;
+    backend.dropoutMask(seed + first * 0x9E3779B97F4A7C15L, rate, mask.buffer(), x.size());
     Tensor y = step.allocate(x.shape());
     backend.binary(BinaryOp.MUL, x.buffer(), mask.buffer(), y.buffer(), x.size());
     step.record(() -> {

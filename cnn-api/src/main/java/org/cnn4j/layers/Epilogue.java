@@ -29,7 +29,7 @@ final class Epilogue {
       if (dy == null) return;
       Tensor dz = elementwise.isLinear() ? dy : step.allocate(z.shape());
       backend.activationBackwardBias(elementwise.kind(), elementwise.alpha(), y.buffer(), dy.buffer(),
-          dz.buffer(), rows, cols, bias == null ? null : bias.gradient().buffer());
+          dz.buffer(), rows, cols, bias == null ? null : step.gradient(bias).buffer());
       productBackward.accept(dz);
     });
     return act.softmax() ? act.apply(step, z, true) : y;

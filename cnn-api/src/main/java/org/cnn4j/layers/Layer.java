@@ -86,6 +86,15 @@ public abstract class Layer implements AutoCloseable {
   /** Computes the output for a batch; {@code x} has shape {@code [batch] + inputShape()}. */
   public abstract Tensor forward(Step step, Tensor x);
 
+  /**
+   * Whether training on a batch equals training on slices of it and adding their gradients (true
+   * unless the layer's training output depends on the other rows of the batch, as batch
+   * statistics do). Only then may a model split a training batch across backend lanes.
+   */
+  public boolean rowsIndependentInTraining() {
+    return true;
+  }
+
   public List<Parameter> parameters() {
     return List.copyOf(parameters);
   }

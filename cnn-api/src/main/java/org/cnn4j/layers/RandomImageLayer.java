@@ -68,7 +68,7 @@ abstract class RandomImageLayer extends Layer {
     backend.download(x.buffer(), 0, in, 0, in.length);
     float[] out = new float[in.length];
     long key = step.seed() ^ seed ^ (long) Objects.hashCode(name()) * 0x9E3779B97F4A7C15L;
-    java.util.stream.IntStream.range(0, n).parallel().forEach(b -> draw(h, w, SampleRandom.of(key, b, 0))
+    java.util.stream.IntStream.range(0, n).parallel().forEach(b -> draw(h, w, SampleRandom.of(key, step.firstRow() + b, 0))
         .apply(in, b * sample, h, w, c, out, b * sample, fillMode, fillValue));
     Tensor y = step.allocate(s, false);
     backend.upload(out, 0, y.buffer(), 0, out.length);

@@ -61,6 +61,7 @@ public final class Sequential implements AutoCloseable {
   private PrintStream out = System.out;
   private boolean stopTraining;
   private int epochsTrained;
+  private Lanes lanes;
 
   /** A model on the backend chosen by {@link Backends#open()}, initialised with seed 42. */
   public Sequential(Layer... stack) {
@@ -312,16 +313,24 @@ public final class Sequential implements AutoCloseable {
     double lossSum = 0;
     int batches = 0;
     Map<String, Double> running = new LinkedHashMap<>();
+    List<Parameter> trainable = params.stream().filter(Parameter::trainable).toList();
+    boolean split = layers.stream().allMatch(Layer::rowsIndependentInTraining);
     try (Batches it = new Batches(data, order, 0, count, batchSize)) {
-      for (Batches.Batch b = it.next(); b != null; b = it.next()) {
-        try (Step step = new Step(backend, true, mix(seed, epoch, batches))) {
-          Tensor x = input(step, b);
-          Output o = forwardWithLoss(step, x, b);
-          step.backward(o.output, o.grad);
-          optimizer.apply(backend, params);
-          lossSum += o.meanLoss;
-          batches++;
-        }
+      for (Batches.Batch next = it.next(); next != null; next = it.next()) {
+        Batches.Batch b = next;
+        long stepSeed = mix(seed, epoch, batches);
+        float[] losses = new float[b.size()];
+        float[] outputs = metrics.isEmpty() ? null : new float[b.size() * (int) outputShape().size()];
+        lanes().run(b.size(), split, trainable, (lane, first, rows, gradients) -> {
+          try (Step step = new Step(lane, true, stepSeed, first, gradients)) {
+            slicePass(step, b, first, rows, losses, outputs);
+          }
+        });
+        lanes().addGradients(trainable);
+        optimizer.apply(backend, params);
+        updateMetrics(b, outputs);
+        lossSum += mean(losses);
+        batches++;
         running.put("loss", lossSum / batches);
         metrics.forEach(m -> running.put(m.name(), m.result()));
         bar.update(batches, running);
@@ -334,43 +343,60 @@ public final class Sequential implements AutoCloseable {
     return running;
   }
 
-  /** The model output (logits when the softmax is fused into the loss), its gradient and mean loss. */
-  private record Output(Tensor output, Tensor grad, double meanLoss) {}
-
-  private Output forwardWithLoss(Step step, Tensor x, Batches.Batch b) {
-    boolean fuse = loss.kindOnSoftmaxLogits() != null && !layers.isEmpty()
-        && layers.get(layers.size() - 1) instanceof SoftmaxOutput s && s.endsInSoftmax();
-    LossKind kind = fuse ? loss.kindOnSoftmaxLogits() : loss.kind();
-    Tensor y = forward(step, x, fuse);
-    int rows = b.size();
+  /**
+   * Rows {@code [first, first + rows)} of batch {@code b} through the model and the loss on the
+   * step's backend: the per-row losses and the outputs (logits when the softmax is fused into the
+   * loss; when {@code outputs} is not null) land at those rows of the batch's arrays, and in
+   * training the backward pass runs with the loss gradient scaled for the whole batch.
+   */
+  private void slicePass(Step step, Batches.Batch b, int first, int rows, float[] losses, float[] outputs) {
+    Backend lane = step.backend();
+    LossKind fused = fusedKind();
+    LossKind kind = fused != null ? fused : loss.kind();
+    Tensor y = forward(step, input(step, b, first, rows), fused != null);
     int cols = (int) (y.size() / rows);
     int expectedLabels = kind.sparseTargets() ? 1 : cols;
-    if (b.y().length != rows * expectedLabels) {
+    int labels = b.y().length / b.size();
+    if (b.y().length != b.size() * expectedLabels) {
       throw new IllegalArgumentException("loss " + loss.name() + " expects " + (kind.sparseTargets()
           ? "one class index per sample" : cols + " target values per sample (one-hot)") + ", but the data has "
-          + b.y().length / rows + " per sample");
+          + labels + " per sample");
     }
-    Tensor target = step.allocate(Shape.of(b.y().length), false);
-    backend.upload(b.y(), 0, target.buffer(), 0, b.y().length);
+    Tensor target = step.allocate(Shape.of(rows * labels), false);
+    lane.upload(b.y(), first * labels, target.buffer(), 0, rows * labels);
     Tensor perRow = step.allocate(Shape.of(rows), false);
     Tensor grad = step.training() ? step.allocate(y.shape(), false) : null;
-    backend.loss(kind, y.buffer(), target.buffer(), rows, cols, perRow.buffer(),
-        grad == null ? null : grad.buffer(), 1f / rows);
-    float[] losses = new float[rows];
-    backend.download(perRow.buffer(), 0, losses, 0, rows);
-    if (!metrics.isEmpty()) {
-      float[] pred = new float[rows * cols];
-      backend.download(y.buffer(), 0, pred, 0, pred.length);
-      for (Metric m : metrics) m.update(pred, b.y(), rows, cols, kind.sparseTargets());
-    }
-    double sum = 0;
-    for (float l : losses) sum += l;
-    return new Output(y, grad, sum / rows);
+    lane.loss(kind, y.buffer(), target.buffer(), rows, cols, perRow.buffer(),
+        grad == null ? null : grad.buffer(), 1f / b.size());
+    lane.download(perRow.buffer(), 0, losses, first, rows);
+    if (outputs != null) lane.download(y.buffer(), 0, outputs, first * cols, rows * cols);
+    if (step.training()) step.backward(y, grad);
   }
 
-  private Tensor input(Step step, Batches.Batch b) {
-    Tensor x = step.allocate(inputShape.withBatch(b.size()), false);
-    backend.upload(b.x(), 0, x.buffer(), 0, b.x().length);
+  private void updateMetrics(Batches.Batch b, float[] outputs) {
+    if (outputs == null) return;
+    boolean sparse = (fusedKind() != null ? fusedKind() : loss.kind()).sparseTargets();
+    for (Metric m : metrics) m.update(outputs, b.y(), b.size(), outputs.length / b.size(), sparse);
+  }
+
+  /** The loss on the logits when the model ends in a softmax the loss can take over, else null. */
+  private LossKind fusedKind() {
+    boolean fuse = loss.kindOnSoftmaxLogits() != null && !layers.isEmpty()
+        && layers.get(layers.size() - 1) instanceof SoftmaxOutput s && s.endsInSoftmax();
+    return fuse ? loss.kindOnSoftmaxLogits() : null;
+  }
+
+  private static double mean(float[] values) {
+    double sum = 0;
+    for (float v : values) sum += v;
+    return sum / values.length;
+  }
+
+  /** Rows {@code [first, first + rows)} of the batch's samples, uploaded to the step's backend. */
+  private Tensor input(Step step, Batches.Batch b, int first, int rows) {
+    int sample = (int) inputShape.size();
+    Tensor x = step.allocate(inputShape.withBatch(rows), false);
+    step.backend().upload(b.x(), first * sample, x.buffer(), 0, rows * sample);
     return x;
   }
 
@@ -382,6 +408,12 @@ public final class Sequential implements AutoCloseable {
       y = last && logits ? ((SoftmaxOutput) layer).forwardLogits(step, y) : layer.forward(step, y);
     }
     return y;
+  }
+
+  /** The batch-splitting helper, made on first use (the backend's lanes and their threads). */
+  private Lanes lanes() {
+    if (lanes == null) lanes = new Lanes(backend);
+    return lanes;
   }
 
   // ---------------------------------------------------------------- evaluation and prediction
@@ -400,11 +432,19 @@ public final class Sequential implements AutoCloseable {
   private Map<String, Double> run(Dataset data, int offset, int count, int batchSize, boolean training) {
     metrics.forEach(Metric::reset);
     double lossSum = 0;
+    boolean split = !training || layers.stream().allMatch(Layer::rowsIndependentInTraining);
     try (Batches it = new Batches(data, null, offset, count, batchSize)) {
-      for (Batches.Batch b = it.next(); b != null; b = it.next()) {
-        try (Step step = new Step(backend, training, 0)) {
-          lossSum += forwardWithLoss(step, input(step, b), b).meanLoss * b.size();
-        }
+      for (Batches.Batch next = it.next(); next != null; next = it.next()) {
+        Batches.Batch b = next;
+        float[] losses = new float[b.size()];
+        float[] outputs = metrics.isEmpty() ? null : new float[b.size() * (int) outputShape().size()];
+        lanes().run(b.size(), split, List.of(), (lane, first, rows, gradients) -> {
+          try (Step step = new Step(lane, training, 0, first, gradients)) {
+            slicePass(step, b, first, rows, losses, outputs);
+          }
+        });
+        updateMetrics(b, outputs);
+        lossSum += mean(losses) * b.size();
       }
     }
     Map<String, Double> result = new LinkedHashMap<>();
@@ -420,12 +460,16 @@ public final class Sequential implements AutoCloseable {
     float[] result = new float[data.size() * outputs];
     int row = 0;
     try (Batches it = new Batches(data, null, 0, data.size(), batchSize)) {
-      for (Batches.Batch b = it.next(); b != null; b = it.next()) {
-        try (Step step = new Step(backend, false, 0)) {
-          Tensor y = forward(step, input(step, b), false);
-          backend.download(y.buffer(), 0, result, row * outputs, b.size() * outputs);
-          row += b.size();
-        }
+      for (Batches.Batch next = it.next(); next != null; next = it.next()) {
+        Batches.Batch b = next;
+        int batchStart = row;
+        lanes().run(b.size(), true, List.of(), (lane, first, rows, gradients) -> {
+          try (Step step = new Step(lane, false, 0, first, gradients)) {
+            Tensor y = forward(step, input(step, b, first, rows), false);
+            lane.download(y.buffer(), 0, result, (batchStart + first) * outputs, rows * outputs);
+          }
+        });
+        row += b.size();
       }
     }
     return result;
@@ -473,6 +517,7 @@ public final class Sequential implements AutoCloseable {
 
   @Override
   public void close() {
+    if (lanes != null) lanes.close();
     layers.forEach(Layer::close);
     if (optimizer != null) optimizer.close();
     closeBackendIfOwned();

@@ -44,6 +44,17 @@ public interface Backend extends AutoCloseable {
   @Override
   void close();
 
+  /**
+   * Handles for data-parallel work, or none (the default) when this backend parallelises inside
+   * each op. Each lane runs its ops on the calling thread alone, shares this backend's buffers, and
+   * is used by one thread at a time; the model gives each lane a slice of the batch. On a few cores
+   * a small network's ops are too short to split (waking another thread costs more than the op),
+   * so slicing the batch is what keeps every core busy. The backend owns its lanes and closes them.
+   */
+  default java.util.List<Backend> lanes() {
+    return java.util.List.of();
+  }
+
   // ---------------------------------------------------------------- GEMM
 
   /**

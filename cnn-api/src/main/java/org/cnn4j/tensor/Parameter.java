@@ -48,6 +48,11 @@ public final class Parameter implements AutoCloseable {
     return gradient;
   }
 
+  /** A new buffer shaped like the gradient, owned by the caller (a lane's own gradient). */
+  public Tensor allocateGradient(Backend backend) {
+    return new Tensor(backend.allocate(shape.size()), shape, false);
+  }
+
   @Override
   public void close() {
     value.buffer().close();

@@ -3,6 +3,7 @@ package org.cnn4j.tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.DeviceBuffer;
 
@@ -28,6 +29,8 @@ public final class Step implements AutoCloseable {
   private final Backend backend;
   private final boolean training;
   private final long seed;
+  private final int firstRow;
+  private final Map<Parameter, Tensor> gradients;
   private final List<DeviceBuffer> owned = new ArrayList<>();
   private final ArrayDeque<Backward> tape = new ArrayDeque<>();
 
@@ -37,9 +40,31 @@ public final class Step implements AutoCloseable {
    * @param seed this step's random seed (dropout masks derive from it)
    */
   public Step(Backend backend, boolean training, long seed) {
+    this(backend, training, seed, 0, Map.of());
+  }
+
+  /**
+   * A pass over rows {@code [firstRow, firstRow + n)} of a batch split across lanes: random draws
+   * (dropout, augmentation) are those of the whole batch's rows, and each parameter's gradient
+   * goes to {@code gradients.get(p)} where given (a lane's own buffer), else to {@link Parameter#gradient()}.
+   */
+  public Step(Backend backend, boolean training, long seed, int firstRow, Map<Parameter, Tensor> gradients) {
     this.backend = backend;
     this.training = training;
     this.seed = seed;
+    this.firstRow = firstRow;
+    this.gradients = gradients;
+  }
+
+  /** The batch row this pass's row 0 is (non-zero for all but the first slice of a split batch). */
+  public int firstRow() {
+    return firstRow;
+  }
+
+  /** Where this pass writes the gradient of {@code p} (overwriting it). */
+  public Tensor gradient(Parameter p) {
+    Tensor g = gradients.get(p);
+    return g != null ? g : p.gradient();
   }
 
   public Backend backend() {

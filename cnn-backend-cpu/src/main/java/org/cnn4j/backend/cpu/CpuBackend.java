@@ -1,6 +1,8 @@
 package org.cnn4j.backend.cpu;
 
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_full;
@@ -24,22 +26,52 @@ final class CpuBackend implements Backend {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CpuBackend.class);
   private static final float CLIP = 1e-7f;
 
-  private final BufferPool pool = new BufferPool();
+  private final BufferPool pool;
   private final Parallel parallel;
   private final String description;
 
   /** oneDNN's convolutions when its library loaded, else null (im2col + OpenBLAS throughout). */
   private final DnnlConvolutions dnnl;
 
-  CpuBackend(int threads, Map<String, String> details, boolean useOnednn) {
+  /** Single-threaded views sharing {@link #pool}, one per thread, for batch-split work; or none. */
+  private final List<Backend> lanes;
+
+  /** Whether this is a lane (its pool belongs to the backend that made it). */
+  private final boolean lane;
+
+  /**
+   * @param lanes whether to offer {@code threads} single-threaded lanes ({@link Backend#lanes()}):
+   *     then a model splits each batch across them, and oneDNN must run one thread per call
+   *     (OMP_NUM_THREADS=1), or each lane's call would start an OpenMP team of its own
+   */
+  CpuBackend(int threads, Map<String, String> details, boolean useOnednn, boolean lanes) {
+    this.pool = new BufferPool();
+    this.lane = false;
     this.parallel = new Parallel(threads);
     openblas_full.openblas_set_num_threads(1);
     this.dnnl = useOnednn ? new DnnlConvolutions() : null;
-    if (dnnl != null && System.getenv("OMP_WAIT_POLICY") == null) {
-      LOG.warn("OMP_WAIT_POLICY is unset: oneDNN's OpenMP threads will spin against cnn4j's; set OMP_WAIT_POLICY=PASSIVE");
+    List<Backend> views = new ArrayList<>();
+    for (int i = 0; lanes && threads > 1 && i < threads; i++) {
+      views.add(new CpuBackend(pool, useOnednn ? new DnnlConvolutions() : null, "lane " + i));
     }
+    this.lanes = List.copyOf(views);
     this.description = "OpenBLAS " + details.getOrDefault("blas", "?")
-        + (dnnl != null ? ", oneDNN " + details.getOrDefault("onednn", "?") : "") + ", " + threads + " threads";
+        + (dnnl != null ? ", oneDNN " + details.getOrDefault("onednn", "?") : "") + ", " + threads + " threads"
+        + (this.lanes.isEmpty() ? "" : " (batches split into " + threads + " lanes)");
+  }
+
+  private CpuBackend(BufferPool shared, DnnlConvolutions dnnl, String description) {
+    this.pool = shared;
+    this.lane = true;
+    this.parallel = new Parallel(1);
+    this.dnnl = dnnl;
+    this.lanes = List.of();
+    this.description = description;
+  }
+
+  @Override
+  public List<Backend> lanes() {
+    return lanes;
   }
 
   private boolean viaOnednn(Conv2dSpec s) {
@@ -129,9 +161,16 @@ final class CpuBackend implements Backend {
 
   @Override
   public void close() {
+    if (lane) return; // closed by the backend that made it, which owns the pool
+    for (Backend view : lanes) ((CpuBackend) view).closeLane();
     if (dnnl != null) dnnl.close();
     parallel.close();
     pool.close();
+  }
+
+  private void closeLane() {
+    if (dnnl != null) dnnl.close();
+    parallel.close();
   }
 
   // ---------------------------------------------------------------- GEMM
@@ -176,7 +215,7 @@ final class CpuBackend implements Backend {
   }
 
   /** Below this many multiply-adds a GEMM is not worth a second thread. */
-  private static final long MIN_GEMM_WORK_PER_THREAD = 1L << 18;
+  private static final long MIN_GEMM_WORK_PER_THREAD = Long.getLong("cnn4j.cpu.minGemm", 1L << 18);
 
   /**
    * A small C with a long reduction (a filter gradient): each part reduces a slice of k into its
