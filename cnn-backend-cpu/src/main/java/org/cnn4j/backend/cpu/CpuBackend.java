@@ -215,7 +215,7 @@ final class CpuBackend implements Backend {
   }
 
   /** Below this many multiply-adds a GEMM is not worth a second thread. */
-  private static final long MIN_GEMM_WORK_PER_THREAD = Long.getLong("cnn4j.cpu.minGemm", 1L << 18);
+  private static final long MIN_GEMM_WORK_PER_THREAD = 1L << 18;
 
   /**
    * A small C with a long reduction (a filter gradient): each part reduces a slice of k into its

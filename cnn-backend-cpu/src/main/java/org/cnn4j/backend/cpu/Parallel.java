@@ -69,7 +69,7 @@ final class Parallel implements AutoCloseable {
   }
 
   /** Below this many element operations a loop is not worth a second thread. */
-  static final long MIN_WORK_PER_THREAD = Long.getLong("cnn4j.cpu.minWork", 32_768);
+  static final long MIN_WORK_PER_THREAD = 32_768;
 
   @Override
   public void close() {
