@@ -15,14 +15,17 @@ final class ProfilingBackend implements InvocationHandler {
   private static final java.lang.management.ThreadMXBean THREADS =
       java.lang.management.ManagementFactory.getThreadMXBean();
   private final Backend target;
-  private final Map<String, long[]> totals = new TreeMap<>();
+  /** Shared with the lanes' wrappers: times add up over every thread. */
+  private final Map<String, long[]> totals;
+  private java.util.List<Backend> lanes;
 
-  private ProfilingBackend(Backend target) {
+  private ProfilingBackend(Backend target, Map<String, long[]> totals) {
     this.target = target;
+    this.totals = totals;
   }
 
   static ProfilingBackend wrap(Backend b) {
-    return new ProfilingBackend(b);
+    return new ProfilingBackend(b, new TreeMap<>());
   }
 
   Backend proxy() {
@@ -31,6 +34,13 @@ final class ProfilingBackend implements InvocationHandler {
 
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+    if (method.getName().equals("lanes")) {
+      // Each lane wrapped too, so the ops a model runs on its lanes are counted as well.
+      if (lanes == null) {
+        lanes = target.lanes().stream().map(l -> new ProfilingBackend(l, totals).proxy()).toList();
+      }
+      return lanes;
+    }
     long t0 = System.nanoTime();
     long c0 = THREADS.getCurrentThreadCpuTime();
     try {
@@ -40,23 +50,31 @@ final class ProfilingBackend implements InvocationHandler {
       throw e.getCause();
     } finally {
       long dt = System.nanoTime() - t0;
-      long[] t = totals.computeIfAbsent(method.getName(), k -> new long[3]);
-      t[0] += dt;
-      t[1]++;
-      t[2] += THREADS.getCurrentThreadCpuTime() - c0;
+      long dc = THREADS.getCurrentThreadCpuTime() - c0;
+      synchronized (totals) {
+        long[] t = totals.computeIfAbsent(method.getName(), k -> new long[3]);
+        t[0] += dt;
+        t[1]++;
+        t[2] += dc;
+      }
     }
   }
 
   void reset() {
-    totals.clear();
+    synchronized (totals) {
+      totals.clear();
+    }
   }
 
+  /** Per op: calls, wall and CPU time per step, added up over the threads (lanes run at once). */
   String report(long steps) {
     StringBuilder sb = new StringBuilder(
-        "op                      calls/step   ms/step  cpu ms/step (calling thread)\n");
-    totals.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+        "op                      calls/step   ms/step  cpu ms/step (summed over threads)\n");
+    synchronized (totals) {
+      totals.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
         .forEach(e -> sb.append(String.format(Locale.ROOT, "%-24s %10.1f %9.3f %12.3f%n", e.getKey(),
             (double) e.getValue()[1] / steps, e.getValue()[0] / 1e6 / steps, e.getValue()[2] / 1e6 / steps)));
+    }
     return sb.toString();
   }
 }
