@@ -61,10 +61,15 @@ public final class Bench {
       LabeledImages inferSet = test.slice(0, n);
       model.predict(inferSet, o.inferBatch());
       List<Double> inferRates = new ArrayList<>();
+      if (profiler != null) profiler.reset();
       for (int r = 0; r < o.inferReps(); r++) {
         long t0 = System.nanoTime();
         model.predict(inferSet, o.inferBatch());
         inferRates.add(n / ((System.nanoTime() - t0) / 1e9));
+      }
+      if (profiler != null && o.inferReps() > 0) {
+        System.out.print("inference, per batch of " + o.inferBatch() + ":\n"
+            + profiler.report((long) o.inferReps() * (n / o.inferBatch())));
       }
       System.out.printf(Locale.ROOT, "RESULT %s metric=infer_img_s value=%.1f inferBs=%d%n", tag,
           median(inferRates), o.inferBatch());
