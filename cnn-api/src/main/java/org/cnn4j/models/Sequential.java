@@ -351,9 +351,8 @@ public final class Sequential implements AutoCloseable {
    */
   private void slicePass(Step step, Batches.Batch b, int first, int rows, float[] losses, float[] outputs) {
     Backend lane = step.backend();
-    LossKind fused = fusedKind();
-    LossKind kind = fused != null ? fused : loss.kind();
-    Tensor y = forward(step, input(step, b, first, rows), fused != null);
+    LossKind kind = lossKind();
+    Tensor y = forward(step, input(step, b, first, rows), fusedKind() != null);
     int cols = (int) (y.size() / rows);
     int expectedLabels = kind.sparseTargets() ? 1 : cols;
     int labels = b.y().length / b.size();
@@ -375,8 +374,14 @@ public final class Sequential implements AutoCloseable {
 
   private void updateMetrics(Batches.Batch b, float[] outputs) {
     if (outputs == null) return;
-    boolean sparse = (fusedKind() != null ? fusedKind() : loss.kind()).sparseTargets();
+    boolean sparse = lossKind().sparseTargets();
     for (Metric m : metrics) m.update(outputs, b.y(), b.size(), outputs.length / b.size(), sparse);
+  }
+
+  /** What the backend computes: the loss on the logits when {@link #fusedKind()} says so, else the loss. */
+  private LossKind lossKind() {
+    LossKind fused = fusedKind();
+    return fused != null ? fused : loss.kind();
   }
 
   /** The loss on the logits when the model ends in a softmax the loss can take over, else null. */

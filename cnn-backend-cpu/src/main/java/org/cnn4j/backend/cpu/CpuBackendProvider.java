@@ -48,6 +48,8 @@ public final class CpuBackendProvider implements BackendProvider {
       details.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
       details.put("onednn", onednnVersion());
       details.put("omp.wait_policy", ompWaitPolicy());
+      details.put("omp.num_threads", ompSingleThreaded() ? "1 (batches split across lanes)"
+          : System.getenv().getOrDefault("OMP_NUM_THREADS", "unset") + " (ops split across threads; 1 splits batches)");
       return Availability.available(details);
     } catch (Throwable t) {
       return Availability.unavailable("OpenBLAS native library could not load through JavaCPP ("
