@@ -59,6 +59,16 @@ record Configs(String context, Map<String, Object> map) {
     return has(key) ? getDouble(key) : def;
   }
 
+  /** Keras' factor argument: a number f for [-f, f], or a pair [lower, upper]. */
+  double[] getRange(String key) {
+    Object v = require(key);
+    if (v instanceof Number n) return new double[] {-n.doubleValue(), n.doubleValue()};
+    if (v instanceof List<?> l && l.size() == 2 && l.get(0) instanceof Number a && l.get(1) instanceof Number b) {
+      return new double[] {a.doubleValue(), b.doubleValue()};
+    }
+    throw bad(key, "a number or a pair [lower, upper]", v);
+  }
+
   String getString(String key) {
     Object v = require(key);
     if (v instanceof String s) return s;

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.cnn4j.data.FillMode;
 import org.cnn4j.layers.Activation;
 import org.cnn4j.layers.AveragePooling2D;
 import org.cnn4j.layers.BatchNormalization;
@@ -20,6 +21,11 @@ import org.cnn4j.layers.GlobalAveragePooling2D;
 import org.cnn4j.layers.Input;
 import org.cnn4j.layers.Layer;
 import org.cnn4j.layers.MaxPooling2D;
+import org.cnn4j.layers.RandomFlip;
+import org.cnn4j.layers.RandomRotation;
+import org.cnn4j.layers.RandomTranslation;
+import org.cnn4j.layers.RandomZoom;
+import org.cnn4j.layers.Rescaling;
 import org.cnn4j.losses.Loss;
 import org.cnn4j.models.Sequential;
 import org.cnn4j.optimizers.Adam;
@@ -55,7 +61,8 @@ public final class ModelConfig {
 
   /** The types a config can hold. */
   public static final Set<String> LAYER_TYPES = Set.of("Conv2D", "Dense", "MaxPooling2D", "AveragePooling2D",
-      "Flatten", "GlobalAveragePooling2D", "Dropout", "BatchNormalization", "Activation");
+      "Flatten", "GlobalAveragePooling2D", "Dropout", "BatchNormalization", "Activation", "Rescaling",
+      "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom");
 
   /** The config of {@code model} (architecture, seed, and compile settings when compiled). */
   public static Map<String, Object> of(Sequential model) {
@@ -217,6 +224,11 @@ public final class ModelConfig {
     };
   }
 
+  /** Keras' default fill mode for the random image layers is "reflect". */
+  private static FillMode fillMode(Configs c) {
+    return FillMode.of(c.getString("fill_mode", "reflect"));
+  }
+
   private static Layer layer(String type, Configs c) {
     Layer layer = switch (type) {
       case "Conv2D" -> {
@@ -279,6 +291,30 @@ public final class ModelConfig {
       case "Activation" -> {
         c.onlyKeys(Set.of("name", "activation"));
         yield new Activation(c.getString("activation"));
+      }
+      case "Rescaling" -> {
+        c.onlyKeys(Set.of("name", "scale", "offset"));
+        yield new Rescaling(c.getDouble("scale"), c.getDouble("offset", 0));
+      }
+      case "RandomFlip" -> {
+        c.onlyKeys(Set.of("name", "mode", "seed"));
+        yield new RandomFlip(RandomFlip.Mode.of(c.getString("mode", "horizontal_and_vertical")), c.getLong("seed", 0));
+      }
+      case "RandomRotation" -> {
+        c.onlyKeys(Set.of("name", "factor", "fill_mode", "fill_value", "seed"));
+        double[] f = c.getRange("factor");
+        yield new RandomRotation(f[0], f[1], fillMode(c), c.getDouble("fill_value", 0), c.getLong("seed", 0));
+      }
+      case "RandomTranslation" -> {
+        c.onlyKeys(Set.of("name", "height_factor", "width_factor", "fill_mode", "fill_value", "seed"));
+        yield new RandomTranslation(c.getRange("height_factor"), c.getRange("width_factor"), fillMode(c),
+            c.getDouble("fill_value", 0), c.getLong("seed", 0));
+      }
+      case "RandomZoom" -> {
+        c.onlyKeys(Set.of("name", "height_factor", "width_factor", "fill_mode", "fill_value", "seed"));
+        double[] h = c.getRange("height_factor");
+        yield new RandomZoom(h[0], h[1], c.has("width_factor") ? c.getRange("width_factor") : null, fillMode(c),
+            c.getDouble("fill_value", 0), c.getLong("seed", 0));
       }
       default -> throw new IllegalArgumentException(c.context() + ": unknown layer type '" + type
           + "'; expected one of " + LAYER_TYPES.stream().sorted().toList());

@@ -1,6 +1,7 @@
 package org.cnn4j.layers;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.cnn4j.data.FillMode;
 import org.cnn4j.data.ImageTransform;
@@ -47,6 +48,16 @@ public final class RandomFlip extends RandomImageLayer {
 
   public Mode mode() {
     return mode;
+  }
+
+  @Override
+  void putFactors(Map<String, Object> config) {
+    config.put("mode", mode.toString());
+  }
+
+  @Override
+  boolean fills() {
+    return false;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.cnn4j.layers;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.cnn4j.data.FillMode;
@@ -39,6 +40,31 @@ abstract class RandomImageLayer extends Layer {
 
   public float fillValue() {
     return fillValue;
+  }
+
+  /** Keras' config: the subclass's factors, then fill_mode and fill_value (where it fills) and seed. */
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    putFactors(c);
+    if (fills()) {
+      c.put("fill_mode", fillMode.name().toLowerCase(java.util.Locale.ROOT));
+      c.put("fill_value", (double) fillValue);
+    }
+    c.put("seed", seed);
+    return c;
+  }
+
+  /** Whether the layer samples outside the image (all but a flip), so fill_mode is an argument. */
+  boolean fills() {
+    return true;
+  }
+
+  /** Adds the layer's own arguments to its config. */
+  abstract void putFactors(Map<String, Object> config);
+
+  static java.util.List<Double> pair(double[] range) {
+    return java.util.List.of(range[0], range[1]);
   }
 
   /** The transform for one {@code h x w} sample. */

@@ -1,5 +1,6 @@
 package org.cnn4j.layers;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.cnn4j.data.FillMode;
 import org.cnn4j.data.ImageTransform;
@@ -22,6 +23,11 @@ public final class RandomRotation extends RandomImageLayer {
   public RandomRotation(double lower, double upper, FillMode fillMode, double fillValue, long seed) {
     super(seed, fillMode, fillValue);
     this.factor = range("RandomRotation factor", lower, upper);
+  }
+
+  @Override
+  void putFactors(Map<String, Object> config) {
+    config.put("factor", pair(factor));
   }
 
   @Override

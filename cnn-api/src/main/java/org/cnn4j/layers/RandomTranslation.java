@@ -1,5 +1,6 @@
 package org.cnn4j.layers;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.cnn4j.data.FillMode;
 import org.cnn4j.data.ImageTransform;
@@ -29,6 +30,12 @@ public final class RandomTranslation extends RandomImageLayer {
     super(seed, fillMode, fillValue);
     this.heightFactor = range("RandomTranslation height_factor", heightRange[0], heightRange[1]);
     this.widthFactor = range("RandomTranslation width_factor", widthRange[0], widthRange[1]);
+  }
+
+  @Override
+  void putFactors(Map<String, Object> config) {
+    config.put("height_factor", pair(heightFactor));
+    config.put("width_factor", pair(widthFactor));
   }
 
   @Override

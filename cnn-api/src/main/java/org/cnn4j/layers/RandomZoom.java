@@ -1,5 +1,6 @@
 package org.cnn4j.layers;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.cnn4j.data.FillMode;
 import org.cnn4j.data.ImageTransform;
@@ -35,6 +36,12 @@ public final class RandomZoom extends RandomImageLayer {
     if (heightFactor[0] <= -1 || (widthFactor != null && widthFactor[0] <= -1)) {
       throw new IllegalArgumentException("RandomZoom factors must be > -1 (a zoom of 1 + factor > 0)");
     }
+  }
+
+  @Override
+  void putFactors(Map<String, Object> config) {
+    config.put("height_factor", pair(heightFactor));
+    if (widthFactor != null) config.put("width_factor", pair(widthFactor));
   }
 
   @Override

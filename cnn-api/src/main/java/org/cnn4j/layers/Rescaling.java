@@ -1,5 +1,6 @@
 package org.cnn4j.layers;
 
+import java.util.Map;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Step;
 import org.cnn4j.tensor.Tensor;
@@ -31,6 +32,14 @@ public final class Rescaling extends Layer {
 
   public float offset() {
     return offset;
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.put("scale", (double) scale);
+    c.put("offset", (double) offset);
+    return c;
   }
 
   @Override

@@ -18,6 +18,7 @@ import org.cnn4j.layers.Dropout;
 import org.cnn4j.layers.Flatten;
 import org.cnn4j.layers.Input;
 import org.cnn4j.layers.MaxPooling2D;
+import org.cnn4j.layers.RandomFlip;
 import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.models.FitOptions;
 import org.cnn4j.models.Sequential;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A batch split across the CPU backend's lanes trains as the whole batch does: the same losses,
- * weights, dropout masks and predictions as with lanes off, up to float rounding (the slices' gradients
+ * weights, dropout masks, augmentations and predictions as with lanes off, up to float rounding (the slices' gradients
  * are added in another order). Batch sizes that do not divide evenly are included.
  */
 class LanesTest {
@@ -55,7 +56,8 @@ class LanesTest {
   }
 
   private static Sequential convNet(Backend backend) {
-    return new Sequential(backend, 3L, new Input(SIDE, SIDE, 1), new Conv2D(4, 3, "relu"), new MaxPooling2D(2),
+    return new Sequential(backend, 3L, new Input(SIDE, SIDE, 1), new RandomFlip(), new Conv2D(4, 3, "relu"),
+        new MaxPooling2D(2),
         new Flatten(), new Dropout(0.3), new Dense(8, "relu"), new Dense(Quadrants.CLASSES, "softmax"));
   }
 

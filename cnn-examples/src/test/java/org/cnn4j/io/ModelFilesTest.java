@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** model.save / Models.load / weights-only files, and the errors of damaged files. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SuppressWarnings("unchecked")
 class ModelFilesTest {
   private static final LabeledImages DATA = SmallModels.data(64, 9L);
   private Backend backend;
@@ -242,6 +243,41 @@ class ModelFilesTest {
     assertArrayEquals(before, Files.readAllBytes(file));
     try (var files = Files.list(dir)) {
       assertEquals(List.of(file.getFileName().toString()), files.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  @Test
+  void preprocessingLayersRoundTripWithTheirArgumentsAndSeeds(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("m.cnn4j");
+    java.util.function.Supplier<org.cnn4j.layers.Layer[]> stack = () -> new org.cnn4j.layers.Layer[] {
+        new Input(SmallModels.SIDE, SmallModels.SIDE, 1), new org.cnn4j.layers.Rescaling(0.5, 0.25),
+        new org.cnn4j.layers.RandomFlip(org.cnn4j.layers.RandomFlip.Mode.HORIZONTAL, 3),
+        new org.cnn4j.layers.RandomRotation(-0.1, 0.2, org.cnn4j.data.FillMode.CONSTANT, 0.5, 4),
+        new org.cnn4j.layers.RandomTranslation(0.1, 0.2),
+        new org.cnn4j.layers.RandomZoom(0.3),
+        new Flatten(), new Dense(SmallModels.CLASSES, "softmax")};
+    List<Double> continued;
+    float[] before;
+    List<Object> savedLayers;
+    try (Sequential m = new Sequential(backend, 1L, stack.get())) {
+      m.output(new PrintStream(OutputStream.nullOutputStream()));
+      m.compile(new org.cnn4j.optimizers.Adam(), new SparseCategoricalCrossentropy(), "accuracy");
+      m.fit(DATA, SmallModels.quiet(1));
+      m.save(file);
+      savedLayers = (List<Object>) ((Map<String, Object>) ModelConfig.of(m).get("config")).get("layers");
+      before = m.predict(DATA);
+      continued = m.fit(DATA, SmallModels.quiet(2).initialEpoch(1)).get("loss");
+    }
+    Map<String, Object> rotation = (Map<String, Object>) ((Map<String, Object>) savedLayers.get(2)).get("config");
+    assertEquals(List.of(-0.1, 0.2), rotation.get("factor"));
+    assertEquals("constant", rotation.get("fill_mode"));
+    assertEquals(4L, ((Number) rotation.get("seed")).longValue());
+    try (Sequential m = Models.load(file, backend)) {
+      m.output(new PrintStream(OutputStream.nullOutputStream()));
+      assertEquals(savedLayers, ((Map<String, Object>) ModelConfig.of(m).get("config")).get("layers"));
+      assertArrayEquals(before, m.predict(DATA));
+      // The same seeds draw the same augmentations: training goes on exactly as the original did.
+      assertEquals(continued, m.fit(DATA, SmallModels.quiet(2).initialEpoch(1)).get("loss"));
     }
   }
 
