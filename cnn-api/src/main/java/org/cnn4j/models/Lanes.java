@@ -17,7 +17,7 @@ import org.cnn4j.tensor.Tensor;
  * and runs them at once: the calling thread takes the first slice, a worker thread each other. A
  * backend without lanes gets one slice, on the calling thread. In training, the first slice writes
  * the parameters' own gradients and every other lane its own buffers, which
- * {@link #addGradients} then adds in: each slice scales its loss gradient by 1 / (batch rows), so
+ * {@link #run} then adds in: each slice scales its loss gradient by 1 / (batch rows), so
  * the sum is the whole batch's gradient.
  */
 final class Lanes implements AutoCloseable {
@@ -31,7 +31,6 @@ final class Lanes implements AutoCloseable {
   private final List<Backend> lanes;
   private final ExecutorService workers;
   private final List<Map<Parameter, Tensor>> gradients = new ArrayList<>();
-  private int lastSlices;
 
   Lanes(Backend backend) {
     this.backend = backend;
@@ -49,11 +48,11 @@ final class Lanes implements AutoCloseable {
 
   /**
    * Runs {@code slice} over {@code [0, rows)}: split across the lanes when {@code split}, else as one
-   * slice on the calling thread. Rethrows the first slice's failure as it was thrown.
+   * slice on the calling thread; then adds the other lanes' gradients of {@code trainable} (empty
+   * outside training) into the parameters' own. Rethrows the first slice's failure as it was thrown.
    */
   void run(int rows, boolean split, List<Parameter> trainable, Slice slice) {
     int slices = split ? Math.min(lanes.size(), rows) : 1;
-    lastSlices = slices;
     if (slices == 1) {
       slice.run(lanes.get(0), 0, rows, gradients.get(0));
       return;
@@ -87,11 +86,7 @@ final class Lanes implements AutoCloseable {
       }
     }
     if (failure != null) throw failure;
-  }
-
-  /** After a training {@link #run}: adds the other lanes' gradients into the parameters' own. */
-  void addGradients(List<Parameter> trainable) {
-    for (int lane = 1; lane < lastSlices; lane++) {
+    for (int lane = 1; lane < slices; lane++) {
       Map<Parameter, Tensor> own = gradients.get(lane);
       for (Parameter p : trainable) {
         backend.axpby(1f, own.get(p).buffer(), 1f, p.gradient().buffer(), p.shape().size());

@@ -326,7 +326,6 @@ public final class Sequential implements AutoCloseable {
             slicePass(step, b, first, rows, losses, outputs);
           }
         });
-        lanes().addGradients(trainable);
         optimizer.apply(backend, params);
         updateMetrics(b, outputs);
         lossSum += mean(losses);

@@ -23,7 +23,6 @@ import org.cnn4j.spi.Ranges;
  * Every op is synchronous, so {@link #synchronize()} has nothing to wait for.
  */
 final class CpuBackend implements Backend {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CpuBackend.class);
   private static final float CLIP = 1e-7f;
 
   private final BufferPool pool;
@@ -50,8 +49,9 @@ final class CpuBackend implements Backend {
     this.parallel = new Parallel(threads);
     openblas_full.openblas_set_num_threads(1);
     this.dnnl = useOnednn ? new DnnlConvolutions() : null;
+    int laneCount = lanes && threads > 1 ? threads : 0;
     List<Backend> views = new ArrayList<>();
-    for (int i = 0; lanes && threads > 1 && i < threads; i++) {
+    for (int i = 0; i < laneCount; i++) {
       views.add(new CpuBackend(pool, useOnednn ? new DnnlConvolutions() : null, "lane " + i));
     }
     this.lanes = List.copyOf(views);

@@ -48,7 +48,7 @@ public final class CpuBackendProvider implements BackendProvider {
       details.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
       details.put("onednn", onednnVersion());
       details.put("omp.wait_policy", ompWaitPolicy());
-      details.put("omp.num_threads", ompSingleThreaded() ? "1 (batches split across lanes)"
+      details.put("omp.num_threads", ompSingleThreaded() ? "1 (lets batches split across lanes)"
           : System.getenv().getOrDefault("OMP_NUM_THREADS", "unset") + " (ops split across threads; 1 splits batches)");
       return Availability.available(details);
     } catch (Throwable t) {
@@ -97,12 +97,13 @@ public final class CpuBackendProvider implements BackendProvider {
     if (threads < 1) throw new IllegalArgumentException("cnn4j.cpu.threads must be >= 1, got " + threads);
     boolean onednn = !a.details().getOrDefault("onednn", "unavailable").startsWith("unavailable")
         && config.get(ID, "onednn").map(Boolean::parseBoolean).orElse(true);
-    boolean lanes = config.get(ID, "lanes").map(Boolean::parseBoolean).orElse(!onednn || ompSingleThreaded());
-    if (lanes && onednn && !ompSingleThreaded()) {
+    boolean ompSingle = ompSingleThreaded();
+    boolean lanes = config.get(ID, "lanes").map(Boolean::parseBoolean).orElse(!onednn || ompSingle);
+    if (lanes && onednn && !ompSingle) {
       LOG.warn("cnn4j.cpu.lanes=true while OMP_NUM_THREADS is not 1: each lane's oneDNN call starts an OpenMP "
           + "team of its own, more threads than cores; set OMP_NUM_THREADS=1");
     }
-    if (!lanes && onednn && System.getenv("OMP_WAIT_POLICY") == null && !ompSingleThreaded()) {
+    if (!lanes && onednn && !ompSingle && System.getenv("OMP_WAIT_POLICY") == null) {
       LOG.warn("OMP_WAIT_POLICY is unset: oneDNN's OpenMP threads will spin against cnn4j's; set OMP_WAIT_POLICY=PASSIVE"
           + " (or OMP_NUM_THREADS=1, which lets the backend split batches instead)");
     }
