@@ -13,6 +13,7 @@ import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.BackendException;
@@ -29,6 +30,7 @@ final class DnnlConvolutions implements AutoCloseable {
   private final dnnl_engine engine = new dnnl_engine();
   private final dnnl_stream stream = new dnnl_stream();
   private final Map<Object, Op> cache = new HashMap<>();
+  private final Scratchpad scratchpad = new Scratchpad();
 
   DnnlConvolutions() {
     check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine");
@@ -104,8 +106,10 @@ final class DnnlConvolutions implements AutoCloseable {
     check(dnnl_eltwise_forward_primitive_desc_create(hint, engine, dnnl_forward_training, alg,
         desc(dnnl_ab, rows, cols), desc(dnnl_ab, rows, cols), a, 0f, null), "eltwise_forward");
     dnnl_primitive_desc pd = new dnnl_primitive_desc();
+    dnnl_primitive_attr attr = userScratchpadAttr();
     check(dnnl_eltwise_backward_primitive_desc_create(pd, engine, alg, desc(dnnl_ab, rows, cols),
-        desc(dnnl_ab, rows, cols), desc(dnnl_ab, rows, cols), a, 0f, hint, null), "eltwise_backward");
+        desc(dnnl_ab, rows, cols), desc(dnnl_ab, rows, cols), a, 0f, hint, attr), "eltwise_backward");
+    dnnl_primitive_attr_destroy(attr);
     dnnl_primitive_desc_destroy(hint);
     return new Op(pd, new int[] {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC},
         new dnnl_memory_desc[] {desc(dnnl_ab, rows, cols), desc(dnnl_ab, rows, cols), desc(dnnl_ab, rows, cols)},
@@ -157,8 +161,10 @@ final class DnnlConvolutions implements AutoCloseable {
     final dnnl_memory diffSrc = new dnnl_memory();
     final org.bytedeco.javacpp.BytePointer dstStorage;
     final org.bytedeco.javacpp.BytePointer workspaceStorage;
-    final dnnl_exec_arg_t trainingArgs = new dnnl_exec_arg_t(3);
-    final dnnl_exec_arg_t backwardArgs = new dnnl_exec_arg_t(3);
+    final dnnl_exec_arg_t trainingArgs = new dnnl_exec_arg_t(4);
+    final dnnl_exec_arg_t backwardArgs = new dnnl_exec_arg_t(4);
+    final ScratchArg trainingScratch;
+    final ScratchArg backwardScratch;
 
     MaxPool(org.cnn4j.spi.Pool2dSpec s) {
       long[] strides = {s.strideH(), s.strideW()};
@@ -167,16 +173,20 @@ final class DnnlConvolutions implements AutoCloseable {
       long[] padL = {s.padTop(), s.padLeft()};
       long[] padR = {poolPadBottom(s), poolPadRight(s)};
       dnnl_primitive_desc inferencePd = new dnnl_primitive_desc();
+      dnnl_primitive_attr attr = userScratchpadAttr();
       check(dnnl_pooling_forward_primitive_desc_create(inferencePd, engine, dnnl_forward_inference, dnnl_pooling_max,
-          poolSrc(s), poolDst(s), strides, kernel, dilation, padL, padR, null), "pooling_forward");
+          poolSrc(s), poolDst(s), strides, kernel, dilation, padL, padR, attr), "pooling_forward");
       inference = new Op(inferencePd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DST},
           new dnnl_memory_desc[] {poolSrc(s), poolDst(s)}, new boolean[] {false, true}, engine);
       check(dnnl_pooling_forward_primitive_desc_create(trainingPd, engine, dnnl_forward_training, dnnl_pooling_max,
-          poolSrc(s), poolDst(s), strides, kernel, dilation, padL, padR, null), "pooling_forward");
+          poolSrc(s), poolDst(s), strides, kernel, dilation, padL, padR, attr), "pooling_forward");
       check(dnnl_primitive_create(training, trainingPd), "primitive");
       check(dnnl_pooling_backward_primitive_desc_create(backwardPd, engine, dnnl_pooling_max, poolSrc(s), poolDst(s),
-          strides, kernel, dilation, padL, padR, trainingPd, null), "pooling_backward");
+          strides, kernel, dilation, padL, padR, trainingPd, attr), "pooling_backward");
+      dnnl_primitive_attr_destroy(attr);
       check(dnnl_primitive_create(backward, backwardPd), "primitive");
+      trainingScratch = ScratchArg.of(trainingPd, engine);
+      backwardScratch = ScratchArg.of(backwardPd, engine);
       dnnl_memory_desc wsDesc = dnnl_primitive_desc_query_md(trainingPd, dnnl_query_workspace_md, 0);
       dnnl_memory_desc dstDesc = poolDst(s);
       dstStorage = new org.bytedeco.javacpp.BytePointer(dnnl_memory_desc_get_size(dstDesc));
@@ -192,6 +202,8 @@ final class DnnlConvolutions implements AutoCloseable {
       backwardArgs.getPointer(0).arg(DNNL_ARG_DIFF_DST).memory(diffDst);
       backwardArgs.getPointer(1).arg(DNNL_ARG_WORKSPACE).memory(workspace);
       backwardArgs.getPointer(2).arg(DNNL_ARG_DIFF_SRC).memory(diffSrc);
+      if (trainingScratch != null) trainingArgs.getPointer(3).arg(DNNL_ARG_SCRATCHPAD).memory(trainingScratch.memory);
+      if (backwardScratch != null) backwardArgs.getPointer(3).arg(DNNL_ARG_SCRATCHPAD).memory(backwardScratch.memory);
     }
 
     void forward(CpuBuffer x, CpuBuffer y) {
@@ -202,8 +214,10 @@ final class DnnlConvolutions implements AutoCloseable {
       check(dnnl_memory_set_data_handle(src, x.pointer), "set_data_handle");
       check(dnnl_memory_set_data_handle(diffDst, dy.pointer), "set_data_handle");
       check(dnnl_memory_set_data_handle(diffSrc, dx.pointer), "set_data_handle");
-      check(dnnl_primitive_execute(training, stream, 3, trainingArgs), "pooling forward");
-      check(dnnl_primitive_execute(backward, stream, 3, backwardArgs), "pooling backward");
+      if (trainingScratch != null) trainingScratch.point(scratchpad);
+      check(dnnl_primitive_execute(training, stream, trainingScratch == null ? 3 : 4, trainingArgs), "pooling forward");
+      if (backwardScratch != null) backwardScratch.point(scratchpad);
+      check(dnnl_primitive_execute(backward, stream, backwardScratch == null ? 3 : 4, backwardArgs), "pooling backward");
       check(dnnl_stream_wait(stream), "stream_wait");
     }
 
@@ -216,6 +230,8 @@ final class DnnlConvolutions implements AutoCloseable {
       for (dnnl_memory m : new dnnl_memory[] {src, dst, workspace, diffDst, diffSrc}) dnnl_memory_destroy(m);
       dstStorage.close();
       workspaceStorage.close();
+      if (trainingScratch != null) trainingScratch.close();
+      if (backwardScratch != null) backwardScratch.close();
     }
   }
 
@@ -274,8 +290,7 @@ final class DnnlConvolutions implements AutoCloseable {
   }
 
   private dnnl_primitive_desc forwardDesc(Conv2dSpec s, ActivationKind kind, float alpha, boolean withBias) {
-    dnnl_primitive_attr attr = new dnnl_primitive_attr();
-    check(dnnl_primitive_attr_create(attr), "attr");
+    dnnl_primitive_attr attr = userScratchpadAttr();
     if (kind != ActivationKind.LINEAR) {
       dnnl_post_ops ops = new dnnl_post_ops();
       check(dnnl_post_ops_create(ops), "post_ops");
@@ -311,8 +326,10 @@ final class DnnlConvolutions implements AutoCloseable {
     dnnl_primitive_desc pd = new dnnl_primitive_desc();
     // Plain HWIO weights send oneDNN to a slow GEMM-based backward; its own layout plus a reorder
     // of the (small) kernel is several times faster.
+    dnnl_primitive_attr attr = userScratchpadAttr();
     check(dnnl_convolution_backward_data_primitive_desc_create(pd, engine, dnnl_convolution_direct, src(s),
-        anyWeights(s), dst(s), strides(s), dilates(s), padL(s), padR(s), hint, null), "convolution_backward_data");
+        anyWeights(s), dst(s), strides(s), dilates(s), padL(s), padR(s), hint, attr), "convolution_backward_data");
+    dnnl_primitive_attr_destroy(attr);
     dnnl_primitive_desc_destroy(hint);
     return new Op(pd, new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
         new dnnl_memory_desc[] {dst(s), weights(s), src(s)}, new boolean[] {false, false, true}, engine);
@@ -321,9 +338,11 @@ final class DnnlConvolutions implements AutoCloseable {
   private Op createBackwardWeights(Conv2dSpec s, boolean withBias) {
     dnnl_primitive_desc hint = forwardDesc(s, ActivationKind.LINEAR, 0f, withBias);
     dnnl_primitive_desc pd = new dnnl_primitive_desc();
+    dnnl_primitive_attr attr = userScratchpadAttr();
     check(dnnl_convolution_backward_weights_primitive_desc_create(pd, engine, dnnl_convolution_direct, src(s),
-        anyWeights(s), withBias ? bias(s) : null, dst(s), strides(s), dilates(s), padL(s), padR(s), hint, null),
+        anyWeights(s), withBias ? bias(s) : null, dst(s), strides(s), dilates(s), padL(s), padR(s), hint, attr),
         "convolution_backward_weights");
+    dnnl_primitive_attr_destroy(attr);
     dnnl_primitive_desc_destroy(hint);
     return withBias
         ? new Op(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS},
@@ -337,11 +356,12 @@ final class DnnlConvolutions implements AutoCloseable {
    * Where the primitive chose another layout than the caller's (blocked weights), the argument gets
    * a buffer of its own and a reorder: before the run for inputs, after it for outputs.
    */
-  private static final class Op {
+  private final class Op {
     final dnnl_primitive primitive = new dnnl_primitive();
     final dnnl_primitive_desc pd;
     final dnnl_memory[] user;
     final Reorder[] reorders;
+    final ScratchArg scratch;
     final dnnl_exec_arg_t args;
     final int count;
 
@@ -351,7 +371,8 @@ final class DnnlConvolutions implements AutoCloseable {
       check(dnnl_primitive_create(primitive, pd), "primitive");
       user = new dnnl_memory[count];
       reorders = new Reorder[count];
-      args = new dnnl_exec_arg_t(count);
+      scratch = ScratchArg.of(pd, engine);
+      args = new dnnl_exec_arg_t(count + 1);
       for (int i = 0; i < count; i++) {
         user[i] = new dnnl_memory();
         check(dnnl_memory_create(user[i], plain[i], engine, null), "memory");
@@ -364,6 +385,7 @@ final class DnnlConvolutions implements AutoCloseable {
         dnnl_memory_desc_destroy(plain[i]);
         args.getPointer(i).arg(argIds[i]).memory(arg);
       }
+      if (scratch != null) args.getPointer(count).arg(DNNL_ARG_SCRATCHPAD).memory(scratch.memory);
     }
 
     void run(dnnl_stream stream, CpuBuffer... buffers) {
@@ -371,11 +393,12 @@ final class DnnlConvolutions implements AutoCloseable {
         check(dnnl_memory_set_data_handle(user[i], buffers[i].pointer), "set_data_handle");
       }
       for (int i = 0; i < count; i++) {
-        if (reorders[i] != null && !reorders[i].output) reorders[i].run(stream, user[i]);
+        if (reorders[i] != null && !reorders[i].output) reorders[i].run(stream, user[i], scratchpad);
       }
-      check(dnnl_primitive_execute(primitive, stream, count, args), "execute");
+      if (scratch != null) scratch.point(scratchpad);
+      check(dnnl_primitive_execute(primitive, stream, scratch == null ? count : count + 1, args), "execute");
       for (int i = 0; i < count; i++) {
-        if (reorders[i] != null && reorders[i].output) reorders[i].run(stream, user[i]);
+        if (reorders[i] != null && reorders[i].output) reorders[i].run(stream, user[i], scratchpad);
       }
       check(dnnl_stream_wait(stream), "stream_wait");
     }
@@ -385,8 +408,75 @@ final class DnnlConvolutions implements AutoCloseable {
         dnnl_memory_destroy(user[i]);
         if (reorders[i] != null) reorders[i].close();
       }
+      if (scratch != null) scratch.close();
       dnnl_primitive_destroy(primitive);
       dnnl_primitive_desc_destroy(pd);
+    }
+  }
+
+  /**
+   * Every primitive here runs in oneDNN's user scratchpad mode, with this instance's own scratch
+   * memory. In library mode some implementations (the GEMM-based convolution oneDNN picks for one
+   * input channel or dilation) share one global scratchpad, made by the thread that created the
+   * primitive, and oneDNN's primitive cache hands the same primitive to every lane of the same
+   * geometry: two lanes then ran im2col into one buffer at once (wrong sums, and a SIGSEGV once the
+   * buffer was regrown). An instance serves one lane, whose calls are serial, so one growing buffer
+   * is enough.
+   */
+  private static dnnl_primitive_attr userScratchpadAttr() {
+    dnnl_primitive_attr attr = new dnnl_primitive_attr();
+    check(dnnl_primitive_attr_create(attr), "attr");
+    check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "scratchpad_mode");
+    return attr;
+  }
+
+  /** The scratch memory of one instance, grown to the largest a primitive asked for. */
+  private static final class Scratchpad {
+    private static final long ALIGNMENT = 4096;
+    private BytePointer storage;
+    private long capacity;
+
+    /** At least {@code bytes} of scratch memory, aligned to a page. */
+    Pointer reserve(long bytes) {
+      if (bytes > capacity) {
+        if (storage != null) storage.close();
+        storage = new BytePointer(bytes + ALIGNMENT);
+        capacity = bytes;
+        storage.position((-storage.address()) & (ALIGNMENT - 1));
+      }
+      return storage;
+    }
+
+    void close() {
+      if (storage != null) storage.close();
+      storage = null;
+      capacity = 0;
+    }
+  }
+
+  /** A primitive's scratchpad argument: a memory object pointed at the instance's scratchpad each run. */
+  private static final class ScratchArg {
+    final dnnl_memory memory = new dnnl_memory();
+    final long bytes;
+
+    private ScratchArg(dnnl_memory_desc md, long bytes, dnnl_engine engine) {
+      this.bytes = bytes;
+      check(dnnl_memory_create(memory, md, engine, null), "memory");
+    }
+
+    /** The scratchpad argument {@code pd} needs, or null when it needs none. */
+    static ScratchArg of(dnnl_primitive_desc pd, dnnl_engine engine) {
+      dnnl_memory_desc md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+      long bytes = md == null || md.isNull() ? 0 : dnnl_memory_desc_get_size(md);
+      return bytes == 0 ? null : new ScratchArg(md, bytes, engine);
+    }
+
+    void point(Scratchpad scratchpad) {
+      check(dnnl_memory_set_data_handle(memory, scratchpad.reserve(bytes)), "set_data_handle");
+    }
+
+    void close() {
+      dnnl_memory_destroy(memory);
     }
   }
 
@@ -397,26 +487,32 @@ final class DnnlConvolutions implements AutoCloseable {
     final org.bytedeco.javacpp.BytePointer storage;
     final dnnl_primitive primitive = new dnnl_primitive();
     final dnnl_primitive_desc pd = new dnnl_primitive_desc();
-    final dnnl_exec_arg_t args = new dnnl_exec_arg_t(2);
-    final dnnl_memory[] ends = new dnnl_memory[2];
+    final dnnl_exec_arg_t args = new dnnl_exec_arg_t(3);
+    final ScratchArg scratch;
 
     Reorder(dnnl_memory_desc plain, dnnl_memory_desc chosen, boolean output, dnnl_engine engine) {
       this.output = output;
       storage = new org.bytedeco.javacpp.BytePointer(dnnl_memory_desc_get_size(chosen));
       check(dnnl_memory_create(inner, chosen, engine, storage), "memory");
+      dnnl_primitive_attr attr = userScratchpadAttr();
       check(output
-          ? dnnl_reorder_primitive_desc_create(pd, chosen, engine, plain, engine, null)
-          : dnnl_reorder_primitive_desc_create(pd, plain, engine, chosen, engine, null), "reorder");
+          ? dnnl_reorder_primitive_desc_create(pd, chosen, engine, plain, engine, attr)
+          : dnnl_reorder_primitive_desc_create(pd, plain, engine, chosen, engine, attr), "reorder");
+      dnnl_primitive_attr_destroy(attr);
       check(dnnl_primitive_create(primitive, pd), "reorder primitive");
+      scratch = ScratchArg.of(pd, engine);
+      if (scratch != null) args.getPointer(2).arg(DNNL_ARG_SCRATCHPAD).memory(scratch.memory);
     }
 
-    void run(dnnl_stream stream, dnnl_memory userMemory) {
+    void run(dnnl_stream stream, dnnl_memory userMemory, Scratchpad scratchpad) {
       args.getPointer(0).arg(DNNL_ARG_FROM).memory(output ? inner : userMemory);
       args.getPointer(1).arg(DNNL_ARG_TO).memory(output ? userMemory : inner);
-      check(dnnl_primitive_execute(primitive, stream, 2, args), "reorder");
+      if (scratch != null) scratch.point(scratchpad);
+      check(dnnl_primitive_execute(primitive, stream, scratch == null ? 2 : 3, args), "reorder");
     }
 
     void close() {
+      if (scratch != null) scratch.close();
       dnnl_primitive_destroy(primitive);
       dnnl_primitive_desc_destroy(pd);
       dnnl_memory_destroy(inner);
@@ -438,6 +534,7 @@ final class DnnlConvolutions implements AutoCloseable {
     eltwise.clear();
     pools.values().forEach(MaxPool::close);
     pools.clear();
+    scratchpad.close();
     dnnl_stream_destroy(stream);
     dnnl_engine_destroy(engine);
   }
