@@ -17,12 +17,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds backends with {@link ServiceLoader} and chooses one.
  *
- * <p>Precedence: the system property {@code cnn4j.backend}, then the environment variable
- * {@code CNN4J_BACKEND}, then auto mode. A named backend (or a comma list, tried in order) never
- * falls back to one not named: an unknown id lists the ids present, an unavailable one throws with
- * its probe's reason. Auto mode takes the available provider of highest priority; a present
- * provider of higher priority that cannot run is an error unless {@code
- * -Dcnn4j.backend.fallback=true}, and then one WARN line says what was skipped and why.
+ * <p>Precedence: the system property {@code cnn4j.backend}, then the environment variable {@code
+ * CNN4J_BACKEND}, then auto mode. A named backend (or a comma list, tried in order) never falls
+ * back to one not named: an unknown id lists the ids present, an unavailable one throws with its
+ * probe's reason. Auto mode takes the available provider of highest priority; a present provider of
+ * higher priority that cannot run is an error unless {@code -Dcnn4j.backend.fallback=true}, and
+ * then one WARN line says what was skipped and why.
  */
 public final class Backends {
   public static final String PROPERTY = "cnn4j.backend";
@@ -43,8 +43,10 @@ public final class Backends {
         if (found == null) {
           List<BackendProvider> list = new ArrayList<>();
           ServiceLoader.load(BackendProvider.class).forEach(list::add);
-          list.sort(Comparator.comparingInt(BackendProvider::priority).reversed()
-              .thenComparing(BackendProvider::id));
+          list.sort(
+              Comparator.comparingInt(BackendProvider::priority)
+                  .reversed()
+                  .thenComparing(BackendProvider::id));
           providers = found = List.copyOf(list);
         }
       }
@@ -97,15 +99,25 @@ public final class Backends {
       if (a.available()) return provider.get();
       reasons.add(id + " is unavailable: " + a.reason());
     }
-    throw new BackendException("backends", "select",
-        "no requested backend can run (" + PROPERTY + "/" + ENVIRONMENT + "=" + request + "): "
+    throw new BackendException(
+        "backends",
+        "select",
+        "no requested backend can run ("
+            + PROPERTY
+            + "/"
+            + ENVIRONMENT
+            + "="
+            + request
+            + "): "
             + String.join("; ", reasons));
   }
 
   private static BackendProvider chooseAutomatically() {
     List<BackendProvider> all = providers();
     if (all.isEmpty()) {
-      throw new BackendException("backends", "select",
+      throw new BackendException(
+          "backends",
+          "select",
           "no cnn4j backend on the class path: add a backend jar such as org.cnn4j:cnn-backend-cpu");
     }
     boolean fallback = Boolean.getBoolean(FALLBACK_PROPERTY);
@@ -113,19 +125,29 @@ public final class Backends {
     for (BackendProvider p : all) {
       Availability a = p.probe();
       if (a.available()) {
-        if (!skipped.isEmpty()) LOG.warn("cnn4j backend fallback: skipped {}", String.join("; ", skipped));
+        if (!skipped.isEmpty())
+          LOG.warn("cnn4j backend fallback: skipped {}", String.join("; ", skipped));
         return p;
       }
       String why = p.id() + " (" + a.reason() + ")";
       if (!fallback) {
-        throw new BackendException("backends", "select",
-            "backend " + why + " is on the class path but cannot run; remove its jar, name another"
-                + " backend with -D" + PROPERTY + "=ID, or allow fallback with -D"
-                + FALLBACK_PROPERTY + "=true");
+        throw new BackendException(
+            "backends",
+            "select",
+            "backend "
+                + why
+                + " is on the class path but cannot run; remove its jar, name another"
+                + " backend with -D"
+                + PROPERTY
+                + "=ID, or allow fallback with -D"
+                + FALLBACK_PROPERTY
+                + "=true");
       }
       skipped.add(why);
     }
-    throw new BackendException("backends", "select",
+    throw new BackendException(
+        "backends",
+        "select",
         "no backend on the class path can run: " + String.join("; ", skipped));
   }
 

@@ -49,12 +49,18 @@ public final class CSVLogger implements Callback {
       }
       Path parent = filename.toAbsolutePath().getParent();
       if (parent != null) Files.createDirectories(parent);
-      writer = append
-          ? Files.newBufferedWriter(filename, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)
-          : Files.newBufferedWriter(filename, StandardCharsets.UTF_8);
+      writer =
+          append
+              ? Files.newBufferedWriter(
+                  filename,
+                  StandardCharsets.UTF_8,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.APPEND)
+              : Files.newBufferedWriter(filename, StandardCharsets.UTF_8);
       keys = null;
     } catch (IOException e) {
-      throw new UncheckedIOException("CSVLogger: cannot open " + filename + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "CSVLogger: cannot open " + filename + ": " + e.getMessage(), e);
     }
   }
 
@@ -79,7 +85,8 @@ public final class CSVLogger implements Callback {
       writer.write(row.append('\n').toString());
       writer.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("CSVLogger: cannot write " + filename + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "CSVLogger: cannot write " + filename + ": " + e.getMessage(), e);
     }
   }
 
@@ -89,7 +96,8 @@ public final class CSVLogger implements Callback {
     try {
       writer.close();
     } catch (IOException e) {
-      throw new UncheckedIOException("CSVLogger: cannot close " + filename + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "CSVLogger: cannot close " + filename + ": " + e.getMessage(), e);
     } finally {
       writer = null;
     }

@@ -4,8 +4,8 @@ import java.util.Map;
 import org.cnn4j.models.Sequential;
 
 /**
- * Hooks into {@code fit}, as Keras' callbacks. {@code logs} maps metric names ("loss",
- * "accuracy", "val_loss", ...) to their values; epochs and batches count from 0.
+ * Hooks into {@code fit}, as Keras' callbacks. {@code logs} maps metric names ("loss", "accuracy",
+ * "val_loss", ...) to their values; epochs and batches count from 0.
  */
 public interface Callback {
   default void setModel(Sequential model) {}

@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keras' {@code EarlyStopping}: stops training when {@code monitor} has not improved by more than
- * {@code min_delta} for {@code patience} epochs, and with {@code restore_best_weights} puts back the
- * weights of the best epoch when training ends.
+ * {@code min_delta} for {@code patience} epochs, and with {@code restore_best_weights} puts back
+ * the weights of the best epoch when training ends.
  *
  * <pre>{@code new EarlyStopping().monitor("val_loss").patience(3).restoreBestWeights(true)}</pre>
  *
@@ -49,7 +49,8 @@ public final class EarlyStopping implements Callback {
 
   /** Epochs with no improvement after which training stops. */
   public EarlyStopping patience(int epochs) {
-    if (epochs < 0) throw new IllegalArgumentException("EarlyStopping: patience must be >= 0, got " + epochs);
+    if (epochs < 0)
+      throw new IllegalArgumentException("EarlyStopping: patience must be >= 0, got " + epochs);
     this.patience = epochs;
     return this;
   }
@@ -60,7 +61,10 @@ public final class EarlyStopping implements Callback {
     return this;
   }
 
-  /** A value the monitored quantity must beat; until it does, patience runs out as without improvement. */
+  /**
+   * A value the monitored quantity must beat; until it does, patience runs out as without
+   * improvement.
+   */
   public EarlyStopping baseline(double value) {
     this.baseline = value;
     return this;
@@ -112,13 +116,16 @@ public final class EarlyStopping implements Callback {
   public void onEpochEnd(int epoch, Map<String, Double> logs) {
     Double current = logs.get(monitor);
     if (current == null) {
-      LOG.warn("Early stopping conditioned on metric `{}` which is not available. Available metrics are: {}",
-          monitor, String.join(",", logs.keySet()));
+      LOG.warn(
+          "Early stopping conditioned on metric `{}` which is not available. Available metrics are: {}",
+          monitor,
+          String.join(",", logs.keySet()));
       return;
     }
     if (epoch < startFromEpoch) return;
     if (restoreBestWeights && bestWeights == null) {
-      // Keras keeps the first monitored epoch's weights, so a run that never improves still restores.
+      // Keras keeps the first monitored epoch's weights, so a run that never improves still
+      // restores.
       bestWeights = model.getWeights();
       bestEpoch = epoch;
     }
@@ -138,10 +145,14 @@ public final class EarlyStopping implements Callback {
 
   @Override
   public void onTrainEnd() {
-    if (stoppedEpoch > 0 && verbose > 0) model.output().println("Epoch " + (stoppedEpoch + 1) + ": early stopping");
+    if (stoppedEpoch > 0 && verbose > 0)
+      model.output().println("Epoch " + (stoppedEpoch + 1) + ": early stopping");
     if (restoreBestWeights && bestWeights != null) {
       if (verbose > 0) {
-        model.output().println("Restoring model weights from the end of the best epoch: " + (bestEpoch + 1) + ".");
+        model
+            .output()
+            .println(
+                "Restoring model weights from the end of the best epoch: " + (bestEpoch + 1) + ".");
       }
       model.setWeights(bestWeights);
     }

@@ -8,7 +8,8 @@ import org.cnn4j.models.Sequential;
  * rate to {@code schedule(epoch, current_lr)} (epoch 0-based), and adds the rate to the epoch's
  * logs as "learning_rate".
  *
- * <pre>{@code new LearningRateScheduler((epoch, lr) -> epoch < 10 ? lr : lr * Math.exp(-0.1))}</pre>
+ * <pre>{@code new LearningRateScheduler((epoch, lr) -> epoch < 10 ? lr : lr * Math.exp(-0.1))}
+ * </pre>
  */
 public final class LearningRateScheduler implements Callback {
   /** The rate for an epoch from the epoch and the current rate. */
@@ -25,7 +26,9 @@ public final class LearningRateScheduler implements Callback {
     this.schedule = schedule;
   }
 
-  /** 1 prints "Epoch N: LearningRateScheduler setting learning rate to X." to the model's output. */
+  /**
+   * 1 prints "Epoch N: LearningRateScheduler setting learning rate to X." to the model's output.
+   */
   public LearningRateScheduler verbose(int level) {
     this.verbose = level;
     return this;
@@ -40,12 +43,19 @@ public final class LearningRateScheduler implements Callback {
   public void onEpochBegin(int epoch) {
     double lr = schedule.apply(epoch, model.optimizer().learningRate());
     if (!Double.isFinite(lr)) {
-      throw new IllegalArgumentException("The output of the `schedule` function should be a float. Got: " + lr);
+      throw new IllegalArgumentException(
+          "The output of the `schedule` function should be a float. Got: " + lr);
     }
     model.optimizer().learningRate((float) lr);
     if (verbose > 0) {
-      model.output().println("\nEpoch " + (epoch + 1) + ": LearningRateScheduler setting learning rate to "
-          + PyFormat.repr(lr) + ".");
+      model
+          .output()
+          .println(
+              "\nEpoch "
+                  + (epoch + 1)
+                  + ": LearningRateScheduler setting learning rate to "
+                  + PyFormat.repr(lr)
+                  + ".");
     }
   }
 

@@ -11,10 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keras' {@code ModelCheckpoint}: saves the model (or its weights) at the end of every epoch to
- * {@code filepath}, which may hold {@code {epoch:02d}} (1-based) and any logs key, e.g.
- * {@code "ckpt/model-{epoch:02d}-{val_loss:.2f}.cnn4j"}. With {@code save_best_only} it saves only
- * when {@code monitor} improves on the best value so far. Each save is atomic, and a full save holds
- * the optimizer state and the epochs trained, so {@code Models.load} and {@code
+ * {@code filepath}, which may hold {@code {epoch:02d}} (1-based) and any logs key, e.g. {@code
+ * "ckpt/model-{epoch:02d}-{val_loss:.2f}.cnn4j"}. With {@code save_best_only} it saves only when
+ * {@code monitor} improves on the best value so far. Each save is atomic, and a full save holds the
+ * optimizer state and the epochs trained, so {@code Models.load} and {@code
  * FitOptions.initialEpoch(model.epochsTrained())} resume training exactly.
  *
  * <p>Defaults as Keras: monitor "val_loss", verbose 0, save_best_only false, save_weights_only
@@ -48,7 +48,10 @@ public final class ModelCheckpoint implements Callback {
     return this;
   }
 
-  /** 1 prints a line per save ("Epoch 3: val_loss improved from 0.41234 to 0.39876, saving model to ..."). */
+  /**
+   * 1 prints a line per save ("Epoch 3: val_loss improved from 0.41234 to 0.39876, saving model to
+   * ...").
+   */
   public ModelCheckpoint verbose(int level) {
     this.verbose = level;
     return this;
@@ -98,14 +101,32 @@ public final class ModelCheckpoint implements Callback {
       }
       if (!direction.improves(current, best, 0)) {
         if (verbose > 0) {
-          model.output().println("\nEpoch " + (epoch + 1) + ": " + monitor + " did not improve from "
-              + PyFormat.fixed(best, 5));
+          model
+              .output()
+              .println(
+                  "\nEpoch "
+                      + (epoch + 1)
+                      + ": "
+                      + monitor
+                      + " did not improve from "
+                      + PyFormat.fixed(best, 5));
         }
         return;
       }
       if (verbose > 0) {
-        model.output().println("\nEpoch " + (epoch + 1) + ": " + monitor + " improved from " + PyFormat.fixed(best, 5)
-            + " to " + PyFormat.fixed(current, 5) + ", saving model to " + path);
+        model
+            .output()
+            .println(
+                "\nEpoch "
+                    + (epoch + 1)
+                    + ": "
+                    + monitor
+                    + " improved from "
+                    + PyFormat.fixed(best, 5)
+                    + " to "
+                    + PyFormat.fixed(current, 5)
+                    + ", saving model to "
+                    + path);
       }
       best = current;
     } else if (verbose > 0) {
@@ -115,7 +136,8 @@ public final class ModelCheckpoint implements Callback {
       if (saveWeightsOnly) model.saveWeights(path);
       else model.save(path);
     } catch (IOException e) {
-      throw new UncheckedIOException("ModelCheckpoint: cannot save to " + path + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "ModelCheckpoint: cannot save to " + path + ": " + e.getMessage(), e);
     }
   }
 

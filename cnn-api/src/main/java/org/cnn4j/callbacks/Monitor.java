@@ -4,7 +4,10 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Whether a monitored quantity improves by going down ("min") or up ("max"), as Keras' callbacks decide. */
+/**
+ * Whether a monitored quantity improves by going down ("min") or up ("max"), as Keras' callbacks
+ * decide.
+ */
 enum Monitor {
   MIN,
   MAX;

@@ -9,13 +9,14 @@ import java.util.regex.Pattern;
 
 /**
  * Python's number formatting, so callbacks print and name files as Keras does: {@code str(float)}
- * ("0.0001", "1e-05", "inf") and {@code str.format} fields such as {@code {epoch:02d}} and
- * {@code {val_loss:.2f}}.
+ * ("0.0001", "1e-05", "inf") and {@code str.format} fields such as {@code {epoch:02d}} and {@code
+ * {val_loss:.2f}}.
  */
 final class PyFormat {
   private PyFormat() {}
 
-  private static final Pattern FIELD = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)(?::(0?)(\\d*)(?:\\.(\\d+))?([dfeEgG%]?))?}");
+  private static final Pattern FIELD =
+      Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)(?::(0?)(\\d*)(?:\\.(\\d+))?([dfeEgG%]?))?}");
 
   /** Python's {@code repr(float)}. */
   static String repr(double d) {
@@ -33,7 +34,11 @@ final class PyFormat {
     String digits = u.unscaledValue().abs().toString();
     int exp = digits.length() - 1 - u.scale();
     String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-    return (d < 0 ? "-" : "") + mantissa + "e" + (exp < 0 ? "-" : "+") + String.format(Locale.ROOT, "%02d", Math.abs(exp));
+    return (d < 0 ? "-" : "")
+        + mantissa
+        + "e"
+        + (exp < 0 ? "-" : "+")
+        + String.format(Locale.ROOT, "%02d", Math.abs(exp));
   }
 
   private static String stripZeros(String s) {
@@ -47,13 +52,14 @@ final class PyFormat {
   static String fixed(double d, int decimals) {
     if (Double.isNaN(d)) return "nan";
     if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
-    // Python rounds the exact binary value half-to-even ('%.2f' % 0.125 is "0.12"); Java's %f rounds half up.
+    // Python rounds the exact binary value half-to-even ('%.2f' % 0.125 is "0.12"); Java's %f
+    // rounds half up.
     return new BigDecimal(d).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
   }
 
   /**
-   * Python's {@code pattern.format(**values)} for simple fields: {@code {name}}, {@code {name:02d}},
-   * {@code {name:.4f}}, {@code {name:e}}.
+   * Python's {@code pattern.format(**values)} for simple fields: {@code {name}}, {@code
+   * {name:02d}}, {@code {name:.4f}}, {@code {name:e}}.
    *
    * @throws IllegalArgumentException naming a key that {@code values} lacks
    */
@@ -64,30 +70,46 @@ final class PyFormat {
       String key = m.group(1);
       Number v = values.get(key);
       if (v == null) {
-        throw new IllegalArgumentException("Failed to format this callback filepath: \"" + pattern + "\". Reason: '"
-            + key + "' (available: " + values.keySet() + ")");
+        throw new IllegalArgumentException(
+            "Failed to format this callback filepath: \""
+                + pattern
+                + "\". Reason: '"
+                + key
+                + "' (available: "
+                + values.keySet()
+                + ")");
       }
       String type = m.group(5) == null ? "" : m.group(5);
       String text;
       if (type.isEmpty() && m.group(4) == null) {
         String w = m.group(3) == null ? "" : m.group(3);
-        String plain = v instanceof Double || v instanceof Float ? repr(v.doubleValue()) : v.toString();
+        String plain =
+            v instanceof Double || v instanceof Float ? repr(v.doubleValue()) : v.toString();
         text = w.isEmpty() ? plain : pad(plain, Integer.parseInt(w), !m.group(2).isEmpty());
       } else {
         boolean integer = type.equals("d");
         if (integer && !(v instanceof Integer || v instanceof Long)) {
-          throw new IllegalArgumentException("Failed to format this callback filepath: \"" + pattern
-              + "\". Reason: Unknown format code 'd' for object of type 'float'");
+          throw new IllegalArgumentException(
+              "Failed to format this callback filepath: \""
+                  + pattern
+                  + "\". Reason: Unknown format code 'd' for object of type 'float'");
         }
-        String spec = "%" + (m.group(2) == null ? "" : m.group(2)) + (m.group(3) == null ? "" : m.group(3))
-            + (m.group(4) == null ? (integer ? "" : ".6") : "." + m.group(4));
-        text = switch (type) {
-          case "d" -> String.format(Locale.ROOT, spec + "d", v.longValue());
-          case "%" -> String.format(Locale.ROOT, spec + "f", v.doubleValue() * 100) + "%";
-          case "", "f" -> padNumber(fixed(v.doubleValue(), m.group(4) == null ? 6 : Integer.parseInt(m.group(4))),
-              m.group(3), m.group(2));
-          default -> String.format(Locale.ROOT, spec + type, v.doubleValue());
-        };
+        String spec =
+            "%"
+                + (m.group(2) == null ? "" : m.group(2))
+                + (m.group(3) == null ? "" : m.group(3))
+                + (m.group(4) == null ? (integer ? "" : ".6") : "." + m.group(4));
+        text =
+            switch (type) {
+              case "d" -> String.format(Locale.ROOT, spec + "d", v.longValue());
+              case "%" -> String.format(Locale.ROOT, spec + "f", v.doubleValue() * 100) + "%";
+              case "", "f" ->
+                  padNumber(
+                      fixed(v.doubleValue(), m.group(4) == null ? 6 : Integer.parseInt(m.group(4))),
+                      m.group(3),
+                      m.group(2));
+              default -> String.format(Locale.ROOT, spec + type, v.doubleValue());
+            };
       }
       m.appendReplacement(sb, Matcher.quoteReplacement(text));
     }

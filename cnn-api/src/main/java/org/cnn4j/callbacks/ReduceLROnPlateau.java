@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keras' {@code ReduceLROnPlateau}: multiplies the learning rate by {@code factor} when {@code
  * monitor} has not improved by more than {@code min_delta} for {@code patience} epochs, then waits
- * {@code cooldown} epochs before counting again; never below {@code min_lr}. Adds the learning
- * rate to each epoch's logs as "learning_rate".
+ * {@code cooldown} epochs before counting again; never below {@code min_lr}. Adds the learning rate
+ * to each epoch's logs as "learning_rate".
  *
  * <p>Defaults as Keras: monitor "val_loss", factor 0.1, patience 10, verbose 0, mode "auto",
  * min_delta 1e-4, cooldown 0, min_lr 0.
@@ -41,7 +41,8 @@ public final class ReduceLROnPlateau implements Callback {
   /** The factor the rate is multiplied by: {@code new_lr = lr * factor}, below 1. */
   public ReduceLROnPlateau factor(double f) {
     if (f >= 1.0) {
-      throw new IllegalArgumentException("ReduceLROnPlateau does not support a factor >= 1.0. Received factor=" + f);
+      throw new IllegalArgumentException(
+          "ReduceLROnPlateau does not support a factor >= 1.0. Received factor=" + f);
     }
     this.factor = f;
     return this;
@@ -98,8 +99,10 @@ public final class ReduceLROnPlateau implements Callback {
     logs.put("learning_rate", (double) opt.learningRate());
     Double current = logs.get(monitor);
     if (current == null) {
-      LOG.warn("Learning rate reduction is conditioned on metric `{}` which is not available. Available metrics are: {}.",
-          monitor, String.join(",", logs.keySet()));
+      LOG.warn(
+          "Learning rate reduction is conditioned on metric `{}` which is not available. Available metrics are: {}.",
+          monitor,
+          String.join(",", logs.keySet()));
       return;
     }
     if (cooldownCounter > 0) {
@@ -117,8 +120,14 @@ public final class ReduceLROnPlateau implements Callback {
           double next = Math.max(old * factor, minLr);
           opt.learningRate((float) next);
           if (verbose > 0) {
-            model.output().println("\nEpoch " + (epoch + 1) + ": ReduceLROnPlateau reducing learning rate to "
-                + PyFormat.repr(next) + ".");
+            model
+                .output()
+                .println(
+                    "\nEpoch "
+                        + (epoch + 1)
+                        + ": ReduceLROnPlateau reducing learning rate to "
+                        + PyFormat.repr(next)
+                        + ".");
           }
           cooldownCounter = cooldown;
           wait = 0;

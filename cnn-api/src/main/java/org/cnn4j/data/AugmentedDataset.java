@@ -24,8 +24,9 @@ public final class AugmentedDataset implements Dataset, AutoCloseable {
   AugmentedDataset(Dataset data, ImageDataGenerator generator, int threads) {
     int[] shape = data.sampleShape();
     if (shape.length != 3) {
-      throw new IllegalArgumentException("augmentation needs images [height, width, channels], got samples of rank "
-          + shape.length);
+      throw new IllegalArgumentException(
+          "augmentation needs images [height, width, channels], got samples of rank "
+              + shape.length);
     }
     this.data = data;
     this.generator = generator;
@@ -68,12 +69,14 @@ public final class AugmentedDataset implements Dataset, AutoCloseable {
       index[b] = indices == null ? from + b : indices[from + b];
       draw[b] = draws.getAndIncrement(index[b]);
     }
-    workers.forEach(batch, b -> {
-      float[] copy = scratch.get();
-      System.arraycopy(x, b * sample, copy, 0, sample);
-      ImageTransform t = generator.randomTransform(h, w, index[b], draw[b]);
-      generator.apply(t, copy, 0, h, w, c, x, b * sample);
-    });
+    workers.forEach(
+        batch,
+        b -> {
+          float[] copy = scratch.get();
+          System.arraycopy(x, b * sample, copy, 0, sample);
+          ImageTransform t = generator.randomTransform(h, w, index[b], draw[b]);
+          generator.apply(t, copy, 0, h, w, c, x, b * sample);
+        });
   }
 
   @Override

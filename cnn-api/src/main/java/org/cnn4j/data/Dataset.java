@@ -15,8 +15,8 @@ public interface Dataset {
   int labelSize();
 
   /**
-   * Copies samples {@code indices[from .. from + batch)} (or {@code from ..} in order when
-   * indices is null) into x {@code [batch, sample]} and y {@code [batch, labelSize]}.
+   * Copies samples {@code indices[from .. from + batch)} (or {@code from ..} in order when indices
+   * is null) into x {@code [batch, sample]} and y {@code [batch, labelSize]}.
    */
   void copyBatch(int[] indices, int from, int batch, float[] x, float[] y);
 }

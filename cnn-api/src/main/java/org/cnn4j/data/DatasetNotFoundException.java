@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A data set's files were found in none of the places looked in. The message lists every place
- * with why it did not do, and says how to get the files; nothing is downloaded at run time.
+ * A data set's files were found in none of the places looked in. The message lists every place with
+ * why it did not do, and says how to get the files; nothing is downloaded at run time.
  */
 public final class DatasetNotFoundException extends IOException {
   private static final long serialVersionUID = 1L;

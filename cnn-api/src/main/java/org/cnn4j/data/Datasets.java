@@ -10,13 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The classic image data sets, read from IDX files already on disk, as Keras'
- * {@code keras.datasets.<name>.load_data()}.
+ * The classic image data sets, read from IDX files already on disk, as Keras' {@code
+ * keras.datasets.<name>.load_data()}.
  *
  * <p>Nothing is downloaded at run time. For a data set called {@code name} ({@code
  * "fashion-mnist"}, {@code "mnist"}) the four files {@code train-images-idx3-ubyte}, {@code
- * train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte}
- * (each plain or {@code .gz}) are looked for, in this order, in:
+ * train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte} (each
+ * plain or {@code .gz}) are looked for, in this order, in:
  *
  * <ol>
  *   <li>the folder named by the system property {@value #PROPERTY}, or when that is unset by the
@@ -58,12 +58,18 @@ public final class Datasets {
 
   /** The data sets this class knows, with how a user gets each. */
   enum Known {
-    FASHION_MNIST("fashion-mnist", "Fashion-MNIST",
+    FASHION_MNIST(
+        "fashion-mnist",
+        "Fashion-MNIST",
         "apt-get install dataset-fashion-mnist (Debian and Ubuntu put it in "
-            + SYSTEM_ROOT.resolve("fashion-mnist") + "), or download",
+            + SYSTEM_ROOT.resolve("fashion-mnist")
+            + "), or download",
         "https://github.com/zalandoresearch/fashion-mnist"),
     MNIST("mnist", "MNIST", "download", "http://yann.lecun.com/exdb/mnist/"),
-    CIFAR10("cifar-10-batches-bin", "CIFAR-10", "download cifar-10-binary.tar.gz",
+    CIFAR10(
+        "cifar-10-batches-bin",
+        "CIFAR-10",
+        "download cifar-10-binary.tar.gz",
         "https://www.cs.toronto.edu/~kriz/cifar.html");
 
     final String id;
@@ -96,18 +102,29 @@ public final class Datasets {
     /** How a user gets the files into {@code dir}. */
     String howToGet(Path dir) {
       if (this == CIFAR10) {
-        return howTo + " from " + home + " and unpack it, so that " + dir + " holds "
+        return howTo
+            + " from "
+            + home
+            + " and unpack it, so that "
+            + dir
+            + " holds "
             + String.join(", ", files());
       }
-      return howTo + " " + String.join(", ", files().stream().map(f -> f + ".gz").toList()) + " from "
-          + home + " into " + dir;
+      return howTo
+          + " "
+          + String.join(", ", files().stream().map(f -> f + ".gz").toList())
+          + " from "
+          + home
+          + " into "
+          + dir;
     }
   }
 
   /** The four files of a data set, without the optional {@code .gz}. */
-  static final List<String> FILES = List.of(
-      "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-      "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+  static final List<String> FILES =
+      List.of(
+          "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+          "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
 
   /** A folder that may hold a data set, and why it was looked in. */
   record Place(Path dir, String source) {}
@@ -179,26 +196,33 @@ public final class Datasets {
   }
 
   private static List<Place> defaultPlaces(Known set) {
-    return places(set, Optional.ofNullable(System.getProperty(PROPERTY)),
-        Optional.ofNullable(System.getenv(ENV)), Path.of(System.getProperty("user.home")),
+    return places(
+        set,
+        Optional.ofNullable(System.getProperty(PROPERTY)),
+        Optional.ofNullable(System.getenv(ENV)),
+        Path.of(System.getProperty("user.home")),
         SYSTEM_ROOT);
   }
 
   /** The places to look, in order; the property wins over the environment variable. */
-  static List<Place> places(Known set, Optional<String> property, Optional<String> env,
-      Path home, Path systemRoot) {
+  static List<Place> places(
+      Known set, Optional<String> property, Optional<String> env, Path home, Path systemRoot) {
     var places = new ArrayList<Place>();
-    Optional<Place> configured = property.filter(s -> !s.isBlank())
-        .map(s -> new Place(Path.of(s), "-D" + PROPERTY + "=" + s))
-        .or(() -> env.filter(s -> !s.isBlank()).map(s -> new Place(Path.of(s), ENV + "=" + s)));
-    configured.ifPresent(c -> {
-      for (String name : set.names()) places.add(new Place(c.dir().resolve(name), c.source()));
-      if (!namedForAnother(set, c.dir())) places.add(c);
-    });
+    Optional<Place> configured =
+        property
+            .filter(s -> !s.isBlank())
+            .map(s -> new Place(Path.of(s), "-D" + PROPERTY + "=" + s))
+            .or(() -> env.filter(s -> !s.isBlank()).map(s -> new Place(Path.of(s), ENV + "=" + s)));
+    configured.ifPresent(
+        c -> {
+          for (String name : set.names()) places.add(new Place(c.dir().resolve(name), c.source()));
+          if (!namedForAnother(set, c.dir())) places.add(c);
+        });
     for (String name : set.names()) {
       places.add(new Place(home.resolve(".cnn4j").resolve("datasets").resolve(name), USER_SOURCE));
     }
-    for (String name : set.names()) places.add(new Place(systemRoot.resolve(name), "system folder"));
+    for (String name : set.names())
+      places.add(new Place(systemRoot.resolve(name), "system folder"));
     return places;
   }
 
@@ -223,20 +247,30 @@ public final class Datasets {
       }
       List<String> wanted = set.files();
       for (String name : wanted) {
-        find(place.dir(), name, set.gzipAllowed()).ifPresentOrElse(files::add,
-            () -> missing.add(set.gzipAllowed() ? name + "[.gz]" : name));
+        find(place.dir(), name, set.gzipAllowed())
+            .ifPresentOrElse(
+                files::add, () -> missing.add(set.gzipAllowed() ? name + "[.gz]" : name));
       }
       if (!missing.isEmpty()) {
-        reasons.add(missing.size() == wanted.size()
-            ? "holds none of the " + (wanted.size() == 4 ? "four" : wanted.size()) + " files"
-            : "missing " + String.join(", ", missing));
+        reasons.add(
+            missing.size() == wanted.size()
+                ? "holds none of the " + (wanted.size() == 4 ? "four" : wanted.size()) + " files"
+                : "missing " + String.join(", ", missing));
         continue;
       }
       long start = System.nanoTime();
-      var split = set == Known.CIFAR10 ? Cifar10.split(files)
-          : new TrainTestSplit(Idx.read(files.get(0), files.get(1)), Idx.read(files.get(2), files.get(3)));
-      LOG.debug("{} from {} ({}): {} train, {} test images in {} ms", set.title, place.dir(),
-          place.source(), split.train().count(), split.test().count(),
+      var split =
+          set == Known.CIFAR10
+              ? Cifar10.split(files)
+              : new TrainTestSplit(
+                  Idx.read(files.get(0), files.get(1)), Idx.read(files.get(2), files.get(3)));
+      LOG.debug(
+          "{} from {} ({}): {} train, {} test images in {} ms",
+          set.title,
+          place.dir(),
+          place.source(),
+          split.train().count(),
+          split.test().count(),
           (System.nanoTime() - start) / 1_000_000);
       return split;
     }
@@ -252,22 +286,34 @@ public final class Datasets {
     return Optional.empty();
   }
 
-  private static DatasetNotFoundException notFound(Known set, List<Place> places,
-      List<String> reasons) {
+  private static DatasetNotFoundException notFound(
+      Known set, List<Place> places, List<String> reasons) {
     var sb = new StringBuilder();
     sb.append(set.title).append(" (").append(set.id).append(") not found; looked in:\n");
     for (int i = 0; i < places.size(); i++) {
       Place p = places.get(i);
-      sb.append("  ").append(p.dir()).append(" (").append(p.source()).append("): ")
-          .append(reasons.get(i)).append('\n');
+      sb.append("  ")
+          .append(p.dir())
+          .append(" (")
+          .append(p.source())
+          .append("): ")
+          .append(reasons.get(i))
+          .append('\n');
     }
-    Path userDir = places.stream().filter(p -> p.source().equals(USER_SOURCE)).findFirst()
-        .map(Place::dir)
-        .orElse(Path.of(System.getProperty("user.home"), ".cnn4j", "datasets", set.id));
-    sb.append("Nothing is downloaded at run time. To get it: ").append(set.howToGet(userDir))
-        .append(", or set -D").append(PROPERTY).append(" (or ").append(ENV)
+    Path userDir =
+        places.stream()
+            .filter(p -> p.source().equals(USER_SOURCE))
+            .findFirst()
+            .map(Place::dir)
+            .orElse(Path.of(System.getProperty("user.home"), ".cnn4j", "datasets", set.id));
+    sb.append("Nothing is downloaded at run time. To get it: ")
+        .append(set.howToGet(userDir))
+        .append(", or set -D")
+        .append(PROPERTY)
+        .append(" (or ")
+        .append(ENV)
         .append(") to a folder that holds them.");
-    return new DatasetNotFoundException(set.id, places.stream().map(Place::dir).toList(),
-        sb.toString());
+    return new DatasetNotFoundException(
+        set.id, places.stream().map(Place::dir).toList(), sb.toString());
   }
 }

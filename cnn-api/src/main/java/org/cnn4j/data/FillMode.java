@@ -14,15 +14,18 @@ import java.util.Locale;
  * </ul>
  */
 public enum FillMode {
-  NEAREST, CONSTANT, REFLECT, WRAP;
+  NEAREST,
+  CONSTANT,
+  REFLECT,
+  WRAP;
 
   /** Keras' name: "nearest", "constant", "reflect" or "wrap". */
   public static FillMode of(String name) {
     for (FillMode m : values()) {
       if (m.name().equalsIgnoreCase(name)) return m;
     }
-    throw new IllegalArgumentException("fill_mode must be one of nearest, constant, reflect, wrap; got '"
-        + name + "'");
+    throw new IllegalArgumentException(
+        "fill_mode must be one of nearest, constant, reflect, wrap; got '" + name + "'");
   }
 
   /**

@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * An IDX file that does not hold what its header promises: a wrong magic number, a bad
- * dimension, a truncated body, trailing bytes, or an image count that differs from its label
- * count.
+ * An IDX file that does not hold what its header promises: a wrong magic number, a bad dimension, a
+ * truncated body, trailing bytes, or an image count that differs from its label count.
  *
- * <p>The message always names the file, the byte offset (in the decompressed stream when the
- * file is gzipped) and what was expected against what was found, e.g. {@code
- * "t10k-images-idx3-ubyte.gz: truncated at byte 7,839,016: header says 10000x28x28 = 7,840,000
- * pixel bytes, file ends after 7,839,000"}.
+ * <p>The message always names the file, the byte offset (in the decompressed stream when the file
+ * is gzipped) and what was expected against what was found, e.g. {@code "t10k-images-idx3-ubyte.gz:
+ * truncated at byte 7,839,016: header says 10000x28x28 = 7,840,000 pixel bytes, file ends after
+ * 7,839,000"}.
  */
 public final class IdxFormatException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
- * Random image augmentation with the parameters and meaning of Keras' {@code
- * ImageDataGenerator}: rotation, shifts, zoom and flips drawn per sample, resampled bilinearly
- * with a fill mode, then a rescale factor.
+ * Random image augmentation with the parameters and meaning of Keras' {@code ImageDataGenerator}:
+ * rotation, shifts, zoom and flips drawn per sample, resampled bilinearly with a fill mode, then a
+ * rescale factor.
  *
  * <pre>{@code
  * var augment = ImageDataGenerator.builder()
@@ -75,8 +75,13 @@ public final class ImageDataGenerator {
 
   /** Whether no transform is ever drawn (only the rescale acts). */
   public boolean isGeometricIdentity() {
-    return rotationRange == 0 && widthShiftRange == 0 && heightShiftRange == 0 && zoomLow == 1
-        && zoomHigh == 1 && !horizontalFlip && !verticalFlip;
+    return rotationRange == 0
+        && widthShiftRange == 0
+        && heightShiftRange == 0
+        && zoomLow == 1
+        && zoomHigh == 1
+        && !horizontalFlip
+        && !verticalFlip;
   }
 
   /**
@@ -103,9 +108,12 @@ public final class ImageDataGenerator {
     return new ImageTransform(theta, tx, ty, zx, zy, flipH, flipV);
   }
 
-  /** The transform for the {@code draw}-th reading of sample {@code sample}; see the class javadoc. */
+  /**
+   * The transform for the {@code draw}-th reading of sample {@code sample}; see the class javadoc.
+   */
   public ImageTransform randomTransform(int h, int w, long sample, long draw) {
-    return isGeometricIdentity() ? ImageTransform.IDENTITY
+    return isGeometricIdentity()
+        ? ImageTransform.IDENTITY
         : randomTransform(h, w, SampleRandom.of(seed, sample, draw));
   }
 
@@ -113,7 +121,14 @@ public final class ImageDataGenerator {
    * Applies {@code t} and then the rescale to one image. Shapes: src and dst {@code [h, w, c]} at
    * their offsets; the ranges must not overlap.
    */
-  public void apply(ImageTransform t, float[] src, int srcOffset, int h, int w, int c, float[] dst,
+  public void apply(
+      ImageTransform t,
+      float[] src,
+      int srcOffset,
+      int h,
+      int w,
+      int c,
+      float[] dst,
       int dstOffset) {
     t.apply(src, srcOffset, h, w, c, dst, dstOffset, fillMode, cval);
     if (rescale != 1f) {
@@ -137,11 +152,13 @@ public final class ImageDataGenerator {
 
   /**
    * Keras' {@code flow_from_directory(dir)}: an {@link ImageFolder} builder with this augmentation
-   * set and, as in Keras, categorical labels; give it the target size, split and so on, then
-   * {@code build()}.
+   * set and, as in Keras, categorical labels; give it the target size, split and so on, then {@code
+   * build()}.
    */
   public ImageFolder.Builder flowFromDirectory(Path dir) {
-    return ImageFolder.fromDirectory(dir).augmentation(this).labelMode(ImageFolder.LabelMode.CATEGORICAL);
+    return ImageFolder.fromDirectory(dir)
+        .augmentation(this)
+        .labelMode(ImageFolder.LabelMode.CATEGORICAL);
   }
 
   private static double uniform(SplittableRandom random, double low, double high) {
@@ -150,11 +167,29 @@ public final class ImageDataGenerator {
 
   @Override
   public String toString() {
-    return "ImageDataGenerator(rescale=" + rescale + ", rotation_range=" + rotationRange
-        + ", width_shift_range=" + widthShiftRange + ", height_shift_range=" + heightShiftRange
-        + ", zoom_range=[" + zoomLow + ", " + zoomHigh + "], horizontal_flip=" + horizontalFlip
-        + ", vertical_flip=" + verticalFlip + ", fill_mode=" + fillMode + ", cval=" + cval
-        + ", seed=" + seed + ")";
+    return "ImageDataGenerator(rescale="
+        + rescale
+        + ", rotation_range="
+        + rotationRange
+        + ", width_shift_range="
+        + widthShiftRange
+        + ", height_shift_range="
+        + heightShiftRange
+        + ", zoom_range=["
+        + zoomLow
+        + ", "
+        + zoomHigh
+        + "], horizontal_flip="
+        + horizontalFlip
+        + ", vertical_flip="
+        + verticalFlip
+        + ", fill_mode="
+        + fillMode
+        + ", cval="
+        + cval
+        + ", seed="
+        + seed
+        + ")";
   }
 
   /** Keras' constructor arguments, each checked when given. */
@@ -175,7 +210,8 @@ public final class ImageDataGenerator {
 
     /** Multiplies every pixel after the transform ({@code rescale=1./255}). */
     public Builder rescale(double factor) {
-      if (!Double.isFinite(factor)) throw new IllegalArgumentException("rescale must be finite, got " + factor);
+      if (!Double.isFinite(factor))
+        throw new IllegalArgumentException("rescale must be finite, got " + factor);
       this.rescale = (float) factor;
       return this;
     }
@@ -207,7 +243,8 @@ public final class ImageDataGenerator {
     /** Zoom factors drawn in {@code [low, high]} (below 1 zooms in). */
     public Builder zoomRange(double low, double high) {
       if (!(low > 0 && high >= low)) {
-        throw new IllegalArgumentException("zoom_range must be 0 < low <= high, got [" + low + ", " + high + "]");
+        throw new IllegalArgumentException(
+            "zoom_range must be 0 < low <= high, got [" + low + ", " + high + "]");
       }
       this.zoomLow = low;
       this.zoomHigh = high;
@@ -250,7 +287,8 @@ public final class ImageDataGenerator {
     }
 
     private static double nonNegative(String name, double v) {
-      if (!(v >= 0) || Double.isInfinite(v)) throw new IllegalArgumentException(name + " must be >= 0, got " + v);
+      if (!(v >= 0) || Double.isInfinite(v))
+        throw new IllegalArgumentException(name + " must be >= 0, got " + v);
       return v;
     }
   }

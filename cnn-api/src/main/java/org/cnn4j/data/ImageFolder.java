@@ -32,14 +32,13 @@ import org.slf4j.LoggerFactory;
  * data/train/triangle/001.png    label 2
  * </pre>
  *
- * <p>Class names are the sub-folders sorted by name (or the list given to {@link
- * Builder#classes}), each index its label; a class folder may be empty and keeps its index. Files
- * are found recursively in each class folder by extension ({@code .png .jpg .jpeg .bmp .gif}, any
- * case; others are ignored) and decoded with ImageIO when a batch is read, so memory holds only
- * the paths. Each image is converted to RGB or grayscale (luma as PIL's {@code convert("L")}),
- * resized bilinearly to the target size (half-pixel centres, as {@code tf.image.resize}), then
- * augmented and rescaled when an {@link ImageDataGenerator} is set; pixels otherwise stay {@code
- * 0..255}.
+ * <p>Class names are the sub-folders sorted by name (or the list given to {@link Builder#classes}),
+ * each index its label; a class folder may be empty and keeps its index. Files are found
+ * recursively in each class folder by extension ({@code .png .jpg .jpeg .bmp .gif}, any case;
+ * others are ignored) and decoded with ImageIO when a batch is read, so memory holds only the
+ * paths. Each image is converted to RGB or grayscale (luma as PIL's {@code convert("L")}), resized
+ * bilinearly to the target size (half-pixel centres, as {@code tf.image.resize}), then augmented
+ * and rescaled when an {@link ImageDataGenerator} is set; pixels otherwise stay {@code 0..255}.
  *
  * <pre>{@code
  * try (ImageFolder train = ImageFolder.fromDirectory(Path.of("data/train"))
@@ -71,7 +70,8 @@ import org.slf4j.LoggerFactory;
 public final class ImageFolder implements Dataset, AutoCloseable {
   /** The colour channels of a sample. */
   public enum ColorMode {
-    RGB(3), GRAYSCALE(1);
+    RGB(3),
+    GRAYSCALE(1);
 
     final int channels;
 
@@ -91,13 +91,18 @@ public final class ImageFolder implements Dataset, AutoCloseable {
   }
 
   /** Which part of a validation split this data set holds. */
-  public enum Subset { TRAINING, VALIDATION }
+  public enum Subset {
+    TRAINING,
+    VALIDATION
+  }
 
   /** What to do with a file that cannot be decoded. */
   public enum OnUnreadable {
     /** Fail the batch that reads it, naming the file. */
     FAIL,
-    /** Decode every file at build time; leave the bad ones out and list them in {@link #skipped()}. */
+    /**
+     * Decode every file at build time; leave the bad ones out and list them in {@link #skipped()}.
+     */
     SKIP
   }
 
@@ -126,8 +131,12 @@ public final class ImageFolder implements Dataset, AutoCloseable {
   /** A file and its class index. */
   private record Entry(Path file, int label) {}
 
-  private ImageFolder(Builder b, List<String> classNames, List<Entry> entries,
-      List<Skipped> skipped, SampleWorkers workers) {
+  private ImageFolder(
+      Builder b,
+      List<String> classNames,
+      List<Entry> entries,
+      List<Skipped> skipped,
+      SampleWorkers workers) {
     this.root = b.dir;
     this.classNames = List.copyOf(classNames);
     this.files = entries.stream().map(Entry::file).toArray(Path[]::new);
@@ -251,14 +260,16 @@ public final class ImageFolder implements Dataset, AutoCloseable {
    *
    * @throws UnreadableImageException if the file cannot be decoded
    */
-  public static void decode(Path file, ColorMode mode, int height, int width, float[] dst, int offset) {
+  public static void decode(
+      Path file, ColorMode mode, int height, int width, float[] dst, int offset) {
     BufferedImage img;
     try {
       img = ImageIO.read(file.toFile());
     } catch (IOException | RuntimeException e) {
       throw new UnreadableImageException(file, Objects.toString(e.getMessage(), e.toString()), e);
     }
-    if (img == null) throw new UnreadableImageException(file, "no ImageIO reader recognises its content", null);
+    if (img == null)
+      throw new UnreadableImageException(file, "no ImageIO reader recognises its content", null);
     int sh = img.getHeight();
     int sw = img.getWidth();
     int c = mode.channels;
@@ -278,12 +289,15 @@ public final class ImageFolder implements Dataset, AutoCloseable {
     int n = h * w;
     boolean rgb = mode == ColorMode.RGB;
     int type = img.getType();
-    if ((type == BufferedImage.TYPE_3BYTE_BGR || type == BufferedImage.TYPE_4BYTE_ABGR
-        || type == BufferedImage.TYPE_BYTE_GRAY)
+    if ((type == BufferedImage.TYPE_3BYTE_BGR
+            || type == BufferedImage.TYPE_4BYTE_ABGR
+            || type == BufferedImage.TYPE_BYTE_GRAY)
         && img.getRaster().getDataBuffer() instanceof DataBufferByte bytes
-        && bytes.getNumBanks() == 1 && img.getRaster().getParent() == null) {
+        && bytes.getNumBanks() == 1
+        && img.getRaster().getParent() == null) {
       byte[] data = bytes.getData();
-      int stride = type == BufferedImage.TYPE_3BYTE_BGR ? 3 : type == BufferedImage.TYPE_4BYTE_ABGR ? 4 : 1;
+      int stride =
+          type == BufferedImage.TYPE_3BYTE_BGR ? 3 : type == BufferedImage.TYPE_4BYTE_ABGR ? 4 : 1;
       if (data.length == n * stride) {
         for (int p = 0; p < n; p++) {
           int s = p * stride;
@@ -310,7 +324,8 @@ public final class ImageFolder implements Dataset, AutoCloseable {
     }
   }
 
-  private static void store(float[] dst, int offset, int p, boolean rgb, int r, int g, int b, boolean gray) {
+  private static void store(
+      float[] dst, int offset, int p, boolean rgb, int r, int g, int b, boolean gray) {
     if (rgb) {
       int o = offset + p * 3;
       dst[o] = r;
@@ -325,7 +340,8 @@ public final class ImageFolder implements Dataset, AutoCloseable {
    * Bilinear resize with half-pixel centres and edge clamping ({@code tf.image.resize}, no
    * antialiasing). Shapes: src {@code [sh, sw, c]}, dst {@code [th, tw, c]} at {@code offset}.
    */
-  static void resizeBilinear(float[] src, int sh, int sw, int c, float[] dst, int offset, int th, int tw) {
+  static void resizeBilinear(
+      float[] src, int sh, int sw, int c, float[] dst, int offset, int th, int tw) {
     int[] x0 = new int[tw];
     int[] x1 = new int[tw];
     float[] fx = new float[tw];
@@ -372,8 +388,19 @@ public final class ImageFolder implements Dataset, AutoCloseable {
 
   @Override
   public String toString() {
-    return "ImageFolder(" + root + ": " + files.length + " images, " + classNames.size() + " classes, "
-        + height + "x" + width + " " + colorMode.name().toLowerCase(Locale.ROOT) + ")";
+    return "ImageFolder("
+        + root
+        + ": "
+        + files.length
+        + " images, "
+        + classNames.size()
+        + " classes, "
+        + height
+        + "x"
+        + width
+        + " "
+        + colorMode.name().toLowerCase(Locale.ROOT)
+        + ")";
   }
 
   /** The options of {@code image_dataset_from_directory}, checked when given. */
@@ -396,17 +423,22 @@ public final class ImageFolder implements Dataset, AutoCloseable {
       this.dir = Objects.requireNonNull(dir, "dir");
     }
 
-    /** The class folders to read, in label order (others are ignored); default: all, sorted by name. */
+    /**
+     * The class folders to read, in label order (others are ignored); default: all, sorted by name.
+     */
     public Builder classes(List<String> names) {
-      if (names.isEmpty()) throw new IllegalArgumentException("classes: give at least one class folder name");
-      if (Set.copyOf(names).size() != names.size()) throw new IllegalArgumentException("classes repeat a name: " + names);
+      if (names.isEmpty())
+        throw new IllegalArgumentException("classes: give at least one class folder name");
+      if (Set.copyOf(names).size() != names.size())
+        throw new IllegalArgumentException("classes repeat a name: " + names);
       this.classes = List.copyOf(names);
       return this;
     }
 
     /** The size every image is resized to (default 256 x 256, as Keras). */
     public Builder targetSize(int h, int w) {
-      if (h < 1 || w < 1) throw new IllegalArgumentException("target size must be positive, got " + h + "x" + w);
+      if (h < 1 || w < 1)
+        throw new IllegalArgumentException("target size must be positive, got " + h + "x" + w);
       this.height = h;
       this.width = w;
       return this;
@@ -436,9 +468,9 @@ public final class ImageFolder implements Dataset, AutoCloseable {
     }
 
     /**
-     * Holds out {@code fraction} of each class: its files, sorted then shuffled with the seed,
-     * give the first {@code floor(fraction * n)} to validation and the rest to training; so two
-     * data sets built with the same seed and fraction are disjoint and cover the folder.
+     * Holds out {@code fraction} of each class: its files, sorted then shuffled with the seed, give
+     * the first {@code floor(fraction * n)} to validation and the rest to training; so two data
+     * sets built with the same seed and fraction are disjoint and cover the folder.
      */
     public Builder validationSplit(double fraction, Subset which) {
       if (!(fraction > 0 && fraction < 1)) {
@@ -471,19 +503,29 @@ public final class ImageFolder implements Dataset, AutoCloseable {
      * Lists the folder and builds the data set.
      *
      * @throws NoSuchFileException if the folder or a class given by name does not exist
-     * @throws IllegalArgumentException if it holds no images, or binary labels are asked for
-     *     with other than two classes
+     * @throws IllegalArgumentException if it holds no images, or binary labels are asked for with
+     *     other than two classes
      */
     public ImageFolder build() throws IOException {
-      if (!Files.isDirectory(dir)) throw new NoSuchFileException(dir.toString(), null, "not a folder of class folders");
+      if (!Files.isDirectory(dir))
+        throw new NoSuchFileException(dir.toString(), null, "not a folder of class folders");
       List<String> names = classes != null ? classes : classFolders(dir);
       if (names.isEmpty()) {
-        throw new IllegalArgumentException(dir + " holds no class sub-folders: expected one folder per class, "
-            + "each holding " + String.join("/", EXTENSIONS.stream().sorted().toList()) + " files");
+        throw new IllegalArgumentException(
+            dir
+                + " holds no class sub-folders: expected one folder per class, "
+                + "each holding "
+                + String.join("/", EXTENSIONS.stream().sorted().toList())
+                + " files");
       }
       if (labelMode == LabelMode.BINARY && names.size() != 2) {
-        throw new IllegalArgumentException("label mode binary needs exactly 2 classes, " + dir + " has "
-            + names.size() + ": " + names);
+        throw new IllegalArgumentException(
+            "label mode binary needs exactly 2 classes, "
+                + dir
+                + " has "
+                + names.size()
+                + ": "
+                + names);
       }
       var entries = new ArrayList<Entry>();
       int found = 0;
@@ -491,7 +533,8 @@ public final class ImageFolder implements Dataset, AutoCloseable {
       for (int k = 0; k < names.size(); k++) {
         Path classDir = dir.resolve(names.get(k));
         if (!Files.isDirectory(classDir)) {
-          throw new NoSuchFileException(classDir.toString(), null, "class '" + names.get(k) + "' has no folder");
+          throw new NoSuchFileException(
+              classDir.toString(), null, "class '" + names.get(k) + "' has no folder");
         }
         List<Path> images = imagesIn(classDir);
         found += images.size();
@@ -499,19 +542,37 @@ public final class ImageFolder implements Dataset, AutoCloseable {
         for (Path p : splitOf(images, splitter)) entries.add(new Entry(p, k));
       }
       if (found == 0) {
-        throw new IllegalArgumentException("no images in " + dir + ": its class folders " + names + " hold no "
-            + String.join("/", EXTENSIONS.stream().sorted().toList()) + " files");
+        throw new IllegalArgumentException(
+            "no images in "
+                + dir
+                + ": its class folders "
+                + names
+                + " hold no "
+                + String.join("/", EXTENSIONS.stream().sorted().toList())
+                + " files");
       }
       if (shuffle) Collections.shuffle(entries, new Random(SampleRandom.mix(seed + 1)));
       SampleWorkers workers = new SampleWorkers(threads, "cnn4j-images");
       try {
-        List<Skipped> skipped = onUnreadable == OnUnreadable.SKIP ? dropUnreadable(entries, workers) : List.of();
-        LOG.info("Found {} files belonging to {} classes in {}{}{}", found, names.size(), dir,
-            subset == null ? "" : "; using " + entries.size() + " for " + subset.name().toLowerCase(Locale.ROOT),
+        List<Skipped> skipped =
+            onUnreadable == OnUnreadable.SKIP ? dropUnreadable(entries, workers) : List.of();
+        LOG.info(
+            "Found {} files belonging to {} classes in {}{}{}",
+            found,
+            names.size(),
+            dir,
+            subset == null
+                ? ""
+                : "; using " + entries.size() + " for " + subset.name().toLowerCase(Locale.ROOT),
             skipped.isEmpty() ? "" : "; skipped " + skipped.size() + " unreadable");
         if (entries.isEmpty()) {
-          throw new IllegalArgumentException("no readable images left in " + dir
-              + (subset == null ? "" : " for subset " + subset) + " (" + skipped.size() + " skipped)");
+          throw new IllegalArgumentException(
+              "no readable images left in "
+                  + dir
+                  + (subset == null ? "" : " for subset " + subset)
+                  + " ("
+                  + skipped.size()
+                  + " skipped)");
         }
         return new ImageFolder(this, names, entries, skipped, workers);
       } catch (RuntimeException e) {
@@ -526,20 +587,23 @@ public final class ImageFolder implements Dataset, AutoCloseable {
       List<Path> shuffled = new ArrayList<>(images);
       Collections.shuffle(shuffled, splitter);
       int validation = (int) Math.floor(validationSplit * shuffled.size());
-      return subset == Subset.VALIDATION ? shuffled.subList(0, validation)
+      return subset == Subset.VALIDATION
+          ? shuffled.subList(0, validation)
           : shuffled.subList(validation, shuffled.size());
     }
 
     /** Decodes every file once (on the workers); removes the unreadable ones and lists them. */
     private static List<Skipped> dropUnreadable(List<Entry> entries, SampleWorkers workers) {
       String[] reasons = new String[entries.size()];
-      workers.forEach(entries.size(), i -> {
-        try {
-          decode(entries.get(i).file(), ColorMode.GRAYSCALE, 1, 1, new float[1], 0);
-        } catch (UnreadableImageException e) {
-          reasons[i] = e.reason();
-        }
-      });
+      workers.forEach(
+          entries.size(),
+          i -> {
+            try {
+              decode(entries.get(i).file(), ColorMode.GRAYSCALE, 1, 1, new float[1], 0);
+            } catch (UnreadableImageException e) {
+              reasons[i] = e.reason();
+            }
+          });
       var skipped = new ArrayList<Skipped>();
       var kept = new ArrayList<Entry>();
       for (int i = 0; i < reasons.length; i++) {

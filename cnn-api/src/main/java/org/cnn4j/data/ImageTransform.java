@@ -1,9 +1,9 @@
 package org.cnn4j.data;
 
 /**
- * One geometric augmentation, as Keras' {@code ImageDataGenerator.get_random_transform} returns
- * it ({@code transform_parameters}) and {@code apply_transform} applies it: an affine resampling
- * about the image centre, then flips.
+ * One geometric augmentation, as Keras' {@code ImageDataGenerator.get_random_transform} returns it
+ * ({@code transform_parameters}) and {@code apply_transform} applies it: an affine resampling about
+ * the image centre, then flips.
  *
  * <p>Coordinates are (row, column); the centre is {@code ((h - 1) / 2, (w - 1) / 2)}. An output
  * pixel p reads the input at {@code R(theta) * (Z * (p - centre) + (tx, ty)) + centre}, with R the
@@ -20,8 +20,14 @@ package org.cnn4j.data;
  * @param flipHorizontal whether to reverse the columns (after the affine part)
  * @param flipVertical whether to reverse the rows (after the affine part)
  */
-public record ImageTransform(double theta, double tx, double ty, double zx, double zy,
-    boolean flipHorizontal, boolean flipVertical) {
+public record ImageTransform(
+    double theta,
+    double tx,
+    double ty,
+    double zx,
+    double zy,
+    boolean flipHorizontal,
+    boolean flipVertical) {
   /** Leaves every image as it is. */
   public static final ImageTransform IDENTITY = new ImageTransform(0, 0, 0, 1, 1, false, false);
 
@@ -29,9 +35,11 @@ public record ImageTransform(double theta, double tx, double ty, double zx, doub
   private static final double SNAP = 1e-6;
 
   public ImageTransform {
-    if (!(zx > 0 && zy > 0)) throw new IllegalArgumentException("zoom factors must be > 0, got " + zx + ", " + zy);
+    if (!(zx > 0 && zy > 0))
+      throw new IllegalArgumentException("zoom factors must be > 0, got " + zx + ", " + zy);
     if (!Double.isFinite(theta) || !Double.isFinite(tx) || !Double.isFinite(ty)) {
-      throw new IllegalArgumentException("rotation and shifts must be finite: " + theta + ", " + tx + ", " + ty);
+      throw new IllegalArgumentException(
+          "rotation and shifts must be finite: " + theta + ", " + tx + ", " + ty);
     }
   }
 
@@ -41,14 +49,22 @@ public record ImageTransform(double theta, double tx, double ty, double zx, doub
   }
 
   /**
-   * Writes the transformed image into {@code dst}. Shapes: src and dst {@code [h, w, c]}
-   * row-major at their offsets; the ranges must not overlap.
+   * Writes the transformed image into {@code dst}. Shapes: src and dst {@code [h, w, c]} row-major
+   * at their offsets; the ranges must not overlap.
    *
    * @param fill what pixels read from outside the input become
    * @param cval the value of {@link FillMode#CONSTANT} fill
    */
-  public void apply(float[] src, int srcOffset, int h, int w, int c, float[] dst, int dstOffset,
-      FillMode fill, float cval) {
+  public void apply(
+      float[] src,
+      int srcOffset,
+      int h,
+      int w,
+      int c,
+      float[] dst,
+      int dstOffset,
+      FillMode fill,
+      float cval) {
     if (isAffineIdentity()) {
       flipOnly(src, srcOffset, h, w, c, dst, dstOffset);
       return;
@@ -75,8 +91,18 @@ public record ImageTransform(double theta, double tx, double ty, double zx, doub
     }
   }
 
-  private static void sample(float[] src, int off, int h, int w, int c, double sr, double sc,
-      FillMode fill, float cval, float[] dst, int out) {
+  private static void sample(
+      float[] src,
+      int off,
+      int h,
+      int w,
+      int c,
+      double sr,
+      double sc,
+      FillMode fill,
+      float cval,
+      float[] dst,
+      int out) {
     sr = snap(sr);
     sc = snap(sc);
     if (fill == FillMode.CONSTANT && (sr < 0 || sr > h - 1 || sc < 0 || sc > w - 1)) {
@@ -103,7 +129,8 @@ public record ImageTransform(double theta, double tx, double ty, double zx, doub
     return Math.abs(v - r) < SNAP ? r : v;
   }
 
-  private void flipOnly(float[] src, int srcOffset, int h, int w, int c, float[] dst, int dstOffset) {
+  private void flipOnly(
+      float[] src, int srcOffset, int h, int w, int c, float[] dst, int dstOffset) {
     if (!flipHorizontal) {
       for (int r = 0; r < h; r++) {
         int sr = flipVertical ? h - 1 - r : r;

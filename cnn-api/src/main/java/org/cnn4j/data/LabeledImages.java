@@ -8,17 +8,36 @@ import java.util.Arrays;
  * <p>Shapes: images {@code [count, height, width, channels]} (NHWC, row-major, float32), labels
  * {@code [count]} class indices stored as floats, or {@code [count, k]} targets (one-hot rows).
  */
-public record LabeledImages(float[] images, float[] labels, int count, int height, int width, int channels)
+public record LabeledImages(
+    float[] images, float[] labels, int count, int height, int width, int channels)
     implements Dataset {
   public LabeledImages {
     long expected = (long) count * height * width * channels;
     if (images.length != expected) {
-      throw new IllegalArgumentException("images hold " + images.length + " floats, expected "
-          + expected + " for [" + count + ", " + height + ", " + width + ", " + channels + "]");
+      throw new IllegalArgumentException(
+          "images hold "
+              + images.length
+              + " floats, expected "
+              + expected
+              + " for ["
+              + count
+              + ", "
+              + height
+              + ", "
+              + width
+              + ", "
+              + channels
+              + "]");
     }
     if (count < 1 || labels.length < count || labels.length % count != 0) {
-      throw new IllegalArgumentException("labels hold " + labels.length + " values, expected " + count
-          + " class indices or " + count + " rows of targets");
+      throw new IllegalArgumentException(
+          "labels hold "
+              + labels.length
+              + " values, expected "
+              + count
+              + " class indices or "
+              + count
+              + " rows of targets");
     }
   }
 
@@ -56,12 +75,14 @@ public record LabeledImages(float[] images, float[] labels, int count, int heigh
 
   /** These labels as one-hot rows of {@code classes} values (Keras' {@code to_categorical}). */
   public LabeledImages oneHot(int classes) {
-    if (labelSize() != 1) throw new IllegalStateException("labels are already rows of " + labelSize());
+    if (labelSize() != 1)
+      throw new IllegalStateException("labels are already rows of " + labelSize());
     float[] rows = new float[count * classes];
     for (int i = 0; i < count; i++) {
       int c = (int) labels[i];
       if (c < 0 || c >= classes) {
-        throw new IllegalArgumentException("label " + labels[i] + " of sample " + i + " is not in [0, " + classes + ")");
+        throw new IllegalArgumentException(
+            "label " + labels[i] + " of sample " + i + " is not in [0, " + classes + ")");
       }
       rows[i * classes + c] = 1f;
     }
@@ -78,10 +99,15 @@ public record LabeledImages(float[] images, float[] labels, int count, int heigh
   /** The images {@code [from, to)}, as Keras' slicing {@code x[from:to]}. */
   public LabeledImages slice(int from, int to) {
     if (from < 0 || to > count || from > to) {
-      throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") of " + count + " images");
+      throw new IndexOutOfBoundsException(
+          "slice [" + from + ", " + to + ") of " + count + " images");
     }
     return new LabeledImages(
         Arrays.copyOfRange(images, from * imageSize(), to * imageSize()),
-        Arrays.copyOfRange(labels, from * labelSize(), to * labelSize()), to - from, height, width, channels);
+        Arrays.copyOfRange(labels, from * labelSize(), to * labelSize()),
+        to - from,
+        height,
+        width,
+        channels);
   }
 }

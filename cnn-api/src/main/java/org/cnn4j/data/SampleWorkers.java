@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
- * A small pool that runs a per-sample task over the samples of one batch: the calling thread
- * works too, so {@code threads} threads in all. Samples are handed out one at a time, so a slow
- * file does not hold up a whole share. The pool starts on first use and {@link #close()} stops it.
+ * A small pool that runs a per-sample task over the samples of one batch: the calling thread works
+ * too, so {@code threads} threads in all. Samples are handed out one at a time, so a slow file does
+ * not hold up a whole share. The pool starts on first use and {@link #close()} stops it.
  */
 final class SampleWorkers implements AutoCloseable {
   private final int threads;
@@ -21,7 +21,9 @@ final class SampleWorkers implements AutoCloseable {
   private ExecutorService pool;
   private boolean closed;
 
-  /** @param threads threads in all, the caller's included (1: run on the caller's thread only) */
+  /**
+   * @param threads threads in all, the caller's included (1: run on the caller's thread only)
+   */
   SampleWorkers(int threads, String name) {
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     this.threads = threads;
@@ -44,12 +46,13 @@ final class SampleWorkers implements AutoCloseable {
       return;
     }
     AtomicInteger next = new AtomicInteger();
-    Runnable work = () -> {
-      for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-        if (Thread.currentThread().isInterrupted()) return;
-        task.accept(i);
-      }
-    };
+    Runnable work =
+        () -> {
+          for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+            if (Thread.currentThread().isInterrupted()) return;
+            task.accept(i);
+          }
+        };
     List<Future<?>> futures = new ArrayList<>(helpers);
     ExecutorService p = pool();
     for (int t = 0; t < helpers; t++) futures.add(p.submit(work));
@@ -88,11 +91,14 @@ final class SampleWorkers implements AutoCloseable {
     if (closed) throw new IllegalStateException(name + " is closed");
     if (pool == null) {
       AtomicInteger n = new AtomicInteger();
-      pool = Executors.newFixedThreadPool(threads - 1, r -> {
-        Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      pool =
+          Executors.newFixedThreadPool(
+              threads - 1,
+              r -> {
+                Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
     }
     return pool;
   }

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Typed, strict reads of a parsed JSON object: each error names where the object came from
- * ({@code context}, e.g. "layer 'conv2d' (Conv2D)") and the key.
+ * Typed, strict reads of a parsed JSON object: each error names where the object came from ({@code
+ * context}, e.g. "layer 'conv2d' (Conv2D)") and the key.
  */
 record Configs(String context, Map<String, Object> map) {
   boolean has(String key) {
@@ -17,14 +17,19 @@ record Configs(String context, Map<String, Object> map) {
   void onlyKeys(Set<String> allowed) {
     for (String k : map.keySet()) {
       if (!allowed.contains(k)) {
-        throw new IllegalArgumentException(context + ": unknown argument '" + k + "'; expected one of "
-            + allowed.stream().sorted().toList());
+        throw new IllegalArgumentException(
+            context
+                + ": unknown argument '"
+                + k
+                + "'; expected one of "
+                + allowed.stream().sorted().toList());
       }
     }
   }
 
   Object require(String key) {
-    if (!map.containsKey(key)) throw new IllegalArgumentException(context + ": missing '" + key + "'");
+    if (!map.containsKey(key))
+      throw new IllegalArgumentException(context + ": missing '" + key + "'");
     return map.get(key);
   }
 
@@ -41,7 +46,8 @@ record Configs(String context, Map<String, Object> map) {
 
   int getInt(String key) {
     long v = getLong(key);
-    if (v != (int) v) throw new IllegalArgumentException(context + ": '" + key + "' = " + v + " is out of range");
+    if (v != (int) v)
+      throw new IllegalArgumentException(context + ": '" + key + "' = " + v + " is out of range");
     return (int) v;
   }
 
@@ -63,7 +69,10 @@ record Configs(String context, Map<String, Object> map) {
   double[] getRange(String key) {
     Object v = require(key);
     if (v instanceof Number n) return new double[] {-n.doubleValue(), n.doubleValue()};
-    if (v instanceof List<?> l && l.size() == 2 && l.get(0) instanceof Number a && l.get(1) instanceof Number b) {
+    if (v instanceof List<?> l
+        && l.size() == 2
+        && l.get(0) instanceof Number a
+        && l.get(1) instanceof Number b) {
       return new double[] {a.doubleValue(), b.doubleValue()};
     }
     throw bad(key, "a number or a pair [lower, upper]", v);
@@ -86,7 +95,10 @@ record Configs(String context, Map<String, Object> map) {
     throw bad(key, "true or false", v);
   }
 
-  /** An int list; a single integer n reads as {@code [n, n, ...]} of {@code rank} (Keras' kernel_size=3). */
+  /**
+   * An int list; a single integer n reads as {@code [n, n, ...]} of {@code rank} (Keras'
+   * kernel_size=3).
+   */
   int[] getInts(String key, int rank) {
     Object v = require(key);
     if (v instanceof Long && rank > 0) {
@@ -96,11 +108,13 @@ record Configs(String context, Map<String, Object> map) {
     }
     if (!(v instanceof List<?> l)) throw bad(key, "a list of integers", v);
     if (rank > 0 && l.size() != rank) {
-      throw new IllegalArgumentException(context + ": '" + key + "' must hold " + rank + " integers, got " + l.size());
+      throw new IllegalArgumentException(
+          context + ": '" + key + "' must hold " + rank + " integers, got " + l.size());
     }
     int[] a = new int[l.size()];
     for (int i = 0; i < a.length; i++) {
-      if (!(l.get(i) instanceof Long x) || x != (int) (long) x) throw bad(key, "a list of integers", v);
+      if (!(l.get(i) instanceof Long x) || x != (int) (long) x)
+        throw bad(key, "a list of integers", v);
       a[i] = (int) (long) x;
     }
     return a;
@@ -120,7 +134,13 @@ record Configs(String context, Map<String, Object> map) {
   }
 
   private IllegalArgumentException bad(String key, String expected, Object got) {
-    return new IllegalArgumentException(context + ": '" + key + "' must be " + expected + ", got "
-        + (got instanceof String s ? "\"" + s + "\"" : String.valueOf(got)));
+    return new IllegalArgumentException(
+        context
+            + ": '"
+            + key
+            + "' must be "
+            + expected
+            + ", got "
+            + (got instanceof String s ? "\"" + s + "\"" : String.valueOf(got)));
   }
 }

@@ -9,8 +9,8 @@ import java.util.Map;
  * A small, strict JSON writer and reader for the model files' configs, so that {@code cnn-api}
  * needs no JSON library. Values map to Java as: object ↔ {@code Map<String, Object>} (insertion
  * ordered), array ↔ {@code List<Object>}, string ↔ {@code String}, number ↔ {@code Long} (an
- * integer literal) or {@code Double}, {@code true}/{@code false} ↔ {@code Boolean}, {@code null}.
- * A {@code Float} is written in its shortest form, so it reads back to the same float.
+ * integer literal) or {@code Double}, {@code true}/{@code false} ↔ {@code Boolean}, {@code null}. A
+ * {@code Float} is written in its shortest form, so it reads back to the same float.
  *
  * <p>The reader rejects what RFC 8259 rejects (trailing commas, comments, NaN, single quotes,
  * duplicate keys, text after the value) with a message giving the offset.
@@ -37,7 +37,8 @@ public final class Json {
   @SuppressWarnings("unchecked")
   public static Map<String, Object> parseObject(String text) {
     Object v = parse(text);
-    if (!(v instanceof Map)) throw new IllegalArgumentException("expected a JSON object, got " + describe(v));
+    if (!(v instanceof Map))
+      throw new IllegalArgumentException("expected a JSON object, got " + describe(v));
     return (Map<String, Object>) v;
   }
 
@@ -63,7 +64,10 @@ public final class Json {
     } else if (v instanceof Double d) {
       finite(d);
       sb.append(d);
-    } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+    } else if (v instanceof Integer
+        || v instanceof Long
+        || v instanceof Short
+        || v instanceof Byte) {
       sb.append(((Number) v).longValue());
     } else if (v instanceof int[] a) {
       List<Object> l = new ArrayList<>();
@@ -78,7 +82,8 @@ public final class Json {
       sb.append("{\n");
       int i = 0;
       for (Map.Entry<?, ?> e : m.entrySet()) {
-        if (!(e.getKey() instanceof String key)) throw new IllegalArgumentException("JSON keys must be strings: " + e.getKey());
+        if (!(e.getKey() instanceof String key))
+          throw new IllegalArgumentException("JSON keys must be strings: " + e.getKey());
         sb.append(inner);
         quote(sb, key);
         sb.append(": ");
@@ -106,7 +111,8 @@ public final class Json {
       }
       sb.append(indent).append(']');
     } else {
-      throw new IllegalArgumentException("cannot write a " + v.getClass().getSimpleName() + " as JSON");
+      throw new IllegalArgumentException(
+          "cannot write a " + v.getClass().getSimpleName() + " as JSON");
     }
   }
 
@@ -318,7 +324,8 @@ public final class Json {
         col++;
       }
     }
-    return new IllegalArgumentException("JSON: " + what + " at line " + line + ", column " + col + " (offset " + pos + ")");
+    return new IllegalArgumentException(
+        "JSON: " + what + " at line " + line + ", column " + col + " (offset " + pos + ")");
   }
 
   static String describe(Object v) {

@@ -52,25 +52,41 @@ import org.cnn4j.spi.Backend;
  *                     "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]}}
  * }</pre>
  *
- * Layers take Keras' argument names; left-out arguments take Keras' defaults. The layer types are
- * a closed set: Conv2D, Dense, MaxPooling2D, AveragePooling2D, Flatten, GlobalAveragePooling2D,
+ * Layers take Keras' argument names; left-out arguments take Keras' defaults. The layer types are a
+ * closed set: Conv2D, Dense, MaxPooling2D, AveragePooling2D, Flatten, GlobalAveragePooling2D,
  * Dropout, BatchNormalization, Activation.
  */
 public final class ModelConfig {
   private ModelConfig() {}
 
   /** The types a config can hold. */
-  public static final Set<String> LAYER_TYPES = Set.of("Conv2D", "Dense", "MaxPooling2D", "AveragePooling2D",
-      "Flatten", "GlobalAveragePooling2D", "Dropout", "BatchNormalization", "Activation", "Rescaling",
-      "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom");
+  public static final Set<String> LAYER_TYPES =
+      Set.of(
+          "Conv2D",
+          "Dense",
+          "MaxPooling2D",
+          "AveragePooling2D",
+          "Flatten",
+          "GlobalAveragePooling2D",
+          "Dropout",
+          "BatchNormalization",
+          "Activation",
+          "Rescaling",
+          "RandomFlip",
+          "RandomRotation",
+          "RandomTranslation",
+          "RandomZoom");
 
   /** The config of {@code model} (architecture, seed, and compile settings when compiled). */
   public static Map<String, Object> of(Sequential model) {
     List<Object> layers = new ArrayList<>();
     for (Layer l : model.layers()) {
       if (!LAYER_TYPES.contains(l.typeName())) {
-        throw new IllegalArgumentException("cannot save layer " + l.describe() + ": model files hold only "
-            + LAYER_TYPES.stream().sorted().toList());
+        throw new IllegalArgumentException(
+            "cannot save layer "
+                + l.describe()
+                + ": model files hold only "
+                + LAYER_TYPES.stream().sorted().toList());
       }
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("class_name", l.typeName());
@@ -95,7 +111,10 @@ public final class ModelConfig {
     return root;
   }
 
-  /** Reads an architecture file and builds its model on {@code backend} (null: the default backend, owned by the model). */
+  /**
+   * Reads an architecture file and builds its model on {@code backend} (null: the default backend,
+   * owned by the model).
+   */
   public static Sequential read(Path file, Backend backend) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
     try {
@@ -114,7 +133,8 @@ public final class ModelConfig {
     r.onlyKeys(Set.of("class_name", "config", "compile_config"));
     String cls = r.getString("class_name");
     if (!cls.equals("Sequential")) {
-      throw new IllegalArgumentException("model config: class_name must be \"Sequential\", got \"" + cls + "\"");
+      throw new IllegalArgumentException(
+          "model config: class_name must be \"Sequential\", got \"" + cls + "\"");
     }
     Configs c = r.getObject("config", "model config");
     c.onlyKeys(Set.of("name", "seed", "input_shape", "layers"));
@@ -123,17 +143,21 @@ public final class ModelConfig {
     stack.add(new Input(c.getInts("input_shape", -1)));
     List<?> layers = c.getList("layers");
     for (int i = 0; i < layers.size(); i++) {
-      if (!(layers.get(i) instanceof Map)) throw new IllegalArgumentException("model config: layer " + i + " must be an object");
+      if (!(layers.get(i) instanceof Map))
+        throw new IllegalArgumentException("model config: layer " + i + " must be an object");
       @SuppressWarnings("unchecked")
       Configs entry = new Configs("layer " + i, (Map<String, Object>) layers.get(i));
       entry.onlyKeys(Set.of("class_name", "config"));
       String type = entry.getString("class_name");
-      Configs args = entry.has("config") ? entry.getObject("config", "layer " + i + " (" + type + ")")
-          : new Configs("layer " + i + " (" + type + ")", Map.of());
+      Configs args =
+          entry.has("config")
+              ? entry.getObject("config", "layer " + i + " (" + type + ")")
+              : new Configs("layer " + i + " (" + type + ")", Map.of());
       stack.add(layer(type, args));
     }
     Layer[] array = stack.toArray(Layer[]::new);
-    Sequential model = backend == null ? new Sequential(seed, array) : new Sequential(backend, seed, array);
+    Sequential model =
+        backend == null ? new Sequential(seed, array) : new Sequential(backend, seed, array);
     try {
       if (r.has("compile_config")) compile(model, r.getObject("compile_config", "compile_config"));
     } catch (RuntimeException e) {
@@ -149,7 +173,8 @@ public final class ModelConfig {
     List<String> metrics = new ArrayList<>();
     if (c.has("metrics")) {
       for (Object m : c.getList("metrics")) {
-        if (!(m instanceof String s)) throw new IllegalArgumentException("compile_config: metrics must be names");
+        if (!(m instanceof String s))
+          throw new IllegalArgumentException("compile_config: metrics must be names");
         metrics.add(s);
       }
     }
@@ -168,27 +193,38 @@ public final class ModelConfig {
     } else {
       lr = c.getDouble("learning_rate");
     }
-    Optimizer opt = switch (name) {
-      case "sgd" -> {
-        c.onlyKeys(Set.of("name", "learning_rate", "momentum", "nesterov"));
-        yield new SGD(lr, c.getDouble("momentum", 0), c.getBoolean("nesterov", false));
-      }
-      case "adam" -> {
-        c.onlyKeys(Set.of("name", "learning_rate", "beta_1", "beta_2", "epsilon"));
-        yield new Adam(lr, c.getDouble("beta_1", 0.9), c.getDouble("beta_2", 0.999), c.getDouble("epsilon", 1e-7));
-      }
-      case "adamw" -> {
-        c.onlyKeys(Set.of("name", "learning_rate", "beta_1", "beta_2", "epsilon", "weight_decay"));
-        yield new AdamW(lr, c.getDouble("weight_decay", 0.004), c.getDouble("beta_1", 0.9),
-            c.getDouble("beta_2", 0.999), c.getDouble("epsilon", 1e-7));
-      }
-      case "rmsprop" -> {
-        c.onlyKeys(Set.of("name", "learning_rate", "rho", "epsilon"));
-        yield new RMSprop(lr, c.getDouble("rho", 0.9), c.getDouble("epsilon", 1e-7));
-      }
-      default -> throw new IllegalArgumentException("unknown optimizer '" + name
-          + "'; expected one of sgd, adam, adamw, rmsprop");
-    };
+    Optimizer opt =
+        switch (name) {
+          case "sgd" -> {
+            c.onlyKeys(Set.of("name", "learning_rate", "momentum", "nesterov"));
+            yield new SGD(lr, c.getDouble("momentum", 0), c.getBoolean("nesterov", false));
+          }
+          case "adam" -> {
+            c.onlyKeys(Set.of("name", "learning_rate", "beta_1", "beta_2", "epsilon"));
+            yield new Adam(
+                lr,
+                c.getDouble("beta_1", 0.9),
+                c.getDouble("beta_2", 0.999),
+                c.getDouble("epsilon", 1e-7));
+          }
+          case "adamw" -> {
+            c.onlyKeys(
+                Set.of("name", "learning_rate", "beta_1", "beta_2", "epsilon", "weight_decay"));
+            yield new AdamW(
+                lr,
+                c.getDouble("weight_decay", 0.004),
+                c.getDouble("beta_1", 0.9),
+                c.getDouble("beta_2", 0.999),
+                c.getDouble("epsilon", 1e-7));
+          }
+          case "rmsprop" -> {
+            c.onlyKeys(Set.of("name", "learning_rate", "rho", "epsilon"));
+            yield new RMSprop(lr, c.getDouble("rho", 0.9), c.getDouble("epsilon", 1e-7));
+          }
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown optimizer '" + name + "'; expected one of sgd, adam, adamw, rmsprop");
+        };
     if (schedule != null) opt.learningRateSchedule(schedule);
     return opt;
   }
@@ -200,8 +236,11 @@ public final class ModelConfig {
     return switch (type) {
       case "ExponentialDecay" -> {
         c.onlyKeys(Set.of("initial_learning_rate", "decay_steps", "decay_rate", "staircase"));
-        yield new ExponentialDecay(c.getDouble("initial_learning_rate"), c.getLong("decay_steps"),
-            c.getDouble("decay_rate"), c.getBoolean("staircase", false));
+        yield new ExponentialDecay(
+            c.getDouble("initial_learning_rate"),
+            c.getLong("decay_steps"),
+            c.getDouble("decay_rate"),
+            c.getBoolean("staircase", false));
       }
       case "PiecewiseConstantDecay" -> {
         c.onlyKeys(Set.of("boundaries", "values"));
@@ -214,13 +253,21 @@ public final class ModelConfig {
         yield new PiecewiseConstantDecay(bounds, values);
       }
       case "CosineDecay" -> {
-        c.onlyKeys(Set.of("initial_learning_rate", "decay_steps", "alpha", "warmup_target", "warmup_steps"));
-        yield new CosineDecay(c.getDouble("initial_learning_rate"), c.getLong("decay_steps"),
-            c.getDouble("alpha", 0), c.has("warmup_target") ? c.getDouble("warmup_target") : null,
+        c.onlyKeys(
+            Set.of(
+                "initial_learning_rate", "decay_steps", "alpha", "warmup_target", "warmup_steps"));
+        yield new CosineDecay(
+            c.getDouble("initial_learning_rate"),
+            c.getLong("decay_steps"),
+            c.getDouble("alpha", 0),
+            c.has("warmup_target") ? c.getDouble("warmup_target") : null,
             c.getLong("warmup_steps", 0));
       }
-      default -> throw new IllegalArgumentException("unknown learning rate schedule '" + type
-          + "'; expected one of ExponentialDecay, PiecewiseConstantDecay, CosineDecay");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown learning rate schedule '"
+                  + type
+                  + "'; expected one of ExponentialDecay, PiecewiseConstantDecay, CosineDecay");
     };
   }
 
@@ -230,95 +277,134 @@ public final class ModelConfig {
   }
 
   private static Layer layer(String type, Configs c) {
-    Layer layer = switch (type) {
-      case "Conv2D" -> {
-        c.onlyKeys(Set.of("name", "filters", "kernel_size", "strides", "padding", "dilation_rate", "groups",
-            "activation", "use_bias"));
-        int[] k = c.getInts("kernel_size", 2);
-        Conv2D conv = new Conv2D(c.getInt("filters"), k[0], k[1]);
-        if (c.has("strides")) {
-          int[] s = c.getInts("strides", 2);
-          conv.strides(s[0], s[1]);
-        }
-        if (c.has("dilation_rate")) {
-          int[] d = c.getInts("dilation_rate", 2);
-          if (d[0] != d[1]) throw new IllegalArgumentException(c.context() + ": dilation_rate must be equal on both axes");
-          conv.dilationRate(d[0]);
-        }
-        conv.padding(c.getString("padding", "valid")).groups(c.getInt("groups", 1))
-            .useBias(c.getBoolean("use_bias", true)).activation(c.getString("activation", "linear"));
-        yield conv;
-      }
-      case "Dense" -> {
-        c.onlyKeys(Set.of("name", "units", "activation", "use_bias"));
-        yield new Dense(c.getInt("units")).activation(c.getString("activation", "linear"))
-            .useBias(c.getBoolean("use_bias", true));
-      }
-      case "MaxPooling2D", "AveragePooling2D" -> {
-        c.onlyKeys(Set.of("name", "pool_size", "strides", "padding"));
-        int[] p = c.has("pool_size") ? c.getInts("pool_size", 2) : new int[] {2, 2};
-        int[] s = c.has("strides") ? c.getInts("strides", 2) : p;
-        boolean defaultStrides = s[0] == p[0] && s[1] == p[1];
-        if (!defaultStrides && s[0] != s[1]) {
-          throw new IllegalArgumentException(c.context() + ": strides must be equal on both axes");
-        }
-        String padding = c.getString("padding", "valid");
-        if (type.equals("MaxPooling2D")) {
-          MaxPooling2D m = new MaxPooling2D(p[0], p[1]).padding(padding);
-          yield defaultStrides ? m : m.strides(s[0]);
-        }
-        AveragePooling2D a = new AveragePooling2D(p[0], p[1]).padding(padding);
-        yield defaultStrides ? a : a.strides(s[0]);
-      }
-      case "Flatten" -> {
-        c.onlyKeys(Set.of("name"));
-        yield new Flatten();
-      }
-      case "GlobalAveragePooling2D" -> {
-        c.onlyKeys(Set.of("name"));
-        yield new GlobalAveragePooling2D();
-      }
-      case "Dropout" -> {
-        c.onlyKeys(Set.of("name", "rate"));
-        yield new Dropout(c.getDouble("rate"));
-      }
-      case "BatchNormalization" -> {
-        c.onlyKeys(Set.of("name", "axis", "momentum", "epsilon"));
-        int axis = c.getInt("axis", -1);
-        if (axis != -1) throw new IllegalArgumentException(c.context() + ": only axis -1 (channels) is supported");
-        yield new BatchNormalization().momentum(c.getDouble("momentum", 0.99)).epsilon(c.getDouble("epsilon", 1e-3));
-      }
-      case "Activation" -> {
-        c.onlyKeys(Set.of("name", "activation"));
-        yield new Activation(c.getString("activation"));
-      }
-      case "Rescaling" -> {
-        c.onlyKeys(Set.of("name", "scale", "offset"));
-        yield new Rescaling(c.getDouble("scale"), c.getDouble("offset", 0));
-      }
-      case "RandomFlip" -> {
-        c.onlyKeys(Set.of("name", "mode", "seed"));
-        yield new RandomFlip(RandomFlip.Mode.of(c.getString("mode", "horizontal_and_vertical")), c.getLong("seed", 0));
-      }
-      case "RandomRotation" -> {
-        c.onlyKeys(Set.of("name", "factor", "fill_mode", "fill_value", "seed"));
-        double[] f = c.getRange("factor");
-        yield new RandomRotation(f[0], f[1], fillMode(c), c.getDouble("fill_value", 0), c.getLong("seed", 0));
-      }
-      case "RandomTranslation" -> {
-        c.onlyKeys(Set.of("name", "height_factor", "width_factor", "fill_mode", "fill_value", "seed"));
-        yield new RandomTranslation(c.getRange("height_factor"), c.getRange("width_factor"), fillMode(c),
-            c.getDouble("fill_value", 0), c.getLong("seed", 0));
-      }
-      case "RandomZoom" -> {
-        c.onlyKeys(Set.of("name", "height_factor", "width_factor", "fill_mode", "fill_value", "seed"));
-        double[] h = c.getRange("height_factor");
-        yield new RandomZoom(h[0], h[1], c.has("width_factor") ? c.getRange("width_factor") : null, fillMode(c),
-            c.getDouble("fill_value", 0), c.getLong("seed", 0));
-      }
-      default -> throw new IllegalArgumentException(c.context() + ": unknown layer type '" + type
-          + "'; expected one of " + LAYER_TYPES.stream().sorted().toList());
-    };
+    Layer layer =
+        switch (type) {
+          case "Conv2D" -> {
+            c.onlyKeys(
+                Set.of(
+                    "name",
+                    "filters",
+                    "kernel_size",
+                    "strides",
+                    "padding",
+                    "dilation_rate",
+                    "groups",
+                    "activation",
+                    "use_bias"));
+            int[] k = c.getInts("kernel_size", 2);
+            Conv2D conv = new Conv2D(c.getInt("filters"), k[0], k[1]);
+            if (c.has("strides")) {
+              int[] s = c.getInts("strides", 2);
+              conv.strides(s[0], s[1]);
+            }
+            if (c.has("dilation_rate")) {
+              int[] d = c.getInts("dilation_rate", 2);
+              if (d[0] != d[1])
+                throw new IllegalArgumentException(
+                    c.context() + ": dilation_rate must be equal on both axes");
+              conv.dilationRate(d[0]);
+            }
+            conv.padding(c.getString("padding", "valid"))
+                .groups(c.getInt("groups", 1))
+                .useBias(c.getBoolean("use_bias", true))
+                .activation(c.getString("activation", "linear"));
+            yield conv;
+          }
+          case "Dense" -> {
+            c.onlyKeys(Set.of("name", "units", "activation", "use_bias"));
+            yield new Dense(c.getInt("units"))
+                .activation(c.getString("activation", "linear"))
+                .useBias(c.getBoolean("use_bias", true));
+          }
+          case "MaxPooling2D", "AveragePooling2D" -> {
+            c.onlyKeys(Set.of("name", "pool_size", "strides", "padding"));
+            int[] p = c.has("pool_size") ? c.getInts("pool_size", 2) : new int[] {2, 2};
+            int[] s = c.has("strides") ? c.getInts("strides", 2) : p;
+            boolean defaultStrides = s[0] == p[0] && s[1] == p[1];
+            if (!defaultStrides && s[0] != s[1]) {
+              throw new IllegalArgumentException(
+                  c.context() + ": strides must be equal on both axes");
+            }
+            String padding = c.getString("padding", "valid");
+            if (type.equals("MaxPooling2D")) {
+              MaxPooling2D m = new MaxPooling2D(p[0], p[1]).padding(padding);
+              yield defaultStrides ? m : m.strides(s[0]);
+            }
+            AveragePooling2D a = new AveragePooling2D(p[0], p[1]).padding(padding);
+            yield defaultStrides ? a : a.strides(s[0]);
+          }
+          case "Flatten" -> {
+            c.onlyKeys(Set.of("name"));
+            yield new Flatten();
+          }
+          case "GlobalAveragePooling2D" -> {
+            c.onlyKeys(Set.of("name"));
+            yield new GlobalAveragePooling2D();
+          }
+          case "Dropout" -> {
+            c.onlyKeys(Set.of("name", "rate"));
+            yield new Dropout(c.getDouble("rate"));
+          }
+          case "BatchNormalization" -> {
+            c.onlyKeys(Set.of("name", "axis", "momentum", "epsilon"));
+            int axis = c.getInt("axis", -1);
+            if (axis != -1)
+              throw new IllegalArgumentException(
+                  c.context() + ": only axis -1 (channels) is supported");
+            yield new BatchNormalization()
+                .momentum(c.getDouble("momentum", 0.99))
+                .epsilon(c.getDouble("epsilon", 1e-3));
+          }
+          case "Activation" -> {
+            c.onlyKeys(Set.of("name", "activation"));
+            yield new Activation(c.getString("activation"));
+          }
+          case "Rescaling" -> {
+            c.onlyKeys(Set.of("name", "scale", "offset"));
+            yield new Rescaling(c.getDouble("scale"), c.getDouble("offset", 0));
+          }
+          case "RandomFlip" -> {
+            c.onlyKeys(Set.of("name", "mode", "seed"));
+            yield new RandomFlip(
+                RandomFlip.Mode.of(c.getString("mode", "horizontal_and_vertical")),
+                c.getLong("seed", 0));
+          }
+          case "RandomRotation" -> {
+            c.onlyKeys(Set.of("name", "factor", "fill_mode", "fill_value", "seed"));
+            double[] f = c.getRange("factor");
+            yield new RandomRotation(
+                f[0], f[1], fillMode(c), c.getDouble("fill_value", 0), c.getLong("seed", 0));
+          }
+          case "RandomTranslation" -> {
+            c.onlyKeys(
+                Set.of("name", "height_factor", "width_factor", "fill_mode", "fill_value", "seed"));
+            yield new RandomTranslation(
+                c.getRange("height_factor"),
+                c.getRange("width_factor"),
+                fillMode(c),
+                c.getDouble("fill_value", 0),
+                c.getLong("seed", 0));
+          }
+          case "RandomZoom" -> {
+            c.onlyKeys(
+                Set.of("name", "height_factor", "width_factor", "fill_mode", "fill_value", "seed"));
+            double[] h = c.getRange("height_factor");
+            yield new RandomZoom(
+                h[0],
+                h[1],
+                c.has("width_factor") ? c.getRange("width_factor") : null,
+                fillMode(c),
+                c.getDouble("fill_value", 0),
+                c.getLong("seed", 0));
+          }
+          default ->
+              throw new IllegalArgumentException(
+                  c.context()
+                      + ": unknown layer type '"
+                      + type
+                      + "'; expected one of "
+                      + LAYER_TYPES.stream().sorted().toList());
+        };
     if (c.has("name")) layer.name(c.getString("name"));
     return layer;
   }

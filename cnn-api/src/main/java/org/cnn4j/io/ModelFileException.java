@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A model file that cannot be read: truncated, corrupt, from a newer format version, or not a
- * cnn4j model file. The message names the file and, where one is at fault, the entry.
+ * A model file that cannot be read: truncated, corrupt, from a newer format version, or not a cnn4j
+ * model file. The message names the file and, where one is at fault, the entry.
  */
 public final class ModelFileException extends IOException {
   private static final long serialVersionUID = 1L;

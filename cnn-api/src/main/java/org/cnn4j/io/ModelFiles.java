@@ -61,10 +61,11 @@ public final class ModelFiles {
   }
 
   /**
-   * As {@link #save(Sequential, Path)}, with {@code userMetadata} (e.g. the data set's name) kept in
-   * {@code metadata.json} and returned by {@link Models#metadata}.
+   * As {@link #save(Sequential, Path)}, with {@code userMetadata} (e.g. the data set's name) kept
+   * in {@code metadata.json} and returned by {@link Models#metadata}.
    */
-  public static void save(Sequential model, Path path, Map<String, String> userMetadata) throws IOException {
+  public static void save(Sequential model, Path path, Map<String, String> userMetadata)
+      throws IOException {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     entries.put(METADATA, json(metadata(model, "model", userMetadata)));
     entries.put(CONFIG, json(ModelConfig.of(model)));
@@ -110,7 +111,8 @@ public final class ModelFiles {
     writeAtomically(path, entries);
   }
 
-  private static Map<String, Object> metadata(Sequential model, String contents, Map<String, String> user) {
+  private static Map<String, Object> metadata(
+      Sequential model, String contents, Map<String, String> user) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("format", FORMAT);
     m.put("format_version", FORMAT_VERSION);
@@ -151,7 +153,8 @@ public final class ModelFiles {
   private static byte[] floats(List<float[]> arrays) {
     long total = 0;
     for (float[] a : arrays) total += 4L * a.length;
-    if (total > Integer.MAX_VALUE - 64) throw new IllegalArgumentException("model files hold at most 2 GiB of floats per entry");
+    if (total > Integer.MAX_VALUE - 64)
+      throw new IllegalArgumentException("model files hold at most 2 GiB of floats per entry");
     ByteBuffer b = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
     for (float[] a : arrays) {
       b.asFloatBuffer().put(a);
@@ -171,7 +174,8 @@ public final class ModelFiles {
     Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
     boolean done = false;
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
         ZipOutputStream zip = new ZipOutputStream(os);
         for (Map.Entry<String, byte[]> e : entries.entrySet()) {
@@ -195,7 +199,8 @@ public final class ModelFiles {
         ch.force(true);
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -225,7 +230,9 @@ public final class ModelFiles {
 
     byte[] bytes(String entry) throws ModelFileException {
       byte[] b = entries.get(entry);
-      if (b == null) throw new ModelFileException(file, entry, "missing (the file is incomplete or not a cnn4j model file)");
+      if (b == null)
+        throw new ModelFileException(
+            file, entry, "missing (the file is incomplete or not a cnn4j model file)");
       return b;
     }
 
@@ -239,14 +246,21 @@ public final class ModelFiles {
   }
 
   static Contents read(Path path) throws IOException {
-    if (!Files.exists(path)) throw new NoSuchFileException(path.toString(), null, "no such model file");
+    if (!Files.exists(path))
+      throw new NoSuchFileException(path.toString(), null, "no such model file");
     Map<String, byte[]> entries = new LinkedHashMap<>();
     ZipFile zip;
     try {
       zip = new ZipFile(path.toFile());
     } catch (ZipException e) {
-      throw new ModelFileException(path, null, "not a complete zip archive: the file is truncated, corrupt or not a "
-          + "cnn4j model file (" + e.getMessage() + ")", e);
+      throw new ModelFileException(
+          path,
+          null,
+          "not a complete zip archive: the file is truncated, corrupt or not a "
+              + "cnn4j model file ("
+              + e.getMessage()
+              + ")",
+          e);
     }
     try (zip) {
       for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
@@ -255,16 +269,24 @@ public final class ModelFiles {
         try (InputStream in = zip.getInputStream(ze)) {
           data = in.readAllBytes();
         } catch (IOException e) {
-          throw new ModelFileException(path, ze.getName(), "corrupt or truncated (" + e.getMessage() + ")", e);
+          throw new ModelFileException(
+              path, ze.getName(), "corrupt or truncated (" + e.getMessage() + ")", e);
         }
         CRC32 crc = new CRC32();
         crc.update(data);
         if (ze.getSize() >= 0 && data.length != ze.getSize()) {
-          throw new ModelFileException(path, ze.getName(), "truncated: " + data.length + " of " + ze.getSize() + " bytes");
+          throw new ModelFileException(
+              path, ze.getName(), "truncated: " + data.length + " of " + ze.getSize() + " bytes");
         }
         if (ze.getCrc() >= 0 && crc.getValue() != ze.getCrc()) {
-          throw new ModelFileException(path, ze.getName(), "corrupt: its checksum does not match (CRC32 "
-              + Long.toHexString(crc.getValue()) + ", expected " + Long.toHexString(ze.getCrc()) + ")");
+          throw new ModelFileException(
+              path,
+              ze.getName(),
+              "corrupt: its checksum does not match (CRC32 "
+                  + Long.toHexString(crc.getValue())
+                  + ", expected "
+                  + Long.toHexString(ze.getCrc())
+                  + ")");
         }
         entries.put(ze.getName(), data);
       }
@@ -273,25 +295,39 @@ public final class ModelFiles {
     Map<String, Object> meta = c.json(METADATA);
     Object format = meta.get("format");
     if (!FORMAT.equals(format)) {
-      throw new ModelFileException(path, METADATA, "not a cnn4j model file (format is " + format + ")");
+      throw new ModelFileException(
+          path, METADATA, "not a cnn4j model file (format is " + format + ")");
     }
     Object v = meta.get("format_version");
     if (!(v instanceof Long version) || version < 1) {
       throw new ModelFileException(path, METADATA, "corrupt: format_version is " + v);
     }
     if (version > FORMAT_VERSION) {
-      throw new ModelFileException(path, METADATA, "format version " + version + " is newer than this cnn4j ("
-          + CNN4J_VERSION + ") reads (up to " + FORMAT_VERSION + "); the file was written by cnn4j "
-          + meta.get("cnn4j_version") + ": upgrade cnn4j to load it");
+      throw new ModelFileException(
+          path,
+          METADATA,
+          "format version "
+              + version
+              + " is newer than this cnn4j ("
+              + CNN4J_VERSION
+              + ") reads (up to "
+              + FORMAT_VERSION
+              + "); the file was written by cnn4j "
+              + meta.get("cnn4j_version")
+              + ": upgrade cnn4j to load it");
     }
     return new Contents(path, entries, meta);
   }
 
-  /** Builds, compiles and fills a model from a full model file, on {@code backend} (null: the default, owned by the model). */
+  /**
+   * Builds, compiles and fills a model from a full model file, on {@code backend} (null: the
+   * default, owned by the model).
+   */
   static Sequential load(Path path, Backend backend) throws IOException {
     Contents c = read(path);
     if (!c.has(CONFIG)) {
-      throw new ModelFileException(path, CONFIG, "missing: this is a weights-only file (use model.loadWeights)");
+      throw new ModelFileException(
+          path, CONFIG, "missing: this is a weights-only file (use model.loadWeights)");
     }
     Map<String, Object> config = c.json(CONFIG);
     Sequential model;
@@ -317,7 +353,9 @@ public final class ModelFiles {
     }
   }
 
-  /** Loads the weights of a model or weights file into {@code model}; names and shapes must match. */
+  /**
+   * Loads the weights of a model or weights file into {@code model}; names and shapes must match.
+   */
   public static void loadWeights(Sequential model, Path path) throws IOException {
     fillWeights(model, read(path));
   }
@@ -328,24 +366,40 @@ public final class ModelFiles {
     for (Parameter p : model.parameters()) {
       float[] v = byName.remove(p.name());
       if (v == null) {
-        throw new ModelFileException(c.file(), WEIGHTS_INDEX, "has no weight '" + p.name() + "' that the model needs "
-            + "(the file holds " + names(c) + ")");
+        throw new ModelFileException(
+            c.file(),
+            WEIGHTS_INDEX,
+            "has no weight '"
+                + p.name()
+                + "' that the model needs "
+                + "(the file holds "
+                + names(c)
+                + ")");
       }
       if (v.length != p.shape().size()) {
-        throw new ModelFileException(c.file(), WEIGHTS_INDEX, "weight '" + p.name() + "' holds " + v.length
-            + " values; the model's has shape " + p.shape());
+        throw new ModelFileException(
+            c.file(),
+            WEIGHTS_INDEX,
+            "weight '"
+                + p.name()
+                + "' holds "
+                + v.length
+                + " values; the model's has shape "
+                + p.shape());
       }
       values.add(v);
     }
     if (!byName.isEmpty()) {
-      throw new ModelFileException(c.file(), WEIGHTS_INDEX, "holds weights the model does not have: " + byName.keySet());
+      throw new ModelFileException(
+          c.file(), WEIGHTS_INDEX, "holds weights the model does not have: " + byName.keySet());
     }
     model.setWeights(values);
   }
 
   private static List<String> names(Contents c) throws ModelFileException {
     List<String> names = new ArrayList<>();
-    for (Object t : (List<?>) c.json(WEIGHTS_INDEX).get("tensors")) names.add(String.valueOf(((Map<?, ?>) t).get("name")));
+    for (Object t : (List<?>) c.json(WEIGHTS_INDEX).get("tensors"))
+      names.add(String.valueOf(((Map<?, ?>) t).get("name")));
     return names;
   }
 
@@ -355,16 +409,19 @@ public final class ModelFiles {
     try {
       opt = ModelConfig.optimizer(new Configs("optimizer config", castMap(index.get("config"))));
     } catch (IllegalArgumentException | ClassCastException e) {
-      throw new ModelFileException(c.file(), OPTIMIZER_INDEX, "invalid optimizer config: " + e.getMessage(), e);
+      throw new ModelFileException(
+          c.file(), OPTIMIZER_INDEX, "invalid optimizer config: " + e.getMessage(), e);
     }
     Object iterations = index.get("iterations");
     if (!(iterations instanceof Long it) || it < 0) {
-      throw new ModelFileException(c.file(), OPTIMIZER_INDEX, "corrupt: iterations is " + iterations);
+      throw new ModelFileException(
+          c.file(), OPTIMIZER_INDEX, "corrupt: iterations is " + iterations);
     }
     Map<String, Parameter> params = new LinkedHashMap<>();
     for (Parameter p : model.parameters()) params.put(p.name(), p);
     List<?> slots = index.get("slots") instanceof List<?> l ? l : null;
-    if (slots == null) throw new ModelFileException(c.file(), OPTIMIZER_INDEX, "corrupt: no slot list");
+    if (slots == null)
+      throw new ModelFileException(c.file(), OPTIMIZER_INDEX, "corrupt: no slot list");
     byte[] data = c.bytes(OPTIMIZER);
     Map<Parameter, float[][]> values = new LinkedHashMap<>();
     int perParam = opt.slotsPerParameter();
@@ -372,39 +429,60 @@ public final class ModelFiles {
       Map<String, Object> s = castMap(o);
       Parameter p = params.get(String.valueOf(s.get("parameter")));
       if (p == null) {
-        throw new ModelFileException(c.file(), OPTIMIZER_INDEX, "slot for unknown parameter '" + s.get("parameter") + "'");
+        throw new ModelFileException(
+            c.file(), OPTIMIZER_INDEX, "slot for unknown parameter '" + s.get("parameter") + "'");
       }
       int slot = ((Number) s.get("slot")).intValue();
       if (slot < 0 || slot >= perParam) {
-        throw new ModelFileException(c.file(), OPTIMIZER_INDEX, "slot " + slot + " of '" + p.name() + "' but "
-            + opt.name() + " keeps " + perParam);
+        throw new ModelFileException(
+            c.file(),
+            OPTIMIZER_INDEX,
+            "slot " + slot + " of '" + p.name() + "' but " + opt.name() + " keeps " + perParam);
       }
-      float[] v = slice(c, OPTIMIZER, data, ((Number) s.get("offset")).longValue(), p.shape().size(), p.name());
+      float[] v =
+          slice(
+              c,
+              OPTIMIZER,
+              data,
+              ((Number) s.get("offset")).longValue(),
+              p.shape().size(),
+              p.name());
       values.computeIfAbsent(p, k -> new float[perParam][])[slot] = v;
     }
     for (Map.Entry<Parameter, float[][]> e : values.entrySet()) {
       for (float[] v : e.getValue()) {
-        if (v == null) throw new ModelFileException(c.file(), OPTIMIZER_INDEX, "missing slot of '" + e.getKey().name() + "'");
+        if (v == null)
+          throw new ModelFileException(
+              c.file(), OPTIMIZER_INDEX, "missing slot of '" + e.getKey().name() + "'");
       }
     }
-    // The model's compile() optimizer is replaced by the saved one, hyper-parameters and schedule included.
+    // The model's compile() optimizer is replaced by the saved one, hyper-parameters and schedule
+    // included.
     model.compile(opt, model.loss(), model.metricNames().toArray(String[]::new));
     opt.restoreState(model.backend(), it, values);
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> castMap(Object o) {
-    if (!(o instanceof Map)) throw new ClassCastException("expected an object, got " + Json.describe(o));
+    if (!(o instanceof Map))
+      throw new ClassCastException("expected an object, got " + Json.describe(o));
     return (Map<String, Object>) o;
   }
 
   /** The float tensors of an index entry, by name, in index order. */
-  private static Map<String, float[]> tensors(Contents c, String indexEntry, String dataEntry, String listKey,
-      String nameKey) throws ModelFileException {
+  private static Map<String, float[]> tensors(
+      Contents c, String indexEntry, String dataEntry, String listKey, String nameKey)
+      throws ModelFileException {
     Map<String, Object> index = c.json(indexEntry);
     if (!"float32".equals(index.get("dtype")) || !"little_endian".equals(index.get("byte_order"))) {
-      throw new ModelFileException(c.file(), indexEntry, "unsupported dtype " + index.get("dtype") + " / byte order "
-          + index.get("byte_order") + " (expected float32, little_endian)");
+      throw new ModelFileException(
+          c.file(),
+          indexEntry,
+          "unsupported dtype "
+              + index.get("dtype")
+              + " / byte order "
+              + index.get("byte_order")
+              + " (expected float32, little_endian)");
     }
     if (!(index.get(listKey) instanceof List<?> list)) {
       throw new ModelFileException(c.file(), indexEntry, "corrupt: no '" + listKey + "' list");
@@ -417,22 +495,37 @@ public final class ModelFiles {
         String name = (String) t.get(nameKey);
         long size = 1;
         for (Object d : (List<?>) t.get("shape")) size *= ((Number) d).longValue();
-        out.put(name, slice(c, dataEntry, data, ((Number) t.get("offset")).longValue(), size, name));
+        out.put(
+            name, slice(c, dataEntry, data, ((Number) t.get("offset")).longValue(), size, name));
       } catch (ClassCastException | NullPointerException e) {
-        throw new ModelFileException(c.file(), indexEntry, "corrupt tensor record " + Json.write(o).strip(), e);
+        throw new ModelFileException(
+            c.file(), indexEntry, "corrupt tensor record " + Json.write(o).strip(), e);
       }
     }
     return out;
   }
 
-  private static float[] slice(Contents c, String entry, byte[] data, long offset, long size, String name)
+  private static float[] slice(
+      Contents c, String entry, byte[] data, long offset, long size, String name)
       throws ModelFileException {
     if (offset < 0 || size < 0 || offset + 4 * size > data.length) {
-      throw new ModelFileException(c.file(), entry, "truncated: '" + name + "' needs bytes [" + offset + ", "
-          + (offset + 4 * size) + ") but the entry holds " + data.length);
+      throw new ModelFileException(
+          c.file(),
+          entry,
+          "truncated: '"
+              + name
+              + "' needs bytes ["
+              + offset
+              + ", "
+              + (offset + 4 * size)
+              + ") but the entry holds "
+              + data.length);
     }
     float[] v = new float[(int) size];
-    ByteBuffer.wrap(data, (int) offset, (int) (4 * size)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+    ByteBuffer.wrap(data, (int) offset, (int) (4 * size))
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .asFloatBuffer()
+        .get(v);
     return v;
   }
 }

@@ -34,15 +34,19 @@ public final class Models {
 
   /** As {@link #load(Path)}, on {@code backend}, which the caller keeps and closes. */
   public static Sequential load(Path path, Backend backend) throws IOException {
-    if (backend == null) throw new IllegalArgumentException("backend is null; use load(path) for the default one");
+    if (backend == null)
+      throw new IllegalArgumentException("backend is null; use load(path) for the default one");
     return ModelFiles.load(path, backend);
   }
 
-  /** The user metadata saved with {@link ModelFiles#save(Sequential, Path, Map)} (empty if none). */
+  /**
+   * The user metadata saved with {@link ModelFiles#save(Sequential, Path, Map)} (empty if none).
+   */
   public static Map<String, String> metadata(Path path) throws IOException {
     Object user = ModelFiles.read(path).metadata().get("user_metadata");
     Map<String, String> out = new LinkedHashMap<>();
-    if (user instanceof Map<?, ?> m) m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+    if (user instanceof Map<?, ?> m)
+      m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
     return out;
   }
 }

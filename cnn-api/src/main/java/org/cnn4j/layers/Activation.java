@@ -5,7 +5,9 @@ import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Step;
 import org.cnn4j.tensor.Tensor;
 
-/** Keras' {@code Activation} layer: relu, sigmoid, tanh, softmax (last axis), leaky_relu, linear. */
+/**
+ * Keras' {@code Activation} layer: relu, sigmoid, tanh, softmax (last axis), leaky_relu, linear.
+ */
 public final class Activation extends Layer implements SoftmaxOutput {
   private final Activations activation;
 

@@ -24,12 +24,13 @@ public final class AveragePooling2D extends Pooling2D<AveragePooling2D> {
     Pool2dSpec s = spec(x.shape().dim(0));
     Tensor y = step.allocate(outputShape().withBatch(s.n()));
     backend.avgPool2dForward(s, x.buffer(), y.buffer());
-    step.record(() -> {
-      if (y.grad() == null || !x.requiresGrad()) return;
-      Tensor dx = step.allocate(x.shape());
-      backend.avgPool2dBackward(s, y.grad().buffer(), dx.buffer());
-      step.accumulateGrad(x, dx);
-    });
+    step.record(
+        () -> {
+          if (y.grad() == null || !x.requiresGrad()) return;
+          Tensor dx = step.allocate(x.shape());
+          backend.avgPool2dBackward(s, y.grad().buffer(), dx.buffer());
+          step.accumulateGrad(x, dx);
+        });
     return y;
   }
 }

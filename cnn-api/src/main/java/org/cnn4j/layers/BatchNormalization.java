@@ -51,7 +51,8 @@ public final class BatchNormalization extends Layer {
     gamma = addParameter(backend, "gamma", Shape.of(c), Initializers.constant(c, 1f), true);
     beta = addParameter(backend, "beta", Shape.of(c), new float[c], true);
     movingMean = addParameter(backend, "moving_mean", Shape.of(c), new float[c], false);
-    movingVariance = addParameter(backend, "moving_variance", Shape.of(c), Initializers.constant(c, 1f), false);
+    movingVariance =
+        addParameter(backend, "moving_variance", Shape.of(c), Initializers.constant(c, 1f), false);
   }
 
   /** Training normalises with the batch's statistics, so a slice of the batch would see others. */
@@ -67,24 +68,51 @@ public final class BatchNormalization extends Layer {
     int rows = (int) (x.size() / cols);
     Tensor y = step.allocate(x.shape());
     if (!step.training()) {
-      backend.batchNormApply(x.buffer(), rows, cols, movingMean.value().buffer(),
-          movingVariance.value().buffer(), gamma.value().buffer(), beta.value().buffer(), epsilon, y.buffer());
+      backend.batchNormApply(
+          x.buffer(),
+          rows,
+          cols,
+          movingMean.value().buffer(),
+          movingVariance.value().buffer(),
+          gamma.value().buffer(),
+          beta.value().buffer(),
+          epsilon,
+          y.buffer());
       return y;
     }
     Tensor mean = step.allocate(Shape.of(cols), false);
     Tensor variance = step.allocate(Shape.of(cols), false);
     backend.batchNormStatistics(x.buffer(), rows, cols, mean.buffer(), variance.buffer());
-    backend.batchNormApply(x.buffer(), rows, cols, mean.buffer(), variance.buffer(),
-        gamma.value().buffer(), beta.value().buffer(), epsilon, y.buffer());
+    backend.batchNormApply(
+        x.buffer(),
+        rows,
+        cols,
+        mean.buffer(),
+        variance.buffer(),
+        gamma.value().buffer(),
+        beta.value().buffer(),
+        epsilon,
+        y.buffer());
     backend.axpby(1 - momentum, mean.buffer(), momentum, movingMean.value().buffer(), cols);
     backend.axpby(1 - momentum, variance.buffer(), momentum, movingVariance.value().buffer(), cols);
-    step.record(() -> {
-      if (y.grad() == null) return;
-      Tensor dx = step.allocate(x.shape());
-      backend.batchNormBackward(x.buffer(), y.grad().buffer(), rows, cols, mean.buffer(), variance.buffer(),
-          gamma.value().buffer(), epsilon, dx.buffer(), step.gradient(gamma).buffer(), step.gradient(beta).buffer());
-      step.accumulateGrad(x, dx);
-    });
+    step.record(
+        () -> {
+          if (y.grad() == null) return;
+          Tensor dx = step.allocate(x.shape());
+          backend.batchNormBackward(
+              x.buffer(),
+              y.grad().buffer(),
+              rows,
+              cols,
+              mean.buffer(),
+              variance.buffer(),
+              gamma.value().buffer(),
+              epsilon,
+              dx.buffer(),
+              step.gradient(gamma).buffer(),
+              step.gradient(beta).buffer());
+          step.accumulateGrad(x, dx);
+        });
     return y;
   }
 }

@@ -117,8 +117,20 @@ public final class Conv2D extends Layer {
   }
 
   private Conv2dSpec spec(Shape input, int batch) {
-    return Conv2dSpec.of(batch, input.dim(0), input.dim(1), input.dim(2), kernelH, kernelW, filters,
-        strideH, strideW, padding, dilationH, dilationW, groups);
+    return Conv2dSpec.of(
+        batch,
+        input.dim(0),
+        input.dim(1),
+        input.dim(2),
+        kernelH,
+        kernelW,
+        filters,
+        strideH,
+        strideW,
+        padding,
+        dilationH,
+        dilationW,
+        groups);
   }
 
   @Override
@@ -131,8 +143,17 @@ public final class Conv2D extends Layer {
     try {
       s = spec(input, 1);
     } catch (IllegalArgumentException e) {
-      throw badInput(input, "an image at least as large as the " + kernelH + "x" + kernelW
-          + " kernel (dilation " + dilationH + ", padding " + padding.name().toLowerCase() + ")");
+      throw badInput(
+          input,
+          "an image at least as large as the "
+              + kernelH
+              + "x"
+              + kernelW
+              + " kernel (dilation "
+              + dilationH
+              + ", padding "
+              + padding.name().toLowerCase()
+              + ")");
     }
     return Shape.of(s.outH(), s.outW(), filters);
   }
@@ -142,8 +163,13 @@ public final class Conv2D extends Layer {
     int cg = input.dim(2) / groups;
     Shape k = Shape.of(kernelH, kernelW, cg, filters);
     long receptive = (long) kernelH * kernelW;
-    kernel = addParameter(backend, "kernel", k,
-        Initializers.glorotUniform(random, (int) k.size(), receptive * cg, receptive * filters), true);
+    kernel =
+        addParameter(
+            backend,
+            "kernel",
+            k,
+            Initializers.glorotUniform(random, (int) k.size(), receptive * cg, receptive * filters),
+            true);
     if (useBias) bias = addParameter(backend, "bias", Shape.of(filters), new float[filters], true);
   }
 
@@ -155,20 +181,41 @@ public final class Conv2D extends Layer {
     Tensor z = step.allocate(outputShape().withBatch(batch));
     if (activation.softmax()) {
       backend.conv2dForward(s, x.buffer(), kernel.value().buffer(), z.buffer());
-      return Epilogue.apply(step, z, bias, activation, batch * s.outH() * s.outW(), filters,
+      return Epilogue.apply(
+          step,
+          z,
+          bias,
+          activation,
+          batch * s.outH() * s.outW(),
+          filters,
           dz -> backwardFromProduct(step, s, x, dz));
     }
     // The usual case: convolution, bias and activation as one backend op each way.
-    backend.conv2dForwardFused(s, x.buffer(), kernel.value().buffer(), bias == null ? null : bias.value().buffer(),
-        activation.kind(), activation.alpha(), z.buffer());
-    step.record(() -> {
-      if (z.grad() == null) return;
-      Tensor dx = x.requiresGrad() ? step.allocate(x.shape()) : null;
-      backend.conv2dBackwardFused(s, x.buffer(), kernel.value().buffer(), z.buffer(), z.grad().buffer(),
-          activation.kind(), activation.alpha(), dx == null ? null : dx.buffer(), step.gradient(kernel).buffer(),
-          bias == null ? null : step.gradient(bias).buffer());
-      if (dx != null) step.accumulateGrad(x, dx);
-    });
+    backend.conv2dForwardFused(
+        s,
+        x.buffer(),
+        kernel.value().buffer(),
+        bias == null ? null : bias.value().buffer(),
+        activation.kind(),
+        activation.alpha(),
+        z.buffer());
+    step.record(
+        () -> {
+          if (z.grad() == null) return;
+          Tensor dx = x.requiresGrad() ? step.allocate(x.shape()) : null;
+          backend.conv2dBackwardFused(
+              s,
+              x.buffer(),
+              kernel.value().buffer(),
+              z.buffer(),
+              z.grad().buffer(),
+              activation.kind(),
+              activation.alpha(),
+              dx == null ? null : dx.buffer(),
+              step.gradient(kernel).buffer(),
+              bias == null ? null : step.gradient(bias).buffer());
+          if (dx != null) step.accumulateGrad(x, dx);
+        });
     return z;
   }
 

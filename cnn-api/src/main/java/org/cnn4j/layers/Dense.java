@@ -8,7 +8,10 @@ import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Step;
 import org.cnn4j.tensor.Tensor;
 
-/** Keras' {@code Dense}: kernel {@code [in, units]} (glorot_uniform), zero bias. Input {@code (None, in)}. */
+/**
+ * Keras' {@code Dense}: kernel {@code [in, units]} (glorot_uniform), zero bias. Input {@code (None,
+ * in)}.
+ */
 public final class Dense extends Layer implements SoftmaxOutput {
   private final int units;
   private boolean useBias = true;
@@ -72,8 +75,13 @@ public final class Dense extends Layer implements SoftmaxOutput {
   @Override
   protected void createParameters(Shape input, Backend backend, SplittableRandom random) {
     int in = input.dim(0);
-    kernel = addParameter(backend, "kernel", Shape.of(in, units),
-        Initializers.glorotUniform(random, in * units, in, units), true);
+    kernel =
+        addParameter(
+            backend,
+            "kernel",
+            Shape.of(in, units),
+            Initializers.glorotUniform(random, in * units, in, units),
+            true);
     if (useBias) bias = addParameter(backend, "bias", Shape.of(units), new float[units], true);
   }
 
@@ -97,17 +105,69 @@ public final class Dense extends Layer implements SoftmaxOutput {
     int batch = x.shape().dim(0);
     int in = inputShape().dim(0);
     Tensor z = step.allocate(Shape.of(batch, units));
-    backend.gemm(false, false, batch, units, in, 1f, x.buffer(), 0, in, kernel.value().buffer(), 0,
-        units, 0f, z.buffer(), 0, units);
-    return Epilogue.apply(step, z, bias, act, batch, units, dz -> {
-      backend.gemm(true, false, in, units, batch, 1f, x.buffer(), 0, in, dz.buffer(), 0, units, 0f,
-          step.gradient(kernel).buffer(), 0, units);
-      if (x.requiresGrad()) {
-        Tensor dx = step.allocate(x.shape());
-        backend.gemm(false, true, batch, in, units, 1f, dz.buffer(), 0, units, kernel.value().buffer(),
-            0, units, 0f, dx.buffer(), 0, in);
-        step.accumulateGrad(x, dx);
-      }
-    });
+    backend.gemm(
+        false,
+        false,
+        batch,
+        units,
+        in,
+        1f,
+        x.buffer(),
+        0,
+        in,
+        kernel.value().buffer(),
+        0,
+        units,
+        0f,
+        z.buffer(),
+        0,
+        units);
+    return Epilogue.apply(
+        step,
+        z,
+        bias,
+        act,
+        batch,
+        units,
+        dz -> {
+          backend.gemm(
+              true,
+              false,
+              in,
+              units,
+              batch,
+              1f,
+              x.buffer(),
+              0,
+              in,
+              dz.buffer(),
+              0,
+              units,
+              0f,
+              step.gradient(kernel).buffer(),
+              0,
+              units);
+          if (x.requiresGrad()) {
+            Tensor dx = step.allocate(x.shape());
+            backend.gemm(
+                false,
+                true,
+                batch,
+                in,
+                units,
+                1f,
+                dz.buffer(),
+                0,
+                units,
+                kernel.value().buffer(),
+                0,
+                units,
+                0f,
+                dx.buffer(),
+                0,
+                in);
+            step.accumulateGrad(x, dx);
+          }
+        });
   }
 }

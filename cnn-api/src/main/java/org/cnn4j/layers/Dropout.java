@@ -15,7 +15,8 @@ public final class Dropout extends Layer {
   private final float rate;
 
   public Dropout(double rate) {
-    if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("Dropout: rate must be in [0, 1), got " + rate);
+    if (!(rate >= 0 && rate < 1))
+      throw new IllegalArgumentException("Dropout: rate must be in [0, 1), got " + rate);
     this.rate = (float) rate;
   }
 
@@ -47,12 +48,13 @@ public final class Dropout extends Layer {
     backend.dropoutMask(seed + first * 0x9E3779B97F4A7C15L, rate, mask.buffer(), x.size());
     Tensor y = step.allocate(x.shape());
     backend.binary(BinaryOp.MUL, x.buffer(), mask.buffer(), y.buffer(), x.size());
-    step.record(() -> {
-      if (y.grad() == null || !x.requiresGrad()) return;
-      Tensor dx = step.allocate(x.shape());
-      backend.binary(BinaryOp.MUL, y.grad().buffer(), mask.buffer(), dx.buffer(), x.size());
-      step.accumulateGrad(x, dx);
-    });
+    step.record(
+        () -> {
+          if (y.grad() == null || !x.requiresGrad()) return;
+          Tensor dx = step.allocate(x.shape());
+          backend.binary(BinaryOp.MUL, y.grad().buffer(), mask.buffer(), dx.buffer(), x.size());
+          step.accumulateGrad(x, dx);
+        });
     return y;
   }
 }

@@ -17,21 +17,36 @@ final class Epilogue {
    * Finishes {@code z} (the layer's fresh product, {@code [rows, cols]}) in place and records the
    * backward, which hands the product's gradient to {@code productBackward}.
    */
-  static Tensor apply(Step step, Tensor z, Parameter bias, Activations act, int rows, int cols,
+  static Tensor apply(
+      Step step,
+      Tensor z,
+      Parameter bias,
+      Activations act,
+      int rows,
+      int cols,
       Consumer<Tensor> productBackward) {
     var backend = step.backend();
     var biasBuffer = bias == null ? null : bias.value().buffer();
     var elementwise = act.softmax() ? Activations.LINEAR : act;
-    backend.biasActivationForward(elementwise.kind(), elementwise.alpha(), z.buffer(), biasBuffer, rows, cols);
+    backend.biasActivationForward(
+        elementwise.kind(), elementwise.alpha(), z.buffer(), biasBuffer, rows, cols);
     Tensor y = act.softmax() ? z : z.view(z.shape());
-    step.record(() -> {
-      Tensor dy = y.grad();
-      if (dy == null) return;
-      Tensor dz = elementwise.isLinear() ? dy : step.allocate(z.shape());
-      backend.activationBackwardBias(elementwise.kind(), elementwise.alpha(), y.buffer(), dy.buffer(),
-          dz.buffer(), rows, cols, bias == null ? null : step.gradient(bias).buffer());
-      productBackward.accept(dz);
-    });
+    step.record(
+        () -> {
+          Tensor dy = y.grad();
+          if (dy == null) return;
+          Tensor dz = elementwise.isLinear() ? dy : step.allocate(z.shape());
+          backend.activationBackwardBias(
+              elementwise.kind(),
+              elementwise.alpha(),
+              y.buffer(),
+              dy.buffer(),
+              dz.buffer(),
+              rows,
+              cols,
+              bias == null ? null : step.gradient(bias).buffer());
+          productBackward.accept(dz);
+        });
     return act.softmax() ? act.apply(step, z, true) : y;
   }
 }

@@ -4,7 +4,9 @@ import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Step;
 import org.cnn4j.tensor.Tensor;
 
-/** Keras' {@code Flatten}: a view, no copy; NHWC order, so it matches Keras' weights as they are. */
+/**
+ * Keras' {@code Flatten}: a view, no copy; NHWC order, so it matches Keras' weights as they are.
+ */
 public final class Flatten extends Layer {
   @Override
   protected Shape computeOutputShape(Shape input) {
@@ -16,9 +18,10 @@ public final class Flatten extends Layer {
   @Override
   public Tensor forward(Step step, Tensor x) {
     Tensor y = x.view(outputShape().withBatch(x.shape().dim(0)));
-    step.record(() -> {
-      if (y.grad() != null) step.accumulateGrad(x, y.grad().view(x.shape()));
-    });
+    step.record(
+        () -> {
+          if (y.grad() != null) step.accumulateGrad(x, y.grad().view(x.shape()));
+        });
     return y;
   }
 }

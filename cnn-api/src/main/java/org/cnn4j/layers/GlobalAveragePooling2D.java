@@ -4,7 +4,9 @@ import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Step;
 import org.cnn4j.tensor.Tensor;
 
-/** Keras' {@code GlobalAveragePooling2D}: the mean over height and width, {@code (None, channels)}. */
+/**
+ * Keras' {@code GlobalAveragePooling2D}: the mean over height and width, {@code (None, channels)}.
+ */
 public final class GlobalAveragePooling2D extends Layer {
   @Override
   protected Shape computeOutputShape(Shape input) {
@@ -20,12 +22,14 @@ public final class GlobalAveragePooling2D extends Layer {
     int channels = inputShape().dim(2);
     Tensor y = step.allocate(Shape.of(batch, channels));
     backend.reduceMiddle(x.buffer(), batch, pixels, channels, 1f / pixels, y.buffer());
-    step.record(() -> {
-      if (y.grad() == null || !x.requiresGrad()) return;
-      Tensor dx = step.allocate(x.shape());
-      backend.broadcastMiddle(y.grad().buffer(), batch, pixels, channels, 1f / pixels, 0f, dx.buffer());
-      step.accumulateGrad(x, dx);
-    });
+    step.record(
+        () -> {
+          if (y.grad() == null || !x.requiresGrad()) return;
+          Tensor dx = step.allocate(x.shape());
+          backend.broadcastMiddle(
+              y.grad().buffer(), batch, pixels, channels, 1f / pixels, 0f, dx.buffer());
+          step.accumulateGrad(x, dx);
+        });
     return y;
   }
 }

@@ -13,9 +13,9 @@ import org.cnn4j.tensor.Step;
 import org.cnn4j.tensor.Tensor;
 
 /**
- * A layer: built once for an input shape (creating its parameters from a seeded generator, so
- * every backend starts from identical weights), then called on batches. Shapes exclude the batch
- * axis. {@link #forward} records its backward on the step's tape when training.
+ * A layer: built once for an input shape (creating its parameters from a seeded generator, so every
+ * backend starts from identical weights), then called on batches. Shapes exclude the batch axis.
+ * {@link #forward} records its backward on the step's tape when training.
  */
 public abstract class Layer implements AutoCloseable {
   private String name;
@@ -30,7 +30,9 @@ public abstract class Layer implements AutoCloseable {
 
   /** Keras' default name stem: "conv2d", "max_pooling2d". */
   public String defaultNameStem() {
-    return typeName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT)
+    return typeName()
+        .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+        .toLowerCase(Locale.ROOT)
         .replace("2_d", "2d");
   }
 
@@ -76,8 +78,8 @@ public abstract class Layer implements AutoCloseable {
   /** Creates the parameters with {@link #addParameter}. Most layers have none. */
   protected void createParameters(Shape input, Backend backend, SplittableRandom random) {}
 
-  protected final Parameter addParameter(Backend backend, String paramName, Shape shape,
-      float[] initial, boolean trainable) {
+  protected final Parameter addParameter(
+      Backend backend, String paramName, Shape shape, float[] initial, boolean trainable) {
     Parameter p = new Parameter(backend, name + "/" + paramName, shape, initial, trainable);
     parameters.add(p);
     return p;
@@ -88,8 +90,8 @@ public abstract class Layer implements AutoCloseable {
 
   /**
    * Whether training on a batch equals training on slices of it and adding their gradients (true
-   * unless the layer's training output depends on the other rows of the batch, as batch
-   * statistics do). Only then may a model split a training batch across backend lanes.
+   * unless the layer's training output depends on the other rows of the batch, as batch statistics
+   * do). Only then may a model split a training batch across backend lanes.
    */
   public boolean rowsIndependentInTraining() {
     return true;
@@ -115,7 +117,12 @@ public abstract class Layer implements AutoCloseable {
   /** An error for a bad input shape, naming the layer and both shapes. */
   protected final IllegalArgumentException badInput(Shape input, String expected) {
     return new IllegalArgumentException(
-        "Layer " + describe() + ": input shape " + input.toBatchString() + " is invalid; expected " + expected);
+        "Layer "
+            + describe()
+            + ": input shape "
+            + input.toBatchString()
+            + " is invalid; expected "
+            + expected);
   }
 
   /**

@@ -24,12 +24,13 @@ public final class MaxPooling2D extends Pooling2D<MaxPooling2D> {
     Pool2dSpec s = spec(x.shape().dim(0));
     Tensor y = step.allocate(outputShape().withBatch(s.n()));
     backend.maxPool2dForward(s, x.buffer(), y.buffer());
-    step.record(() -> {
-      if (y.grad() == null || !x.requiresGrad()) return;
-      Tensor dx = step.allocate(x.shape());
-      backend.maxPool2dBackward(s, x.buffer(), y.grad().buffer(), dx.buffer());
-      step.accumulateGrad(x, dx);
-    });
+    step.record(
+        () -> {
+          if (y.grad() == null || !x.requiresGrad()) return;
+          Tensor dx = step.allocate(x.shape());
+          backend.maxPool2dBackward(s, x.buffer(), y.grad().buffer(), dx.buffer());
+          step.accumulateGrad(x, dx);
+        });
     return y;
   }
 }

@@ -19,7 +19,8 @@ abstract class Pooling2D<T extends Pooling2D<T>> extends Layer {
   Padding padding = Padding.VALID;
 
   Pooling2D(int poolH, int poolW) {
-    if (poolH < 1 || poolW < 1) throw new IllegalArgumentException(typeName() + ": pool_size must be >= 1");
+    if (poolH < 1 || poolW < 1)
+      throw new IllegalArgumentException(typeName() + ": pool_size must be >= 1");
     this.poolH = poolH;
     this.poolW = poolW;
     this.strideH = poolH;
@@ -56,14 +57,17 @@ abstract class Pooling2D<T extends Pooling2D<T>> extends Layer {
 
   Pool2dSpec spec(int batch) {
     Shape in = inputShape();
-    return Pool2dSpec.of(batch, in.dim(0), in.dim(1), in.dim(2), poolH, poolW, strideH, strideW, padding);
+    return Pool2dSpec.of(
+        batch, in.dim(0), in.dim(1), in.dim(2), poolH, poolW, strideH, strideW, padding);
   }
 
   @Override
   protected Shape computeOutputShape(Shape input) {
     if (input.rank() != 3) throw badInput(input, "(None, height, width, channels)");
     try {
-      Pool2dSpec s = Pool2dSpec.of(1, input.dim(0), input.dim(1), input.dim(2), poolH, poolW, strideH, strideW, padding);
+      Pool2dSpec s =
+          Pool2dSpec.of(
+              1, input.dim(0), input.dim(1), input.dim(2), poolH, poolW, strideH, strideW, padding);
       return Shape.of(s.outH(), s.outW(), input.dim(2));
     } catch (IllegalArgumentException e) {
       throw badInput(input, "an image at least " + poolH + "x" + poolW + " for the pool");

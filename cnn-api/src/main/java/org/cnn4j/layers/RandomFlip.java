@@ -13,7 +13,9 @@ import org.cnn4j.data.ImageTransform;
 public final class RandomFlip extends RandomImageLayer {
   /** Which flips may happen. */
   public enum Mode {
-    HORIZONTAL, VERTICAL, HORIZONTAL_AND_VERTICAL;
+    HORIZONTAL,
+    VERTICAL,
+    HORIZONTAL_AND_VERTICAL;
 
     /** Keras' name: "horizontal", "vertical", "horizontal_and_vertical". */
     public static Mode of(String name) {
@@ -21,7 +23,9 @@ public final class RandomFlip extends RandomImageLayer {
         if (m.name().equalsIgnoreCase(name)) return m;
       }
       throw new IllegalArgumentException(
-          "RandomFlip mode must be horizontal, vertical or horizontal_and_vertical; got '" + name + "'");
+          "RandomFlip mode must be horizontal, vertical or horizontal_and_vertical; got '"
+              + name
+              + "'");
     }
 
     @Override

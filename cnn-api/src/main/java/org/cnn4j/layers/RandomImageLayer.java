@@ -12,12 +12,12 @@ import org.cnn4j.tensor.Tensor;
 
 /**
  * A random augmentation layer (Keras 3's preprocessing layers): in training it draws one {@link
- * ImageTransform} per sample and resamples the batch on the host; in inference it is the
- * identity. It has no parameters and passes no gradient, so it belongs at the start of a model,
- * right after the {@link Input} (or after {@link Rescaling} or another such layer).
+ * ImageTransform} per sample and resamples the batch on the host; in inference it is the identity.
+ * It has no parameters and passes no gradient, so it belongs at the start of a model, right after
+ * the {@link Input} (or after {@link Rescaling} or another such layer).
  *
- * <p>Sample {@code b}'s draw comes from {@link SampleRandom#of SampleRandom.of(step seed ^
- * layer seed ^ name, b, 0)}: repeatable for a model seed, new at every step.
+ * <p>Sample {@code b}'s draw comes from {@link SampleRandom#of SampleRandom.of(step seed ^ layer
+ * seed ^ name, b, 0)}: repeatable for a model seed, new at every step.
  */
 abstract class RandomImageLayer extends Layer {
   private final long seed;
@@ -42,7 +42,9 @@ abstract class RandomImageLayer extends Layer {
     return fillValue;
   }
 
-  /** Keras' config: the subclass's factors, then fill_mode and fill_value (where it fills) and seed. */
+  /**
+   * Keras' config: the subclass's factors, then fill_mode and fill_value (where it fills) and seed.
+   */
   @Override
   public Map<String, Object> config() {
     Map<String, Object> c = super.config();
@@ -80,8 +82,11 @@ abstract class RandomImageLayer extends Layer {
   public Tensor forward(Step step, Tensor x) {
     if (!step.training()) return x;
     if (x.requiresGrad()) {
-      throw new IllegalStateException("Layer " + describe() + " passes no gradient: put it right after the Input "
-          + "(or after Rescaling or another random image layer), not after a layer with parameters");
+      throw new IllegalStateException(
+          "Layer "
+              + describe()
+              + " passes no gradient: put it right after the Input "
+              + "(or after Rescaling or another random image layer), not after a layer with parameters");
     }
     Shape s = x.shape();
     int n = s.dim(0);
@@ -94,8 +99,12 @@ abstract class RandomImageLayer extends Layer {
     backend.download(x.buffer(), 0, in, 0, in.length);
     float[] out = new float[in.length];
     long key = step.seed() ^ seed ^ (long) Objects.hashCode(name()) * 0x9E3779B97F4A7C15L;
-    java.util.stream.IntStream.range(0, n).parallel().forEach(b -> draw(h, w, SampleRandom.of(key, step.firstRow() + b, 0))
-        .apply(in, b * sample, h, w, c, out, b * sample, fillMode, fillValue));
+    java.util.stream.IntStream.range(0, n)
+        .parallel()
+        .forEach(
+            b ->
+                draw(h, w, SampleRandom.of(key, step.firstRow() + b, 0))
+                    .apply(in, b * sample, h, w, c, out, b * sample, fillMode, fillValue));
     Tensor y = step.allocate(s, false);
     backend.upload(out, 0, y.buffer(), 0, out.length);
     return y;
@@ -107,8 +116,8 @@ abstract class RandomImageLayer extends Layer {
 
   static double[] range(String what, double lower, double upper) {
     if (!(Double.isFinite(lower) && Double.isFinite(upper) && lower <= upper)) {
-      throw new IllegalArgumentException(what + " must be a finite range lower <= upper, got [" + lower + ", "
-          + upper + "]");
+      throw new IllegalArgumentException(
+          what + " must be a finite range lower <= upper, got [" + lower + ", " + upper + "]");
     }
     return new double[] {lower, upper};
   }

@@ -7,10 +7,9 @@ import org.cnn4j.data.ImageTransform;
 
 /**
  * Keras' {@code RandomRotation(factor, fill_mode="reflect", interpolation="bilinear", seed=None,
- * fill_value=0.0)}: in training each sample is rotated about its centre by an angle drawn
- * uniformly in {@code [lower, upper] * 2 pi} ({@code factor} alone means {@code [-factor,
- * factor]}; positive angles turn counter-clockwise), resampled bilinearly; in inference the
- * identity.
+ * fill_value=0.0)}: in training each sample is rotated about its centre by an angle drawn uniformly
+ * in {@code [lower, upper] * 2 pi} ({@code factor} alone means {@code [-factor, factor]}; positive
+ * angles turn counter-clockwise), resampled bilinearly; in inference the identity.
  */
 public final class RandomRotation extends RandomImageLayer {
   private final double[] factor;
@@ -20,7 +19,8 @@ public final class RandomRotation extends RandomImageLayer {
     this(-factor, factor, FillMode.REFLECT, 0, 0);
   }
 
-  public RandomRotation(double lower, double upper, FillMode fillMode, double fillValue, long seed) {
+  public RandomRotation(
+      double lower, double upper, FillMode fillMode, double fillValue, long seed) {
     super(seed, fillMode, fillValue);
     this.factor = range("RandomRotation factor", lower, upper);
   }

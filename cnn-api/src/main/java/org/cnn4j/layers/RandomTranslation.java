@@ -19,14 +19,19 @@ public final class RandomTranslation extends RandomImageLayer {
     this(heightFactor, widthFactor, FillMode.REFLECT, 0, 0);
   }
 
-  public RandomTranslation(double heightFactor, double widthFactor, FillMode fillMode, double fillValue, long seed) {
-    this(new double[] {-heightFactor, heightFactor}, new double[] {-widthFactor, widthFactor}, fillMode,
-        fillValue, seed);
+  public RandomTranslation(
+      double heightFactor, double widthFactor, FillMode fillMode, double fillValue, long seed) {
+    this(
+        new double[] {-heightFactor, heightFactor},
+        new double[] {-widthFactor, widthFactor},
+        fillMode,
+        fillValue,
+        seed);
   }
 
   /** Keras' tuple form: {@code height_factor=(lower, upper)}, likewise the width. */
-  public RandomTranslation(double[] heightRange, double[] widthRange, FillMode fillMode, double fillValue,
-      long seed) {
+  public RandomTranslation(
+      double[] heightRange, double[] widthRange, FillMode fillMode, double fillValue, long seed) {
     super(seed, fillMode, fillValue);
     this.heightFactor = range("RandomTranslation height_factor", heightRange[0], heightRange[1]);
     this.widthFactor = range("RandomTranslation width_factor", widthRange[0], widthRange[1]);
@@ -42,7 +47,8 @@ public final class RandomTranslation extends RandomImageLayer {
   ImageTransform draw(int h, int w, SplittableRandom random) {
     double down = uniform(random, heightFactor) * h;
     double right = uniform(random, widthFactor) * w;
-    // An output pixel reads the input at (row + tx, col + ty): moving content down reads from above.
+    // An output pixel reads the input at (row + tx, col + ty): moving content down reads from
+    // above.
     return new ImageTransform(0, -down, -right, 1, 1, false, false);
   }
 }

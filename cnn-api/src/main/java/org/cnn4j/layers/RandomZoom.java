@@ -22,19 +22,32 @@ public final class RandomZoom extends RandomImageLayer {
   }
 
   public RandomZoom(double heightFactor, double widthFactor) {
-    this(-heightFactor, heightFactor, new double[] {-widthFactor, widthFactor}, FillMode.REFLECT, 0, 0);
+    this(
+        -heightFactor,
+        heightFactor,
+        new double[] {-widthFactor, widthFactor},
+        FillMode.REFLECT,
+        0,
+        0);
   }
 
   /**
    * @param widthRange {@code {lower, upper}} for the width, or null to zoom both axes alike
    */
-  public RandomZoom(double heightLower, double heightUpper, double[] widthRange, FillMode fillMode,
-      double fillValue, long seed) {
+  public RandomZoom(
+      double heightLower,
+      double heightUpper,
+      double[] widthRange,
+      FillMode fillMode,
+      double fillValue,
+      long seed) {
     super(seed, fillMode, fillValue);
     this.heightFactor = range("RandomZoom height_factor", heightLower, heightUpper);
-    this.widthFactor = widthRange == null ? null : range("RandomZoom width_factor", widthRange[0], widthRange[1]);
+    this.widthFactor =
+        widthRange == null ? null : range("RandomZoom width_factor", widthRange[0], widthRange[1]);
     if (heightFactor[0] <= -1 || (widthFactor != null && widthFactor[0] <= -1)) {
-      throw new IllegalArgumentException("RandomZoom factors must be > -1 (a zoom of 1 + factor > 0)");
+      throw new IllegalArgumentException(
+          "RandomZoom factors must be > -1 (a zoom of 1 + factor > 0)");
     }
   }
 

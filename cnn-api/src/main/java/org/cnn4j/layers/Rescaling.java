@@ -7,8 +7,8 @@ import org.cnn4j.tensor.Tensor;
 
 /**
  * Keras' {@code Rescaling(scale, offset=0.0)}: {@code y = x * scale + offset}, in training and in
- * inference alike ({@code Rescaling(1. / 255)} maps pixels to [0, 1]). No parameters; the
- * gradient is {@code dy * scale}.
+ * inference alike ({@code Rescaling(1. / 255)} maps pixels to [0, 1]). No parameters; the gradient
+ * is {@code dy * scale}.
  */
 public final class Rescaling extends Layer {
   private final float scale;
@@ -20,7 +20,8 @@ public final class Rescaling extends Layer {
 
   public Rescaling(double scale, double offset) {
     if (!Double.isFinite(scale) || !Double.isFinite(offset)) {
-      throw new IllegalArgumentException("Rescaling: scale and offset must be finite, got " + scale + ", " + offset);
+      throw new IllegalArgumentException(
+          "Rescaling: scale and offset must be finite, got " + scale + ", " + offset);
     }
     this.scale = (float) scale;
     this.offset = (float) offset;
@@ -58,12 +59,13 @@ public final class Rescaling extends Layer {
       backend.axpby(scale, x.buffer(), 1f, y.buffer(), x.size());
     }
     if (x.requiresGrad()) {
-      step.record(() -> {
-        if (y.grad() == null) return;
-        Tensor dx = step.allocate(x.shape());
-        backend.axpby(scale, y.grad().buffer(), 0f, dx.buffer(), x.size());
-        step.accumulateGrad(x, dx);
-      });
+      step.record(
+          () -> {
+            if (y.grad() == null) return;
+            Tensor dx = step.allocate(x.shape());
+            backend.axpby(scale, y.grad().buffer(), 0f, dx.buffer(), x.size());
+            step.accumulateGrad(x, dx);
+          });
     }
     return y;
   }

@@ -2,7 +2,9 @@ package org.cnn4j.losses;
 
 import org.cnn4j.spi.LossKind;
 
-/** Binary cross-entropy of 0/1 targets, averaged over the last axis; {@code fromLogits} as Keras. */
+/**
+ * Binary cross-entropy of 0/1 targets, averaged over the last axis; {@code fromLogits} as Keras.
+ */
 public record BinaryCrossentropy(boolean fromLogits) implements Loss {
   public BinaryCrossentropy() {
     this(false);

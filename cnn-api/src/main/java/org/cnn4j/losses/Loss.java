@@ -33,8 +33,12 @@ public interface Loss {
       case "categorical_crossentropy" -> new CategoricalCrossentropy();
       case "binary_crossentropy" -> new BinaryCrossentropy();
       case "mse", "mean_squared_error" -> new MeanSquaredError();
-      default -> throw new IllegalArgumentException("unknown loss '" + name + "'; expected one of "
-          + "sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy, mean_squared_error");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown loss '"
+                  + name
+                  + "'; expected one of "
+                  + "sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy, mean_squared_error");
     };
   }
 }

@@ -1,9 +1,8 @@
 package org.cnn4j.metrics;
 
 /**
- * Keras' "accuracy" as compile() resolves it: the arg-max against class indices (sparse) or
- * against the arg-max of one-hot rows (categorical); with one output column, a 0.5 threshold
- * (binary).
+ * Keras' "accuracy" as compile() resolves it: the arg-max against class indices (sparse) or against
+ * the arg-max of one-hot rows (categorical); with one output column, a 0.5 threshold (binary).
  */
 public final class Accuracy implements Metric {
   private final String name;

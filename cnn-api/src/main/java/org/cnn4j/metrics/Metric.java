@@ -10,7 +10,10 @@ public interface Metric {
   /** The name shown in the progress line and History: "accuracy". */
   String name();
 
-  /** Adds one batch. Shapes: pred {@code [rows, cols]}; target {@code [rows]} or {@code [rows, cols]}. */
+  /**
+   * Adds one batch. Shapes: pred {@code [rows, cols]}; target {@code [rows]} or {@code [rows,
+   * cols]}.
+   */
   void update(float[] pred, float[] target, int rows, int cols, boolean sparseTargets);
 
   double result();
@@ -26,8 +29,9 @@ public interface Metric {
       case "accuracy", "acc" -> new Accuracy();
       case "sparse_categorical_accuracy", "categorical_accuracy" -> new Accuracy(name);
       case "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy" -> new TopKAccuracy(5);
-      default -> throw new IllegalArgumentException("unknown metric '" + name
-          + "'; expected accuracy or top_k_categorical_accuracy");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown metric '" + name + "'; expected accuracy or top_k_categorical_accuracy");
     };
   }
 }

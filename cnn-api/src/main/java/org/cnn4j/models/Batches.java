@@ -6,8 +6,8 @@ import org.cnn4j.data.Dataset;
 
 /**
  * The batches of one pass over a data set, assembled on a background thread two batches ahead, so
- * the backend does not wait for the host copy (or for decoding, with a slower data set).
- * {@link #close()} stops the thread.
+ * the backend does not wait for the host copy (or for decoding, with a slower data set). {@link
+ * #close()} stops the thread.
  */
 final class Batches implements AutoCloseable {
   /** One host batch: x {@code [size, sample]} and y {@code [size, labelSize]}. */
@@ -36,37 +36,40 @@ final class Batches implements AutoCloseable {
     // no garbage proportional to the data (and the heap, hence resident memory, stays flat).
     float[][] xs = new float[RING][];
     float[][] ys = new float[RING][];
-    worker = new Thread(() -> {
-      try {
-        int index = 0;
-        for (int from = 0; from < count; from += batchSize, index++) {
-          int size = Math.min(batchSize, count - from);
-          float[] x;
-          float[] y;
-          if (size == batchSize) {
-            int slot = index % RING;
-            if (xs[slot] == null) {
-              xs[slot] = new float[size * sampleSize];
-              ys[slot] = new float[size * data.labelSize()];
-            }
-            x = xs[slot];
-            y = ys[slot];
-          } else {
-            x = new float[size * sampleSize];
-            y = new float[size * data.labelSize()];
-          }
-          if (order == null) data.copyBatch(null, offset + from, size, x, y);
-          else data.copyBatch(order, offset + from, size, x, y);
-          queue.put(new Batch(x, y, size));
-        }
-        queue.put(END);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException | Error e) {
-        queue.clear();
-        queue.offer(e);
-      }
-    }, "cnn4j-batches");
+    worker =
+        new Thread(
+            () -> {
+              try {
+                int index = 0;
+                for (int from = 0; from < count; from += batchSize, index++) {
+                  int size = Math.min(batchSize, count - from);
+                  float[] x;
+                  float[] y;
+                  if (size == batchSize) {
+                    int slot = index % RING;
+                    if (xs[slot] == null) {
+                      xs[slot] = new float[size * sampleSize];
+                      ys[slot] = new float[size * data.labelSize()];
+                    }
+                    x = xs[slot];
+                    y = ys[slot];
+                  } else {
+                    x = new float[size * sampleSize];
+                    y = new float[size * data.labelSize()];
+                  }
+                  if (order == null) data.copyBatch(null, offset + from, size, x, y);
+                  else data.copyBatch(order, offset + from, size, x, y);
+                  queue.put(new Batch(x, y, size));
+                }
+                queue.put(END);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException | Error e) {
+                queue.clear();
+                queue.offer(e);
+              }
+            },
+            "cnn4j-batches");
     worker.setDaemon(true);
     worker.start();
   }

@@ -34,7 +34,8 @@ public final class FitOptions {
 
   /**
    * The epoch to start at (Keras' {@code initial_epoch}, default 0): with a model loaded from a
-   * checkpoint, {@code model.epochsTrained()}. {@code epochs} stays the index of the last epoch + 1.
+   * checkpoint, {@code model.epochsTrained()}. {@code epochs} stays the index of the last epoch +
+   * 1.
    */
   public FitOptions initialEpoch(int epoch) {
     if (epoch < 0) throw new IllegalArgumentException("initial_epoch must be >= 0, got " + epoch);
@@ -53,7 +54,9 @@ public final class FitOptions {
     return this;
   }
 
-  /** The fraction of the training samples, taken from the end before shuffling, used for validation. */
+  /**
+   * The fraction of the training samples, taken from the end before shuffling, used for validation.
+   */
   public FitOptions validationSplit(double fraction) {
     if (!(fraction >= 0 && fraction < 1)) {
       throw new IllegalArgumentException("validation_split must be in [0, 1), got " + fraction);

@@ -13,12 +13,12 @@ import org.cnn4j.tensor.Parameter;
 import org.cnn4j.tensor.Tensor;
 
 /**
- * Splits a batch into contiguous slices of rows, one per lane of the backend ({@link Backend#lanes()}),
- * and runs them at once: the calling thread takes the first slice, a worker thread each other. A
- * backend without lanes gets one slice, on the calling thread. In training, the first slice writes
- * the parameters' own gradients and every other lane its own buffers, which
- * {@link #run} then adds in: each slice scales its loss gradient by 1 / (batch rows), so
- * the sum is the whole batch's gradient.
+ * Splits a batch into contiguous slices of rows, one per lane of the backend ({@link
+ * Backend#lanes()}), and runs them at once: the calling thread takes the first slice, a worker
+ * thread each other. A backend without lanes gets one slice, on the calling thread. In training,
+ * the first slice writes the parameters' own gradients and every other lane its own buffers, which
+ * {@link #run} then adds in: each slice scales its loss gradient by 1 / (batch rows), so the sum is
+ * the whole batch's gradient.
  */
 final class Lanes implements AutoCloseable {
   /** One slice's work: rows {@code [firstRow, firstRow + rows)} of the batch, on {@code lane}. */
@@ -36,20 +36,24 @@ final class Lanes implements AutoCloseable {
     this.backend = backend;
     List<Backend> offered = backend.lanes();
     this.lanes = offered.size() > 1 ? offered : List.of(backend);
-    this.workers = lanes.size() > 1
-        ? Executors.newFixedThreadPool(lanes.size() - 1, r -> {
-            Thread t = new Thread(r, "cnn4j-lane");
-            t.setDaemon(true);
-            return t;
-          })
-        : null;
+    this.workers =
+        lanes.size() > 1
+            ? Executors.newFixedThreadPool(
+                lanes.size() - 1,
+                r -> {
+                  Thread t = new Thread(r, "cnn4j-lane");
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
     for (int i = 0; i < lanes.size(); i++) gradients.add(new IdentityHashMap<>());
   }
 
   /**
-   * Runs {@code slice} over {@code [0, rows)}: split across the lanes when {@code split}, else as one
-   * slice on the calling thread; then adds the other lanes' gradients of {@code trainable} (empty
-   * outside training) into the parameters' own. Rethrows the first slice's failure as it was thrown.
+   * Runs {@code slice} over {@code [0, rows)}: split across the lanes when {@code split}, else as
+   * one slice on the calling thread; then adds the other lanes' gradients of {@code trainable}
+   * (empty outside training) into the parameters' own. Rethrows the first slice's failure as it was
+   * thrown.
    */
   void run(int rows, boolean split, List<Parameter> trainable, Slice slice) {
     int slices = split ? Math.min(lanes.size(), rows) : 1;
@@ -100,7 +104,9 @@ final class Lanes implements AutoCloseable {
     return own;
   }
 
-  /** Frees the lanes' gradient buffers and stops the worker threads (the backend keeps its lanes). */
+  /**
+   * Frees the lanes' gradient buffers and stops the worker threads (the backend keeps its lanes).
+   */
   @Override
   public void close() {
     for (Map<Parameter, Tensor> own : gradients) {

@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Keras 3's progress line, e.g.
- * {@code 1875/1875 ━━━━━━━━━━━━━━━━━━━━ 12s 6ms/step - accuracy: 0.8123 - loss: 0.5210}. On a
- * terminal it is redrawn in place (at most ten times a second); otherwise it is printed once,
- * when the epoch ends. Values are sorted by name, as Keras prints them.
+ * Keras 3's progress line, e.g. {@code 1875/1875 ━━━━━━━━━━━━━━━━━━━━ 12s 6ms/step - accuracy:
+ * 0.8123 - loss: 0.5210}. On a terminal it is redrawn in place (at most ten times a second);
+ * otherwise it is printed once, when the epoch ends. Values are sorted by name, as Keras prints
+ * them.
  */
 final class ProgressBar {
   private static final int WIDTH = 20;
@@ -48,7 +48,14 @@ final class ProgressBar {
     double elapsed = (System.nanoTime() - start) / 1e9;
     String timing = formatSeconds(elapsed) + " " + formatPerStep(elapsed / Math.max(1, total));
     if (verbose == 2) {
-      out.println(String.format(Locale.ROOT, "%d/%d - %s%s", total, total, timing.replace(" ", " - "), values(values)));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "%d/%d - %s%s",
+              total,
+              total,
+              timing.replace(" ", " - "),
+              values(values)));
     } else {
       out.print((interactive ? "\r" : "") + line(total, timing, values, interactive));
       out.println(interactive ? "\u001b[K" : "");
@@ -59,15 +66,22 @@ final class ProgressBar {
   private String line(int done, String timing, Map<String, Double> values, boolean color) {
     int digits = Integer.toString(total).length();
     int filled = (int) ((long) WIDTH * done / Math.max(1, total));
-    String bar = color
-        ? "\u001b[1m" + DONE.repeat(filled) + "\u001b[0m\u001b[37m" + DONE.repeat(WIDTH - filled) + "\u001b[0m"
-        : DONE.repeat(WIDTH);
-    return String.format(Locale.ROOT, "%" + digits + "d/%d %s %s%s", done, total, bar, timing, values(values));
+    String bar =
+        color
+            ? "\u001b[1m"
+                + DONE.repeat(filled)
+                + "\u001b[0m\u001b[37m"
+                + DONE.repeat(WIDTH - filled)
+                + "\u001b[0m"
+            : DONE.repeat(WIDTH);
+    return String.format(
+        Locale.ROOT, "%" + digits + "d/%d %s %s%s", done, total, bar, timing, values(values));
   }
 
   private static String values(Map<String, Double> values) {
     StringBuilder sb = new StringBuilder();
-    new TreeMap<>(values).forEach((k, v) -> sb.append(String.format(Locale.ROOT, " - %s: %.4f", k, v)));
+    new TreeMap<>(values)
+        .forEach((k, v) -> sb.append(String.format(Locale.ROOT, " - %s: %.4f", k, v)));
     return sb.toString();
   }
 

@@ -29,9 +29,9 @@ import org.cnn4j.tensor.Step;
 import org.cnn4j.tensor.Tensor;
 
 /**
- * A stack of layers, as Keras' {@code Sequential}: the first is an {@link Input} giving the
- * sample shape. Built on construction (shapes are checked there, with errors that name the
- * layer), then {@link #compile}d and {@link #fit}ted.
+ * A stack of layers, as Keras' {@code Sequential}: the first is an {@link Input} giving the sample
+ * shape. Built on construction (shapes are checked there, with errors that name the layer), then
+ * {@link #compile}d and {@link #fit}ted.
  *
  * <pre>{@code
  * try (var model = new Sequential(
@@ -43,9 +43,9 @@ import org.cnn4j.tensor.Tensor;
  * }
  * }</pre>
  *
- * <p>The model owns its parameters and optimizer state and frees them on {@link #close()}, and
- * the backend too when it opened it. It prints only {@link #summary()} and the progress line, to
- * {@link #output(PrintStream)} (System.out by default).
+ * <p>The model owns its parameters and optimizer state and frees them on {@link #close()}, and the
+ * backend too when it opened it. It prints only {@link #summary()} and the progress line, to {@link
+ * #output(PrintStream)} (System.out by default).
  */
 public final class Sequential implements AutoCloseable {
   private final String name;
@@ -183,8 +183,8 @@ public final class Sequential implements AutoCloseable {
   }
 
   /**
-   * Epochs completed by {@code fit} so far, counting those of a model file it was loaded from:
-   * the {@code initialEpoch} to resume with.
+   * Epochs completed by {@code fit} so far, counting those of a model file it was loaded from: the
+   * {@code initialEpoch} to resume with.
    */
   public int epochsTrained() {
     return epochsTrained;
@@ -192,13 +192,17 @@ public final class Sequential implements AutoCloseable {
 
   /** Sets the epochs completed (model files restore it). */
   public void epochsTrained(int epochs) {
-    if (epochs < 0) throw new IllegalArgumentException("epochs trained must be >= 0, got " + epochs);
+    if (epochs < 0)
+      throw new IllegalArgumentException("epochs trained must be >= 0, got " + epochs);
     this.epochsTrained = epochs;
   }
 
   // ---------------------------------------------------------------- weights and model files
 
-  /** Host copies of every parameter's value, trainable or not, in {@link #parameters()} order (Keras' get_weights). */
+  /**
+   * Host copies of every parameter's value, trainable or not, in {@link #parameters()} order
+   * (Keras' get_weights).
+   */
   public List<float[]> getWeights() {
     List<float[]> all = new ArrayList<>();
     for (Parameter p : parameters()) {
@@ -209,18 +213,28 @@ public final class Sequential implements AutoCloseable {
     return all;
   }
 
-  /** Sets every parameter's value from host arrays in {@link #parameters()} order (Keras' set_weights). */
+  /**
+   * Sets every parameter's value from host arrays in {@link #parameters()} order (Keras'
+   * set_weights).
+   */
   public void setWeights(List<float[]> weights) {
     List<Parameter> params = parameters();
     if (weights.size() != params.size()) {
-      throw new IllegalArgumentException("set_weights: the model has " + params.size() + " weights, got "
-          + weights.size());
+      throw new IllegalArgumentException(
+          "set_weights: the model has " + params.size() + " weights, got " + weights.size());
     }
     for (int i = 0; i < params.size(); i++) {
       Parameter p = params.get(i);
       if (weights.get(i).length != p.shape().size()) {
-        throw new IllegalArgumentException("set_weights: " + p.name() + " of shape " + p.shape() + " holds "
-            + p.shape().size() + " values, got " + weights.get(i).length);
+        throw new IllegalArgumentException(
+            "set_weights: "
+                + p.name()
+                + " of shape "
+                + p.shape()
+                + " holds "
+                + p.shape().size()
+                + " values, got "
+                + weights.get(i).length);
       }
     }
     for (int i = 0; i < params.size(); i++) {
@@ -253,7 +267,9 @@ public final class Sequential implements AutoCloseable {
 
   // ---------------------------------------------------------------- training
 
-  /** Asks {@code fit} to stop: after the current batch, or at the end of the epoch if called there. */
+  /**
+   * Asks {@code fit} to stop: after the current batch, or at the end of the epoch if called there.
+   */
   public void stopTraining() {
     this.stopTraining = true;
   }
@@ -266,11 +282,16 @@ public final class Sequential implements AutoCloseable {
     Dataset validation = options.validationData;
     int trainCount = count;
     if (options.validationSplit > 0) {
-      if (validation != null) throw new IllegalArgumentException("give validation_data or validation_split, not both");
+      if (validation != null)
+        throw new IllegalArgumentException("give validation_data or validation_split, not both");
       trainCount = (int) (count * (1 - options.validationSplit));
       if (trainCount < 1 || trainCount == count) {
-        throw new IllegalArgumentException("validation_split " + options.validationSplit + " of " + count
-            + " samples leaves no training or no validation samples");
+        throw new IllegalArgumentException(
+            "validation_split "
+                + options.validationSplit
+                + " of "
+                + count
+                + " samples leaves no training or no validation samples");
       }
     }
     if (validation != null) checkSamples(validation, "validation data");
@@ -287,27 +308,40 @@ public final class Sequential implements AutoCloseable {
       if (options.verbose > 0) out.println("Epoch " + (epoch + 1) + "/" + options.epochs);
       // The order and the step seeds are functions of (seed, epoch, step), so a run resumed at
       // initialEpoch from a checkpoint takes the same steps as one that never stopped.
-      int[] order = options.shuffle ? permutation(trainCount, new Random(mix(options.seed, epoch, -1))) : null;
+      int[] order =
+          options.shuffle
+              ? permutation(trainCount, new Random(mix(options.seed, epoch, -1)))
+              : null;
       ProgressBar bar = new ProgressBar(out, stepsPerEpoch, options.verbose, interactive);
-      Map<String, Double> logs = trainEpoch(train, order, trainCount, options.batchSize, bar, callbacks,
-          options.seed, epoch);
+      Map<String, Double> logs =
+          trainEpoch(
+              train, order, trainCount, options.batchSize, bar, callbacks, options.seed, epoch);
       if (validation != null || options.validationSplit > 0) {
-        Map<String, Double> val = validation != null
-            ? run(validation, 0, validation.size(), options.batchSize, false)
-            : run(train, trainCount, count - trainCount, options.batchSize, false);
+        Map<String, Double> val =
+            validation != null
+                ? run(validation, 0, validation.size(), options.batchSize, false)
+                : run(train, trainCount, count - trainCount, options.batchSize, false);
         val.forEach((k, v) -> logs.put("val_" + k, v));
       }
       bar.finish(logs);
       epochsTrained = epoch + 1;
       callbacks.forEach(c -> c.onEpochEnd(e, logs));
-      history.record(logs); // after the callbacks, as Keras' History is the last one (they may add keys)
+      history.record(
+          logs); // after the callbacks, as Keras' History is the last one (they may add keys)
     }
     callbacks.forEach(Callback::onTrainEnd);
     return history;
   }
 
-  private Map<String, Double> trainEpoch(Dataset data, int[] order, int count, int batchSize,
-      ProgressBar bar, List<Callback> callbacks, long seed, int epoch) {
+  private Map<String, Double> trainEpoch(
+      Dataset data,
+      int[] order,
+      int count,
+      int batchSize,
+      ProgressBar bar,
+      List<Callback> callbacks,
+      long seed,
+      int epoch) {
     List<Parameter> params = parameters();
     metrics.forEach(Metric::reset);
     double lossSum = 0;
@@ -320,12 +354,18 @@ public final class Sequential implements AutoCloseable {
         Batches.Batch b = next;
         long stepSeed = mix(seed, epoch, batches);
         float[] losses = new float[b.size()];
-        float[] outputs = metrics.isEmpty() ? null : new float[b.size() * (int) outputShape().size()];
-        lanes().run(b.size(), split, trainable, (lane, first, rows, gradients) -> {
-          try (Step step = new Step(lane, true, stepSeed, first, gradients)) {
-            slicePass(step, b, first, rows, losses, outputs);
-          }
-        });
+        float[] outputs =
+            metrics.isEmpty() ? null : new float[b.size() * (int) outputShape().size()];
+        lanes()
+            .run(
+                b.size(),
+                split,
+                trainable,
+                (lane, first, rows, gradients) -> {
+                  try (Step step = new Step(lane, true, stepSeed, first, gradients)) {
+                    slicePass(step, b, first, rows, losses, outputs);
+                  }
+                });
         optimizer.apply(backend, params);
         updateMetrics(b, outputs);
         lossSum += mean(losses);
@@ -348,7 +388,8 @@ public final class Sequential implements AutoCloseable {
    * loss; when {@code outputs} is not null) land at those rows of the batch's arrays, and in
    * training the backward pass runs with the loss gradient scaled for the whole batch.
    */
-  private void slicePass(Step step, Batches.Batch b, int first, int rows, float[] losses, float[] outputs) {
+  private void slicePass(
+      Step step, Batches.Batch b, int first, int rows, float[] losses, float[] outputs) {
     Backend lane = step.backend();
     LossKind kind = lossKind();
     Tensor y = forward(step, input(step, b, first, rows), fusedKind() != null);
@@ -356,16 +397,30 @@ public final class Sequential implements AutoCloseable {
     int expectedLabels = kind.sparseTargets() ? 1 : cols;
     int labels = b.y().length / b.size();
     if (b.y().length != b.size() * expectedLabels) {
-      throw new IllegalArgumentException("loss " + loss.name() + " expects " + (kind.sparseTargets()
-          ? "one class index per sample" : cols + " target values per sample (one-hot)") + ", but the data has "
-          + labels + " per sample");
+      throw new IllegalArgumentException(
+          "loss "
+              + loss.name()
+              + " expects "
+              + (kind.sparseTargets()
+                  ? "one class index per sample"
+                  : cols + " target values per sample (one-hot)")
+              + ", but the data has "
+              + labels
+              + " per sample");
     }
     Tensor target = step.allocate(Shape.of(rows * labels), false);
     lane.upload(b.y(), first * labels, target.buffer(), 0, rows * labels);
     Tensor perRow = step.allocate(Shape.of(rows), false);
     Tensor grad = step.training() ? step.allocate(y.shape(), false) : null;
-    lane.loss(kind, y.buffer(), target.buffer(), rows, cols, perRow.buffer(),
-        grad == null ? null : grad.buffer(), 1f / b.size());
+    lane.loss(
+        kind,
+        y.buffer(),
+        target.buffer(),
+        rows,
+        cols,
+        perRow.buffer(),
+        grad == null ? null : grad.buffer(),
+        1f / b.size());
     lane.download(perRow.buffer(), 0, losses, first, rows);
     if (outputs != null) lane.download(y.buffer(), 0, outputs, first * cols, rows * cols);
     if (step.training()) step.backward(y, grad);
@@ -377,7 +432,10 @@ public final class Sequential implements AutoCloseable {
     for (Metric m : metrics) m.update(outputs, b.y(), b.size(), outputs.length / b.size(), sparse);
   }
 
-  /** What the backend computes: the loss on the logits when {@link #fusedKind()} says so, else the loss. */
+  /**
+   * What the backend computes: the loss on the logits when {@link #fusedKind()} says so, else the
+   * loss.
+   */
   private LossKind lossKind() {
     LossKind fused = fusedKind();
     return fused != null ? fused : loss.kind();
@@ -385,8 +443,11 @@ public final class Sequential implements AutoCloseable {
 
   /** The loss on the logits when the model ends in a softmax the loss can take over, else null. */
   private LossKind fusedKind() {
-    boolean fuse = loss.kindOnSoftmaxLogits() != null && !layers.isEmpty()
-        && layers.get(layers.size() - 1) instanceof SoftmaxOutput s && s.endsInSoftmax();
+    boolean fuse =
+        loss.kindOnSoftmaxLogits() != null
+            && !layers.isEmpty()
+            && layers.get(layers.size() - 1) instanceof SoftmaxOutput s
+            && s.endsInSoftmax();
     return fuse ? loss.kindOnSoftmaxLogits() : null;
   }
 
@@ -433,7 +494,8 @@ public final class Sequential implements AutoCloseable {
     return evaluate(data, 32);
   }
 
-  private Map<String, Double> run(Dataset data, int offset, int count, int batchSize, boolean training) {
+  private Map<String, Double> run(
+      Dataset data, int offset, int count, int batchSize, boolean training) {
     metrics.forEach(Metric::reset);
     double lossSum = 0;
     boolean split = !training || layers.stream().allMatch(Layer::rowsIndependentInTraining);
@@ -441,12 +503,18 @@ public final class Sequential implements AutoCloseable {
       for (Batches.Batch next = it.next(); next != null; next = it.next()) {
         Batches.Batch b = next;
         float[] losses = new float[b.size()];
-        float[] outputs = metrics.isEmpty() ? null : new float[b.size() * (int) outputShape().size()];
-        lanes().run(b.size(), split, List.of(), (lane, first, rows, gradients) -> {
-          try (Step step = new Step(lane, training, 0, first, gradients)) {
-            slicePass(step, b, first, rows, losses, outputs);
-          }
-        });
+        float[] outputs =
+            metrics.isEmpty() ? null : new float[b.size() * (int) outputShape().size()];
+        lanes()
+            .run(
+                b.size(),
+                split,
+                List.of(),
+                (lane, first, rows, gradients) -> {
+                  try (Step step = new Step(lane, training, 0, first, gradients)) {
+                    slicePass(step, b, first, rows, losses, outputs);
+                  }
+                });
         updateMetrics(b, outputs);
         lossSum += mean(losses) * b.size();
       }
@@ -457,7 +525,10 @@ public final class Sequential implements AutoCloseable {
     return result;
   }
 
-  /** The model's outputs for every sample, {@code [size, outputs]} row-major (probabilities for a softmax). */
+  /**
+   * The model's outputs for every sample, {@code [size, outputs]} row-major (probabilities for a
+   * softmax).
+   */
   public float[] predict(Dataset data, int batchSize) {
     checkSamples(data, "prediction data");
     int outputs = (int) outputShape().size();
@@ -467,12 +538,18 @@ public final class Sequential implements AutoCloseable {
       for (Batches.Batch next = it.next(); next != null; next = it.next()) {
         Batches.Batch b = next;
         int batchStart = row;
-        lanes().run(b.size(), true, List.of(), (lane, first, rows, gradients) -> {
-          try (Step step = new Step(lane, false, 0, first, gradients)) {
-            Tensor y = forward(step, input(step, b, first, rows), false);
-            lane.download(y.buffer(), 0, result, (batchStart + first) * outputs, rows * outputs);
-          }
-        });
+        lanes()
+            .run(
+                b.size(),
+                true,
+                List.of(),
+                (lane, first, rows, gradients) -> {
+                  try (Step step = new Step(lane, false, 0, first, gradients)) {
+                    Tensor y = forward(step, input(step, b, first, rows), false);
+                    lane.download(
+                        y.buffer(), 0, result, (batchStart + first) * outputs, rows * outputs);
+                  }
+                });
         row += b.size();
       }
     }
@@ -492,8 +569,15 @@ public final class Sequential implements AutoCloseable {
   private void checkSamples(Dataset data, String what) {
     Shape got = Shape.of(data.sampleShape());
     if (!got.equals(inputShape)) {
-      throw new IllegalArgumentException("Input of model '" + name + "': " + what + " has samples of shape "
-          + got.toBatchString() + ", but the model expects " + inputShape.toBatchString());
+      throw new IllegalArgumentException(
+          "Input of model '"
+              + name
+              + "': "
+              + what
+              + " has samples of shape "
+              + got.toBatchString()
+              + ", but the model expects "
+              + inputShape.toBatchString());
     }
     if (data.size() < 1) throw new IllegalArgumentException(what + " holds no samples");
   }

@@ -21,7 +21,12 @@ final class SummaryTable {
     var layers = model.layers();
     for (int i = 0; i < layers.size(); i++) {
       Layer l = layers.get(i);
-      sb.append(row('│', l.describe(), l.outputShape().toBatchString(), String.format(Locale.ROOT, "%,d", l.countParams())));
+      sb.append(
+          row(
+              '│',
+              l.describe(),
+              l.outputShape().toBatchString(),
+              String.format(Locale.ROOT, "%,d", l.countParams())));
       if (i < layers.size() - 1) sb.append(rule('├', '─', '┼', '┤'));
       total += l.countParams();
       trainable += l.countTrainableParams();
@@ -44,8 +49,20 @@ final class SummaryTable {
   }
 
   private static String row(char bar, String name, String shape, String params) {
-    return bar + " " + pad(name, WIDTHS[0] - 2, false) + " " + bar + " " + pad(shape, WIDTHS[1] - 2, false)
-        + " " + bar + " " + pad(params, WIDTHS[2] - 2, true) + " " + bar + "\n";
+    return bar
+        + " "
+        + pad(name, WIDTHS[0] - 2, false)
+        + " "
+        + bar
+        + " "
+        + pad(shape, WIDTHS[1] - 2, false)
+        + " "
+        + bar
+        + " "
+        + pad(params, WIDTHS[2] - 2, true)
+        + " "
+        + bar
+        + "\n";
   }
 
   private static String pad(String s, int width, boolean right) {

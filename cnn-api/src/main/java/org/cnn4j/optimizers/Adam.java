@@ -53,7 +53,17 @@ public class Adam extends Optimizer {
 
   @Override
   protected void update(Backend backend, Parameter p, DeviceBuffer[] slots, long t) {
-    backend.adamStep(p.value().buffer(), p.gradient().buffer(), slots[0], slots[1], p.shape().size(),
-        learningRate(), beta1, beta2, epsilon, t, weightDecay);
+    backend.adamStep(
+        p.value().buffer(),
+        p.gradient().buffer(),
+        slots[0],
+        slots[1],
+        p.shape().size(),
+        learningRate(),
+        beta1,
+        beta2,
+        epsilon,
+        t,
+        weightDecay);
   }
 }

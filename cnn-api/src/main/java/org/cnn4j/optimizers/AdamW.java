@@ -10,7 +10,8 @@ public final class AdamW extends Adam {
     super(learningRate, 0.9, 0.999, 1e-7, weightDecay);
   }
 
-  public AdamW(double learningRate, double weightDecay, double beta1, double beta2, double epsilon) {
+  public AdamW(
+      double learningRate, double weightDecay, double beta1, double beta2, double epsilon) {
     super(learningRate, beta1, beta2, epsilon, weightDecay);
   }
 

@@ -3,8 +3,8 @@ package org.cnn4j.optimizers;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import org.cnn4j.optimizers.schedules.LearningRateSchedule;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.DeviceBuffer;
@@ -12,8 +12,8 @@ import org.cnn4j.tensor.Parameter;
 
 /**
  * Updates trainable parameters from their gradients with one fused backend op per parameter. The
- * optimizer owns its per-parameter state (slots), created zeroed on first use and freed by
- * {@link #close()}.
+ * optimizer owns its per-parameter state (slots), created zeroed on first use and freed by {@link
+ * #close()}.
  */
 public abstract class Optimizer implements AutoCloseable {
   private float learningRate;
@@ -39,14 +39,16 @@ public abstract class Optimizer implements AutoCloseable {
    */
   public void learningRate(float lr) {
     if (schedule != null) {
-      throw new IllegalStateException("This optimizer was created with a `LearningRateSchedule` object as its "
-          + "`learning_rate` constructor argument, hence its learning rate is not settable.");
+      throw new IllegalStateException(
+          "This optimizer was created with a `LearningRateSchedule` object as its "
+              + "`learning_rate` constructor argument, hence its learning rate is not settable.");
     }
     setRate(lr);
   }
 
   private void setRate(float lr) {
-    if (!(lr >= 0)) throw new IllegalArgumentException(name() + ": learning rate must be >= 0, got " + lr);
+    if (!(lr >= 0))
+      throw new IllegalArgumentException(name() + ": learning rate must be >= 0, got " + lr);
     this.learningRate = lr;
   }
 
@@ -87,14 +89,16 @@ public abstract class Optimizer implements AutoCloseable {
   protected abstract void update(Backend backend, Parameter p, DeviceBuffer[] slots, long t);
 
   private DeviceBuffer[] slots(Backend backend, Parameter p) {
-    return slots.computeIfAbsent(p, key -> {
-      DeviceBuffer[] s = new DeviceBuffer[slotCount()];
-      for (int i = 0; i < s.length; i++) {
-        s[i] = backend.allocate(key.shape().size());
-        backend.fill(s[i], 0, key.shape().size(), 0f);
-      }
-      return s;
-    });
+    return slots.computeIfAbsent(
+        p,
+        key -> {
+          DeviceBuffer[] s = new DeviceBuffer[slotCount()];
+          for (int i = 0; i < s.length; i++) {
+            s[i] = backend.allocate(key.shape().size());
+            backend.fill(s[i], 0, key.shape().size(), 0f);
+          }
+          return s;
+        });
   }
 
   /**
@@ -134,27 +138,42 @@ public abstract class Optimizer implements AutoCloseable {
   }
 
   /**
-   * Restores a saved state: the step count and each listed parameter's slots ({@code [slot][element]}),
-   * so training continues as if it had not stopped. Slots of parameters left out start at zero.
+   * Restores a saved state: the step count and each listed parameter's slots ({@code
+   * [slot][element]}), so training continues as if it had not stopped. Slots of parameters left out
+   * start at zero.
    */
   public void restoreState(Backend backend, long steps, Map<Parameter, float[][]> values) {
-    if (steps < 0) throw new IllegalArgumentException(name() + ": iterations must be >= 0, got " + steps);
+    if (steps < 0)
+      throw new IllegalArgumentException(name() + ": iterations must be >= 0, got " + steps);
     this.iterations = steps;
     if (schedule != null) setRate((float) schedule.at(iterations));
-    values.forEach((p, v) -> {
-      if (v.length != slotCount()) {
-        throw new IllegalArgumentException(name() + " keeps " + slotCount() + " slots per parameter, got " + v.length
-            + " for " + p.name());
-      }
-      DeviceBuffer[] s = slots(backend, p);
-      for (int i = 0; i < s.length; i++) {
-        if (v[i].length != p.shape().size()) {
-          throw new IllegalArgumentException(p.name() + ": slot " + i + " holds " + v[i].length + " values, expected "
-              + p.shape().size());
-        }
-        backend.upload(v[i], 0, s[i], 0, v[i].length);
-      }
-    });
+    values.forEach(
+        (p, v) -> {
+          if (v.length != slotCount()) {
+            throw new IllegalArgumentException(
+                name()
+                    + " keeps "
+                    + slotCount()
+                    + " slots per parameter, got "
+                    + v.length
+                    + " for "
+                    + p.name());
+          }
+          DeviceBuffer[] s = slots(backend, p);
+          for (int i = 0; i < s.length; i++) {
+            if (v[i].length != p.shape().size()) {
+              throw new IllegalArgumentException(
+                  p.name()
+                      + ": slot "
+                      + i
+                      + " holds "
+                      + v[i].length
+                      + " values, expected "
+                      + p.shape().size());
+            }
+            backend.upload(v[i], 0, s[i], 0, v[i].length);
+          }
+        });
   }
 
   /** Parses Keras' optimizer names with their default settings. */
@@ -164,17 +183,21 @@ public abstract class Optimizer implements AutoCloseable {
       case "adam" -> new Adam();
       case "adamw" -> new AdamW();
       case "rmsprop" -> new RMSprop();
-      default -> throw new IllegalArgumentException(
-          "unknown optimizer '" + name + "'; expected one of sgd, adam, adamw, rmsprop");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown optimizer '" + name + "'; expected one of sgd, adam, adamw, rmsprop");
     };
   }
 
   /** Frees the slots. */
   @Override
   public void close() {
-    slots.values().forEach(s -> {
-      for (DeviceBuffer b : s) b.close();
-    });
+    slots
+        .values()
+        .forEach(
+            s -> {
+              for (DeviceBuffer b : s) b.close();
+            });
     slots.clear();
   }
 }

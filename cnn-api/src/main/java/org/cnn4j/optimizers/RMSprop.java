@@ -39,7 +39,13 @@ public final class RMSprop extends Optimizer {
 
   @Override
   protected void update(Backend backend, Parameter p, DeviceBuffer[] slots, long t) {
-    backend.rmspropStep(p.value().buffer(), p.gradient().buffer(), slots[0], p.shape().size(),
-        learningRate(), rho, epsilon);
+    backend.rmspropStep(
+        p.value().buffer(),
+        p.gradient().buffer(),
+        slots[0],
+        p.shape().size(),
+        learningRate(),
+        rho,
+        epsilon);
   }
 }

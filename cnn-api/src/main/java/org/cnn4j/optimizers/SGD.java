@@ -19,7 +19,8 @@ public final class SGD extends Optimizer {
 
   public SGD(double learningRate, double momentum, boolean nesterov) {
     super(learningRate);
-    if (momentum < 0 || momentum > 1) throw new IllegalArgumentException("SGD: momentum must be in [0, 1]");
+    if (momentum < 0 || momentum > 1)
+      throw new IllegalArgumentException("SGD: momentum must be in [0, 1]");
     this.momentum = (float) momentum;
     this.nesterov = nesterov;
   }
@@ -44,7 +45,13 @@ public final class SGD extends Optimizer {
 
   @Override
   protected void update(Backend backend, Parameter p, DeviceBuffer[] slots, long t) {
-    backend.sgdStep(p.value().buffer(), p.gradient().buffer(), slots.length == 0 ? null : slots[0],
-        p.shape().size(), learningRate(), momentum, nesterov);
+    backend.sgdStep(
+        p.value().buffer(),
+        p.gradient().buffer(),
+        slots.length == 0 ? null : slots[0],
+        p.shape().size(),
+        learningRate(),
+        momentum,
+        nesterov);
   }
 }

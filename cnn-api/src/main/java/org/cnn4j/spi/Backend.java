@@ -3,11 +3,11 @@ package org.cnn4j.spi;
 /**
  * What a compute backend implements. Every method works on buffers the caller allocated
  * (destination passing), so ownership is never in doubt. Layouts: activations NHWC, convolution
- * kernels HWIO, matrices row-major. Operations may run asynchronously; {@link #download} and
- * {@link #synchronize()} wait for them.
+ * kernels HWIO, matrices row-major. Operations may run asynchronously; {@link #download} and {@link
+ * #synchronize()} wait for them.
  *
- * <p>The default methods derive composite ops (convolution, bias, dropout) from the required
- * ones; a backend overrides them only for speed. The conformance suite checks both paths.
+ * <p>The default methods derive composite ops (convolution, bias, dropout) from the required ones;
+ * a backend overrides them only for speed. The conformance suite checks both paths.
  */
 public interface Backend extends AutoCloseable {
 
@@ -28,7 +28,10 @@ public interface Backend extends AutoCloseable {
   /** Copies {@code len} floats from {@code src} at {@code srcOffset} into the host array; waits. */
   void download(DeviceBuffer src, long srcOffset, float[] dst, int dstOffset, int len);
 
-  /** {@code dst[dstOffset + i] = src[srcOffset + i]} for {@code i < len}. The ranges must not overlap. */
+  /**
+   * {@code dst[dstOffset + i] = src[srcOffset + i]} for {@code i < len}. The ranges must not
+   * overlap.
+   */
   void copy(DeviceBuffer src, long srcOffset, DeviceBuffer dst, long dstOffset, long len);
 
   /** {@code buf[offset + i] = value} for {@code i < len}. */
@@ -48,8 +51,8 @@ public interface Backend extends AutoCloseable {
    * Handles for data-parallel work, or none (the default) when this backend parallelises inside
    * each op. Each lane runs its ops on the calling thread alone, shares this backend's buffers, and
    * is used by one thread at a time; the model gives each lane a slice of the batch. On a few cores
-   * a small network's ops are too short to split (waking another thread costs more than the op),
-   * so slicing the batch is what keeps every core busy. The backend owns its lanes and closes them.
+   * a small network's ops are too short to split (waking another thread costs more than the op), so
+   * slicing the batch is what keeps every core busy. The backend owns its lanes and closes them.
    */
   default java.util.List<Backend> lanes() {
     return java.util.List.of();
@@ -58,27 +61,73 @@ public interface Backend extends AutoCloseable {
   // ---------------------------------------------------------------- GEMM
 
   /**
-   * {@code C = alpha * op(A) * op(B) + beta * C}, row-major, with {@code op(X) = X} or
-   * {@code X^T}. With {@code beta == 0} C is not read (NaN there does not propagate).
+   * {@code C = alpha * op(A) * op(B) + beta * C}, row-major, with {@code op(X) = X} or {@code X^T}.
+   * With {@code beta == 0} C is not read (NaN there does not propagate).
    *
-   * <p>Shapes: op(A) {@code [m, k]}, op(B) {@code [k, n]}, C {@code [m, n]}; A is stored
-   * {@code [m, lda]} (or {@code [k, lda]} transposed) starting at {@code aOffset}, likewise B and C.
+   * <p>Shapes: op(A) {@code [m, k]}, op(B) {@code [k, n]}, C {@code [m, n]}; A is stored {@code [m,
+   * lda]} (or {@code [k, lda]} transposed) starting at {@code aOffset}, likewise B and C.
    */
-  void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-      DeviceBuffer a, long aOffset, int lda, DeviceBuffer b, long bOffset, int ldb,
-      float beta, DeviceBuffer c, long cOffset, int ldc);
+  void gemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      DeviceBuffer a,
+      long aOffset,
+      int lda,
+      DeviceBuffer b,
+      long bOffset,
+      int ldb,
+      float beta,
+      DeviceBuffer c,
+      long cOffset,
+      int ldc);
 
   /**
-   * {@code batch} independent GEMMs, the i-th at offsets {@code aOffset + i * strideA} etc.
-   * Shapes as {@link #gemm}.
+   * {@code batch} independent GEMMs, the i-th at offsets {@code aOffset + i * strideA} etc. Shapes
+   * as {@link #gemm}.
    */
-  default void gemmStridedBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
-      DeviceBuffer a, long aOffset, int lda, long strideA,
-      DeviceBuffer b, long bOffset, int ldb, long strideB,
-      float beta, DeviceBuffer c, long cOffset, int ldc, long strideC, int batch) {
+  default void gemmStridedBatched(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      DeviceBuffer a,
+      long aOffset,
+      int lda,
+      long strideA,
+      DeviceBuffer b,
+      long bOffset,
+      int ldb,
+      long strideB,
+      float beta,
+      DeviceBuffer c,
+      long cOffset,
+      int ldc,
+      long strideC,
+      int batch) {
     for (int i = 0; i < batch; i++) {
-      gemm(transA, transB, m, n, k, alpha, a, aOffset + i * strideA, lda, b, bOffset + i * strideB,
-          ldb, beta, c, cOffset + i * strideC, ldc);
+      gemm(
+          transA,
+          transB,
+          m,
+          n,
+          k,
+          alpha,
+          a,
+          aOffset + i * strideA,
+          lda,
+          b,
+          bOffset + i * strideB,
+          ldb,
+          beta,
+          c,
+          cOffset + i * strideC,
+          ldc);
     }
   }
 
@@ -87,20 +136,20 @@ public interface Backend extends AutoCloseable {
   /**
    * Unfolds images {@code [first, first + count)} of {@code x} for channel group {@code group}.
    *
-   * <p>Shapes: x {@code [n, h, w, c]}; cols {@code [count * outH * outW, kh * kw * cg]} with
-   * {@code cg = c / groups}, column index {@code (ky * kw + kx) * cg + ci}. Padded taps are 0.
+   * <p>Shapes: x {@code [n, h, w, c]}; cols {@code [count * outH * outW, kh * kw * cg]} with {@code
+   * cg = c / groups}, column index {@code (ky * kw + kx) * cg + ci}. Padded taps are 0.
    */
   void im2col(Conv2dSpec spec, DeviceBuffer x, int first, int count, int group, DeviceBuffer cols);
 
   /**
-   * The adjoint of {@link #im2col}: adds each column entry back into {@code dx} (which the
-   * caller has initialised). Shapes as {@link #im2col}.
+   * The adjoint of {@link #im2col}: adds each column entry back into {@code dx} (which the caller
+   * has initialised). Shapes as {@link #im2col}.
    */
   void col2im(Conv2dSpec spec, DeviceBuffer cols, int first, int count, int group, DeviceBuffer dx);
 
   /**
-   * {@code y = conv(x, kernel)} without bias. Shapes: x {@code [n, h, w, c]}, kernel
-   * {@code [kh, kw, c / groups, filters]}, y {@code [n, outH, outW, filters]}.
+   * {@code y = conv(x, kernel)} without bias. Shapes: x {@code [n, h, w, c]}, kernel {@code [kh,
+   * kw, c / groups, filters]}, y {@code [n, outH, outW, filters]}.
    */
   default void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y) {
     int cg = s.c() / s.groups();
@@ -113,18 +162,34 @@ public interface Backend extends AutoCloseable {
         int count = Math.min(chunk, s.n() - first);
         for (int g = 0; g < s.groups(); g++) {
           im2col(s, x, first, count, g, cols);
-          gemm(false, false, count * pixels, fg, k, 1f, cols, 0, k, kernel, (long) g * fg,
-              s.filters(), 0f, y, (long) first * pixels * s.filters() + (long) g * fg, s.filters());
+          gemm(
+              false,
+              false,
+              count * pixels,
+              fg,
+              k,
+              1f,
+              cols,
+              0,
+              k,
+              kernel,
+              (long) g * fg,
+              s.filters(),
+              0f,
+              y,
+              (long) first * pixels * s.filters() + (long) g * fg,
+              s.filters());
         }
       }
     }
   }
 
   /**
-   * {@code dx = d conv / d x}, overwriting dx. Shapes: dy {@code [n, outH, outW, filters]},
-   * kernel {@code [kh, kw, c / groups, filters]}, dx {@code [n, h, w, c]}.
+   * {@code dx = d conv / d x}, overwriting dx. Shapes: dy {@code [n, outH, outW, filters]}, kernel
+   * {@code [kh, kw, c / groups, filters]}, dx {@code [n, h, w, c]}.
    */
-  default void conv2dBackwardData(Conv2dSpec s, DeviceBuffer dy, DeviceBuffer kernel, DeviceBuffer dx) {
+  default void conv2dBackwardData(
+      Conv2dSpec s, DeviceBuffer dy, DeviceBuffer kernel, DeviceBuffer dx) {
     int cg = s.c() / s.groups();
     int fg = s.filters() / s.groups();
     int k = s.kh() * s.kw() * cg;
@@ -135,9 +200,23 @@ public interface Backend extends AutoCloseable {
       for (int first = 0; first < s.n(); first += chunk) {
         int count = Math.min(chunk, s.n() - first);
         for (int g = 0; g < s.groups(); g++) {
-          gemm(false, true, count * pixels, k, fg, 1f, dy,
-              (long) first * pixels * s.filters() + (long) g * fg, s.filters(), kernel,
-              (long) g * fg, s.filters(), 0f, cols, 0, k);
+          gemm(
+              false,
+              true,
+              count * pixels,
+              k,
+              fg,
+              1f,
+              dy,
+              (long) first * pixels * s.filters() + (long) g * fg,
+              s.filters(),
+              kernel,
+              (long) g * fg,
+              s.filters(),
+              0f,
+              cols,
+              0,
+              k);
           col2im(s, cols, first, count, g, dx);
         }
       }
@@ -145,10 +224,11 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
-   * {@code dKernel = d conv / d kernel}, overwriting it. Shapes: x {@code [n, h, w, c]}, dy
-   * {@code [n, outH, outW, filters]}, dKernel {@code [kh, kw, c / groups, filters]}.
+   * {@code dKernel = d conv / d kernel}, overwriting it. Shapes: x {@code [n, h, w, c]}, dy {@code
+   * [n, outH, outW, filters]}, dKernel {@code [kh, kw, c / groups, filters]}.
    */
-  default void conv2dBackwardFilter(Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dKernel) {
+  default void conv2dBackwardFilter(
+      Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dKernel) {
     int cg = s.c() / s.groups();
     int fg = s.filters() / s.groups();
     int k = s.kh() * s.kw() * cg;
@@ -159,9 +239,23 @@ public interface Backend extends AutoCloseable {
         int count = Math.min(chunk, s.n() - first);
         for (int g = 0; g < s.groups(); g++) {
           im2col(s, x, first, count, g, cols);
-          gemm(true, false, k, fg, count * pixels, 1f, cols, 0, k, dy,
-              (long) first * pixels * s.filters() + (long) g * fg, s.filters(),
-              first == 0 ? 0f : 1f, dKernel, (long) g * fg, s.filters());
+          gemm(
+              true,
+              false,
+              k,
+              fg,
+              count * pixels,
+              1f,
+              cols,
+              0,
+              k,
+              dy,
+              (long) first * pixels * s.filters() + (long) g * fg,
+              s.filters(),
+              first == 0 ? 0f : 1f,
+              dKernel,
+              (long) g * fg,
+              s.filters());
         }
       }
     }
@@ -172,19 +266,33 @@ public interface Backend extends AutoCloseable {
    * null. A backend fuses it to apply the bias and activation while the output is still in cache.
    * Shapes as {@link #conv2dForward}, bias {@code [filters]}.
    */
-  default void conv2dForwardFused(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer bias,
-      ActivationKind kind, float alpha, DeviceBuffer y) {
+  default void conv2dForwardFused(
+      Conv2dSpec s,
+      DeviceBuffer x,
+      DeviceBuffer kernel,
+      DeviceBuffer bias,
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer y) {
     conv2dForward(s, x, kernel, y);
     biasActivationForward(kind, alpha, y, bias, s.n() * s.outH() * s.outW(), s.filters());
   }
 
   /**
-   * The backward of {@link #conv2dForwardFused} from its output y and the output gradient dy
-   * (not modified): overwrites dKernel, dBias (when not null) and dx (when not null; the input of
-   * the first layer needs none). Shapes as {@link #conv2dForward}.
+   * The backward of {@link #conv2dForwardFused} from its output y and the output gradient dy (not
+   * modified): overwrites dKernel, dBias (when not null) and dx (when not null; the input of the
+   * first layer needs none). Shapes as {@link #conv2dForward}.
    */
-  default void conv2dBackwardFused(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y,
-      DeviceBuffer dy, ActivationKind kind, float alpha, DeviceBuffer dx, DeviceBuffer dKernel,
+  default void conv2dBackwardFused(
+      Conv2dSpec s,
+      DeviceBuffer x,
+      DeviceBuffer kernel,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer dx,
+      DeviceBuffer dKernel,
       DeviceBuffer dBias) {
     int rows = s.n() * s.outH() * s.outW();
     try (DeviceBuffer dz = allocate(s.outputLength())) {
@@ -194,7 +302,10 @@ public interface Backend extends AutoCloseable {
     }
   }
 
-  /** {@code dBias[f] = sum over n, y, x of dy}. Shapes: dy {@code [n, outH, outW, filters]}, dBias {@code [filters]}. */
+  /**
+   * {@code dBias[f] = sum over n, y, x of dy}. Shapes: dy {@code [n, outH, outW, filters]}, dBias
+   * {@code [filters]}.
+   */
   default void conv2dBackwardBias(Conv2dSpec s, DeviceBuffer dy, DeviceBuffer dBias) {
     reduceMiddle(dy, 1, s.n() * s.outH() * s.outW(), s.filters(), 1f, dBias);
   }
@@ -206,8 +317,8 @@ public interface Backend extends AutoCloseable {
 
   /**
    * Gradient of max pooling, overwriting dx. Ties: the first maximum in row-major window order
-   * (top-left first) takes the whole gradient. Shapes: x and dx {@code [n, h, w, c]}, dy
-   * {@code [n, outH, outW, c]}.
+   * (top-left first) takes the whole gradient. Shapes: x and dx {@code [n, h, w, c]}, dy {@code [n,
+   * outH, outW, c]}.
    */
   void maxPool2dBackward(Pool2dSpec spec, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx);
 
@@ -223,11 +334,17 @@ public interface Backend extends AutoCloseable {
   void activationForward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n);
 
   /**
-   * {@code dx[i] = dy[i] * f'(x[i])}, given both the input x and the output y of the forward
-   * pass (ReLU and LeakyReLU read x, sigmoid and tanh read y). dx may be dy.
+   * {@code dx[i] = dy[i] * f'(x[i])}, given both the input x and the output y of the forward pass
+   * (ReLU and LeakyReLU read x, sigmoid and tanh read y). dx may be dy.
    */
-  void activationBackward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y,
-      DeviceBuffer dy, DeviceBuffer dx, long n);
+  void activationBackward(
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer x,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dx,
+      long n);
 
   /** {@code out[i] = a[i] op b[i]} for {@code i < n}. out may alias a or b. */
   void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n);
@@ -238,8 +355,8 @@ public interface Backend extends AutoCloseable {
   // ---------------------------------------------------------------- reductions and broadcasts
 
   /**
-   * Sums over the middle axis: {@code out[o, i] = scale * sum_m x[o, m, i]}. Shapes: x
-   * {@code [outer, mid, inner]}, out {@code [outer, inner]} (overwritten).
+   * Sums over the middle axis: {@code out[o, i] = scale * sum_m x[o, m, i]}. Shapes: x {@code
+   * [outer, mid, inner]}, out {@code [outer, inner]} (overwritten).
    */
   void reduceMiddle(DeviceBuffer x, int outer, int mid, int inner, float scale, DeviceBuffer out);
 
@@ -247,8 +364,8 @@ public interface Backend extends AutoCloseable {
    * Broadcasts over the middle axis: {@code y[o, m, i] = scale * src[o, i] + beta * y[o, m, i]}.
    * Shapes: src {@code [outer, inner]}, y {@code [outer, mid, inner]}; with beta 0, y is not read.
    */
-  void broadcastMiddle(DeviceBuffer src, int outer, int mid, int inner, float scale, float beta,
-      DeviceBuffer y);
+  void broadcastMiddle(
+      DeviceBuffer src, int outer, int mid, int inner, float scale, float beta, DeviceBuffer y);
 
   /** {@code y[r, c] += bias[c]}. Shapes: y {@code [rows, cols]}, bias {@code [cols]}. */
   default void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols) {
@@ -259,19 +376,26 @@ public interface Backend extends AutoCloseable {
    * The epilogue of a convolution or dense layer, in place: {@code y[r, c] = f(y[r, c] + bias[c])}.
    * bias may be null. Shapes: y {@code [rows, cols]}, bias {@code [cols]}.
    */
-  default void biasActivationForward(ActivationKind kind, float alpha, DeviceBuffer y, DeviceBuffer bias,
-      int rows, int cols) {
+  default void biasActivationForward(
+      ActivationKind kind, float alpha, DeviceBuffer y, DeviceBuffer bias, int rows, int cols) {
     if (bias != null) biasAdd(y, bias, rows, cols);
     if (kind != ActivationKind.LINEAR) activationForward(kind, alpha, y, y, (long) rows * cols);
   }
 
   /**
    * The backward of {@link #biasActivationForward} from its output y: {@code dz = dy * f'(y)}
-   * (ReLU's and LeakyReLU's sign read from y), and, when dBias is not null, {@code dBias[c] =
-   * sum_r dz[r, c]} (overwritten). dz may be dy. Shapes: y, dy, dz {@code [rows, cols]}.
+   * (ReLU's and LeakyReLU's sign read from y), and, when dBias is not null, {@code dBias[c] = sum_r
+   * dz[r, c]} (overwritten). dz may be dy. Shapes: y, dy, dz {@code [rows, cols]}.
    */
-  default void activationBackwardBias(ActivationKind kind, float alpha, DeviceBuffer y, DeviceBuffer dy,
-      DeviceBuffer dz, int rows, int cols, DeviceBuffer dBias) {
+  default void activationBackwardBias(
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dz,
+      int rows,
+      int cols,
+      DeviceBuffer dBias) {
     long n = (long) rows * cols;
     if (kind != ActivationKind.LINEAR || dz != dy) activationBackward(kind, alpha, y, y, dy, dz, n);
     if (dBias != null) reduceMiddle(dz, 1, rows, cols, 1f, dBias);
@@ -288,38 +412,63 @@ public interface Backend extends AutoCloseable {
 
   /**
    * Per-row loss and, when {@code grad} is not null, {@code grad = gradScale * d loss_r / d pred}.
-   * Shapes: pred and grad {@code [rows, cols]}; target {@code [rows]} for sparse kinds else
-   * {@code [rows, cols]}; lossPerRow {@code [rows]}.
+   * Shapes: pred and grad {@code [rows, cols]}; target {@code [rows]} for sparse kinds else {@code
+   * [rows, cols]}; lossPerRow {@code [rows]}.
    */
-  void loss(LossKind kind, DeviceBuffer pred, DeviceBuffer target, int rows, int cols,
-      DeviceBuffer lossPerRow, DeviceBuffer grad, float gradScale);
+  void loss(
+      LossKind kind,
+      DeviceBuffer pred,
+      DeviceBuffer target,
+      int rows,
+      int cols,
+      DeviceBuffer lossPerRow,
+      DeviceBuffer grad,
+      float gradScale);
 
   // ---------------------------------------------------------------- batch normalisation
 
   /**
-   * Per-column mean and biased variance. Shapes: x {@code [rows, cols]} (NHWC: rows = n*h*w,
-   * cols = channels); mean and variance {@code [cols]}.
+   * Per-column mean and biased variance. Shapes: x {@code [rows, cols]} (NHWC: rows = n*h*w, cols =
+   * channels); mean and variance {@code [cols]}.
    */
-  void batchNormStatistics(DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance);
+  void batchNormStatistics(
+      DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance);
 
   /** {@code y = gamma * (x - mean) / sqrt(variance + eps) + beta} per column. x may be y. */
-  void batchNormApply(DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance,
-      DeviceBuffer gamma, DeviceBuffer beta, float eps, DeviceBuffer y);
+  void batchNormApply(
+      DeviceBuffer x,
+      int rows,
+      int cols,
+      DeviceBuffer mean,
+      DeviceBuffer variance,
+      DeviceBuffer gamma,
+      DeviceBuffer beta,
+      float eps,
+      DeviceBuffer y);
 
   /**
    * Gradients of training-mode batch normalisation (batch statistics), overwriting dx, dGamma and
    * dBeta. Shapes: x, dy, dx {@code [rows, cols]}; the rest {@code [cols]}.
    */
-  void batchNormBackward(DeviceBuffer x, DeviceBuffer dy, int rows, int cols, DeviceBuffer mean,
-      DeviceBuffer variance, DeviceBuffer gamma, float eps, DeviceBuffer dx, DeviceBuffer dGamma,
+  void batchNormBackward(
+      DeviceBuffer x,
+      DeviceBuffer dy,
+      int rows,
+      int cols,
+      DeviceBuffer mean,
+      DeviceBuffer variance,
+      DeviceBuffer gamma,
+      float eps,
+      DeviceBuffer dx,
+      DeviceBuffer dGamma,
       DeviceBuffer dBeta);
 
   // ---------------------------------------------------------------- dropout
 
   /**
-   * Fills {@code mask[i]} with {@code 0} where {@link DropoutRng#uniform(long, long)} of
-   * {@code (seed, i)} is below {@code rate}, else {@code 1 / (1 - rate)}. Every backend gives the
-   * same mask for the same seed.
+   * Fills {@code mask[i]} with {@code 0} where {@link DropoutRng#uniform(long, long)} of {@code
+   * (seed, i)} is below {@code rate}, else {@code 1 / (1 - rate)}. Every backend gives the same
+   * mask for the same seed.
    */
   void dropoutMask(long seed, float rate, DeviceBuffer mask, long n);
 
@@ -327,21 +476,46 @@ public interface Backend extends AutoCloseable {
 
   /**
    * Keras SGD. Without momentum: {@code p -= lr * g}. With it: {@code v = momentum * v - lr * g};
-   * then {@code p += v}, or with Nesterov {@code p += momentum * v - lr * g}. velocity may be
-   * null when momentum is 0.
+   * then {@code p += v}, or with Nesterov {@code p += momentum * v - lr * g}. velocity may be null
+   * when momentum is 0.
    */
-  void sgdStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, long n, float lr,
-      float momentum, boolean nesterov);
+  void sgdStep(
+      DeviceBuffer param,
+      DeviceBuffer grad,
+      DeviceBuffer velocity,
+      long n,
+      float lr,
+      float momentum,
+      boolean nesterov);
 
   /**
    * Keras Adam (and AdamW when {@code weightDecay > 0}: first {@code p -= lr * weightDecay * p}).
    * Step {@code t} counts from 1: {@code m += (g - m)(1 - b1)}, {@code v += (g^2 - v)(1 - b2)},
    * {@code p -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)}.
    */
-  void adamStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v, long n,
-      float lr, float beta1, float beta2, float eps, long t, float weightDecay);
+  void adamStep(
+      DeviceBuffer param,
+      DeviceBuffer grad,
+      DeviceBuffer m,
+      DeviceBuffer v,
+      long n,
+      float lr,
+      float beta1,
+      float beta2,
+      float eps,
+      long t,
+      float weightDecay);
 
-  /** Keras RMSprop (no momentum, not centred): {@code s = rho s + (1 - rho) g^2; p -= lr g / (sqrt(s) + eps)}. */
-  void rmspropStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer meanSquare, long n, float lr,
-      float rho, float eps);
+  /**
+   * Keras RMSprop (no momentum, not centred): {@code s = rho s + (1 - rho) g^2; p -= lr g /
+   * (sqrt(s) + eps)}.
+   */
+  void rmspropStep(
+      DeviceBuffer param,
+      DeviceBuffer grad,
+      DeviceBuffer meanSquare,
+      long n,
+      float lr,
+      float rho,
+      float eps);
 }

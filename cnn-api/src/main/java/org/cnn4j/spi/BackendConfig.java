@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Options passed to {@link BackendProvider#open}. Values come from system properties named
- * {@code cnn4j.<id>.<key>} unless given explicitly, e.g. {@code -Dcnn4j.cpu.threads=2}.
+ * Options passed to {@link BackendProvider#open}. Values come from system properties named {@code
+ * cnn4j.<id>.<key>} unless given explicitly, e.g. {@code -Dcnn4j.cpu.threads=2}.
  */
 public record BackendConfig(Map<String, String> options) {
   public BackendConfig {

@@ -7,8 +7,11 @@ public class BackendException extends RuntimeException {
   private final String op;
   private final String status;
 
-  public BackendException(String backendId, String op, String status, String message, Throwable cause) {
-    super(backendId + ": " + op + (status.isEmpty() ? "" : " failed with " + status) + ": " + message, cause);
+  public BackendException(
+      String backendId, String op, String status, String message, Throwable cause) {
+    super(
+        backendId + ": " + op + (status.isEmpty() ? "" : " failed with " + status) + ": " + message,
+        cause);
     this.backendId = backendId;
     this.op = op;
     this.status = status;

@@ -1,9 +1,9 @@
 package org.cnn4j.spi;
 
 /**
- * The {@link java.util.ServiceLoader} entry of a backend jar. A constructor does nothing native
- * and no native library loads in a static initializer: all native work happens in {@link
- * #probe()} (which never throws) and {@link #open(BackendConfig)}.
+ * The {@link java.util.ServiceLoader} entry of a backend jar. A constructor does nothing native and
+ * no native library loads in a static initializer: all native work happens in {@link #probe()}
+ * (which never throws) and {@link #open(BackendConfig)}.
  */
 public interface BackendProvider {
   /** Short lower-case id a user names the backend by: "cpu", "opencl", "cuda". */
@@ -13,8 +13,8 @@ public interface BackendProvider {
   int priority();
 
   /**
-   * Whether this backend can run on this machine. Never throws (it catches {@link Throwable},
-   * since a missing native library is an {@link UnsatisfiedLinkError}) and caches its answer.
+   * Whether this backend can run on this machine. Never throws (it catches {@link Throwable}, since
+   * a missing native library is an {@link UnsatisfiedLinkError}) and caches its answer.
    */
   Availability probe();
 

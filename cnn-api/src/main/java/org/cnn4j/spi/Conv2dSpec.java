@@ -5,23 +5,40 @@ package org.cnn4j.spi;
  * computed.
  *
  * <p>Shapes: input {@code [n, h, w, c]}, kernel {@code [kh, kw, c / groups, filters]}, output
- * {@code [n, outH, outW, filters]}. Output channel {@code f} reads input channels of group
- * {@code f / (filters / groups)}.
+ * {@code [n, outH, outW, filters]}. Output channel {@code f} reads input channels of group {@code f
+ * / (filters / groups)}.
  */
 public record Conv2dSpec(
-    int n, int h, int w, int c,
-    int kh, int kw, int filters,
-    int strideH, int strideW,
-    int padTop, int padLeft,
-    int dilationH, int dilationW,
+    int n,
+    int h,
+    int w,
+    int c,
+    int kh,
+    int kw,
+    int filters,
+    int strideH,
+    int strideW,
+    int padTop,
+    int padLeft,
+    int dilationH,
+    int dilationW,
     int groups,
-    int outH, int outW) {
+    int outH,
+    int outW) {
 
   public Conv2dSpec {
-    positive("n", n); positive("h", h); positive("w", w); positive("c", c);
-    positive("kh", kh); positive("kw", kw); positive("filters", filters);
-    positive("strideH", strideH); positive("strideW", strideW);
-    positive("dilationH", dilationH); positive("dilationW", dilationW); positive("groups", groups);
+    positive("n", n);
+    positive("h", h);
+    positive("w", w);
+    positive("c", c);
+    positive("kh", kh);
+    positive("kw", kw);
+    positive("filters", filters);
+    positive("strideH", strideH);
+    positive("strideW", strideW);
+    positive("dilationH", dilationH);
+    positive("dilationW", dilationW);
+    positive("groups", groups);
     if (padTop < 0 || padLeft < 0) throw new IllegalArgumentException("padding must be >= 0");
     if (c % groups != 0 || filters % groups != 0) {
       throw new IllegalArgumentException(
@@ -29,22 +46,49 @@ public record Conv2dSpec(
     }
     if (outH < 1 || outW < 1) {
       throw new IllegalArgumentException(
-          "convolution output would be empty: input " + h + "x" + w + ", kernel " + kh + "x" + kw
-              + ", dilation " + dilationH + "x" + dilationW + ", padding " + padTop + "/" + padLeft);
+          "convolution output would be empty: input "
+              + h
+              + "x"
+              + w
+              + ", kernel "
+              + kh
+              + "x"
+              + kw
+              + ", dilation "
+              + dilationH
+              + "x"
+              + dilationW
+              + ", padding "
+              + padTop
+              + "/"
+              + padLeft);
     }
   }
 
   /** Builds a spec, computing padding and output size from Keras' padding mode. */
-  public static Conv2dSpec of(int n, int h, int w, int c, int kh, int kw, int filters,
-      int strideH, int strideW, Padding padding, int dilationH, int dilationW, int groups) {
+  public static Conv2dSpec of(
+      int n,
+      int h,
+      int w,
+      int c,
+      int kh,
+      int kw,
+      int filters,
+      int strideH,
+      int strideW,
+      Padding padding,
+      int dilationH,
+      int dilationW,
+      int groups) {
     int effKh = (kh - 1) * dilationH + 1;
     int effKw = (kw - 1) * dilationW + 1;
     int outH = outputSize(h, effKh, strideH, padding);
     int outW = outputSize(w, effKw, strideW, padding);
     int padTop = padding == Padding.SAME ? Math.max((outH - 1) * strideH + effKh - h, 0) / 2 : 0;
     int padLeft = padding == Padding.SAME ? Math.max((outW - 1) * strideW + effKw - w, 0) / 2 : 0;
-    return new Conv2dSpec(n, h, w, c, kh, kw, filters, strideH, strideW, padTop, padLeft,
-        dilationH, dilationW, groups, outH, outW);
+    return new Conv2dSpec(
+        n, h, w, c, kh, kw, filters, strideH, strideW, padTop, padLeft, dilationH, dilationW,
+        groups, outH, outW);
   }
 
   /** Output length along one axis for an (effective) window size, stride and padding mode. */
@@ -53,13 +97,22 @@ public record Conv2dSpec(
   }
 
   public Conv2dSpec withBatch(int newN) {
-    return new Conv2dSpec(newN, h, w, c, kh, kw, filters, strideH, strideW, padTop, padLeft,
-        dilationH, dilationW, groups, outH, outW);
+    return new Conv2dSpec(
+        newN, h, w, c, kh, kw, filters, strideH, strideW, padTop, padLeft, dilationH, dilationW,
+        groups, outH, outW);
   }
 
-  public long inputLength() { return (long) n * h * w * c; }
-  public long kernelLength() { return (long) kh * kw * (c / groups) * filters; }
-  public long outputLength() { return (long) n * outH * outW * filters; }
+  public long inputLength() {
+    return (long) n * h * w * c;
+  }
+
+  public long kernelLength() {
+    return (long) kh * kw * (c / groups) * filters;
+  }
+
+  public long outputLength() {
+    return (long) n * outH * outW * filters;
+  }
 
   private static void positive(String name, int v) {
     if (v < 1) throw new IllegalArgumentException(name + " must be >= 1, got " + v);

@@ -6,7 +6,9 @@ package org.cnn4j.spi;
  * Probabilities are clipped to {@code [1e-7, 1 - 1e-7]} as Keras does.
  */
 public enum LossKind {
-  /** Softmax of logits, then cross-entropy against class indices (fused, stable for large logits). */
+  /**
+   * Softmax of logits, then cross-entropy against class indices (fused, stable for large logits).
+   */
   SOFTMAX_CROSS_ENTROPY_SPARSE,
   /** Softmax of logits, then cross-entropy against target distributions. */
   SOFTMAX_CROSS_ENTROPY,

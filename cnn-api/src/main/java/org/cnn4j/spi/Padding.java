@@ -11,7 +11,9 @@ public enum Padding {
     return switch (name.toLowerCase(java.util.Locale.ROOT)) {
       case "valid" -> VALID;
       case "same" -> SAME;
-      default -> throw new IllegalArgumentException("padding must be 'valid' or 'same', got '" + name + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "padding must be 'valid' or 'same', got '" + name + "'");
     };
   }
 }

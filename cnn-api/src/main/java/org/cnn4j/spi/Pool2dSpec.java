@@ -1,14 +1,23 @@
 package org.cnn4j.spi;
 
 /**
- * The geometry of one 2-D pooling, NHWC. Shapes: input {@code [n, h, w, c]}, output
- * {@code [n, outH, outW, c]}. Padded positions never win a max and are not counted in an average
- * (TensorFlow's rule).
+ * The geometry of one 2-D pooling, NHWC. Shapes: input {@code [n, h, w, c]}, output {@code [n,
+ * outH, outW, c]}. Padded positions never win a max and are not counted in an average (TensorFlow's
+ * rule).
  */
 public record Pool2dSpec(
-    int n, int h, int w, int c,
-    int poolH, int poolW, int strideH, int strideW,
-    int padTop, int padLeft, int outH, int outW) {
+    int n,
+    int h,
+    int w,
+    int c,
+    int poolH,
+    int poolW,
+    int strideH,
+    int strideW,
+    int padTop,
+    int padLeft,
+    int outH,
+    int outW) {
 
   public Pool2dSpec {
     if (n < 1 || h < 1 || w < 1 || c < 1 || poolH < 1 || poolW < 1 || strideH < 1 || strideW < 1) {
@@ -20,8 +29,8 @@ public record Pool2dSpec(
     }
   }
 
-  public static Pool2dSpec of(int n, int h, int w, int c, int poolH, int poolW,
-      int strideH, int strideW, Padding padding) {
+  public static Pool2dSpec of(
+      int n, int h, int w, int c, int poolH, int poolW, int strideH, int strideW, Padding padding) {
     int outH = Conv2dSpec.outputSize(h, poolH, strideH, padding);
     int outW = Conv2dSpec.outputSize(w, poolW, strideW, padding);
     int padTop = padding == Padding.SAME ? Math.max((outH - 1) * strideH + poolH - h, 0) / 2 : 0;
@@ -30,9 +39,15 @@ public record Pool2dSpec(
   }
 
   public Pool2dSpec withBatch(int newN) {
-    return new Pool2dSpec(newN, h, w, c, poolH, poolW, strideH, strideW, padTop, padLeft, outH, outW);
+    return new Pool2dSpec(
+        newN, h, w, c, poolH, poolW, strideH, strideW, padTop, padLeft, outH, outW);
   }
 
-  public long inputLength() { return (long) n * h * w * c; }
-  public long outputLength() { return (long) n * outH * outW * c; }
+  public long inputLength() {
+    return (long) n * h * w * c;
+  }
+
+  public long outputLength() {
+    return (long) n * outH * outW * c;
+  }
 }

@@ -1,9 +1,9 @@
 package org.cnn4j.spi;
 
 /**
- * The argument checks every backend makes before touching memory (one place, so all backends
- * report a bad offset or leading dimension with the same words). Native code behind them would
- * otherwise write outside a buffer and take the JVM down instead of throwing.
+ * The argument checks every backend makes before touching memory (one place, so all backends report
+ * a bad offset or leading dimension with the same words). Native code behind them would otherwise
+ * write outside a buffer and take the JVM down instead of throwing.
  */
 public final class Ranges {
   private Ranges() {}
@@ -11,8 +11,15 @@ public final class Ranges {
   /** Checks that {@code [offset, offset + len)} lies inside {@code b}. */
   public static void check(String name, DeviceBuffer b, long offset, long len) {
     if (offset < 0 || len < 0 || offset + len > b.length()) {
-      throw new IndexOutOfBoundsException(name + ": range [" + offset + ", " + (offset + len)
-          + ") outside a buffer of " + b.length() + " floats");
+      throw new IndexOutOfBoundsException(
+          name
+              + ": range ["
+              + offset
+              + ", "
+              + (offset + len)
+              + ") outside a buffer of "
+              + b.length()
+              + " floats");
     }
   }
 
@@ -22,8 +29,13 @@ public final class Ranges {
    */
   public static int int32(String backendId, long size, String what) {
     if (size > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(what + " has " + size + " elements; the " + backendId
-          + " backend handles at most 2^31 - 1 per convolution or pooling tensor (split the batch)");
+      throw new IllegalArgumentException(
+          what
+              + " has "
+              + size
+              + " elements; the "
+              + backendId
+              + " backend handles at most 2^31 - 1 per convolution or pooling tensor (split the batch)");
     }
     return (int) size;
   }
@@ -32,10 +44,12 @@ public final class Ranges {
    * Checks a row-major {@code rows x cols} matrix stored with leading dimension {@code ld} from
    * {@code offset}; an empty matrix is always valid.
    */
-  public static void checkMatrix(String name, DeviceBuffer b, long offset, int rows, int cols, int ld) {
+  public static void checkMatrix(
+      String name, DeviceBuffer b, long offset, int rows, int cols, int ld) {
     if (rows == 0 || cols == 0) return;
     if (ld < cols) {
-      throw new IllegalArgumentException(name + ": leading dimension " + ld + " < " + cols + " columns");
+      throw new IllegalArgumentException(
+          name + ": leading dimension " + ld + " < " + cols + " columns");
     }
     check(name, b, offset, (long) (rows - 1) * ld + cols);
   }

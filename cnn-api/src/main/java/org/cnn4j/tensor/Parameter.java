@@ -16,7 +16,8 @@ public final class Parameter implements AutoCloseable {
 
   public Parameter(Backend backend, String name, Shape shape, float[] initial, boolean trainable) {
     if (initial.length != shape.size()) {
-      throw new IllegalArgumentException(name + ": " + initial.length + " initial values for shape " + shape);
+      throw new IllegalArgumentException(
+          name + ": " + initial.length + " initial values for shape " + shape);
     }
     this.name = name;
     this.shape = shape;

@@ -8,7 +8,8 @@ public record Shape(int... dims) {
   public Shape {
     dims = dims.clone();
     for (int d : dims) {
-      if (d < 1) throw new IllegalArgumentException("dimensions must be >= 1, got " + Arrays.toString(dims));
+      if (d < 1)
+        throw new IllegalArgumentException("dimensions must be >= 1, got " + Arrays.toString(dims));
     }
   }
 
@@ -61,12 +62,15 @@ public record Shape(int... dims) {
 
   /** Keras' form with the batch axis shown as None: {@code (None, 26, 26, 16)}. */
   public String toBatchString() {
-    return "(None" + Arrays.stream(dims).mapToObj(d -> ", " + d).collect(Collectors.joining()) + ")";
+    return "(None"
+        + Arrays.stream(dims).mapToObj(d -> ", " + d).collect(Collectors.joining())
+        + ")";
   }
 
   @Override
   public String toString() {
-    return "(" + Arrays.stream(dims).mapToObj(Integer::toString).collect(Collectors.joining(", "))
+    return "("
+        + Arrays.stream(dims).mapToObj(Integer::toString).collect(Collectors.joining(", "))
         + (dims.length == 1 ? ",)" : ")");
   }
 }

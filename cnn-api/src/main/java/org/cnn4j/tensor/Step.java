@@ -8,8 +8,8 @@ import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.DeviceBuffer;
 
 /**
- * One forward (and, when training, backward) pass: the backend, the tape, and the tensors the
- * pass allocates, all freed by {@link #close()}. So a long training run holds flat memory: the
+ * One forward (and, when training, backward) pass: the backend, the tape, and the tensors the pass
+ * allocates, all freed by {@link #close()}. So a long training run holds flat memory: the
  * activations of step k are gone before step k + 1 starts.
  *
  * <pre>{@code
@@ -35,8 +35,8 @@ public final class Step implements AutoCloseable {
   private final ArrayDeque<Backward> tape = new ArrayDeque<>();
 
   /**
-   * @param training whether layers record their backward and behave as in training (dropout,
-   *     batch statistics)
+   * @param training whether layers record their backward and behave as in training (dropout, batch
+   *     statistics)
    * @param seed this step's random seed (dropout masks derive from it)
    */
   public Step(Backend backend, boolean training, long seed) {
@@ -45,10 +45,16 @@ public final class Step implements AutoCloseable {
 
   /**
    * A pass over rows {@code [firstRow, firstRow + n)} of a batch split across lanes: random draws
-   * (dropout, augmentation) are those of the whole batch's rows, and each parameter's gradient
-   * goes to {@code gradients.get(p)} where given (a lane's own buffer), else to {@link Parameter#gradient()}.
+   * (dropout, augmentation) are those of the whole batch's rows, and each parameter's gradient goes
+   * to {@code gradients.get(p)} where given (a lane's own buffer), else to {@link
+   * Parameter#gradient()}.
    */
-  public Step(Backend backend, boolean training, long seed, int firstRow, Map<Parameter, Tensor> gradients) {
+  public Step(
+      Backend backend,
+      boolean training,
+      long seed,
+      int firstRow,
+      Map<Parameter, Tensor> gradients) {
     this.backend = backend;
     this.training = training;
     this.seed = seed;

@@ -3,9 +3,9 @@ package org.cnn4j.tensor;
 import org.cnn4j.spi.DeviceBuffer;
 
 /**
- * A shaped view of a backend buffer. A tensor made by a {@link Step} is freed when the step
- * closes; a {@link #view reshaped view} shares its buffer and frees nothing. During training the
- * tape stores each tensor's gradient in {@link #grad}.
+ * A shaped view of a backend buffer. A tensor made by a {@link Step} is freed when the step closes;
+ * a {@link #view reshaped view} shares its buffer and frees nothing. During training the tape
+ * stores each tensor's gradient in {@link #grad}.
  */
 public final class Tensor {
   private final DeviceBuffer buffer;
@@ -15,8 +15,8 @@ public final class Tensor {
 
   Tensor(DeviceBuffer buffer, Shape shape, boolean requiresGrad) {
     if (shape.size() > buffer.length()) {
-      throw new IllegalArgumentException("shape " + shape + " needs " + shape.size()
-          + " floats, buffer holds " + buffer.length());
+      throw new IllegalArgumentException(
+          "shape " + shape + " needs " + shape.size() + " floats, buffer holds " + buffer.length());
     }
     this.buffer = buffer;
     this.shape = shape;

@@ -34,10 +34,14 @@ class LearningRateSchedulesTest {
 
   @Test
   void piecewiseConstantRejectsMismatchedLengthsWithKerasMessage() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> new PiecewiseConstantDecay(new long[] {100}, new double[] {1.0}));
-    assertEquals("The length of boundaries should be 1 less than the length of values. Received: boundaries=[100] "
-        + "of length 1, and values=[1.0] of length 1.", e.getMessage());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new PiecewiseConstantDecay(new long[] {100}, new double[] {1.0}));
+    assertEquals(
+        "The length of boundaries should be 1 less than the length of values. Received: boundaries=[100] "
+            + "of length 1, and values=[1.0] of length 1.",
+        e.getMessage());
   }
 
   @Test

@@ -32,16 +32,23 @@ class PyFormatTest {
   @Test
   void formatFillsKerasCheckpointPatterns() {
     Map<String, Number> v = Map.of("epoch", 3, "val_loss", 0.41567, "loss", 0.5);
-    assertEquals("ckpt/model-03-0.42.cnn4j", PyFormat.format("ckpt/model-{epoch:02d}-{val_loss:.2f}.cnn4j", v));
+    assertEquals(
+        "ckpt/model-03-0.42.cnn4j",
+        PyFormat.format("ckpt/model-{epoch:02d}-{val_loss:.2f}.cnn4j", v));
     assertEquals("e3-l0.5", PyFormat.format("e{epoch}-l{loss}", v));
     assertEquals("plain.cnn4j", PyFormat.format("plain.cnn4j", v));
-    assertEquals("0.12-0.38-00.50", PyFormat.format("{a:.2f}-{b:.2f}-{loss:05.2f}", Map.of("a", 0.125, "b", 0.375,
-        "loss", 0.5)));
+    assertEquals(
+        "0.12-0.38-00.50",
+        PyFormat.format(
+            "{a:.2f}-{b:.2f}-{loss:05.2f}", Map.of("a", 0.125, "b", 0.375, "loss", 0.5)));
   }
 
   @Test
   void formatNamesAMissingKey() {
-    var e = assertThrows(IllegalArgumentException.class, () -> PyFormat.format("m-{val_acc:.2f}", Map.of("epoch", 1)));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PyFormat.format("m-{val_acc:.2f}", Map.of("epoch", 1)));
     assertTrue(e.getMessage().contains("'val_acc'"), e.getMessage());
   }
 }

@@ -28,21 +28,24 @@ class Cifar10Test {
     byte[] r = new byte[Cifar10.RECORD];
     r[0] = (byte) label;
     for (int c = 0; c < 3; c++) {
-      for (int p = 0; p < Cifar10.PIXELS; p++) r[1 + c * Cifar10.PIXELS + p] = (byte) (label * 10 + c * 3 + (p / 32 + p % 32) % 3);
+      for (int p = 0; p < Cifar10.PIXELS; p++)
+        r[1 + c * Cifar10.PIXELS + p] = (byte) (label * 10 + c * 3 + (p / 32 + p % 32) % 3);
     }
     return r;
   }
 
   static byte[] records(int... labels) {
     byte[] all = new byte[labels.length * Cifar10.RECORD];
-    for (int i = 0; i < labels.length; i++) System.arraycopy(record(labels[i]), 0, all, i * Cifar10.RECORD, Cifar10.RECORD);
+    for (int i = 0; i < labels.length; i++)
+      System.arraycopy(record(labels[i]), 0, all, i * Cifar10.RECORD, Cifar10.RECORD);
     return all;
   }
 
   /** A data set folder: batch k holds labels k-1 and k, the test batch 9 and 0. */
   static Path cifar(Path folder) throws IOException {
     Files.createDirectories(folder);
-    for (int k = 1; k <= 5; k++) Files.write(folder.resolve("data_batch_" + k + ".bin"), records(k - 1, k));
+    for (int k = 1; k <= 5; k++)
+      Files.write(folder.resolve("data_batch_" + k + ".bin"), records(k - 1, k));
     Files.write(folder.resolve("test_batch.bin"), records(9, 0));
     return folder;
   }
@@ -58,9 +61,12 @@ class Cifar10Test {
     assertArrayEquals(new float[] {9, 0}, split.test().labels());
     // image 3 has label 2: pixel (0, 0) is R 20, G 23, B 26; pixel (0, 1) R 21, G 24, B 27
     int base = 3 * 3072;
-    assertArrayEquals(new float[] {20, 23, 26, 21, 24, 27}, Arrays.copyOfRange(train.images(), base, base + 6));
+    assertArrayEquals(
+        new float[] {20, 23, 26, 21, 24, 27}, Arrays.copyOfRange(train.images(), base, base + 6));
     // pixel (1, 2) of image 3: (1 + 2) % 3 = 0
-    assertArrayEquals(new float[] {20, 23, 26}, Arrays.copyOfRange(train.images(), base + (32 + 2) * 3, base + (32 + 2) * 3 + 3));
+    assertArrayEquals(
+        new float[] {20, 23, 26},
+        Arrays.copyOfRange(train.images(), base + (32 + 2) * 3, base + (32 + 2) * 3 + 3));
   }
 
   @Test
@@ -86,7 +92,9 @@ class Cifar10Test {
 
     var e = assertThrows(Cifar10FormatException.class, () -> Datasets.cifar10(dir));
 
-    assertTrue(e.getMessage().contains("test_batch.bin") && e.getMessage().contains("label 12"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("test_batch.bin") && e.getMessage().contains("label 12"),
+        e.getMessage());
     assertEquals(Cifar10.RECORD, e.offset());
   }
 
@@ -113,12 +121,23 @@ class Cifar10Test {
 
   @Test
   void isLookedForUnderBothNamesInEachPlace() {
-    List<Place> places = Datasets.places(Known.CIFAR10, Optional.of("/data"), Optional.empty(),
-        Path.of("/home/ada"), Path.of("/usr/share/datasets"));
+    List<Place> places =
+        Datasets.places(
+            Known.CIFAR10,
+            Optional.of("/data"),
+            Optional.empty(),
+            Path.of("/home/ada"),
+            Path.of("/usr/share/datasets"));
 
-    assertEquals(List.of(Path.of("/data/cifar-10-batches-bin"), Path.of("/data/cifar10"), Path.of("/data"),
-        Path.of("/home/ada/.cnn4j/datasets/cifar-10-batches-bin"), Path.of("/home/ada/.cnn4j/datasets/cifar10"),
-        Path.of("/usr/share/datasets/cifar-10-batches-bin"), Path.of("/usr/share/datasets/cifar10")),
+    assertEquals(
+        List.of(
+            Path.of("/data/cifar-10-batches-bin"),
+            Path.of("/data/cifar10"),
+            Path.of("/data"),
+            Path.of("/home/ada/.cnn4j/datasets/cifar-10-batches-bin"),
+            Path.of("/home/ada/.cnn4j/datasets/cifar10"),
+            Path.of("/usr/share/datasets/cifar-10-batches-bin"),
+            Path.of("/usr/share/datasets/cifar10")),
         places.stream().map(Place::dir).toList());
   }
 
@@ -126,29 +145,46 @@ class Cifar10Test {
   void theFirstPlaceHoldingAllSixFilesWins() throws IOException {
     Path home = dir.resolve("home");
     cifar(home.resolve(".cnn4j/datasets/cifar10"));
-    List<Place> places = Datasets.places(Known.CIFAR10, Optional.of(dir.resolve("configured").toString()),
-        Optional.empty(), home, dir.resolve("system"));
+    List<Place> places =
+        Datasets.places(
+            Known.CIFAR10,
+            Optional.of(dir.resolve("configured").toString()),
+            Optional.empty(),
+            home,
+            dir.resolve("system"));
 
     assertEquals(10, Datasets.load(Known.CIFAR10, places).train().count());
   }
 
   @Test
   void aCifarFolderIsNotTakenForFashionMnist() {
-    List<Place> places = Datasets.places(Known.FASHION_MNIST, Optional.of("/data/cifar10"), Optional.empty(),
-        Path.of("/home/ada"), Path.of("/usr/share/datasets"));
+    List<Place> places =
+        Datasets.places(
+            Known.FASHION_MNIST,
+            Optional.of("/data/cifar10"),
+            Optional.empty(),
+            Path.of("/home/ada"),
+            Path.of("/usr/share/datasets"));
 
     assertFalse(places.stream().map(Place::dir).toList().contains(Path.of("/data/cifar10")));
   }
 
   @Test
   void notFoundListsThePlacesAndHowToUnpackTheArchive() throws IOException {
-    List<Place> places = Datasets.places(Known.CIFAR10, Optional.empty(), Optional.empty(), dir.resolve("home"),
-        dir.resolve("system"));
+    List<Place> places =
+        Datasets.places(
+            Known.CIFAR10,
+            Optional.empty(),
+            Optional.empty(),
+            dir.resolve("home"),
+            dir.resolve("system"));
 
-    var e = assertThrows(DatasetNotFoundException.class, () -> Datasets.load(Known.CIFAR10, places));
+    var e =
+        assertThrows(DatasetNotFoundException.class, () -> Datasets.load(Known.CIFAR10, places));
 
     for (Place p : places) assertTrue(e.getMessage().contains(p.dir().toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("https://www.cs.toronto.edu/~kriz/cifar.html"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("https://www.cs.toronto.edu/~kriz/cifar.html"), e.getMessage());
     assertTrue(e.getMessage().contains("data_batch_1.bin"), e.getMessage());
   }
 }

@@ -87,18 +87,32 @@ class DatasetsTest {
   @Test
   void lookupOrderIsConfiguredThenUserThenSystem() {
     Path home = Path.of("/home/ada");
-    List<Place> places = Datasets.places(Known.FASHION_MNIST, Optional.of("/data"),
-        Optional.empty(), home, Path.of("/usr/share/datasets"));
+    List<Place> places =
+        Datasets.places(
+            Known.FASHION_MNIST,
+            Optional.of("/data"),
+            Optional.empty(),
+            home,
+            Path.of("/usr/share/datasets"));
 
-    assertEquals(List.of(Path.of("/data/fashion-mnist"), Path.of("/data"),
-        Path.of("/home/ada/.cnn4j/datasets/fashion-mnist"),
-        Path.of("/usr/share/datasets/fashion-mnist")), dirs(places));
+    assertEquals(
+        List.of(
+            Path.of("/data/fashion-mnist"),
+            Path.of("/data"),
+            Path.of("/home/ada/.cnn4j/datasets/fashion-mnist"),
+            Path.of("/usr/share/datasets/fashion-mnist")),
+        dirs(places));
   }
 
   @Test
   void propertyWinsOverEnvironment() {
-    List<Place> places = Datasets.places(Known.MNIST, Optional.of("/from-property"),
-        Optional.of("/from-env"), Path.of("/home/ada"), Path.of("/usr/share/datasets"));
+    List<Place> places =
+        Datasets.places(
+            Known.MNIST,
+            Optional.of("/from-property"),
+            Optional.of("/from-env"),
+            Path.of("/home/ada"),
+            Path.of("/usr/share/datasets"));
 
     assertEquals(Path.of("/from-property/mnist"), places.get(0).dir());
     assertTrue(dirs(places).stream().noneMatch(p -> p.startsWith("/from-env")));
@@ -106,18 +120,28 @@ class DatasetsTest {
 
   @Test
   void environmentIsUsedWhenThePropertyIsUnsetOrBlank() {
-    List<Place> places = Datasets.places(Known.MNIST, Optional.of(" "), Optional.of("/from-env"),
-        Path.of("/home/ada"), Path.of("/usr/share/datasets"));
+    List<Place> places =
+        Datasets.places(
+            Known.MNIST,
+            Optional.of(" "),
+            Optional.of("/from-env"),
+            Path.of("/home/ada"),
+            Path.of("/usr/share/datasets"));
 
-    assertEquals(List.of(Path.of("/from-env/mnist"), Path.of("/from-env")),
-        dirs(places).subList(0, 2));
+    assertEquals(
+        List.of(Path.of("/from-env/mnist"), Path.of("/from-env")), dirs(places).subList(0, 2));
     assertTrue(places.get(0).source().contains(Datasets.ENV));
   }
 
   @Test
   void aFolderNamedForTheOtherDataSetIsNotTakenForThisOne() {
-    List<Place> places = Datasets.places(Known.FASHION_MNIST, Optional.of("/data/mnist"),
-        Optional.empty(), Path.of("/home/ada"), Path.of("/usr/share/datasets"));
+    List<Place> places =
+        Datasets.places(
+            Known.FASHION_MNIST,
+            Optional.of("/data/mnist"),
+            Optional.empty(),
+            Path.of("/home/ada"),
+            Path.of("/usr/share/datasets"));
 
     assertTrue(!dirs(places).contains(Path.of("/data/mnist")), dirs(places)::toString);
   }
@@ -126,12 +150,17 @@ class DatasetsTest {
   void notFoundListsEveryPlaceWithItsReasonAndHowToGetTheFiles() throws Exception {
     Files.createDirectories(dir.resolve("home/.cnn4j/datasets/fashion-mnist"));
     Path system = Files.createDirectories(dir.resolve("system"));
-    List<Place> places = Datasets.places(Known.FASHION_MNIST,
-        Optional.of(dir.resolve("configured").toString()), Optional.empty(), dir.resolve("home"),
-        system);
+    List<Place> places =
+        Datasets.places(
+            Known.FASHION_MNIST,
+            Optional.of(dir.resolve("configured").toString()),
+            Optional.empty(),
+            dir.resolve("home"),
+            system);
 
-    var e = assertThrows(DatasetNotFoundException.class,
-        () -> Datasets.load(Known.FASHION_MNIST, places));
+    var e =
+        assertThrows(
+            DatasetNotFoundException.class, () -> Datasets.load(Known.FASHION_MNIST, places));
 
     String m = e.getMessage();
     assertEquals(dirs(places), e.searched());
@@ -151,8 +180,9 @@ class DatasetsTest {
     Path complete = IdxFiles.dataset(dir.resolve("complete"), false);
 
     var e = assertThrows(DatasetNotFoundException.class, () -> Datasets.mnist(partial));
-    TrainTestSplit split = Datasets.load(Known.MNIST,
-        List.of(new Place(partial, "first"), new Place(complete, "second")));
+    TrainTestSplit split =
+        Datasets.load(
+            Known.MNIST, List.of(new Place(partial, "first"), new Place(complete, "second")));
 
     assertTrue(e.getMessage().contains("missing t10k-labels-idx1-ubyte[.gz]"), e.getMessage());
     assertEquals(3, split.train().count());

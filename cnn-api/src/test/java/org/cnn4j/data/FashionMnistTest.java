@@ -14,8 +14,8 @@ class FashionMnistTest {
 
   @Test
   void installedFashionMnistHasKerasCountsShapesAndLabels() throws Exception {
-    assumeTrue(Files.isDirectory(INSTALLED),
-        INSTALLED + " absent: apt-get install dataset-fashion-mnist");
+    assumeTrue(
+        Files.isDirectory(INSTALLED), INSTALLED + " absent: apt-get install dataset-fashion-mnist");
 
     TrainTestSplit split = Datasets.fashionMnist(INSTALLED);
 
@@ -30,8 +30,8 @@ class FashionMnistTest {
     }
     int[] perClass = new int[10];
     for (float label : train.labels()) perClass[(int) label]++; // out of 0..9 throws
-    assertArrayEquals(new int[] {6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000},
-        perClass);
+    assertArrayEquals(
+        new int[] {6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000}, perClass);
     for (float label : test.labels()) assertEquals(label, Math.rint(label), 0f);
     assertEquals(9f, train.labels()[0], "the first training image is an ankle boot");
     float max = 0;
@@ -42,10 +42,13 @@ class FashionMnistTest {
   @Test
   void defaultLookupFindsTheInstalledCopyWhenNothingElseIsConfigured() throws Exception {
     assumeTrue(Files.isDirectory(INSTALLED), INSTALLED + " absent");
-    assumeTrue(unset(System.getProperty(Datasets.PROPERTY)) && unset(System.getenv(Datasets.ENV)),
+    assumeTrue(
+        unset(System.getProperty(Datasets.PROPERTY)) && unset(System.getenv(Datasets.ENV)),
         "a configured folder would be looked in first");
-    assumeTrue(!Files.exists(Path.of(System.getProperty("user.home"), ".cnn4j", "datasets",
-        "fashion-mnist")), "a per-user copy would be looked in first");
+    assumeTrue(
+        !Files.exists(
+            Path.of(System.getProperty("user.home"), ".cnn4j", "datasets", "fashion-mnist")),
+        "a per-user copy would be looked in first");
 
     TrainTestSplit split = Datasets.fashionMnist();
 

@@ -54,8 +54,7 @@ final class IdxFiles {
   }
 
   /**
-   * A tiny data set in {@code dir}: train 3 images of 2x2, test 2 images of 2x2, gzipped or
-   * not.
+   * A tiny data set in {@code dir}: train 3 images of 2x2, test 2 images of 2x2, gzipped or not.
    */
   static Path dataset(Path dir, boolean gzipped) throws IOException {
     String ext = gzipped ? ".gz" : "";

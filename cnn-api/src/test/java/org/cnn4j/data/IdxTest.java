@@ -92,7 +92,12 @@ class IdxTest {
 
     var e = assertThrows(IdxFormatException.class, () -> Idx.readImages(file));
 
-    assertMessage(e, file, "bad magic number at byte 0", "expected 0x00000803", "found 0x00000D03",
+    assertMessage(
+        e,
+        file,
+        "bad magic number at byte 0",
+        "expected 0x00000803",
+        "found 0x00000D03",
         "float32");
     assertEquals(0, e.offset());
     assertEquals(file, e.file());
@@ -114,8 +119,8 @@ class IdxTest {
 
     var e = assertThrows(IdxFormatException.class, () -> Idx.readImages(file));
 
-    assertMessage(e, file, "wrong dimension count at byte 3", "expected 3", "found 1",
-        "labels file");
+    assertMessage(
+        e, file, "wrong dimension count at byte 3", "expected 3", "found 1", "labels file");
     assertEquals(3, e.offset());
   }
 
@@ -139,8 +144,8 @@ class IdxTest {
 
   @Test
   void dimensionsWhoseProductExceedsAnArrayAreRejected() throws Exception {
-    Path file = write(dir.resolve("images"),
-        idx(0x00000803, new int[] {100_000, 28_000, 28}, new byte[0]));
+    Path file =
+        write(dir.resolve("images"), idx(0x00000803, new int[] {100_000, 28_000, 28}, new byte[0]));
 
     var e = assertThrows(IdxFormatException.class, () -> Idx.readImages(file));
 
@@ -154,8 +159,11 @@ class IdxTest {
 
     var e = assertThrows(IdxFormatException.class, () -> Idx.readImages(file));
 
-    assertEquals(file + ": truncated at byte 7,839,016: header says 10000x28x28 = 7,840,000 pixel"
-        + " bytes, file ends after 7,839,000", e.getMessage());
+    assertEquals(
+        file
+            + ": truncated at byte 7,839,016: header says 10000x28x28 = 7,840,000 pixel"
+            + " bytes, file ends after 7,839,000",
+        e.getMessage());
     assertEquals(7_839_016, e.offset());
   }
 
@@ -166,7 +174,11 @@ class IdxTest {
 
     var e = assertThrows(IdxFormatException.class, () -> Idx.readImages(file));
 
-    assertMessage(e, file, "truncated at byte 50,000", "100x28x28 = 78,400 pixel bytes",
+    assertMessage(
+        e,
+        file,
+        "truncated at byte 50,000",
+        "100x28x28 = 78,400 pixel bytes",
         "file ends after 49,984");
   }
 
@@ -206,7 +218,11 @@ class IdxTest {
 
     var e = assertThrows(IdxFormatException.class, () -> Idx.readLabels(file));
 
-    assertMessage(e, file, "5 trailing bytes at byte 11", "3 = 3 label bytes and no more",
+    assertMessage(
+        e,
+        file,
+        "5 trailing bytes at byte 11",
+        "3 = 3 label bytes and no more",
         "file holds 16 bytes");
     assertEquals(11, e.offset());
   }

@@ -11,13 +11,25 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ImageDataGeneratorTest {
-  private static final ImageDataGenerator LESSON = ImageDataGenerator.builder().rescale(1 / 255.0)
-      .rotationRange(20).widthShiftRange(0.2).heightShiftRange(0.2).horizontalFlip(true).seed(7).build();
+  private static final ImageDataGenerator LESSON =
+      ImageDataGenerator.builder()
+          .rescale(1 / 255.0)
+          .rotationRange(20)
+          .widthShiftRange(0.2)
+          .heightShiftRange(0.2)
+          .horizontalFlip(true)
+          .seed(7)
+          .build();
 
   @Test
   void drawsStayInsideKerasRanges() {
-    var gen = ImageDataGenerator.builder().rotationRange(20).widthShiftRange(0.2).heightShiftRange(0.1)
-        .zoomRange(0.3).build();
+    var gen =
+        ImageDataGenerator.builder()
+            .rotationRange(20)
+            .widthShiftRange(0.2)
+            .heightShiftRange(0.1)
+            .zoomRange(0.3)
+            .build();
     var r = new SplittableRandom(1);
     for (int i = 0; i < 1000; i++) {
       ImageTransform t = gen.randomTransform(50, 100, r);
@@ -49,8 +61,15 @@ class ImageDataGeneratorTest {
   void rescaleActsAfterTheTransformSoCvalIsInPixelUnits() {
     var gen = ImageDataGenerator.builder().rescale(0.5).fillMode("constant").cval(8).build();
     float[] dst = new float[9];
-    gen.apply(new ImageTransform(0, 1, 0, 1, 1, false, false), new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 0, 3, 3, 1,
-        dst, 0);
+    gen.apply(
+        new ImageTransform(0, 1, 0, 1, 1, false, false),
+        new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9},
+        0,
+        3,
+        3,
+        1,
+        dst,
+        0);
 
     assertArrayEquals(new float[] {2, 2.5f, 3, 3.5f, 4, 4.5f, 4, 4, 4}, dst, 1e-6f);
   }
@@ -62,9 +81,11 @@ class ImageDataGeneratorTest {
     float[] many = new float[12 * 90];
     float[] y = new float[12];
     int[] order = {11, 3, 5, 0, 1, 2, 4, 6, 7, 8, 9, 10};
-    try (var a = LESSON.flow(data, 1); var b = LESSON.flow(data, 4)) {
+    try (var a = LESSON.flow(data, 1);
+        var b = LESSON.flow(data, 4)) {
       a.copyBatch(order, 0, 12, one, y);
-      assertArrayEquals(new float[] {0, 8, 6, 11, 10}, java.util.Arrays.copyOf(y, 5), "labels pass unchanged");
+      assertArrayEquals(
+          new float[] {0, 8, 6, 11, 10}, java.util.Arrays.copyOf(y, 5), "labels pass unchanged");
       b.copyBatch(order, 0, 7, many, y);
       float[] tail = new float[5 * 90];
       b.copyBatch(order, 7, 5, tail, y);
@@ -89,10 +110,14 @@ class ImageDataGeneratorTest {
 
   @Test
   void badParametersAreRejectedWithTheirKerasNames() {
-    var e = assertThrows(IllegalArgumentException.class, () -> ImageDataGenerator.builder().rotationRange(-1));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> ImageDataGenerator.builder().rotationRange(-1));
     assertTrue(e.getMessage().contains("rotation_range"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> ImageDataGenerator.builder().zoomRange(1.5, 1.2));
-    assertThrows(IllegalArgumentException.class, () -> ImageDataGenerator.builder().fillMode("mirror"));
+    assertThrows(
+        IllegalArgumentException.class, () -> ImageDataGenerator.builder().zoomRange(1.5, 1.2));
+    assertThrows(
+        IllegalArgumentException.class, () -> ImageDataGenerator.builder().fillMode("mirror"));
   }
 
   /** n images whose pixels count up, labels n-1 .. 0. */

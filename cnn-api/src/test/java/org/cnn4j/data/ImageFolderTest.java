@@ -84,10 +84,15 @@ class ImageFolderTest {
   @Test
   void anExplicitClassListSetsTheLabelsAndLeavesOtherFoldersOut() throws IOException {
     folder(new String[] {"a", "b", "c"}, 2);
-    try (var data = ImageFolder.fromDirectory(dir).classes(List.of("c", "a")).targetSize(2, 3).shuffle(false)
-        .build()) {
+    try (var data =
+        ImageFolder.fromDirectory(dir)
+            .classes(List.of("c", "a"))
+            .targetSize(2, 3)
+            .shuffle(false)
+            .build()) {
       assertEquals(4, data.size());
-      assertEquals(List.of(0, 0, 1, 1), List.of(data.label(0), data.label(1), data.label(2), data.label(3)));
+      assertEquals(
+          List.of(0, 0, 1, 1), List.of(data.label(0), data.label(1), data.label(2), data.label(3)));
       assertEquals("c", data.file(0).getParent().getFileName().toString());
     }
   }
@@ -96,13 +101,16 @@ class ImageFolderTest {
   void anEmptyClassFolderKeepsItsIndex() throws IOException {
     folder(new String[] {"a", "c"}, 2);
     Files.createDirectories(dir.resolve("b"));
-    try (var data = ImageFolder.fromDirectory(dir).targetSize(2, 3).labelMode(LabelMode.CATEGORICAL).build()) {
+    try (var data =
+        ImageFolder.fromDirectory(dir).targetSize(2, 3).labelMode(LabelMode.CATEGORICAL).build()) {
       assertEquals(List.of("a", "b", "c"), data.classNames());
       assertEquals(3, data.labelSize());
       float[] y = read(data)[1];
       for (int i = 0; i < data.size(); i++) {
         boolean inC = data.file(i).toString().contains("/c/");
-        assertArrayEquals(inC ? new float[] {0, 0, 1} : new float[] {1, 0, 0}, Arrays.copyOfRange(y, 3 * i, 3 * i + 3));
+        assertArrayEquals(
+            inC ? new float[] {0, 0, 1} : new float[] {1, 0, 0},
+            Arrays.copyOfRange(y, 3 * i, 3 * i + 3));
       }
     }
   }
@@ -120,11 +128,13 @@ class ImageFolderTest {
 
   @Test
   void readsPngJpegBmpAndGif() throws IOException {
-    for (String ext : List.of("png", "jpg", "bmp", "gif")) image(dir.resolve("a/img." + ext), 4, 4, 200, 100, 50);
+    for (String ext : List.of("png", "jpg", "bmp", "gif"))
+      image(dir.resolve("a/img." + ext), 4, 4, 200, 100, 50);
     try (var data = ImageFolder.fromDirectory(dir).targetSize(4, 4).build()) {
       float[] x = read(data)[0];
       for (int i = 0; i < 4; i++) {
-        boolean lossy = data.file(i).toString().endsWith(".jpg") || data.file(i).toString().endsWith(".gif");
+        boolean lossy =
+            data.file(i).toString().endsWith(".jpg") || data.file(i).toString().endsWith(".gif");
         float tolerance = lossy ? 12 : 0;
         assertEquals(200, x[i * 48], tolerance, data.file(i)::toString);
         assertEquals(100, x[i * 48 + 1], tolerance, data.file(i)::toString);
@@ -137,8 +147,13 @@ class ImageFolderTest {
   void grayscaleIsPilLumaAndBinaryLabelsAreZeroOrOne() throws IOException {
     image(dir.resolve("cat/1.png"), 2, 2, 255, 0, 0);
     image(dir.resolve("dog/1.png"), 2, 2, 0, 0, 255);
-    try (var data = ImageFolder.fromDirectory(dir).targetSize(2, 2).colorMode(ColorMode.GRAYSCALE)
-        .labelMode(LabelMode.BINARY).shuffle(false).build()) {
+    try (var data =
+        ImageFolder.fromDirectory(dir)
+            .targetSize(2, 2)
+            .colorMode(ColorMode.GRAYSCALE)
+            .labelMode(LabelMode.BINARY)
+            .shuffle(false)
+            .build()) {
       assertArrayEquals(new int[] {2, 2, 1}, data.sampleShape());
       float[][] xy = read(data);
       assertEquals(76, xy[0][0], 0f); // (255 * 19595 + 32768) >> 16
@@ -150,8 +165,10 @@ class ImageFolderTest {
   @Test
   void binaryLabelsNeedExactlyTwoClasses() throws IOException {
     folder(new String[] {"a", "b", "c"}, 1);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> ImageFolder.fromDirectory(dir).labelMode(LabelMode.BINARY).build());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ImageFolder.fromDirectory(dir).labelMode(LabelMode.BINARY).build());
     assertTrue(e.getMessage().contains("exactly 2 classes"), e.getMessage());
   }
 
@@ -161,7 +178,8 @@ class ImageFolderTest {
     img.getRaster().setSample(0, 0, 0, 0);
     img.getRaster().setSample(1, 0, 0, 100);
     write(dir.resolve("a/ramp.png"), img);
-    try (var data = ImageFolder.fromDirectory(dir).targetSize(1, 4).colorMode(ColorMode.GRAYSCALE).build()) {
+    try (var data =
+        ImageFolder.fromDirectory(dir).targetSize(1, 4).colorMode(ColorMode.GRAYSCALE).build()) {
       assertArrayEquals(new float[] {0, 25, 75, 100}, read(data)[0], 1e-4f);
     }
   }
@@ -174,7 +192,8 @@ class ImageFolderTest {
 
     assertEquals(16, train.size());
     assertEquals(4, val.size());
-    assertTrue(val.stream().filter(p -> p.toString().contains("/a/")).count() == 2, "2 of each class");
+    assertTrue(
+        val.stream().filter(p -> p.toString().contains("/a/")).count() == 2, "2 of each class");
     assertTrue(train.stream().noneMatch(val::contains));
     assertEquals(20, new HashSet<>(union(train, val)).size());
     assertEquals(val, files(Subset.VALIDATION, 3));
@@ -195,7 +214,8 @@ class ImageFolderTest {
   }
 
   private Set<Path> files(Subset subset, long seed) throws IOException {
-    try (var data = ImageFolder.fromDirectory(dir).validationSplit(0.2, subset).seed(seed).build()) {
+    try (var data =
+        ImageFolder.fromDirectory(dir).validationSplit(0.2, subset).seed(seed).build()) {
       return new HashSet<>(data.files());
     }
   }
@@ -233,7 +253,9 @@ class ImageFolderTest {
     Files.writeString(bad, "<html>not a jpeg</html>");
     try (var data = ImageFolder.fromDirectory(dir).targetSize(2, 2).build()) {
       var e = assertThrows(UnreadableImageException.class, () -> read(data));
-      assertTrue(e.getMessage().contains("fake.jpg") && e.getMessage().contains("no ImageIO reader"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("fake.jpg") && e.getMessage().contains("no ImageIO reader"),
+          e.getMessage());
     }
   }
 
@@ -242,13 +264,16 @@ class ImageFolderTest {
     folder(new String[] {"a", "b"}, 3);
     Files.writeString(dir.resolve("a/bad1.png"), "garbage");
     Files.write(dir.resolve("b/bad2.gif"), new byte[] {'G', 'I', 'F', '8', '9', 'a', 1});
-    try (var data = ImageFolder.fromDirectory(dir).targetSize(2, 3).onUnreadable(OnUnreadable.SKIP).build()) {
+    try (var data =
+        ImageFolder.fromDirectory(dir).targetSize(2, 3).onUnreadable(OnUnreadable.SKIP).build()) {
       assertEquals(6, data.size());
       assertEquals(2, data.skipped().size());
-      assertEquals(Set.of(dir.resolve("a/bad1.png"), dir.resolve("b/bad2.gif")),
+      assertEquals(
+          Set.of(dir.resolve("a/bad1.png"), dir.resolve("b/bad2.gif")),
           Set.of(data.skipped().get(0).file(), data.skipped().get(1).file()));
       float[][] xy = read(data);
-      for (int i = 0; i < 6; i++) assertEquals(10 * (xy[1][i] + 1), xy[0][i * 18], 0f, "label matches its pixels");
+      for (int i = 0; i < 6; i++)
+        assertEquals(10 * (xy[1][i] + 1), xy[0][i * 18], 0f, "label matches its pixels");
     }
   }
 
@@ -256,7 +281,13 @@ class ImageFolderTest {
   void augmentationRepeatsForASeedWhateverTheThreadCount() throws IOException {
     folder(new String[] {"a", "b"}, 4);
     image(dir.resolve("a/gradient.png"), 8, 8, 0, 0, 0);
-    var gen = ImageDataGenerator.builder().rotationRange(30).horizontalFlip(true).zoomRange(0.2).seed(3).build();
+    var gen =
+        ImageDataGenerator.builder()
+            .rotationRange(30)
+            .horizontalFlip(true)
+            .zoomRange(0.2)
+            .seed(3)
+            .build();
     try (var one = gen.flowFromDirectory(dir).targetSize(8, 8).threads(1).build();
         var four = gen.flowFromDirectory(dir).targetSize(8, 8).threads(4).build()) {
       assertEquals(LabelMode.CATEGORICAL, one.labelMode(), "flow_from_directory's default");
@@ -267,12 +298,16 @@ class ImageFolderTest {
 
   @Test
   void aMissingFolderOrClassAndAFolderWithoutImagesAreErrors() throws IOException {
-    assertThrows(NoSuchFileException.class, () -> ImageFolder.fromDirectory(dir.resolve("nope")).build());
+    assertThrows(
+        NoSuchFileException.class, () -> ImageFolder.fromDirectory(dir.resolve("nope")).build());
     Files.createDirectories(dir.resolve("a"));
-    var e = assertThrows(IllegalArgumentException.class, () -> ImageFolder.fromDirectory(dir).build());
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> ImageFolder.fromDirectory(dir).build());
     assertTrue(e.getMessage().contains("no images"), e.getMessage());
-    var missing = assertThrows(NoSuchFileException.class,
-        () -> ImageFolder.fromDirectory(dir).classes(List.of("a", "zz")).build());
+    var missing =
+        assertThrows(
+            NoSuchFileException.class,
+            () -> ImageFolder.fromDirectory(dir).classes(List.of("a", "zz")).build());
     assertTrue(missing.getMessage().contains("zz"), missing.getMessage());
   }
 }

@@ -38,8 +38,19 @@ class JsonTest {
 
   @Test
   void rejectsWhatJsonRejects() {
-    for (String bad : new String[] {"{\"a\": 1,}", "[1, 2,]", "{'a': 1}", "{\"a\": NaN}", "{\"a\": 1} x",
-        "{\"a\": 1, \"a\": 2}", "[01]", "{\"a\" 1}", "\"unterminated", ""}) {
+    for (String bad :
+        new String[] {
+          "{\"a\": 1,}",
+          "[1, 2,]",
+          "{'a': 1}",
+          "{\"a\": NaN}",
+          "{\"a\": 1} x",
+          "{\"a\": 1, \"a\": 2}",
+          "[01]",
+          "{\"a\" 1}",
+          "\"unterminated",
+          ""
+        }) {
       var e = assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
       assertTrue(e.getMessage().contains("offset"), e.getMessage());
     }
@@ -47,7 +58,8 @@ class JsonTest {
 
   @Test
   void errorsGiveLineAndColumn() {
-    var e = assertThrows(IllegalArgumentException.class, () -> Json.parse("{\n  \"a\": [1, 2,,]\n}"));
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\n  \"a\": [1, 2,,]\n}"));
     assertTrue(e.getMessage().contains("line 2, column 14"), e.getMessage());
   }
 

@@ -63,8 +63,13 @@ class PreprocessingLayersTest {
 
   @Test
   void randomLayersAreTheIdentityInInference() {
-    for (Layer layer : new Layer[] {new RandomFlip(), new RandomRotation(0.5), new RandomTranslation(0.3, 0.3),
-        new RandomZoom(0.5)}) {
+    for (Layer layer :
+        new Layer[] {
+          new RandomFlip(),
+          new RandomRotation(0.5),
+          new RandomTranslation(0.3, 0.3),
+          new RandomZoom(0.5)
+        }) {
       built(layer, 3, 3, 1);
       try (Step step = new Step(backend, false, 1)) {
         Tensor x = input(step, Shape.of(1, 3, 3, 1), NINE, false);
@@ -78,7 +83,9 @@ class PreprocessingLayersTest {
     var layer = built(new RandomFlip("horizontal"), 2, 2, 1);
     float[] image = {1, 2, 3, 4};
     try (Step step = new Step(backend, true, 5)) {
-      float[] out = values(layer.forward(step, input(step, Shape.of(32, 2, 2, 1), batchOf(32, image), false)));
+      float[] out =
+          values(
+              layer.forward(step, input(step, Shape.of(32, 2, 2, 1), batchOf(32, image), false)));
       int flipped = 0;
       for (int b = 0; b < 32; b++) {
         float[] s = Arrays.copyOfRange(out, 4 * b, 4 * b + 4);
@@ -100,8 +107,17 @@ class PreprocessingLayersTest {
 
   @Test
   void randomTranslationByAThirdShiftsOneRowDownAndOneColumnRight() {
-    var layer = built(new RandomTranslation(new double[] {1 / 3.0, 1 / 3.0}, new double[] {1 / 3.0, 1 / 3.0},
-        FillMode.CONSTANT, -1, 0), 3, 3, 1);
+    var layer =
+        built(
+            new RandomTranslation(
+                new double[] {1 / 3.0, 1 / 3.0},
+                new double[] {1 / 3.0, 1 / 3.0},
+                FillMode.CONSTANT,
+                -1,
+                0),
+            3,
+            3,
+            1);
     try (Step step = new Step(backend, true, 1)) {
       float[] out = values(layer.forward(step, input(step, Shape.of(1, 3, 3, 1), NINE, false)));
       assertArrayEquals(new float[] {-1, -1, -1, -1, 1, 2, -1, 4, 5}, out, 1e-5f);
@@ -114,7 +130,8 @@ class PreprocessingLayersTest {
     float[] image = new float[32];
     Arrays.fill(image, 3f);
     try (Step step = new Step(backend, true, 9)) {
-      float[] out = values(layer.forward(step, input(step, Shape.of(4, 4, 4, 2), batchOf(4, image), false)));
+      float[] out =
+          values(layer.forward(step, input(step, Shape.of(4, 4, 4, 2), batchOf(4, image), false)));
       assertArrayEquals(batchOf(4, image), out, 1e-5f);
     }
   }
@@ -142,7 +159,8 @@ class PreprocessingLayersTest {
     float[] image = new float[25];
     for (int i = 0; i < 25; i++) image[i] = i;
     try (Step step = new Step(backend, true, stepSeed)) {
-      return values(layer.forward(step, input(step, Shape.of(2, 5, 5, 1), batchOf(2, image), false)));
+      return values(
+          layer.forward(step, input(step, Shape.of(2, 5, 5, 1), batchOf(2, image), false)));
     }
   }
 
@@ -150,8 +168,10 @@ class PreprocessingLayersTest {
   void aRandomLayerAfterALayerWithParametersIsAnError() {
     var layer = built(new RandomFlip(), 2, 2, 1);
     try (Step step = new Step(backend, true, 1)) {
-      var e = assertThrows(IllegalStateException.class,
-          () -> layer.forward(step, input(step, Shape.of(1, 2, 2, 1), new float[4], true)));
+      var e =
+          assertThrows(
+              IllegalStateException.class,
+              () -> layer.forward(step, input(step, Shape.of(1, 2, 2, 1), new float[4], true)));
       assertTrue(e.getMessage().contains("right after the Input"), e.getMessage());
     }
   }

@@ -55,7 +55,13 @@ class BadInputTest {
   }
 
   private Sequential classifier() {
-    Sequential m = new Sequential(backend, 1L, new Input(8, 8, 1), new Flatten(), new Dense(Quadrants.CLASSES, "softmax"));
+    Sequential m =
+        new Sequential(
+            backend,
+            1L,
+            new Input(8, 8, 1),
+            new Flatten(),
+            new Dense(Quadrants.CLASSES, "softmax"));
     m.output(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
     return m;
   }
@@ -64,8 +70,10 @@ class BadInputTest {
   void fitWithTheWrongSampleShapeNamesTheModelInputAndBothShapes() {
     try (var m = classifier()) {
       m.compile("adam", "sparse_categorical_crossentropy", "accuracy");
-      String msg = message(IllegalArgumentException.class,
-          () -> m.fit(Quadrants.images(8, 10, 1L), FitOptions.epochs(1).verbose(0)));
+      String msg =
+          message(
+              IllegalArgumentException.class,
+              () -> m.fit(Quadrants.images(8, 10, 1L), FitOptions.epochs(1).verbose(0)));
       assertTrue(msg.contains("Input of model 'sequential'"), msg);
       assertTrue(msg.contains("(None, 10, 10, 1)"), msg);
       assertTrue(msg.contains("(None, 8, 8, 1)"), msg);
@@ -74,8 +82,12 @@ class BadInputTest {
 
   @Test
   void denseAfterAnImageShapeNamesTheLayerAndTheShape() {
-    String msg = message(IllegalArgumentException.class,
-        () -> new Sequential(backend, 1L, new Input(8, 8, 1), new Conv2D(2, 3), new Dense(4)).close());
+    String msg =
+        message(
+            IllegalArgumentException.class,
+            () ->
+                new Sequential(backend, 1L, new Input(8, 8, 1), new Conv2D(2, 3), new Dense(4))
+                    .close());
     assertTrue(msg.contains("dense (Dense)"), msg);
     assertTrue(msg.contains("(None, 6, 6, 2)"), msg);
     assertTrue(msg.contains("Flatten"), msg);
@@ -83,21 +95,31 @@ class BadInputTest {
 
   @Test
   void convKernelLargerThanTheImageNamesTheLayer() {
-    String msg = message(IllegalArgumentException.class,
-        () -> new Sequential(backend, 1L, new Input(4, 4, 1), new Conv2D(2, 3), new Conv2D(2, 3)).close());
+    String msg =
+        message(
+            IllegalArgumentException.class,
+            () ->
+                new Sequential(backend, 1L, new Input(4, 4, 1), new Conv2D(2, 3), new Conv2D(2, 3))
+                    .close());
     assertTrue(msg.contains("conv2d_1 (Conv2D)"), msg);
     assertTrue(msg.contains("(None, 2, 2, 2)"), msg);
   }
 
   @Test
   void modelWithoutInputSaysHowToStart() {
-    String msg = message(IllegalArgumentException.class, () -> new Sequential(backend, 1L, new Dense(3)).close());
+    String msg =
+        message(
+            IllegalArgumentException.class,
+            () -> new Sequential(backend, 1L, new Dense(3)).close());
     assertTrue(msg.contains("Input"), msg);
   }
 
   @Test
   void unknownBackendListsTheBackendsPresent() {
-    String msg = message(BackendException.class, () -> Backends.open("nosuch", BackendConfig.defaults()).close());
+    String msg =
+        message(
+            BackendException.class,
+            () -> Backends.open("nosuch", BackendConfig.defaults()).close());
     assertTrue(msg.contains("nosuch"), msg);
     assertTrue(msg.contains("present: ") && msg.contains("cpu"), msg);
   }
@@ -110,7 +132,9 @@ class BadInputTest {
     LabeledImages bad = new LabeledImages(data.images(), labels, 8, 8, 8, 1);
     try (var m = classifier()) {
       m.compile("adam", "sparse_categorical_crossentropy", "accuracy");
-      String msg = message(IllegalArgumentException.class, () -> m.fit(bad, FitOptions.epochs(1).verbose(0)));
+      String msg =
+          message(
+              IllegalArgumentException.class, () -> m.fit(bad, FitOptions.epochs(1).verbose(0)));
       assertTrue(msg.contains("7"), msg);
       assertTrue(msg.contains("[0, 4)"), msg);
     }
@@ -120,8 +144,10 @@ class BadInputTest {
   void categoricalLossGivenClassIndicesIsAClearError() {
     try (var m = classifier()) {
       m.compile("adam", "categorical_crossentropy", "accuracy");
-      String msg = message(IllegalArgumentException.class,
-          () -> m.fit(Quadrants.images(8, 8, 1L), FitOptions.epochs(1).verbose(0)));
+      String msg =
+          message(
+              IllegalArgumentException.class,
+              () -> m.fit(Quadrants.images(8, 8, 1L), FitOptions.epochs(1).verbose(0)));
       assertTrue(msg.contains("categorical_crossentropy"), msg);
       assertTrue(msg.contains("one-hot"), msg);
     }
@@ -130,8 +156,10 @@ class BadInputTest {
   @Test
   void fitBeforeCompileSaysToCompile() {
     try (var m = classifier()) {
-      String msg = message(IllegalStateException.class,
-          () -> m.fit(Quadrants.images(8, 8, 1L), FitOptions.epochs(1).verbose(0)));
+      String msg =
+          message(
+              IllegalStateException.class,
+              () -> m.fit(Quadrants.images(8, 8, 1L), FitOptions.epochs(1).verbose(0)));
       assertTrue(msg.contains("compile"), msg);
     }
   }

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A batch split across the CPU backend's lanes trains as the whole batch does: the same losses,
- * weights, dropout masks, augmentations and predictions as with lanes off, up to float rounding (the slices' gradients
- * are added in another order). Batch sizes that do not divide evenly are included.
+ * weights, dropout masks, augmentations and predictions as with lanes off, up to float rounding
+ * (the slices' gradients are added in another order). Batch sizes that do not divide evenly are
+ * included.
  */
 class LanesTest {
   private static final int SIDE = 8;
@@ -38,37 +39,63 @@ class LanesTest {
   private static final LabeledImages TEST = Quadrants.images(50, SIDE, 22L);
 
   private static Backend open(boolean lanes) {
-    return Backends.open("cpu", new BackendConfig(Map.of("lanes", Boolean.toString(lanes), "threads", "3")));
+    return Backends.open(
+        "cpu", new BackendConfig(Map.of("lanes", Boolean.toString(lanes), "threads", "3")));
   }
 
-  private record Run(List<Double> losses, List<Double> accuracies, float[][] weights, float[] predictions,
+  private record Run(
+      List<Double> losses,
+      List<Double> accuracies,
+      float[][] weights,
+      float[] predictions,
       double testLoss) {}
 
   private static Run train(boolean lanes, Function<Backend, Sequential> build) {
-    try (Backend backend = open(lanes); Sequential m = build.apply(backend)) {
+    try (Backend backend = open(lanes);
+        Sequential m = build.apply(backend)) {
       m.output(new PrintStream(OutputStream.nullOutputStream()));
       m.compile(new Adam(0.01), new SparseCategoricalCrossentropy(), "accuracy");
       var h = m.fit(TRAIN, FitOptions.epochs(3).batchSize(23).verbose(0).seed(9L));
       float[] predictions = m.predict(TEST, 17);
       double testLoss = m.evaluate(TEST, 19).get("loss");
-      return new Run(h.get("loss"), h.get("accuracy"), m.getWeights().toArray(new float[0][]), predictions, testLoss);
+      return new Run(
+          h.get("loss"),
+          h.get("accuracy"),
+          m.getWeights().toArray(new float[0][]),
+          predictions,
+          testLoss);
     }
   }
 
   private static Sequential convNet(Backend backend) {
-    return new Sequential(backend, 3L, new Input(SIDE, SIDE, 1), new RandomFlip(), new Conv2D(4, 3, "relu"),
+    return new Sequential(
+        backend,
+        3L,
+        new Input(SIDE, SIDE, 1),
+        new RandomFlip(),
+        new Conv2D(4, 3, "relu"),
         new MaxPooling2D(2),
-        new Flatten(), new Dropout(0.3), new Dense(8, "relu"), new Dense(Quadrants.CLASSES, "softmax"));
+        new Flatten(),
+        new Dropout(0.3),
+        new Dense(8, "relu"),
+        new Dense(Quadrants.CLASSES, "softmax"));
   }
 
   private static Sequential batchNormNet(Backend backend) {
-    return new Sequential(backend, 3L, new Input(SIDE, SIDE, 1), new Conv2D(4, 3), new BatchNormalization(),
-        new Flatten(), new Dense(Quadrants.CLASSES, "softmax"));
+    return new Sequential(
+        backend,
+        3L,
+        new Input(SIDE, SIDE, 1),
+        new Conv2D(4, 3),
+        new BatchNormalization(),
+        new Flatten(),
+        new Dense(Quadrants.CLASSES, "softmax"));
   }
 
   @Test
   void theBackendOffersOneLanePerThreadOnlyWhenAsked() {
-    try (Backend with = open(true); Backend without = open(false)) {
+    try (Backend with = open(true);
+        Backend without = open(false)) {
       assertEquals(3, with.lanes().size());
       assertTrue(without.lanes().isEmpty());
       assertTrue(with.description().contains("3 lanes"), with.description());
@@ -91,7 +118,8 @@ class LanesTest {
   private static void assertClose(Run want, Run got) {
     for (int e = 0; e < want.losses().size(); e++) {
       assertEquals(want.losses().get(e), got.losses().get(e), 1e-4, "loss of epoch " + e);
-      assertEquals(want.accuracies().get(e), got.accuracies().get(e), 1e-9, "accuracy of epoch " + e);
+      assertEquals(
+          want.accuracies().get(e), got.accuracies().get(e), 1e-9, "accuracy of epoch " + e);
     }
     for (int i = 0; i < want.weights().length; i++) {
       assertArrayEquals(want.weights()[i], got.weights()[i], 1e-3f, "weights " + i);

@@ -50,11 +50,26 @@ class LayerShapesTest {
 
   @Test
   void kerasMnistConvnetHas34826Params() {
-    try (var m = model(new Input(28, 28, 1), new Conv2D(32, 3, "relu"), new MaxPooling2D(2),
-        new Conv2D(64, 3, "relu"), new MaxPooling2D(2), new Flatten(), new Dropout(0.5),
-        new Dense(10, "softmax"))) {
-      assertEquals(List.of(Shape.of(26, 26, 32), Shape.of(13, 13, 32), Shape.of(11, 11, 64), Shape.of(5, 5, 64),
-          Shape.of(1600), Shape.of(1600), Shape.of(10)), shapes(m));
+    try (var m =
+        model(
+            new Input(28, 28, 1),
+            new Conv2D(32, 3, "relu"),
+            new MaxPooling2D(2),
+            new Conv2D(64, 3, "relu"),
+            new MaxPooling2D(2),
+            new Flatten(),
+            new Dropout(0.5),
+            new Dense(10, "softmax"))) {
+      assertEquals(
+          List.of(
+              Shape.of(26, 26, 32),
+              Shape.of(13, 13, 32),
+              Shape.of(11, 11, 64),
+              Shape.of(5, 5, 64),
+              Shape.of(1600),
+              Shape.of(1600),
+              Shape.of(10)),
+          shapes(m));
       assertEquals(List.of(320L, 0L, 18_496L, 0L, 0L, 0L, 16_010L), params(m));
       assertEquals(34_826L, params(m).stream().mapToLong(Long::longValue).sum());
     }
@@ -62,11 +77,26 @@ class LayerShapesTest {
 
   @Test
   void lessonNetworkHas56714Params() {
-    try (var m = model(new Input(28, 28, 1), new Conv2D(16, 3, "relu"), new MaxPooling2D(2),
-        new Conv2D(32, 3, "relu"), new MaxPooling2D(2), new Flatten(), new Dense(64, "relu"),
-        new Dense(10, "softmax"))) {
-      assertEquals(List.of(Shape.of(26, 26, 16), Shape.of(13, 13, 16), Shape.of(11, 11, 32), Shape.of(5, 5, 32),
-          Shape.of(800), Shape.of(64), Shape.of(10)), shapes(m));
+    try (var m =
+        model(
+            new Input(28, 28, 1),
+            new Conv2D(16, 3, "relu"),
+            new MaxPooling2D(2),
+            new Conv2D(32, 3, "relu"),
+            new MaxPooling2D(2),
+            new Flatten(),
+            new Dense(64, "relu"),
+            new Dense(10, "softmax"))) {
+      assertEquals(
+          List.of(
+              Shape.of(26, 26, 16),
+              Shape.of(13, 13, 16),
+              Shape.of(11, 11, 32),
+              Shape.of(5, 5, 32),
+              Shape.of(800),
+              Shape.of(64),
+              Shape.of(10)),
+          shapes(m));
       assertEquals(List.of(160L, 0L, 4_640L, 0L, 0L, 51_264L, 650L), params(m));
       assertEquals(56_714L, params(m).stream().mapToLong(Long::longValue).sum());
     }
@@ -106,7 +136,8 @@ class LayerShapesTest {
 
   @Test
   void poolingShapes() {
-    try (var m = model(new Input(7, 7, 3), new MaxPooling2D(2), new AveragePooling2D(2).padding("same"))) {
+    try (var m =
+        model(new Input(7, 7, 3), new MaxPooling2D(2), new AveragePooling2D(2).padding("same"))) {
       assertEquals(List.of(Shape.of(3, 3, 3), Shape.of(2, 2, 3)), shapes(m));
       assertEquals(List.of(0L, 0L), params(m));
     }
@@ -147,9 +178,16 @@ class LayerShapesTest {
 
   @Test
   void unnamedLayersGetKerasNames() {
-    try (var m = model(new Input(8, 8, 1), new Conv2D(2, 3), new Conv2D(2, 3), new MaxPooling2D(2),
-        new Flatten(), new Dense(2))) {
-      assertEquals(List.of("conv2d", "conv2d_1", "max_pooling2d", "flatten", "dense"),
+    try (var m =
+        model(
+            new Input(8, 8, 1),
+            new Conv2D(2, 3),
+            new Conv2D(2, 3),
+            new MaxPooling2D(2),
+            new Flatten(),
+            new Dense(2))) {
+      assertEquals(
+          List.of("conv2d", "conv2d_1", "max_pooling2d", "flatten", "dense"),
           m.layers().stream().map(Layer::name).toList());
     }
   }

@@ -4,16 +4,18 @@ import java.util.SplittableRandom;
 import org.cnn4j.data.LabeledImages;
 
 /**
- * A tiny deterministic classification problem: {@code size x size x 1} images of faint noise
- * where one quadrant is bright; the class (0..3) is which quadrant, row-major. A small CNN learns
- * it in a few epochs.
+ * A tiny deterministic classification problem: {@code size x size x 1} images of faint noise where
+ * one quadrant is bright; the class (0..3) is which quadrant, row-major. A small CNN learns it in a
+ * few epochs.
  */
 final class Quadrants {
   static final int CLASSES = 4;
 
   private Quadrants() {}
 
-  /** {@code count} images of side {@code size} (even) with class-index labels, the same for a seed. */
+  /**
+   * {@code count} images of side {@code size} (even) with class-index labels, the same for a seed.
+   */
   static LabeledImages images(int count, int size, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[] x = new float[count * size * size];

@@ -40,8 +40,17 @@ class SummaryTest {
   }
 
   private Sequential mnistConvnet() {
-    return new Sequential(backend, 42L, new Input(28, 28, 1), new Conv2D(32, 3, "relu"), new MaxPooling2D(2),
-        new Conv2D(64, 3, "relu"), new MaxPooling2D(2), new Flatten(), new Dropout(0.5), new Dense(10, "softmax"));
+    return new Sequential(
+        backend,
+        42L,
+        new Input(28, 28, 1),
+        new Conv2D(32, 3, "relu"),
+        new MaxPooling2D(2),
+        new Conv2D(64, 3, "relu"),
+        new MaxPooling2D(2),
+        new Flatten(),
+        new Dropout(0.5),
+        new Dense(10, "softmax"));
   }
 
   @Test
@@ -74,14 +83,23 @@ class SummaryTest {
   void tableBordersLineUp() {
     try (var m = mnistConvnet()) {
       String[] lines = summary(m).split("\n");
-      assertTrue(lines[1].startsWith("┏") && lines[1].endsWith("┓") && lines[1].contains("┳"), lines[1]);
-      assertTrue(lines[2].startsWith("┃ Layer (type)") && lines[2].contains("┃ Output Shape") && lines[2].endsWith("┃"),
+      assertTrue(
+          lines[1].startsWith("┏") && lines[1].endsWith("┓") && lines[1].contains("┳"), lines[1]);
+      assertTrue(
+          lines[2].startsWith("┃ Layer (type)")
+              && lines[2].contains("┃ Output Shape")
+              && lines[2].endsWith("┃"),
           lines[2]);
-      assertTrue(lines[3].startsWith("┡") && lines[3].endsWith("┩") && lines[3].contains("╇"), lines[3]);
-      assertTrue(lines[5].startsWith("├") && lines[5].endsWith("┤") && lines[5].contains("┼"), lines[5]);
+      assertTrue(
+          lines[3].startsWith("┡") && lines[3].endsWith("┩") && lines[3].contains("╇"), lines[3]);
+      assertTrue(
+          lines[5].startsWith("├") && lines[5].endsWith("┤") && lines[5].contains("┼"), lines[5]);
       int last = 3 + 2 * m.layers().size();
-      assertTrue(lines[last].startsWith("└") && lines[last].endsWith("┘") && lines[last].contains("┴"), lines[last]);
-      for (int i = 1; i <= last; i++) assertEquals(lines[1].length(), lines[i].length(), "width of line " + i);
+      assertTrue(
+          lines[last].startsWith("└") && lines[last].endsWith("┘") && lines[last].contains("┴"),
+          lines[last]);
+      for (int i = 1; i <= last; i++)
+        assertEquals(lines[1].length(), lines[i].length(), "width of line " + i);
     }
   }
 

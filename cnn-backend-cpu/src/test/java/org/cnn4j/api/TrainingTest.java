@@ -45,8 +45,16 @@ class TrainingTest {
   }
 
   private Sequential model(long seed) {
-    Sequential m = new Sequential(backend, seed, new Input(SIDE, SIDE, 1), new Conv2D(4, 3, "relu").padding("same"),
-        new MaxPooling2D(2), new Flatten(), new Dropout(0.1), new Dense(Quadrants.CLASSES, "softmax"));
+    Sequential m =
+        new Sequential(
+            backend,
+            seed,
+            new Input(SIDE, SIDE, 1),
+            new Conv2D(4, 3, "relu").padding("same"),
+            new MaxPooling2D(2),
+            new Flatten(),
+            new Dropout(0.1),
+            new Dense(Quadrants.CLASSES, "softmax"));
     m.output(new PrintStream(OutputStream.nullOutputStream()));
     m.compile(new Adam(0.01), new SparseCategoricalCrossentropy(), "accuracy");
     return m;
@@ -64,8 +72,10 @@ class TrainingTest {
       assertEquals(8, loss.size());
       assertTrue(loss.get(7) < 0.5 * loss.get(0), "loss per epoch " + loss);
       // Falls every epoch while it is large; near zero, Adam's steps may wobble it up a little.
-      for (int e = 1; e < 4; e++) assertTrue(loss.get(e) < loss.get(e - 1), "loss per epoch " + loss);
-      for (int e = 4; e < loss.size(); e++) assertTrue(loss.get(e) < 0.1 * loss.get(0), "loss per epoch " + loss);
+      for (int e = 1; e < 4; e++)
+        assertTrue(loss.get(e) < loss.get(e - 1), "loss per epoch " + loss);
+      for (int e = 4; e < loss.size(); e++)
+        assertTrue(loss.get(e) < 0.1 * loss.get(0), "loss per epoch " + loss);
       assertTrue(h.get("accuracy").get(7) >= 0.95, "accuracy per epoch " + h.get("accuracy"));
       Map<String, Double> test = m.evaluate(TEST);
       assertEquals(List.of("loss", "accuracy"), List.copyOf(test.keySet()));
@@ -87,7 +97,9 @@ class TrainingTest {
   void validationSplitTakesTheLastSamples() {
     try (var m = model(42L)) {
       History h = m.fit(TRAIN, options(2).validationSplit(0.25));
-      assertEquals(List.of("loss", "accuracy", "val_loss", "val_accuracy"), List.copyOf(h.history().keySet()));
+      assertEquals(
+          List.of("loss", "accuracy", "val_loss", "val_accuracy"),
+          List.copyOf(h.history().keySet()));
       assertEquals(2, h.get("val_loss").size());
       // Keras' split: the last quarter, before shuffling, is the validation set.
       Map<String, Double> last = m.evaluate(TRAIN.slice(192, 256));
@@ -120,7 +132,8 @@ class TrainingTest {
       m.fit(TRAIN, options(1));
       float[] whole = m.predict(TEST, 64);
       float[] pieces = m.predict(TEST, 7);
-      for (int i = 0; i < whole.length; i++) assertEquals(whole[i], pieces[i], 1e-6f, "element " + i);
+      for (int i = 0; i < whole.length; i++)
+        assertEquals(whole[i], pieces[i], 1e-6f, "element " + i);
     }
   }
 

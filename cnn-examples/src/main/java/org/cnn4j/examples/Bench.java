@@ -11,10 +11,10 @@ import java.util.Map;
 import org.cnn4j.backends.Backends;
 import org.cnn4j.callbacks.Callback;
 import org.cnn4j.data.LabeledImages;
+import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.models.FitOptions;
 import org.cnn4j.models.Sequential;
 import org.cnn4j.optimizers.Adam;
-import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.BackendConfig;
 
@@ -27,8 +27,17 @@ import org.cnn4j.spi.BackendConfig;
  */
 public final class Bench {
   /** Options of one benchmark run. */
-  public record Options(Workload workload, int batch, int window, int skip, int epochs, int maxSteps,
-      int inferBatch, int inferReps, String backend, boolean profile) {}
+  public record Options(
+      Workload workload,
+      int batch,
+      int window,
+      int skip,
+      int epochs,
+      int maxSteps,
+      int inferBatch,
+      int inferReps,
+      String backend,
+      boolean profile) {}
 
   private Bench() {}
 
@@ -38,22 +47,37 @@ public final class Bench {
     Backend raw = Backends.open(o.backend(), BackendConfig.defaults());
     ProfilingBackend profiler = o.profile() ? ProfilingBackend.wrap(raw) : null;
     Backend backend = profiler != null ? profiler.proxy() : raw;
-    String tag = String.format(Locale.ROOT, "peer=cnn4j backend=%s wl=%s bs=%d", raw.id(), o.workload(), o.batch());
-    try (raw; Sequential model = new Sequential(backend, 42, o.workload().layers())) {
+    String tag =
+        String.format(
+            Locale.ROOT, "peer=cnn4j backend=%s wl=%s bs=%d", raw.id(), o.workload(), o.batch());
+    try (raw;
+        Sequential model = new Sequential(backend, 42, o.workload().layers())) {
       model.compile(new Adam(), new SparseCategoricalCrossentropy(), "accuracy");
       Meter meter = new Meter(o.window(), o.skip(), o.batch(), o.maxSteps(), model);
       for (int epoch = 1; epoch <= o.epochs() && !meter.done; epoch++) {
         if (profiler != null && epoch == 1) profiler.reset();
-        model.fit(train, FitOptions.epochs(1).batchSize(o.batch()).seed(epoch).verbose(0).callbacks(meter));
+        model.fit(
+            train,
+            FitOptions.epochs(1).batchSize(o.batch()).seed(epoch).verbose(0).callbacks(meter));
         if (o.workload() == Workload.W1 && !meter.done) {
           double acc = model.evaluate(test, 256).get("accuracy");
-          System.out.printf(Locale.ROOT, "RESULT %s metric=test_accuracy_epoch%d value=%.4f%n", tag, epoch, acc);
+          System.out.printf(
+              Locale.ROOT, "RESULT %s metric=test_accuracy_epoch%d value=%.4f%n", tag, epoch, acc);
           meter.restartWindow();
         }
-        System.out.printf(Locale.ROOT, "RESULT %s metric=rss_mb_epoch%d value=%d%n", tag, epoch, memoryMb("VmRSS:"));
+        System.out.printf(
+            Locale.ROOT,
+            "RESULT %s metric=rss_mb_epoch%d value=%d%n",
+            tag,
+            epoch,
+            memoryMb("VmRSS:"));
       }
-      System.out.printf(Locale.ROOT, "RESULT %s metric=train_img_s value=%.1f windows=%s%n", tag,
-          median(meter.rates), meter.rates);
+      System.out.printf(
+          Locale.ROOT,
+          "RESULT %s metric=train_img_s value=%.1f windows=%s%n",
+          tag,
+          median(meter.rates),
+          meter.rates);
       if (profiler != null) {
         System.out.print(profiler.report(meter.steps));
       }
@@ -68,12 +92,20 @@ public final class Bench {
         inferRates.add(n / ((System.nanoTime() - t0) / 1e9));
       }
       if (profiler != null && o.inferReps() > 0) {
-        System.out.print("inference, per batch of " + o.inferBatch() + ":\n"
-            + profiler.report((long) o.inferReps() * (n / o.inferBatch())));
+        System.out.print(
+            "inference, per batch of "
+                + o.inferBatch()
+                + ":\n"
+                + profiler.report((long) o.inferReps() * (n / o.inferBatch())));
       }
-      System.out.printf(Locale.ROOT, "RESULT %s metric=infer_img_s value=%.1f inferBs=%d%n", tag,
-          median(inferRates), o.inferBatch());
-      System.out.printf(Locale.ROOT, "RESULT %s metric=peak_rss_mb value=%d%n", tag, memoryMb("VmHWM:"));
+      System.out.printf(
+          Locale.ROOT,
+          "RESULT %s metric=infer_img_s value=%.1f inferBs=%d%n",
+          tag,
+          median(inferRates),
+          o.inferBatch());
+      System.out.printf(
+          Locale.ROOT, "RESULT %s metric=peak_rss_mb value=%d%n", tag, memoryMb("VmHWM:"));
     }
   }
 

@@ -51,8 +51,10 @@ public final class Cifar10Example {
   public static Sequential lessonNetwork() {
     return new Sequential(
         new Input(32, 32, 3),
-        new Conv2D(32, 3, "relu"), new MaxPooling2D(2),
-        new Conv2D(64, 3, "relu"), new MaxPooling2D(2),
+        new Conv2D(32, 3, "relu"),
+        new MaxPooling2D(2),
+        new Conv2D(64, 3, "relu"),
+        new MaxPooling2D(2),
         new Conv2D(64, 3, "relu"),
         new Flatten(),
         new Dense(64, "relu"),
@@ -67,7 +69,8 @@ public final class Cifar10Example {
    * Trains and evaluates; returns the test accuracy, or empty (having printed where it looked to
    * {@code err}) when the data set is not on disk.
    */
-  public static OptionalDouble run(Map<String, String> a, PrintStream out, PrintStream err) throws Exception {
+  public static OptionalDouble run(Map<String, String> a, PrintStream out, PrintStream err)
+      throws Exception {
     int epochs = Integer.parseInt(a.getOrDefault("epochs", "10"));
     int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
     boolean augment = Boolean.parseBoolean(a.getOrDefault("augment", "false"));
@@ -80,15 +83,27 @@ public final class Cifar10Example {
     }
     LabeledImages test = data.test().rescale(1f / 255);
     LabeledImages plainTrain = augment ? data.train() : data.train().rescale(1f / 255);
-    try (AugmentedDataset augmented = augment ? ImageDataGenerator.builder().rescale(1 / 255.0)
-            .widthShiftRange(0.1).heightShiftRange(0.1).horizontalFlip(true).build().flow(plainTrain) : null;
+    try (AugmentedDataset augmented =
+            augment
+                ? ImageDataGenerator.builder()
+                    .rescale(1 / 255.0)
+                    .widthShiftRange(0.1)
+                    .heightShiftRange(0.1)
+                    .horizontalFlip(true)
+                    .build()
+                    .flow(plainTrain)
+                : null;
         Sequential model = lessonNetwork().output(out)) {
       Dataset train = augmented != null ? augmented : plainTrain;
       model.summary();
       model.compile(new Adam(), new SparseCategoricalCrossentropy(), "accuracy");
       model.fit(train, FitOptions.epochs(epochs).batchSize(batch).validationData(test));
       Map<String, Double> result = model.evaluate(test, 256);
-      out.printf(Locale.ROOT, "Test accuracy: %.4f (loss %.4f)%n", result.get("accuracy"), result.get("loss"));
+      out.printf(
+          Locale.ROOT,
+          "Test accuracy: %.4f (loss %.4f)%n",
+          result.get("accuracy"),
+          result.get("loss"));
       return OptionalDouble.of(result.get("accuracy"));
     }
   }

@@ -15,24 +15,40 @@ import org.cnn4j.models.Sequential;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.BackendConfig;
 
-/** What the command line's subcommands share: data sets by name, built-in architectures, backends. */
+/**
+ * What the command line's subcommands share: data sets by name, built-in architectures, backends.
+ */
 final class CliSupport {
   private CliSupport() {}
 
-  static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+  static final List<String> FASHION_MNIST_CLASSES =
+      List.of(
+          "T-shirt/top",
+          "Trouser",
+          "Pullover",
+          "Dress",
+          "Coat",
+          "Sandal",
+          "Shirt",
+          "Sneaker",
+          "Bag",
+          "Ankle boot");
   static final List<String> DIGITS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
   static final String DATASETS = "fashion-mnist, mnist, cifar10";
-  static final String ARCHITECTURES = "lesson (28x28x1), cifar (32x32x3), w3 (224x224x3), or a JSON architecture file";
+  static final String ARCHITECTURES =
+      "lesson (28x28x1), cifar (32x32x3), w3 (224x224x3), or a JSON architecture file";
 
   /** A data set by name, pixels scaled to [0, 1] as in Keras' {@code x / 255.0}. */
   static TrainTestSplit dataset(String name) throws IOException {
-    TrainTestSplit raw = switch (name.toLowerCase(Locale.ROOT)) {
-      case "fashion-mnist", "fashion_mnist" -> Datasets.fashionMnist();
-      case "mnist" -> Datasets.mnist();
-      case "cifar10", "cifar-10" -> Datasets.cifar10();
-      default -> throw new IllegalArgumentException("unknown data set '" + name + "'; expected one of " + DATASETS);
-    };
+    TrainTestSplit raw =
+        switch (name.toLowerCase(Locale.ROOT)) {
+          case "fashion-mnist", "fashion_mnist" -> Datasets.fashionMnist();
+          case "mnist" -> Datasets.mnist();
+          case "cifar10", "cifar-10" -> Datasets.cifar10();
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown data set '" + name + "'; expected one of " + DATASETS);
+        };
     return new TrainTestSplit(raw.train().rescale(1f / 255), raw.test().rescale(1f / 255));
   }
 
@@ -47,31 +63,44 @@ final class CliSupport {
     };
   }
 
-  /** The backend named by --backend, else the one -Dcnn4j.backend / CNN4J_BACKEND / auto mode picks. */
+  /**
+   * The backend named by --backend, else the one -Dcnn4j.backend / CNN4J_BACKEND / auto mode picks.
+   */
   static Backend openBackend(String id) {
-    return id == null || id.isBlank() ? Backends.open() : Backends.open(id, BackendConfig.defaults());
+    return id == null || id.isBlank()
+        ? Backends.open()
+        : Backends.open(id, BackendConfig.defaults());
   }
 
-  /** A built-in architecture or a JSON architecture file, on {@code backend}, initialised from {@code seed}. */
+  /**
+   * A built-in architecture or a JSON architecture file, on {@code backend}, initialised from
+   * {@code seed}.
+   */
   static Sequential architecture(String name, Backend backend, long seed) throws IOException {
-    Workload w = switch (name.toLowerCase(Locale.ROOT)) {
-      case "lesson", "w1" -> Workload.W1;
-      case "cifar", "w2" -> Workload.W2;
-      case "w3" -> Workload.W3;
-      default -> null;
-    };
+    Workload w =
+        switch (name.toLowerCase(Locale.ROOT)) {
+          case "lesson", "w1" -> Workload.W1;
+          case "cifar", "w2" -> Workload.W2;
+          case "w3" -> Workload.W3;
+          default -> null;
+        };
     if (w != null) return new Sequential(backend, seed, w.layers());
     Path file = Path.of(name);
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("unknown architecture '" + name + "'; expected " + ARCHITECTURES);
+      throw new IllegalArgumentException(
+          "unknown architecture '" + name + "'; expected " + ARCHITECTURES);
     }
     return ModelConfig.read(file, backend);
   }
 
-  /** A saved model file, or an architecture (built-in or JSON) when {@code name} is not a model file. */
+  /**
+   * A saved model file, or an architecture (built-in or JSON) when {@code name} is not a model
+   * file.
+   */
   static Sequential modelOrArchitecture(String name, Backend backend) throws IOException {
     Path file = Path.of(name);
-    if (Files.isRegularFile(file) && !name.toLowerCase(Locale.ROOT).endsWith(".json")) return Models.load(file, backend);
+    if (Files.isRegularFile(file) && !name.toLowerCase(Locale.ROOT).endsWith(".json"))
+      return Models.load(file, backend);
     return architecture(name, backend, 42L);
   }
 

@@ -10,17 +10,30 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code cnn4j} command: {@code train} (resumable from a checkpoint), {@code evaluate},
- * {@code predict}, {@code summary}, {@code backends} lists every provider with its probe result,
- * {@code bench} measures a workload, {@code example} trains the lesson's network. Exit codes: 0
- * success, 2 bad usage, 1 failure with a one-line cause (the stack trace with --verbose).
+ * The {@code cnn4j} command: {@code train} (resumable from a checkpoint), {@code evaluate}, {@code
+ * predict}, {@code summary}, {@code backends} lists every provider with its probe result, {@code
+ * bench} measures a workload, {@code example} trains the lesson's network. Exit codes: 0 success, 2
+ * bad usage, 1 failure with a one-line cause (the stack trace with --verbose).
  */
-@Command(name = "cnn4j", mixinStandardHelpOptions = true, version = "cnn4j 0.1.0",
+@Command(
+    name = "cnn4j",
+    mixinStandardHelpOptions = true,
+    version = "cnn4j 0.1.0",
     description = "Convolutional neural networks on the JVM.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-        Cnn4j.BackendsCommand.class, Cnn4j.BenchCommand.class, Cnn4j.ExampleCommand.class})
+    subcommands = {
+      TrainCommand.class,
+      EvaluateCommand.class,
+      PredictCommand.class,
+      SummaryCommand.class,
+      Cnn4j.BackendsCommand.class,
+      Cnn4j.BenchCommand.class,
+      Cnn4j.ExampleCommand.class
+    })
 public final class Cnn4j implements Runnable {
-  @Option(names = "--verbose", description = "print stack traces of failures", scope = CommandLine.ScopeType.INHERIT)
+  @Option(
+      names = "--verbose",
+      description = "print stack traces of failures",
+      scope = CommandLine.ScopeType.INHERIT)
   boolean verbose;
 
   @Override
@@ -33,20 +46,28 @@ public final class Cnn4j implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line with its failure handler: exit code 1 and a one-line cause (the stack trace with --verbose). */
+  /**
+   * The command line with its failure handler: exit code 1 and a one-line cause (the stack trace
+   * with --verbose).
+   */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Cnn4j());
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      boolean verbose = false;
-      for (var p = parsed; p != null; p = p.subcommand()) verbose |= p.matchedOption("--verbose") != null;
-      if (verbose) e.printStackTrace(cmd.getErr());
-      else cmd.getErr().println("cnn4j: " + oneLine(e));
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          boolean verbose = false;
+          for (var p = parsed; p != null; p = p.subcommand())
+            verbose |= p.matchedOption("--verbose") != null;
+          if (verbose) e.printStackTrace(cmd.getErr());
+          else cmd.getErr().println("cnn4j: " + oneLine(e));
+          return 1;
+        });
     return cli;
   }
 
-  /** The message of a failure on one line, with the exception type when the message alone says too little. */
+  /**
+   * The message of a failure on one line, with the exception type when the message alone says too
+   * little.
+   */
   static String oneLine(Throwable e) {
     String m = e.getMessage();
     if (m == null || m.isBlank()) return e.getClass().getSimpleName();
@@ -54,7 +75,9 @@ public final class Cnn4j implements Runnable {
     return e instanceof java.nio.file.NoSuchFileException ? "no such file: " + first : first;
   }
 
-  @Command(name = "backends", mixinStandardHelpOptions = true,
+  @Command(
+      name = "backends",
+      mixinStandardHelpOptions = true,
       description = "List every backend on the class path with its probe result.")
   static final class BackendsCommand implements Callable<Integer> {
     @Override
@@ -68,8 +91,9 @@ public final class Cnn4j implements Runnable {
       System.out.println("requested: " + requested);
       for (BackendProvider p : providers) {
         Availability a = p.probe();
-        System.out.printf("%-8s priority %-4d %s%n", p.id(), p.priority(),
-            a.available() ? "available" : "UNAVAILABLE: " + a.reason());
+        System.out.printf(
+            "%-8s priority %-4d %s%n",
+            p.id(), p.priority(), a.available() ? "available" : "UNAVAILABLE: " + a.reason());
         for (Map.Entry<String, String> d : a.details().entrySet()) {
           System.out.printf("    %-14s %s%n", d.getKey(), d.getValue());
         }
@@ -78,46 +102,103 @@ public final class Cnn4j implements Runnable {
     }
   }
 
-  @Command(name = "bench", mixinStandardHelpOptions = true,
+  @Command(
+      name = "bench",
+      mixinStandardHelpOptions = true,
       description = "Training and inference throughput of workload W1, W2 or W3 (BENCHMARKS.md).")
   static final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--workload", defaultValue = "W1", description = "W1, W2 or W3 (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--workload",
+        defaultValue = "W1",
+        description = "W1, W2 or W3 (default ${DEFAULT-VALUE})")
     Workload workload;
-    @Option(names = "--batch", defaultValue = "32", description = "training batch size (default ${DEFAULT-VALUE})")
+
+    @Option(
+        names = "--batch",
+        defaultValue = "32",
+        description = "training batch size (default ${DEFAULT-VALUE})")
     int batch;
-    @Option(names = "--window", description = "steps per timing window (default: W1 100, W2 20, W3 4)")
+
+    @Option(
+        names = "--window",
+        description = "steps per timing window (default: W1 100, W2 20, W3 4)")
     Integer window;
+
     @Option(names = "--skip", description = "warm-up steps dropped (default: one window)")
     Integer skip;
-    @Option(names = "--epochs", defaultValue = "1", description = "training epochs (default ${DEFAULT-VALUE})")
+
+    @Option(
+        names = "--epochs",
+        defaultValue = "1",
+        description = "training epochs (default ${DEFAULT-VALUE})")
     int epochs;
-    @Option(names = "--max-steps", defaultValue = "0", description = "stop training after this many steps (0: no limit)")
+
+    @Option(
+        names = "--max-steps",
+        defaultValue = "0",
+        description = "stop training after this many steps (0: no limit)")
     int maxSteps;
+
     @Option(names = "--infer-batch", description = "inference batch size (default 256, W3 64)")
     Integer inferBatch;
-    @Option(names = "--infer-reps", defaultValue = "5", description = "timed inference passes (default ${DEFAULT-VALUE})")
+
+    @Option(
+        names = "--infer-reps",
+        defaultValue = "5",
+        description = "timed inference passes (default ${DEFAULT-VALUE})")
     int inferReps;
-    @Option(names = "--backend", defaultValue = "", description = "backend id (default: -Dcnn4j.backend, CNN4J_BACKEND, else auto)")
+
+    @Option(
+        names = "--backend",
+        defaultValue = "",
+        description = "backend id (default: -Dcnn4j.backend, CNN4J_BACKEND, else auto)")
     String backend;
+
     @Option(names = "--profile", description = "print time per backend op")
     boolean profile;
 
     @Override
     public Integer call() throws Exception {
-      int win = window != null ? window : switch (workload) { case W1 -> 100; case W2 -> 20; case W3 -> 4; };
+      int win =
+          window != null
+              ? window
+              : switch (workload) {
+                case W1 -> 100;
+                case W2 -> 20;
+                case W3 -> 4;
+              };
       String chosen = backend.isEmpty() ? Backends.requested().orElse("") : backend;
-      Bench.run(new Bench.Options(workload, batch, win, skip != null ? skip : win, epochs, maxSteps,
-          inferBatch != null ? inferBatch : workload == Workload.W3 ? 64 : 256, inferReps, chosen, profile));
+      Bench.run(
+          new Bench.Options(
+              workload,
+              batch,
+              win,
+              skip != null ? skip : win,
+              epochs,
+              maxSteps,
+              inferBatch != null ? inferBatch : workload == Workload.W3 ? 64 : 256,
+              inferReps,
+              chosen,
+              profile));
       return 0;
     }
   }
 
-  @Command(name = "example", mixinStandardHelpOptions = true,
+  @Command(
+      name = "example",
+      mixinStandardHelpOptions = true,
       description = "Train the lesson's CNN on Fashion-MNIST and print the test accuracy.")
   static final class ExampleCommand implements Callable<Integer> {
-    @Option(names = "--epochs", defaultValue = "5", description = "epochs (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--epochs",
+        defaultValue = "5",
+        description = "epochs (default ${DEFAULT-VALUE})")
     int epochs;
-    @Option(names = "--batch", defaultValue = "32", description = "batch size (default ${DEFAULT-VALUE})")
+
+    @Option(
+        names = "--batch",
+        defaultValue = "32",
+        description = "batch size (default ${DEFAULT-VALUE})")
     int batch;
 
     @Override

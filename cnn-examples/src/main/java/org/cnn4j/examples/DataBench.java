@@ -13,9 +13,9 @@ import org.cnn4j.data.ImageFolder;
  * training throughput of {@code cnn4j bench --workload W3}: the data should be at least twice as
  * fast, so it never limits training.
  *
- * <p>Arguments (all optional): {@code dir=<folder of class folders>} (default: the shapes folder
- * of {@link ImageFolderExample}, generated with 256x256 PNGs when missing), {@code size=224},
- * {@code batch=32}, {@code passes=3} (timed passes over the folder after one warm-up pass), {@code
+ * <p>Arguments (all optional): {@code dir=<folder of class folders>} (default: the shapes folder of
+ * {@link ImageFolderExample}, generated with 256x256 PNGs when missing), {@code size=224}, {@code
+ * batch=32}, {@code passes=3} (timed passes over the folder after one warm-up pass), {@code
  * threads=<cores>}, {@code augment=true}. Prints {@code RESULT} lines.
  */
 public final class DataBench {
@@ -23,18 +23,27 @@ public final class DataBench {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> a = Args.parse(args);
-    Path root = Path.of(a.getOrDefault("dir", Path.of(System.getProperty("java.io.tmpdir"), "cnn4j-shapes").toString()));
+    Path root =
+        Path.of(
+            a.getOrDefault(
+                "dir", Path.of(System.getProperty("java.io.tmpdir"), "cnn4j-shapes").toString()));
     Path dir = root.resolve("train");
-    if (!a.containsKey("dir")) ShapeImages.generateIfNeeded(root, new ShapeImages.Spec(256, 150, 50, 42));
+    if (!a.containsKey("dir"))
+      ShapeImages.generateIfNeeded(root, new ShapeImages.Spec(256, 150, 50, 42));
     else if (!dir.toFile().isDirectory()) dir = root;
     int size = Integer.parseInt(a.getOrDefault("size", "224"));
     int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
     int passes = Integer.parseInt(a.getOrDefault("passes", "3"));
-    int threads = Integer.parseInt(a.getOrDefault("threads", String.valueOf(Runtime.getRuntime().availableProcessors())));
+    int threads =
+        Integer.parseInt(
+            a.getOrDefault("threads", String.valueOf(Runtime.getRuntime().availableProcessors())));
     boolean augment = Boolean.parseBoolean(a.getOrDefault("augment", "true"));
-    ImageDataGenerator gen = augment ? ImageFolderExample.lessonAugmentation(42)
-        : ImageDataGenerator.builder().rescale(1 / 255.0).build();
-    try (ImageFolder data = gen.flowFromDirectory(dir).targetSize(size, size).threads(threads).build()) {
+    ImageDataGenerator gen =
+        augment
+            ? ImageFolderExample.lessonAugmentation(42)
+            : ImageDataGenerator.builder().rescale(1 / 255.0).build();
+    try (ImageFolder data =
+        gen.flowFromDirectory(dir).targetSize(size, size).threads(threads).build()) {
       float[] x = new float[batch * size * size * 3];
       float[] y = new float[batch * data.labelSize()];
       pass(data, batch, x, y);
@@ -44,9 +53,17 @@ public final class DataBench {
       double seconds = (System.nanoTime() - start) / 1e9;
       double cpu = (cpuNanos() - cpuStart) / 1e9;
       double rate = passes * (double) data.size() / seconds;
-      System.out.printf(Locale.ROOT,
+      System.out.printf(
+          Locale.ROOT,
           "RESULT peer=cnn4j data=imagefolder size=%d augment=%s threads=%d images=%d metric=data_img_s value=%.1f "
-              + "process_cpu_s=%.1f wall_s=%.1f%n", size, augment, threads, passes * data.size(), rate, cpu, seconds);
+              + "process_cpu_s=%.1f wall_s=%.1f%n",
+          size,
+          augment,
+          threads,
+          passes * data.size(),
+          rate,
+          cpu,
+          seconds);
     }
   }
 

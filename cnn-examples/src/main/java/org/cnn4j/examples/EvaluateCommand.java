@@ -13,31 +13,63 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cnn4j evaluate}: a saved model's loss and metrics on a data set's test images, and a confusion matrix. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = "Evaluate a saved model on a data set's test images; --plot writes a confusion matrix PNG.")
+/**
+ * {@code cnn4j evaluate}: a saved model's loss and metrics on a data set's test images, and a
+ * confusion matrix.
+ */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Evaluate a saved model on a data set's test images; --plot writes a confusion matrix PNG.")
 final class EvaluateCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "MODEL", description = "a model file written by train --save or --checkpoint")
+  @Parameters(
+      index = "0",
+      paramLabel = "MODEL",
+      description = "a model file written by train --save or --checkpoint")
   Path modelFile;
-  @Option(names = "--dataset", description = "fashion-mnist, mnist or cifar10 (default: the one the model was trained on, else fashion-mnist)")
+
+  @Option(
+      names = "--dataset",
+      description =
+          "fashion-mnist, mnist or cifar10 (default: the one the model was trained on, else fashion-mnist)")
   String dataset;
-  @Option(names = "--batch", defaultValue = "256", description = "batch size (default ${DEFAULT-VALUE})")
+
+  @Option(
+      names = "--batch",
+      defaultValue = "256",
+      description = "batch size (default ${DEFAULT-VALUE})")
   int batch;
-  @Option(names = "--backend", defaultValue = "", description = "backend id (default: -Dcnn4j.backend, CNN4J_BACKEND, else auto)")
+
+  @Option(
+      names = "--backend",
+      defaultValue = "",
+      description = "backend id (default: -Dcnn4j.backend, CNN4J_BACKEND, else auto)")
   String backendId;
+
   @Option(names = "--plot", paramLabel = "DIR", description = "write confusion_matrix.png here")
   Path plot;
 
   @Override
   public Integer call() throws Exception {
-    String name = dataset != null ? dataset : Models.metadata(modelFile).getOrDefault("dataset", "fashion-mnist");
+    String name =
+        dataset != null
+            ? dataset
+            : Models.metadata(modelFile).getOrDefault("dataset", "fashion-mnist");
     LabeledImages test = CliSupport.dataset(name).test();
-    try (Backend backend = CliSupport.openBackend(backendId); Sequential net = Models.load(modelFile, backend)) {
-      if (net.loss() == null) throw new IllegalArgumentException(modelFile + " holds no compile settings (loss, metrics)");
+    try (Backend backend = CliSupport.openBackend(backendId);
+        Sequential net = Models.load(modelFile, backend)) {
+      if (net.loss() == null)
+        throw new IllegalArgumentException(
+            modelFile + " holds no compile settings (loss, metrics)");
       Map<String, Double> result = net.evaluate(test, batch);
       StringBuilder line = new StringBuilder();
-      result.forEach((k, v) -> line.append(line.length() == 0 ? "" : " - ").append(k).append(": ")
-          .append(String.format(Locale.ROOT, "%.4f", v)));
+      result.forEach(
+          (k, v) ->
+              line.append(line.length() == 0 ? "" : " - ")
+                  .append(k)
+                  .append(": ")
+                  .append(String.format(Locale.ROOT, "%.4f", v)));
       System.out.println(name + " test (" + test.count() + " images): " + line);
       if (plot != null) {
         int classes = (int) net.outputShape().size();
@@ -48,8 +80,18 @@ final class EvaluateCommand implements Callable<Integer> {
           names = java.util.stream.IntStream.range(0, classes).mapToObj(Integer::toString).toList();
         }
         Path png = plot.resolve("confusion_matrix.png");
-        ConfusionMatrixPlot.write(matrix, names, "Confusion matrix: " + modelFile.getFileName() + " on " + name
-            + String.format(Locale.ROOT, " test (accuracy %.4f)", result.getOrDefault("accuracy", Double.NaN)), png);
+        ConfusionMatrixPlot.write(
+            matrix,
+            names,
+            "Confusion matrix: "
+                + modelFile.getFileName()
+                + " on "
+                + name
+                + String.format(
+                    Locale.ROOT,
+                    " test (accuracy %.4f)",
+                    result.getOrDefault("accuracy", Double.NaN)),
+            png);
         System.out.println("Wrote " + png);
       }
     }

@@ -58,7 +58,11 @@ public final class FashionMnistExample {
       model.compile(new Adam(), new SparseCategoricalCrossentropy(), "accuracy");
       model.fit(train, FitOptions.epochs(epochs).batchSize(batch));
       Map<String, Double> result = model.evaluate(test);
-      System.out.printf(Locale.ROOT, "Test accuracy: %.4f (loss %.4f)%n", result.get("accuracy"), result.get("loss"));
+      System.out.printf(
+          Locale.ROOT,
+          "Test accuracy: %.4f (loss %.4f)%n",
+          result.get("accuracy"),
+          result.get("loss"));
     }
   }
 }

@@ -9,11 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads back the per-epoch values a {@code CSVLogger} wrote, so a resumed run plots its whole history. */
+/**
+ * Reads back the per-epoch values a {@code CSVLogger} wrote, so a resumed run plots its whole
+ * history.
+ */
 final class HistoryCsv {
   private HistoryCsv() {}
 
-  /** The columns of {@code csv} (except "epoch") for epochs {@code 0 .. epochs - 1}; empty if the file is missing. */
+  /**
+   * The columns of {@code csv} (except "epoch") for epochs {@code 0 .. epochs - 1}; empty if the
+   * file is missing.
+   */
   static Map<String, List<Double>> read(Path csv, int epochs) throws IOException {
     Map<String, List<Double>> out = new LinkedHashMap<>();
     if (!Files.isRegularFile(csv)) return out;

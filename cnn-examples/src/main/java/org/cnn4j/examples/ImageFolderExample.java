@@ -38,24 +38,29 @@ import org.cnn4j.optimizers.Adam;
  * model.fit(train, epochs=20, validation_data=val)
  * </pre>
  *
- * <p>With no folder of its own the example first writes one of drawn shapes ({@link
- * ShapeImages}: circle, square, triangle; {@code train/} and a held-out {@code val/}).
+ * <p>With no folder of its own the example first writes one of drawn shapes ({@link ShapeImages}:
+ * circle, square, triangle; {@code train/} and a held-out {@code val/}).
  *
  * <p>Arguments (all optional): {@code dir=<folder with train/ and val/>} (default {@code
- * <tmp>/cnn4j-shapes}; generated there when it lacks them), {@code size=224} (target size),
- * {@code image=256} (side of the generated PNGs), {@code train=150 val=50} (generated images per
- * class), {@code epochs=20 batch=32 lr=0.001 seed=42}.
+ * <tmp>/cnn4j-shapes}; generated there when it lacks them), {@code size=224} (target size), {@code
+ * image=256} (side of the generated PNGs), {@code train=150 val=50} (generated images per class),
+ * {@code epochs=20 batch=32 lr=0.001 seed=42}.
  */
 public final class ImageFolderExample {
   private ImageFolderExample() {}
 
-  /** The lesson's 224x224 network for {@code classes} classes, on a {@code size x size} RGB input. */
+  /**
+   * The lesson's 224x224 network for {@code classes} classes, on a {@code size x size} RGB input.
+   */
   public static Sequential lessonNetwork(int size, int classes) {
     return new Sequential(
         new Input(size, size, 3),
-        new Conv2D(32, 3, "relu"), new MaxPooling2D(2),
-        new Conv2D(64, 3, "relu"), new MaxPooling2D(2),
-        new Conv2D(128, 3, "relu"), new MaxPooling2D(2),
+        new Conv2D(32, 3, "relu"),
+        new MaxPooling2D(2),
+        new Conv2D(64, 3, "relu"),
+        new MaxPooling2D(2),
+        new Conv2D(128, 3, "relu"),
+        new MaxPooling2D(2),
         new Flatten(),
         new Dense(256, "relu"),
         new Dropout(0.5),
@@ -64,8 +69,14 @@ public final class ImageFolderExample {
 
   /** The lesson's augmentation. */
   public static ImageDataGenerator lessonAugmentation(long seed) {
-    return ImageDataGenerator.builder().rescale(1 / 255.0).rotationRange(20).widthShiftRange(0.2)
-        .heightShiftRange(0.2).horizontalFlip(true).seed(seed).build();
+    return ImageDataGenerator.builder()
+        .rescale(1 / 255.0)
+        .rotationRange(20)
+        .widthShiftRange(0.2)
+        .heightShiftRange(0.2)
+        .horizontalFlip(true)
+        .seed(seed)
+        .build();
   }
 
   /** What a run reached. */
@@ -73,13 +84,20 @@ public final class ImageFolderExample {
 
   public static void main(String[] args) throws Exception {
     Result r = run(Args.parse(args));
-    System.out.printf(Locale.ROOT, "Validation accuracy on the held-out folder: %.4f (loss %.4f) after %.0f s%n",
-        r.valAccuracy(), r.valLoss(), r.seconds());
+    System.out.printf(
+        Locale.ROOT,
+        "Validation accuracy on the held-out folder: %.4f (loss %.4f) after %.0f s%n",
+        r.valAccuracy(),
+        r.valLoss(),
+        r.seconds());
   }
 
   /** Generates the folder if needed, trains, and evaluates on {@code val/}. */
   public static Result run(Map<String, String> a) throws Exception {
-    Path dir = Path.of(a.getOrDefault("dir", Path.of(System.getProperty("java.io.tmpdir"), "cnn4j-shapes").toString()));
+    Path dir =
+        Path.of(
+            a.getOrDefault(
+                "dir", Path.of(System.getProperty("java.io.tmpdir"), "cnn4j-shapes").toString()));
     int size = Integer.parseInt(a.getOrDefault("size", "224"));
     int image = Integer.parseInt(a.getOrDefault("image", "256"));
     int trainPerClass = Integer.parseInt(a.getOrDefault("train", "150"));
@@ -92,22 +110,43 @@ public final class ImageFolderExample {
     long start = System.nanoTime();
     var spec = new ShapeImages.Spec(image, trainPerClass, valPerClass, seed);
     if (ShapeImages.generateIfNeeded(dir, spec)) {
-      System.out.printf(Locale.ROOT, "Wrote %d training and %d validation images (%dx%d PNG) into %s in %.1f s%n",
-          3 * trainPerClass, 3 * valPerClass, image, image, dir, (System.nanoTime() - start) / 1e9);
+      System.out.printf(
+          Locale.ROOT,
+          "Wrote %d training and %d validation images (%dx%d PNG) into %s in %.1f s%n",
+          3 * trainPerClass,
+          3 * valPerClass,
+          image,
+          image,
+          dir,
+          (System.nanoTime() - start) / 1e9);
     }
     ImageDataGenerator augment = lessonAugmentation(seed);
     ImageDataGenerator plain = ImageDataGenerator.builder().rescale(1 / 255.0).build();
     long t0 = System.nanoTime();
-    try (ImageFolder train = augment.flowFromDirectory(dir.resolve("train")).targetSize(size, size).seed(seed).build();
-        ImageFolder val = plain.flowFromDirectory(dir.resolve("val")).targetSize(size, size).seed(seed).build();
+    try (ImageFolder train =
+            augment
+                .flowFromDirectory(dir.resolve("train"))
+                .targetSize(size, size)
+                .seed(seed)
+                .build();
+        ImageFolder val =
+            plain.flowFromDirectory(dir.resolve("val")).targetSize(size, size).seed(seed).build();
         Sequential model = lessonNetwork(size, train.classNames().size())) {
-      System.out.printf(Locale.ROOT, "Found %d images belonging to %d classes %s; %d held out%n", train.size(),
-          train.classNames().size(), train.classNames(), val.size());
+      System.out.printf(
+          Locale.ROOT,
+          "Found %d images belonging to %d classes %s; %d held out%n",
+          train.size(),
+          train.classNames().size(),
+          train.classNames(),
+          val.size());
       model.summary();
       model.compile(new Adam(lr), new CategoricalCrossentropy(), "accuracy");
-      History history = model.fit(train, FitOptions.epochs(epochs).batchSize(batch).seed(seed).validationData(val));
+      History history =
+          model.fit(
+              train, FitOptions.epochs(epochs).batchSize(batch).seed(seed).validationData(val));
       Map<String, Double> result = model.evaluate(val, batch);
-      return new Result(result.get("accuracy"), result.get("loss"), history, (System.nanoTime() - t0) / 1e9);
+      return new Result(
+          result.get("accuracy"), result.get("loss"), history, (System.nanoTime() - t0) / 1e9);
     }
   }
 }

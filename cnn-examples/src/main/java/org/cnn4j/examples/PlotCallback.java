@@ -14,7 +14,9 @@ import org.cnn4j.callbacks.Callback;
  * is current even if training stops early. Given the values of earlier epochs (a resumed run), it
  * plots them too.
  *
- * <pre>{@code model.fit(train, FitOptions.epochs(10).callbacks(new PlotCallback(Path.of("curves.png"))))}</pre>
+ * <pre>
+ * {@code model.fit(train, FitOptions.epochs(10).callbacks(new PlotCallback(Path.of("curves.png"))))}
+ * </pre>
  */
 public final class PlotCallback implements Callback {
   private final Path png;
@@ -25,7 +27,9 @@ public final class PlotCallback implements Callback {
     this.png = png;
   }
 
-  /** Starts from the values of earlier epochs, the first of them epoch {@code firstEpoch} (1-based). */
+  /**
+   * Starts from the values of earlier epochs, the first of them epoch {@code firstEpoch} (1-based).
+   */
   public PlotCallback(Path png, Map<String, List<Double>> earlier, int firstEpoch) {
     this(png);
     earlier.forEach((k, v) -> values.put(k, new ArrayList<>(v)));
@@ -43,7 +47,8 @@ public final class PlotCallback implements Callback {
     try {
       TrainingPlot.write(values, firstEpoch, png);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the training curves " + png + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write the training curves " + png + ": " + e.getMessage(), e);
     }
   }
 }

@@ -19,39 +19,74 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cnn4j predict}: the top-k classes of image files under a saved model. */
-@Command(name = "predict", mixinStandardHelpOptions = true,
-    description = {"Print the top-k classes with their probabilities for each image file.",
-        "Images must have the model's input size; they are read with ImageIO (grayscale for a 1-channel model, "
-            + "RGB for 3) and scaled by 1/255, as the training data."})
+@Command(
+    name = "predict",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print the top-k classes with their probabilities for each image file.",
+      "Images must have the model's input size; they are read with ImageIO (grayscale for a 1-channel model, "
+          + "RGB for 3) and scaled by 1/255, as the training data."
+    })
 final class PredictCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "MODEL", description = "a model file written by train --save or --checkpoint")
+  @Parameters(
+      index = "0",
+      paramLabel = "MODEL",
+      description = "a model file written by train --save or --checkpoint")
   Path modelFile;
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "IMAGE", description = "PNG, JPEG, BMP or GIF files")
+
+  @Parameters(
+      index = "1..*",
+      arity = "1..*",
+      paramLabel = "IMAGE",
+      description = "PNG, JPEG, BMP or GIF files")
   List<Path> images;
-  @Option(names = "--top-k", defaultValue = "3", description = "classes shown per image (default ${DEFAULT-VALUE})")
+
+  @Option(
+      names = "--top-k",
+      defaultValue = "3",
+      description = "classes shown per image (default ${DEFAULT-VALUE})")
   int topK;
-  @Option(names = "--classes", description = "class names: a data set (fashion-mnist, mnist, cifar10) or a comma list "
-      + "(default: the data set the model was trained on)")
+
+  @Option(
+      names = "--classes",
+      description =
+          "class names: a data set (fashion-mnist, mnist, cifar10) or a comma list "
+              + "(default: the data set the model was trained on)")
   String classes;
-  @Option(names = "--backend", defaultValue = "", description = "backend id (default: -Dcnn4j.backend, CNN4J_BACKEND, else auto)")
+
+  @Option(
+      names = "--backend",
+      defaultValue = "",
+      description = "backend id (default: -Dcnn4j.backend, CNN4J_BACKEND, else auto)")
   String backendId;
 
   @Override
   public Integer call() throws Exception {
-    List<String> names = classes == null ? CliSupport.classNames(Models.metadata(modelFile).get("dataset"))
-        : classes.contains(",") ? List.of(classes.split(",")) : CliSupport.classNames(classes);
+    List<String> names =
+        classes == null
+            ? CliSupport.classNames(Models.metadata(modelFile).get("dataset"))
+            : classes.contains(",") ? List.of(classes.split(",")) : CliSupport.classNames(classes);
     if (classes != null && names == null) {
-      throw new IllegalArgumentException("--classes: unknown data set '" + classes + "'; expected " + CliSupport.DATASETS
-          + " or a comma list");
+      throw new IllegalArgumentException(
+          "--classes: unknown data set '"
+              + classes
+              + "'; expected "
+              + CliSupport.DATASETS
+              + " or a comma list");
     }
-    try (Backend backend = CliSupport.openBackend(backendId); Sequential net = Models.load(modelFile, backend)) {
+    try (Backend backend = CliSupport.openBackend(backendId);
+        Sequential net = Models.load(modelFile, backend)) {
       int[] shape = net.inputShape().dims();
       if (shape.length != 3 || (shape[2] != 1 && shape[2] != 3)) {
-        throw new IllegalArgumentException("the model's input " + net.inputShape() + " is not an image (height, width, 1 or 3)");
+        throw new IllegalArgumentException(
+            "the model's input " + net.inputShape() + " is not an image (height, width, 1 or 3)");
       }
       float[] x = new float[images.size() * shape[0] * shape[1] * shape[2]];
-      for (int i = 0; i < images.size(); i++) read(images.get(i), shape, x, i * shape[0] * shape[1] * shape[2]);
-      LabeledImages batch = new LabeledImages(x, new float[images.size()], images.size(), shape[0], shape[1], shape[2]);
+      for (int i = 0; i < images.size(); i++)
+        read(images.get(i), shape, x, i * shape[0] * shape[1] * shape[2]);
+      LabeledImages batch =
+          new LabeledImages(
+              x, new float[images.size()], images.size(), shape[0], shape[1], shape[2]);
       int k = (int) net.outputShape().size();
       float[] p = net.predict(batch, 32);
       for (int i = 0; i < images.size(); i++) {
@@ -61,21 +96,37 @@ final class PredictCommand implements Callable<Integer> {
         order.sort(Comparator.comparingDouble((Integer c) -> -p[row * k + c]));
         for (int j = 0; j < Math.min(topK, k); j++) {
           int c = order.get(j);
-          System.out.printf(Locale.ROOT, "  %d. %-14s %6.2f%%  (class %d)%n", j + 1, CliSupport.name(names, c),
-              100.0 * p[row * k + c], c);
+          System.out.printf(
+              Locale.ROOT,
+              "  %d. %-14s %6.2f%%  (class %d)%n",
+              j + 1,
+              CliSupport.name(names, c),
+              100.0 * p[row * k + c],
+              c);
         }
       }
     }
     return 0;
   }
 
-  /** Decodes {@code file} into {@code dst} as NHWC floats in [0, 1]; its size must be the model's. */
+  /**
+   * Decodes {@code file} into {@code dst} as NHWC floats in [0, 1]; its size must be the model's.
+   */
   static void read(Path file, int[] shape, float[] dst, int offset) throws IOException {
     BufferedImage img = ImageIO.read(file.toFile());
-    if (img == null) throw new IOException(file + ": not an image ImageIO can read (PNG, JPEG, BMP, GIF)");
+    if (img == null)
+      throw new IOException(file + ": not an image ImageIO can read (PNG, JPEG, BMP, GIF)");
     if (img.getHeight() != shape[0] || img.getWidth() != shape[1]) {
-      throw new IllegalArgumentException(file + ": the image is " + img.getWidth() + "x" + img.getHeight()
-          + " but the model expects " + shape[1] + "x" + shape[0]);
+      throw new IllegalArgumentException(
+          file
+              + ": the image is "
+              + img.getWidth()
+              + "x"
+              + img.getHeight()
+              + " but the model expects "
+              + shape[1]
+              + "x"
+              + shape[0]);
     }
     boolean gray = img.getType() == BufferedImage.TYPE_BYTE_GRAY;
     for (int y = 0; y < shape[0]; y++) {

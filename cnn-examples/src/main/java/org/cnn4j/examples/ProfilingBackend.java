@@ -9,14 +9,19 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.cnn4j.spi.Backend;
 
-/** Wraps a backend and adds up the wall time of each SPI method, for {@code cnn4j bench --profile}. */
+/**
+ * Wraps a backend and adds up the wall time of each SPI method, for {@code cnn4j bench --profile}.
+ */
 final class ProfilingBackend implements InvocationHandler {
   /** CPU time of the calling thread: with -Dcnn4j.cpu.threads=1 it is immune to other processes. */
   private static final java.lang.management.ThreadMXBean THREADS =
       java.lang.management.ManagementFactory.getThreadMXBean();
+
   private final Backend target;
+
   /** Shared with the lanes' wrappers: times add up over every thread. */
   private final Map<String, long[]> totals;
+
   private java.util.List<Backend> lanes;
 
   private ProfilingBackend(Backend target, Map<String, long[]> totals) {
@@ -29,7 +34,9 @@ final class ProfilingBackend implements InvocationHandler {
   }
 
   Backend proxy() {
-    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, this);
+    return (Backend)
+        Proxy.newProxyInstance(
+            Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, this);
   }
 
   @Override
@@ -68,12 +75,22 @@ final class ProfilingBackend implements InvocationHandler {
 
   /** Per op: calls, wall and CPU time per step, added up over the threads (lanes run at once). */
   String report(long steps) {
-    StringBuilder sb = new StringBuilder(
-        "op                      calls/step   ms/step  cpu ms/step (summed over threads)\n");
+    StringBuilder sb =
+        new StringBuilder(
+            "op                      calls/step   ms/step  cpu ms/step (summed over threads)\n");
     synchronized (totals) {
-      totals.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
-        .forEach(e -> sb.append(String.format(Locale.ROOT, "%-24s %10.1f %9.3f %12.3f%n", e.getKey(),
-            (double) e.getValue()[1] / steps, e.getValue()[0] / 1e6 / steps, e.getValue()[2] / 1e6 / steps)));
+      totals.entrySet().stream()
+          .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+          .forEach(
+              e ->
+                  sb.append(
+                      String.format(
+                          Locale.ROOT,
+                          "%-24s %10.1f %9.3f %12.3f%n",
+                          e.getKey(),
+                          (double) e.getValue()[1] / steps,
+                          e.getValue()[0] / 1e6 / steps,
+                          e.getValue()[2] / 1e6 / steps)));
     }
     return sb.toString();
   }

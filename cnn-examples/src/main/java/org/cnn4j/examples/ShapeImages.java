@@ -20,12 +20,11 @@ import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 
 /**
- * Writes an image folder of drawn shapes for the folder workflow: {@code root/train/<class>/} and
- * a held-out {@code root/val/<class>/}, one PNG per image, classes circle, square and triangle.
- * Each image has a random light grey background and a few shapes of its class, each of a
- * random dark colour (so shapes always stand out the same way), size, position and rotation,
- * drawn antialiased with Java2D.
- * The same seed writes the same files.
+ * Writes an image folder of drawn shapes for the folder workflow: {@code root/train/<class>/} and a
+ * held-out {@code root/val/<class>/}, one PNG per image, classes circle, square and triangle. Each
+ * image has a random light grey background and a few shapes of its class, each of a random dark
+ * colour (so shapes always stand out the same way), size, position and rotation, drawn antialiased
+ * with Java2D. The same seed writes the same files.
  */
 public final class ShapeImages {
   /** The classes, in label order (sorted by name, as ImageFolder reads them). */
@@ -44,12 +43,14 @@ public final class ShapeImages {
   public record Spec(int size, int trainPerClass, int valPerClass, long seed) {
     public Spec {
       if (size < 8 || trainPerClass < 1 || valPerClass < 1) {
-        throw new IllegalArgumentException("need size >= 8 and at least one image per class and part: " + this);
+        throw new IllegalArgumentException(
+            "need size >= 8 and at least one image per class and part: " + this);
       }
     }
 
     String describe() {
-      return String.format(Locale.ROOT, "size=%d train=%d val=%d seed=%d", size, trainPerClass, valPerClass, seed);
+      return String.format(
+          Locale.ROOT, "size=%d train=%d val=%d seed=%d", size, trainPerClass, valPerClass, seed);
     }
   }
 
@@ -59,7 +60,8 @@ public final class ShapeImages {
    */
   public static boolean generateIfNeeded(Path root, Spec spec) throws IOException {
     Path marker = root.resolve("shapes.txt");
-    if (Files.isRegularFile(marker) && Files.readString(marker).strip().equals(spec.describe())) return false;
+    if (Files.isRegularFile(marker) && Files.readString(marker).strip().equals(spec.describe()))
+      return false;
     generate(root, spec);
     Files.writeString(marker, spec.describe() + "\n");
     return true;
@@ -78,27 +80,35 @@ public final class ShapeImages {
     int perClass = spec.trainPerClass() + spec.valPerClass();
     // One generator per image, derived from the seed and the image's number: the files do not
     // depend on how many threads write them.
-    IntStream.range(0, CLASSES.size() * perClass).parallel().forEach(n -> {
-      int k = n / perClass;
-      int i = n % perClass;
-      boolean train = i < spec.trainPerClass();
-      Path file = root.resolve(train ? "train" : "val").resolve(CLASSES.get(k))
-          .resolve(String.format(Locale.ROOT, "%04d.png", train ? i : i - spec.trainPerClass()));
-      BufferedImage img = draw(k, spec.size(), new SplittableRandom(spec.seed() * 1_000_003L + n));
-      try {
-        ImageIO.write(img, "png", file.toFile());
-      } catch (IOException e) {
-        throw new UncheckedIOException(file.toString(), e);
-      }
-    });
+    IntStream.range(0, CLASSES.size() * perClass)
+        .parallel()
+        .forEach(
+            n -> {
+              int k = n / perClass;
+              int i = n % perClass;
+              boolean train = i < spec.trainPerClass();
+              Path file =
+                  root.resolve(train ? "train" : "val")
+                      .resolve(CLASSES.get(k))
+                      .resolve(
+                          String.format(
+                              Locale.ROOT, "%04d.png", train ? i : i - spec.trainPerClass()));
+              BufferedImage img =
+                  draw(k, spec.size(), new SplittableRandom(spec.seed() * 1_000_003L + n));
+              try {
+                ImageIO.write(img, "png", file.toFile());
+              } catch (IOException e) {
+                throw new UncheckedIOException(file.toString(), e);
+              }
+            });
   }
 
   /**
    * One image of class {@code k}: 3 to 6 shapes of that class, each of its own dark colour, size
    * (14 to 24 % of the side), position and rotation (up to {@link #MAX_TILT} degrees either way),
-   * on a light grey background. Several shapes per
-   * image spread the class's evidence (corners, curves) over the whole image, which the lesson's
-   * Flatten + Dense network learns from a few hundred images.
+   * on a light grey background. Several shapes per image spread the class's evidence (corners,
+   * curves) over the whole image, which the lesson's Flatten + Dense network learns from a few
+   * hundred images.
    */
   static BufferedImage draw(int k, int size, SplittableRandom r) {
     var img = new BufferedImage(size, size, BufferedImage.TYPE_3BYTE_BGR);

@@ -22,35 +22,88 @@ import org.cnn4j.spi.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code cnn4j train}: trains a built-in or JSON architecture on a data set, resumable from a checkpoint. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Train a network on a data set and print the test accuracy.",
-        "With --checkpoint, the model is saved after every epoch, and when the file exists training resumes "
-            + "from it (same weights, optimizer state and epoch): run the same command again after an interruption."})
+/**
+ * {@code cnn4j train}: trains a built-in or JSON architecture on a data set, resumable from a
+ * checkpoint.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train a network on a data set and print the test accuracy.",
+      "With --checkpoint, the model is saved after every epoch, and when the file exists training resumes "
+          + "from it (same weights, optimizer state and epoch): run the same command again after an interruption."
+    })
 final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--model", defaultValue = "lesson", paramLabel = "ARCH",
-      description = "lesson (28x28x1), cifar (32x32x3), w3 (224x224x3), or a JSON architecture file (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--model",
+      defaultValue = "lesson",
+      paramLabel = "ARCH",
+      description =
+          "lesson (28x28x1), cifar (32x32x3), w3 (224x224x3), or a JSON architecture file (default ${DEFAULT-VALUE})")
   String model;
-  @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist, mnist or cifar10 (default ${DEFAULT-VALUE})")
+
+  @Option(
+      names = "--dataset",
+      defaultValue = "fashion-mnist",
+      description = "fashion-mnist, mnist or cifar10 (default ${DEFAULT-VALUE})")
   String dataset;
-  @Option(names = "--epochs", defaultValue = "5", description = "epochs in all, counting those of a resumed checkpoint (default ${DEFAULT-VALUE})")
+
+  @Option(
+      names = "--epochs",
+      defaultValue = "5",
+      description =
+          "epochs in all, counting those of a resumed checkpoint (default ${DEFAULT-VALUE})")
   int epochs;
-  @Option(names = "--batch", defaultValue = "32", description = "batch size (default ${DEFAULT-VALUE})")
+
+  @Option(
+      names = "--batch",
+      defaultValue = "32",
+      description = "batch size (default ${DEFAULT-VALUE})")
   int batch;
-  @Option(names = "--optimizer", defaultValue = "adam", description = "sgd, adam, adamw or rmsprop, Keras' defaults; ignored when the JSON file has a compile_config (default ${DEFAULT-VALUE})")
+
+  @Option(
+      names = "--optimizer",
+      defaultValue = "adam",
+      description =
+          "sgd, adam, adamw or rmsprop, Keras' defaults; ignored when the JSON file has a compile_config (default ${DEFAULT-VALUE})")
   String optimizer;
-  @Option(names = "--seed", defaultValue = "42", description = "seed of the initial weights, shuffling and dropout (default ${DEFAULT-VALUE})")
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "seed of the initial weights, shuffling and dropout (default ${DEFAULT-VALUE})")
   long seed;
-  @Option(names = "--validation-split", defaultValue = "0", paramLabel = "FRACTION", description = "fraction of the training data held out for validation (default ${DEFAULT-VALUE})")
+
+  @Option(
+      names = "--validation-split",
+      defaultValue = "0",
+      paramLabel = "FRACTION",
+      description =
+          "fraction of the training data held out for validation (default ${DEFAULT-VALUE})")
   double validationSplit;
-  @Option(names = "--backend", defaultValue = "", description = "backend id (default: -Dcnn4j.backend, CNN4J_BACKEND, else auto)")
+
+  @Option(
+      names = "--backend",
+      defaultValue = "",
+      description = "backend id (default: -Dcnn4j.backend, CNN4J_BACKEND, else auto)")
   String backendId;
+
   @Option(names = "--save", paramLabel = "FILE", description = "save the trained model here")
   Path save;
-  @Option(names = "--checkpoint", paramLabel = "FILE", description = "save after every epoch; resume from it when it exists")
+
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "FILE",
+      description = "save after every epoch; resume from it when it exists")
   Path checkpoint;
-  @Option(names = "--plot", paramLabel = "DIR", description = "write training_curves.png (and history.csv) here")
+
+  @Option(
+      names = "--plot",
+      paramLabel = "DIR",
+      description = "write training_curves.png (and history.csv) here")
   Path plot;
+
   @Option(names = "--quiet", description = "one line per epoch instead of the progress bar")
   boolean quiet;
 
@@ -60,7 +113,10 @@ final class TrainCommand implements Callable<Integer> {
     TrainTestSplit data = CliSupport.dataset(dataset);
     try (Backend backend = CliSupport.openBackend(backendId)) {
       boolean resume = checkpoint != null && Files.isRegularFile(checkpoint);
-      try (Sequential net = resume ? Models.load(checkpoint, backend) : CliSupport.architecture(model, backend, seed)) {
+      try (Sequential net =
+          resume
+              ? Models.load(checkpoint, backend)
+              : CliSupport.architecture(model, backend, seed)) {
         int initialEpoch = 0;
         if (resume) {
           initialEpoch = net.epochsTrained();
@@ -69,27 +125,38 @@ final class TrainCommand implements Callable<Integer> {
           net.summary();
         }
         if (net.optimizer() == null) {
-          net.compile(Optimizer.of(optimizer), Loss.of("sparse_categorical_crossentropy"), "accuracy");
+          net.compile(
+              Optimizer.of(optimizer), Loss.of("sparse_categorical_crossentropy"), "accuracy");
         }
         List<Callback> callbacks = new ArrayList<>();
         if (checkpoint != null) callbacks.add(new ModelCheckpoint(checkpoint));
         if (plot != null) {
           Path csv = plot.resolve("history.csv");
-          Map<String, List<Double>> earlier = resume ? HistoryCsv.read(csv, initialEpoch) : Map.of();
+          Map<String, List<Double>> earlier =
+              resume ? HistoryCsv.read(csv, initialEpoch) : Map.of();
           callbacks.add(new CSVLogger(csv, ",", resume));
           callbacks.add(new PlotCallback(plot.resolve("training_curves.png"), earlier, 1));
         }
         if (initialEpoch < epochs) {
-          FitOptions options = FitOptions.epochs(epochs).initialEpoch(initialEpoch).batchSize(batch).seed(seed)
-              .verbose(quiet ? 2 : 1).callbacks(callbacks.toArray(Callback[]::new));
+          FitOptions options =
+              FitOptions.epochs(epochs)
+                  .initialEpoch(initialEpoch)
+                  .batchSize(batch)
+                  .seed(seed)
+                  .verbose(quiet ? 2 : 1)
+                  .callbacks(callbacks.toArray(Callback[]::new));
           if (validationSplit > 0) options.validationSplit(validationSplit);
           History h = net.fit(data.train(), options);
           if (h.epochs() == 0) System.out.println("no epoch ran");
         } else {
-          System.out.println("The checkpoint has already trained " + initialEpoch + " of " + epochs + " epochs");
+          System.out.println(
+              "The checkpoint has already trained " + initialEpoch + " of " + epochs + " epochs");
         }
         Map<String, Double> result = net.evaluate(data.test(), 256);
-        System.out.printf(Locale.ROOT, "Test accuracy: %.4f (loss %.4f)%n", result.getOrDefault("accuracy", Double.NaN),
+        System.out.printf(
+            Locale.ROOT,
+            "Test accuracy: %.4f (loss %.4f)%n",
+            result.getOrDefault("accuracy", Double.NaN),
             result.get("loss"));
         if (save != null) {
           ModelFiles.save(net, save, Map.of("dataset", dataset));

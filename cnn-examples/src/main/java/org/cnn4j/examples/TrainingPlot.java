@@ -20,9 +20,9 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Training curves as one PNG: a panel per quantity (loss, then each metric), each with the
- * training and, when present, the validation values per epoch, as Keras users plot
- * {@code history.history}. Rendered headless with XChart.
+ * Training curves as one PNG: a panel per quantity (loss, then each metric), each with the training
+ * and, when present, the validation values per epoch, as Keras users plot {@code history.history}.
+ * Rendered headless with XChart.
  */
 public final class TrainingPlot {
   static final int PANEL_WIDTH = 560;
@@ -40,18 +40,26 @@ public final class TrainingPlot {
    * png}; the first value is epoch {@code firstEpoch} (1-based). Keys without a training partner
    * (e.g. "learning_rate") get a panel of their own.
    */
-  public static void write(Map<String, List<Double>> values, int firstEpoch, Path png) throws IOException {
+  public static void write(Map<String, List<Double>> values, int firstEpoch, Path png)
+      throws IOException {
     System.setProperty("java.awt.headless", "true");
     Map<String, List<String>> panels = new LinkedHashMap<>();
     for (String key : values.keySet()) {
-      String base = key.startsWith("val_") && values.containsKey(key.substring(4)) ? key.substring(4) : key;
+      String base =
+          key.startsWith("val_") && values.containsKey(key.substring(4)) ? key.substring(4) : key;
       panels.computeIfAbsent(base, k -> new ArrayList<>()).add(key);
     }
     if (panels.isEmpty()) throw new IllegalArgumentException("no values to plot");
     List<BufferedImage> images = new ArrayList<>();
     for (Map.Entry<String, List<String>> p : panels.entrySet()) {
-      XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(title(p.getKey()))
-          .xAxisTitle("epoch").yAxisTitle(p.getKey()).build();
+      XYChart chart =
+          new XYChartBuilder()
+              .width(PANEL_WIDTH)
+              .height(PANEL_HEIGHT)
+              .title(title(p.getKey()))
+              .xAxisTitle("epoch")
+              .yAxisTitle(p.getKey())
+              .build();
       var styler = chart.getStyler();
       styler.setXAxisDecimalPattern("0");
       styler.setYAxisDecimalPattern("0.####");
@@ -67,7 +75,8 @@ public final class TrainingPlot {
       }
       images.add(BitmapEncoder.getBufferedImage(chart));
     }
-    BufferedImage all = new BufferedImage(PANEL_WIDTH * images.size(), PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+    BufferedImage all =
+        new BufferedImage(PANEL_WIDTH * images.size(), PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = all.createGraphics();
     for (int i = 0; i < images.size(); i++) g.drawImage(images.get(i), i * PANEL_WIDTH, 0, null);
     g.dispose();
@@ -77,10 +86,13 @@ public final class TrainingPlot {
   static void writePng(BufferedImage image, Path png) throws IOException {
     Path parent = png.toAbsolutePath().getParent();
     if (parent != null) Files.createDirectories(parent);
-    if (!ImageIO.write(image, "png", png.toFile())) throw new IOException("no PNG writer for " + png);
+    if (!ImageIO.write(image, "png", png.toFile()))
+      throw new IOException("no PNG writer for " + png);
   }
 
   private static String title(String key) {
-    return key.equals("loss") ? "Loss" : key.substring(0, 1).toUpperCase() + key.substring(1).replace('_', ' ');
+    return key.equals("loss")
+        ? "Loss"
+        : key.substring(0, 1).toUpperCase() + key.substring(1).replace('_', ' ');
   }
 }

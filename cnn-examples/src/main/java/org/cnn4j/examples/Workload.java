@@ -14,24 +14,57 @@ import org.cnn4j.layers.MaxPooling2D;
 
 /** The benchmark workloads W1, W2, W3 of BENCHMARKS.md: their networks and their data. */
 public enum Workload {
-  W1, W2, W3;
+  W1,
+  W2,
+  W3;
 
   /** The layers of this workload's network (softmax output, as the peers' logits + softmax CE). */
   public Layer[] layers() {
     return switch (this) {
-      case W1 -> new Layer[] {new Input(28, 28, 1), new Conv2D(16, 3, "relu"), new MaxPooling2D(2),
-          new Conv2D(32, 3, "relu"), new MaxPooling2D(2), new Flatten(), new Dense(64, "relu"),
-          new Dense(10, "softmax")};
-      case W2 -> new Layer[] {new Input(32, 32, 3), new Conv2D(32, 3, "relu"), new MaxPooling2D(2),
-          new Conv2D(64, 3, "relu"), new MaxPooling2D(2), new Conv2D(64, 3, "relu"), new Flatten(),
-          new Dense(64, "relu"), new Dense(10, "softmax")};
-      case W3 -> new Layer[] {new Input(224, 224, 3), new Conv2D(32, 3, "relu"), new MaxPooling2D(2),
-          new Conv2D(64, 3, "relu"), new MaxPooling2D(2), new Conv2D(128, 3, "relu"), new MaxPooling2D(2),
-          new Flatten(), new Dense(256, "relu"), new Dropout(0.5), new Dense(10, "softmax")};
+      case W1 ->
+          new Layer[] {
+            new Input(28, 28, 1),
+            new Conv2D(16, 3, "relu"),
+            new MaxPooling2D(2),
+            new Conv2D(32, 3, "relu"),
+            new MaxPooling2D(2),
+            new Flatten(),
+            new Dense(64, "relu"),
+            new Dense(10, "softmax")
+          };
+      case W2 ->
+          new Layer[] {
+            new Input(32, 32, 3),
+            new Conv2D(32, 3, "relu"),
+            new MaxPooling2D(2),
+            new Conv2D(64, 3, "relu"),
+            new MaxPooling2D(2),
+            new Conv2D(64, 3, "relu"),
+            new Flatten(),
+            new Dense(64, "relu"),
+            new Dense(10, "softmax")
+          };
+      case W3 ->
+          new Layer[] {
+            new Input(224, 224, 3),
+            new Conv2D(32, 3, "relu"),
+            new MaxPooling2D(2),
+            new Conv2D(64, 3, "relu"),
+            new MaxPooling2D(2),
+            new Conv2D(128, 3, "relu"),
+            new MaxPooling2D(2),
+            new Flatten(),
+            new Dense(256, "relu"),
+            new Dropout(0.5),
+            new Dense(10, "softmax")
+          };
     };
   }
 
-  /** Training data: real Fashion-MNIST scaled to [0, 1] for W1, synthetic uniform images (seed 42) otherwise. */
+  /**
+   * Training data: real Fashion-MNIST scaled to [0, 1] for W1, synthetic uniform images (seed 42)
+   * otherwise.
+   */
   public LabeledImages trainData() throws IOException {
     return switch (this) {
       case W1 -> Datasets.fashionMnist().train().rescale(1f / 255);

@@ -21,8 +21,15 @@ class Cifar10ExampleTest {
   private Path tinyCifar(int perFile) throws IOException {
     var random = new java.util.Random(3);
     int label = 0;
-    for (String name : new String[] {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
-        "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"}) {
+    for (String name :
+        new String[] {
+          "data_batch_1.bin",
+          "data_batch_2.bin",
+          "data_batch_3.bin",
+          "data_batch_4.bin",
+          "data_batch_5.bin",
+          "test_batch.bin"
+        }) {
       byte[] bytes = new byte[perFile * 3073];
       random.nextBytes(bytes);
       for (int r = 0; r < perFile; r++) bytes[r * 3073] = (byte) (label++ % 10);
@@ -34,8 +41,11 @@ class Cifar10ExampleTest {
   @Test
   void trainsTheLessonNetworkOnTheBatchFilesFound() throws Exception {
     var out = new ByteArrayOutputStream();
-    OptionalDouble accuracy = Cifar10Example.run(Map.of("dir", tinyCifar(4).toString(), "epochs", "1", "batch", "8",
-        "augment", "true"), new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+    OptionalDouble accuracy =
+        Cifar10Example.run(
+            Map.of("dir", tinyCifar(4).toString(), "epochs", "1", "batch", "8", "augment", "true"),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err);
 
     assertTrue(accuracy.isPresent());
     assertTrue(accuracy.getAsDouble() >= 0 && accuracy.getAsDouble() <= 1);
@@ -47,11 +57,17 @@ class Cifar10ExampleTest {
   @Test
   void withoutTheFilesItSaysWhereItLooked() throws Exception {
     var err = new ByteArrayOutputStream();
-    OptionalDouble accuracy = Cifar10Example.run(Map.of("dir", dir.resolve("nothing").toString()), System.out,
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    OptionalDouble accuracy =
+        Cifar10Example.run(
+            Map.of("dir", dir.resolve("nothing").toString()),
+            System.out,
+            new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertEquals(OptionalDouble.empty(), accuracy);
     String message = err.toString(StandardCharsets.UTF_8);
-    assertTrue(message.contains(dir.resolve("nothing").toString()) && message.contains("no such directory"), message);
+    assertTrue(
+        message.contains(dir.resolve("nothing").toString())
+            && message.contains("no such directory"),
+        message);
   }
 }

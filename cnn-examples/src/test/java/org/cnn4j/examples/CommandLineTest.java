@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Exit codes and messages of the cnn4j command: 0 success, 2 bad usage, 1 failure with a one-line cause. */
+/**
+ * Exit codes and messages of the cnn4j command: 0 success, 2 bad usage, 1 failure with a one-line
+ * cause.
+ */
 class CommandLineTest {
   private record Run(int code, String err) {}
 
@@ -27,7 +30,8 @@ class CommandLineTest {
 
   @Test
   void everySubcommandHasHelp() {
-    for (String cmd : new String[] {"train", "evaluate", "predict", "summary", "backends", "bench", "example"}) {
+    for (String cmd :
+        new String[] {"train", "evaluate", "predict", "summary", "backends", "bench", "example"}) {
       assertEquals(0, run(cmd, "--help").code(), cmd);
     }
   }
@@ -42,12 +46,16 @@ class CommandLineTest {
   @Test
   void aFailureExitsWithOneAndAOneLineCause(@TempDir Path dir) throws Exception {
     Path arch = dir.resolve("net.json");
-    Files.writeString(arch, "{\"class_name\": \"Sequential\", \"config\": {\"input_shape\": [28, 28, 1], "
-        + "\"layers\": [{\"class_name\": \"Conv2D\", \"config\": {\"filterz\": 3}}]}}");
+    Files.writeString(
+        arch,
+        "{\"class_name\": \"Sequential\", \"config\": {\"input_shape\": [28, 28, 1], "
+            + "\"layers\": [{\"class_name\": \"Conv2D\", \"config\": {\"filterz\": 3}}]}}");
     Run r = run("summary", arch.toString());
     assertEquals(1, r.code());
     assertEquals(1, r.err().strip().lines().count(), r.err());
-    assertTrue(r.err().startsWith("cnn4j: " + arch + ": layer 0 (Conv2D): unknown argument 'filterz'"), r.err());
+    assertTrue(
+        r.err().startsWith("cnn4j: " + arch + ": layer 0 (Conv2D): unknown argument 'filterz'"),
+        r.err());
     Run verbose = run("summary", arch.toString(), "--verbose");
     assertEquals(1, verbose.code());
     assertTrue(verbose.err().contains("\tat org.cnn4j."), verbose.err());
@@ -66,10 +74,12 @@ class CommandLineTest {
   @Test
   void summaryOfAJsonArchitecture(@TempDir Path dir) throws Exception {
     Path arch = dir.resolve("net.json");
-    Files.writeString(arch, "{\"class_name\": \"Sequential\", \"config\": {\"input_shape\": [28, 28, 1], \"layers\": ["
-        + "{\"class_name\": \"Conv2D\", \"config\": {\"filters\": 8, \"kernel_size\": 3, \"activation\": \"relu\"}},"
-        + "{\"class_name\": \"MaxPooling2D\"}, {\"class_name\": \"Flatten\"},"
-        + "{\"class_name\": \"Dense\", \"config\": {\"units\": 10, \"activation\": \"softmax\"}}]}}");
+    Files.writeString(
+        arch,
+        "{\"class_name\": \"Sequential\", \"config\": {\"input_shape\": [28, 28, 1], \"layers\": ["
+            + "{\"class_name\": \"Conv2D\", \"config\": {\"filters\": 8, \"kernel_size\": 3, \"activation\": \"relu\"}},"
+            + "{\"class_name\": \"MaxPooling2D\"}, {\"class_name\": \"Flatten\"},"
+            + "{\"class_name\": \"Dense\", \"config\": {\"units\": 10, \"activation\": \"softmax\"}}]}}");
     assertEquals(0, run("summary", arch.toString()).code());
   }
 }

@@ -25,8 +25,23 @@ class ImageFolderExampleTest {
 
   @Test
   void generatesTheFolderThenTrainsAndEvaluatesOnTheHeldOutPart() throws Exception {
-    var result = ImageFolderExample.run(Map.of("dir", dir.toString(), "size", "32", "image", "40", "train", "4",
-        "val", "2", "epochs", "1", "batch", "4"));
+    var result =
+        ImageFolderExample.run(
+            Map.of(
+                "dir",
+                dir.toString(),
+                "size",
+                "32",
+                "image",
+                "40",
+                "train",
+                "4",
+                "val",
+                "2",
+                "epochs",
+                "1",
+                "batch",
+                "4"));
 
     assertTrue(Files.isRegularFile(dir.resolve("val/triangle/0001.png")));
     assertTrue(result.valAccuracy() >= 0 && result.valAccuracy() <= 1);

@@ -34,14 +34,16 @@ class PlotsTest {
 
   @Test
   void confusionMatrixCountsAndDraws(@TempDir Path dir) throws Exception {
-    int[][] m = ConfusionMatrixPlot.count(new int[] {0, 0, 1, 2, 2, 2}, new int[] {0, 1, 1, 2, 2, 0}, 3);
+    int[][] m =
+        ConfusionMatrixPlot.count(new int[] {0, 0, 1, 2, 2, 2}, new int[] {0, 1, 1, 2, 2, 0}, 3);
     assertEquals(List.of(1, 1, 0), List.of(m[0][0], m[0][1], m[0][2]));
     assertEquals(2, m[2][2]);
     Path png = dir.resolve("cm.png");
     ConfusionMatrixPlot.write(m, List.of("cat", "dog", "bird"), "test", png);
     BufferedImage img = ImageIO.read(png.toFile());
     assertNotNull(img);
-    assertTrue(img.getWidth() >= 640 && img.getHeight() >= 640, img.getWidth() + "x" + img.getHeight());
+    assertTrue(
+        img.getWidth() >= 640 && img.getHeight() >= 640, img.getWidth() + "x" + img.getHeight());
   }
 
   @Test

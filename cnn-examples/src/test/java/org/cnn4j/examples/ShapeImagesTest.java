@@ -25,7 +25,9 @@ class ShapeImagesTest {
       assertEquals(9, train.size());
       assertEquals(6, val.size());
       for (int i = 0; i < train.size(); i++) {
-        assertEquals(ShapeImages.CLASSES.get(train.label(i)), train.file(i).getParent().getFileName().toString());
+        assertEquals(
+            ShapeImages.CLASSES.get(train.label(i)),
+            train.file(i).getParent().getFileName().toString());
       }
     }
   }
@@ -37,9 +39,13 @@ class ShapeImagesTest {
     ShapeImages.generate(dir.resolve("c"), new ShapeImages.Spec(24, 2, 1, 6));
     Path file = Path.of("train", "triangle", "0001.png");
 
-    assertArrayEquals(Files.readAllBytes(dir.resolve("a").resolve(file)), Files.readAllBytes(dir.resolve("b").resolve(file)));
-    assertFalse(java.util.Arrays.equals(Files.readAllBytes(dir.resolve("a").resolve(file)),
-        Files.readAllBytes(dir.resolve("c").resolve(file))));
+    assertArrayEquals(
+        Files.readAllBytes(dir.resolve("a").resolve(file)),
+        Files.readAllBytes(dir.resolve("b").resolve(file)));
+    assertFalse(
+        java.util.Arrays.equals(
+            Files.readAllBytes(dir.resolve("a").resolve(file)),
+            Files.readAllBytes(dir.resolve("c").resolve(file))));
   }
 
   @Test

@@ -26,11 +26,11 @@ import org.cnn4j.data.LabeledImages;
 import org.cnn4j.layers.Dense;
 import org.cnn4j.layers.Flatten;
 import org.cnn4j.layers.Input;
+import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.models.Sequential;
 import org.cnn4j.models.SmallModels;
 import org.cnn4j.optimizers.SGD;
 import org.cnn4j.optimizers.schedules.ExponentialDecay;
-import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.tensor.Parameter;
 import org.junit.jupiter.api.AfterAll;
@@ -76,7 +76,8 @@ class ModelFilesTest {
     }
     try (Sequential m = Models.load(file, backend)) {
       assertArrayEquals(before, m.predict(DATA));
-      assertEquals(List.of("conv2d", "batch_normalization", "max_pooling2d", "flatten", "dropout", "dense"),
+      assertEquals(
+          List.of("conv2d", "batch_normalization", "max_pooling2d", "flatten", "dropout", "dense"),
           m.layers().stream().map(l -> l.name()).toList());
       assertEquals("sparse_categorical_crossentropy", m.loss().name());
       assertEquals(List.of("accuracy"), m.metricNames());
@@ -103,7 +104,8 @@ class ModelFilesTest {
         if (expected == null) {
           assertNull(m.optimizer().slotValues(backend, p), p.name());
         } else {
-          for (int i = 0; i < expected.length; i++) assertArrayEquals(expected[i], m.optimizer().slotValues(backend, p)[i]);
+          for (int i = 0; i < expected.length; i++)
+            assertArrayEquals(expected[i], m.optimizer().slotValues(backend, p)[i]);
         }
       }
     }
@@ -112,8 +114,10 @@ class ModelFilesTest {
   @Test
   void aScheduleAndSgdMomentumAreSavedWithTheOptimizer(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("m.cnn4j");
-    try (Sequential m = new Sequential(backend, 3L, new Input(4, 4, 1), new Flatten(), new Dense(2, "softmax"))) {
-      m.compile(new SGD(0.1, 0.9, true).learningRateSchedule(new ExponentialDecay(0.1, 10, 0.5)),
+    try (Sequential m =
+        new Sequential(backend, 3L, new Input(4, 4, 1), new Flatten(), new Dense(2, "softmax"))) {
+      m.compile(
+          new SGD(0.1, 0.9, true).learningRateSchedule(new ExponentialDecay(0.1, 10, 0.5)),
           new SparseCategoricalCrossentropy());
       m.save(file);
     }
@@ -157,9 +161,12 @@ class ModelFilesTest {
   @Test
   void loadingWeightsIntoAnotherArchitectureNamesTheWeight(@TempDir Path dir) throws IOException {
     Path file = trainedModel(dir);
-    try (Sequential other = new Sequential(backend, 1L, new Input(8, 8, 1), new Flatten(), new Dense(4))) {
+    try (Sequential other =
+        new Sequential(backend, 1L, new Input(8, 8, 1), new Flatten(), new Dense(4))) {
       var e = assertThrows(ModelFileException.class, () -> other.loadWeights(file));
-      assertTrue(e.getMessage().contains("holds weights the model does not have: [conv2d/kernel"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("holds weights the model does not have: [conv2d/kernel"),
+          e.getMessage());
     }
   }
 
@@ -192,10 +199,15 @@ class ModelFilesTest {
   void aNewerFormatVersionIsRefusedWithTheReason(@TempDir Path dir) throws IOException {
     Path file = trainedModel(dir);
     Path newer = dir.resolve("newer.cnn4j");
-    rewrite(file, newer, "metadata.json", s -> s.replace("\"format_version\": 1", "\"format_version\": 2"));
+    rewrite(
+        file,
+        newer,
+        "metadata.json",
+        s -> s.replace("\"format_version\": 1", "\"format_version\": 2"));
     var e = assertThrows(ModelFileException.class, () -> Models.load(newer, backend));
     assertEquals("metadata.json", e.entry());
-    assertTrue(e.getMessage().contains("format version 2 is newer than this cnn4j"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("format version 2 is newer than this cnn4j"), e.getMessage());
   }
 
   @Test
@@ -207,55 +219,66 @@ class ModelFilesTest {
   }
 
   @Test
-  void aFailedWriteLeavesThePreviousFileIntactAndNoTemporaryFile(@TempDir Path dir) throws IOException {
+  void aFailedWriteLeavesThePreviousFileIntactAndNoTemporaryFile(@TempDir Path dir)
+      throws IOException {
     Path file = trainedModel(dir);
     byte[] before = Files.readAllBytes(file);
-    Map<String, byte[]> failing = new AbstractMap<>() {
-      @Override
-      public Set<Entry<String, byte[]>> entrySet() {
-        return new java.util.AbstractSet<>() {
+    Map<String, byte[]> failing =
+        new AbstractMap<>() {
           @Override
-          public Iterator<Entry<String, byte[]>> iterator() {
-            return new Iterator<>() {
-              int i;
-
+          public Set<Entry<String, byte[]>> entrySet() {
+            return new java.util.AbstractSet<>() {
               @Override
-              public boolean hasNext() {
-                return true;
+              public Iterator<Entry<String, byte[]>> iterator() {
+                return new Iterator<>() {
+                  int i;
+
+                  @Override
+                  public boolean hasNext() {
+                    return true;
+                  }
+
+                  @Override
+                  public Entry<String, byte[]> next() {
+                    if (i++ == 1) throw new IllegalStateException("disk full (simulated)");
+                    return Map.entry("metadata.json", new byte[1000]);
+                  }
+                };
               }
 
               @Override
-              public Entry<String, byte[]> next() {
-                if (i++ == 1) throw new IllegalStateException("disk full (simulated)");
-                return Map.entry("metadata.json", new byte[1000]);
+              public int size() {
+                return 3;
               }
             };
           }
-
-          @Override
-          public int size() {
-            return 3;
-          }
         };
-      }
-    };
     assertThrows(IllegalStateException.class, () -> ModelFiles.writeAtomically(file, failing));
     assertArrayEquals(before, Files.readAllBytes(file));
     try (var files = Files.list(dir)) {
-      assertEquals(List.of(file.getFileName().toString()), files.map(p -> p.getFileName().toString()).toList());
+      assertEquals(
+          List.of(file.getFileName().toString()),
+          files.map(p -> p.getFileName().toString()).toList());
     }
   }
 
   @Test
-  void preprocessingLayersRoundTripWithTheirArgumentsAndSeeds(@TempDir Path dir) throws IOException {
+  void preprocessingLayersRoundTripWithTheirArgumentsAndSeeds(@TempDir Path dir)
+      throws IOException {
     Path file = dir.resolve("m.cnn4j");
-    java.util.function.Supplier<org.cnn4j.layers.Layer[]> stack = () -> new org.cnn4j.layers.Layer[] {
-        new Input(SmallModels.SIDE, SmallModels.SIDE, 1), new org.cnn4j.layers.Rescaling(0.5, 0.25),
-        new org.cnn4j.layers.RandomFlip(org.cnn4j.layers.RandomFlip.Mode.HORIZONTAL, 3),
-        new org.cnn4j.layers.RandomRotation(-0.1, 0.2, org.cnn4j.data.FillMode.CONSTANT, 0.5, 4),
-        new org.cnn4j.layers.RandomTranslation(0.1, 0.2),
-        new org.cnn4j.layers.RandomZoom(0.3),
-        new Flatten(), new Dense(SmallModels.CLASSES, "softmax")};
+    java.util.function.Supplier<org.cnn4j.layers.Layer[]> stack =
+        () ->
+            new org.cnn4j.layers.Layer[] {
+              new Input(SmallModels.SIDE, SmallModels.SIDE, 1),
+              new org.cnn4j.layers.Rescaling(0.5, 0.25),
+              new org.cnn4j.layers.RandomFlip(org.cnn4j.layers.RandomFlip.Mode.HORIZONTAL, 3),
+              new org.cnn4j.layers.RandomRotation(
+                  -0.1, 0.2, org.cnn4j.data.FillMode.CONSTANT, 0.5, 4),
+              new org.cnn4j.layers.RandomTranslation(0.1, 0.2),
+              new org.cnn4j.layers.RandomZoom(0.3),
+              new Flatten(),
+              new Dense(SmallModels.CLASSES, "softmax")
+            };
     List<Double> continued;
     float[] before;
     List<Object> savedLayers;
@@ -264,17 +287,20 @@ class ModelFilesTest {
       m.compile(new org.cnn4j.optimizers.Adam(), new SparseCategoricalCrossentropy(), "accuracy");
       m.fit(DATA, SmallModels.quiet(1));
       m.save(file);
-      savedLayers = (List<Object>) ((Map<String, Object>) ModelConfig.of(m).get("config")).get("layers");
+      savedLayers =
+          (List<Object>) ((Map<String, Object>) ModelConfig.of(m).get("config")).get("layers");
       before = m.predict(DATA);
       continued = m.fit(DATA, SmallModels.quiet(2).initialEpoch(1)).get("loss");
     }
-    Map<String, Object> rotation = (Map<String, Object>) ((Map<String, Object>) savedLayers.get(2)).get("config");
+    Map<String, Object> rotation =
+        (Map<String, Object>) ((Map<String, Object>) savedLayers.get(2)).get("config");
     assertEquals(List.of(-0.1, 0.2), rotation.get("factor"));
     assertEquals("constant", rotation.get("fill_mode"));
     assertEquals(4L, ((Number) rotation.get("seed")).longValue());
     try (Sequential m = Models.load(file, backend)) {
       m.output(new PrintStream(OutputStream.nullOutputStream()));
-      assertEquals(savedLayers, ((Map<String, Object>) ModelConfig.of(m).get("config")).get("layers"));
+      assertEquals(
+          savedLayers, ((Map<String, Object>) ModelConfig.of(m).get("config")).get("layers"));
       assertArrayEquals(before, m.predict(DATA));
       // The same seeds draw the same augmentations: training goes on exactly as the original did.
       assertEquals(continued, m.fit(DATA, SmallModels.quiet(2).initialEpoch(1)).get("loss"));
@@ -313,7 +339,8 @@ class ModelFilesTest {
       if (b[i] == 0x50 && b[i + 1] == 0x4b && b[i + 2] == 3 && b[i + 3] == 4) {
         int n = (b[i + 26] & 0xff) | (b[i + 27] & 0xff) << 8;
         int x = (b[i + 28] & 0xff) | (b[i + 29] & 0xff) << 8;
-        if (n == name.length && new String(b, i + 30, n, StandardCharsets.UTF_8).equals(entry.getName())) {
+        if (n == name.length
+            && new String(b, i + 30, n, StandardCharsets.UTF_8).equals(entry.getName())) {
           return i + 30L + n + x;
         }
       }
@@ -321,13 +348,17 @@ class ModelFilesTest {
     throw new IllegalStateException("no local header for " + entry.getName());
   }
 
-  private static void rewrite(Path from, Path to, String entry, java.util.function.UnaryOperator<String> edit)
+  private static void rewrite(
+      Path from, Path to, String entry, java.util.function.UnaryOperator<String> edit)
       throws IOException {
-    try (ZipFile z = new ZipFile(from.toFile()); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
+    try (ZipFile z = new ZipFile(from.toFile());
+        ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
       for (var en = z.entries(); en.hasMoreElements(); ) {
         ZipEntry e = en.nextElement();
         byte[] data = z.getInputStream(e).readAllBytes();
-        if (e.getName().equals(entry)) data = edit.apply(new String(data, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        if (e.getName().equals(entry))
+          data =
+              edit.apply(new String(data, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
         out.putNextEntry(new ZipEntry(e.getName()));
         out.write(data);
         out.closeEntry();

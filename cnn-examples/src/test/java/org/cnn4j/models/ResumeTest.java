@@ -33,7 +33,10 @@ class ResumeTest {
     backend.close();
   }
 
-  /** Records the running loss after every batch of every epoch: equal running means are equal step losses. */
+  /**
+   * Records the running loss after every batch of every epoch: equal running means are equal step
+   * losses.
+   */
   private static final class BatchLosses implements Callback {
     final List<List<Double>> perEpoch = new ArrayList<>();
 

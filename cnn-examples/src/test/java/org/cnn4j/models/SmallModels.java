@@ -30,9 +30,17 @@ public final class SmallModels {
 
   /** Conv, batch norm, pooling, dropout and dense: every kind of state a model file holds. */
   public static Sequential model(Backend backend, long seed) {
-    Sequential m = new Sequential(backend, seed, new Input(SIDE, SIDE, 1),
-        new Conv2D(4, 3, "relu").padding("same"), new BatchNormalization(), new MaxPooling2D(2), new Flatten(),
-        new Dropout(0.2), new Dense(CLASSES, "softmax"));
+    Sequential m =
+        new Sequential(
+            backend,
+            seed,
+            new Input(SIDE, SIDE, 1),
+            new Conv2D(4, 3, "relu").padding("same"),
+            new BatchNormalization(),
+            new MaxPooling2D(2),
+            new Flatten(),
+            new Dropout(0.2),
+            new Dense(CLASSES, "softmax"));
     m.output(new PrintStream(OutputStream.nullOutputStream()));
     m.compile(new Adam(0.01), new SparseCategoricalCrossentropy(), "accuracy");
     return m;

@@ -19,12 +19,17 @@ public final class BatchNormChecks extends Checks {
   }
 
   public static List<BatchNormCase> cases() {
-    return List.of(new BatchNormCase(1, 4, 1e-3f, false), new BatchNormCase(18, 5, 1e-3f, false),
-        new BatchNormCase(18, 5, 1e-3f, true), new BatchNormCase(256, 3, 1e-5f, false),
-        new BatchNormCase(500, 1, 1e-3f, false), new BatchNormCase(64, 16, 1e-5f, false));
+    return List.of(
+        new BatchNormCase(1, 4, 1e-3f, false),
+        new BatchNormCase(18, 5, 1e-3f, false),
+        new BatchNormCase(18, 5, 1e-3f, true),
+        new BatchNormCase(256, 3, 1e-5f, false),
+        new BatchNormCase(500, 1, 1e-3f, false),
+        new BatchNormCase(64, 16, 1e-5f, false));
   }
 
-  private record Data(float[] x, float[] mean, float[] variance, float[] gamma, float[] beta, float[] dy) {}
+  private record Data(
+      float[] x, float[] mean, float[] variance, float[] gamma, float[] beta, float[] dy) {}
 
   /** Inputs; mean and variance are the reference's batch statistics, shared by both backends. */
   private Data data(BatchNormCase c) {
@@ -41,7 +46,12 @@ public final class BatchNormChecks extends Checks {
       mean[j] = (float) mu;
       variance[j] = (float) (sq / c.rows());
     }
-    return new Data(x, mean, variance, in.uniform(c.cols(), 0.5, 1.5), in.uniform(c.cols(), -0.5, 0.5),
+    return new Data(
+        x,
+        mean,
+        variance,
+        in.uniform(c.cols(), 0.5, 1.5),
+        in.uniform(c.cols(), -0.5, 0.5),
         in.uniform(x.length, -1, 1));
   }
 
@@ -59,8 +69,14 @@ public final class BatchNormChecks extends Checks {
         meanSquare[i % c.cols()] += d.x()[i] * d.x()[i] / c.rows();
         meanAbs[i % c.cols()] += Math.abs(d.x()[i]) / c.rows();
       }
-      s.expectClose("batchNormStatistics mean " + c, mean, Tolerances.STATISTICS, meanAbs, c.rows());
-      s.expectClose("batchNormStatistics variance " + c, variance, Tolerances.STATISTICS, meanSquare, c.rows());
+      s.expectClose(
+          "batchNormStatistics mean " + c, mean, Tolerances.STATISTICS, meanAbs, c.rows());
+      s.expectClose(
+          "batchNormStatistics variance " + c,
+          variance,
+          Tolerances.STATISTICS,
+          meanSquare,
+          c.rows());
     }
   }
 
@@ -73,8 +89,18 @@ public final class BatchNormChecks extends Checks {
       Twin gamma = s.upload(d.gamma());
       Twin beta = s.upload(d.beta());
       Twin y = c.inPlace() ? x : s.upload(Inputs.filled(d.x().length, Float.NaN));
-      s.run(b -> b.batchNormApply(x.on(b), c.rows(), c.cols(), mean.on(b), variance.on(b), gamma.on(b), beta.on(b),
-          c.eps(), y.on(b)));
+      s.run(
+          b ->
+              b.batchNormApply(
+                  x.on(b),
+                  c.rows(),
+                  c.cols(),
+                  mean.on(b),
+                  variance.on(b),
+                  gamma.on(b),
+                  beta.on(b),
+                  c.eps(),
+                  y.on(b)));
       s.expectClose("batchNormApply " + c, y, Tolerances.STATISTICS);
     }
   }
@@ -92,8 +118,20 @@ public final class BatchNormChecks extends Checks {
       Twin dx = s.upload(Inputs.filled(n, Float.NaN));
       Twin dGamma = s.upload(Inputs.filled(c.cols(), Float.NaN));
       Twin dBeta = s.upload(Inputs.filled(c.cols(), Float.NaN));
-      s.run(b -> b.batchNormBackward(x.on(b), dy.on(b), c.rows(), c.cols(), mean.on(b), variance.on(b), gamma.on(b),
-          c.eps(), dx.on(b), dGamma.on(b), dBeta.on(b)));
+      s.run(
+          b ->
+              b.batchNormBackward(
+                  x.on(b),
+                  dy.on(b),
+                  c.rows(),
+                  c.cols(),
+                  mean.on(b),
+                  variance.on(b),
+                  gamma.on(b),
+                  c.eps(),
+                  dx.on(b),
+                  dGamma.on(b),
+                  dBeta.on(b)));
       // Magnitudes of the sums behind each result, from the definition in ReferenceBackend.
       float[] sumAbsDy = new float[c.cols()];
       float[] sumAbsDyXhat = new float[c.cols()];
@@ -108,11 +146,17 @@ public final class BatchNormChecks extends Checks {
         int j = i % c.cols();
         double invStd = 1 / Math.sqrt(d.variance()[j] + c.eps());
         double xhat = (d.x()[i] - d.mean()[j]) * invStd;
-        dxMag[i] = (float) (Math.abs(d.gamma()[j]) * invStd
-            * (Math.abs(d.dy()[i]) + (sumAbsDy[j] + Math.abs(xhat) * sumAbsDyXhat[j]) / c.rows()));
+        dxMag[i] =
+            (float)
+                (Math.abs(d.gamma()[j])
+                    * invStd
+                    * (Math.abs(d.dy()[i])
+                        + (sumAbsDy[j] + Math.abs(xhat) * sumAbsDyXhat[j]) / c.rows()));
       }
-      s.expectClose("batchNormBackward dBeta " + c, dBeta, Tolerances.STATISTICS, sumAbsDy, c.rows());
-      s.expectClose("batchNormBackward dGamma " + c, dGamma, Tolerances.STATISTICS, sumAbsDyXhat, c.rows());
+      s.expectClose(
+          "batchNormBackward dBeta " + c, dBeta, Tolerances.STATISTICS, sumAbsDy, c.rows());
+      s.expectClose(
+          "batchNormBackward dGamma " + c, dGamma, Tolerances.STATISTICS, sumAbsDyXhat, c.rows());
       s.expectClose("batchNormBackward dx " + c, dx, Tolerances.STATISTICS, dxMag, c.rows());
     }
   }

@@ -19,11 +19,11 @@ public final class Compare {
   }
 
   /**
-   * Compares with the full bound: {@code magnitude[i]} is the sum of |terms| summed into element
-   * i and {@code terms} how many there were (an upper bound is fine).
+   * Compares with the full bound: {@code magnitude[i]} is the sum of |terms| summed into element i
+   * and {@code terms} how many there were (an upper bound is fine).
    */
-  public static void close(String what, float[] got, float[] want, Tolerance tol, float[] magnitude,
-      long terms) {
+  public static void close(
+      String what, float[] got, float[] want, Tolerance tol, float[] magnitude, long terms) {
     if (got.length != want.length) {
       throw new AssertionFailedError(what + ": length " + got.length + ", expected " + want.length);
     }
@@ -43,8 +43,18 @@ public final class Compare {
       }
       if (ok) continue;
       failures++;
-      double excess = Float.isFinite(got[i]) ? Math.abs((double) got[i] - want[i]) - bound : Double.MAX_VALUE;
-      String line = "[" + i + "] got " + got[i] + ", expected " + want[i] + " (allowed +-" + (float) bound + ")";
+      double excess =
+          Float.isFinite(got[i]) ? Math.abs((double) got[i] - want[i]) - bound : Double.MAX_VALUE;
+      String line =
+          "["
+              + i
+              + "] got "
+              + got[i]
+              + ", expected "
+              + want[i]
+              + " (allowed +-"
+              + (float) bound
+              + ")";
       if (worst.size() < SHOWN) {
         worst.add(line);
       } else if (excess > worstExcess) {
@@ -53,8 +63,17 @@ public final class Compare {
       worstExcess = Math.max(worstExcess, excess);
     }
     if (failures > 0) {
-      throw new AssertionFailedError(what + ": " + failures + " of " + got.length + " elements outside "
-          + tol + (terms > 0 ? " with " + terms + " terms" : "") + "; " + String.join("; ", worst));
+      throw new AssertionFailedError(
+          what
+              + ": "
+              + failures
+              + " of "
+              + got.length
+              + " elements outside "
+              + tol
+              + (terms > 0 ? " with " + terms + " terms" : "")
+              + "; "
+              + String.join("; ", worst));
     }
   }
 
@@ -62,7 +81,8 @@ public final class Compare {
   public static void finite(String what, float[] values) {
     for (int i = 0; i < values.length; i++) {
       if (!Float.isFinite(values[i])) {
-        throw new AssertionFailedError(what + ": element " + i + " is " + values[i] + ", expected finite");
+        throw new AssertionFailedError(
+            what + ": element " + i + " is " + values[i] + ", expected finite");
       }
     }
   }

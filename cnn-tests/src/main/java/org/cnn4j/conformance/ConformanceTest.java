@@ -23,14 +23,16 @@ public abstract class ConformanceTest {
   private Backend reference;
   private long liveAtOpen;
 
-  /** @param providerId the id of the provider under test, e.g. "cpu" */
+  /**
+   * @param providerId the id of the provider under test, e.g. "cpu"
+   */
   protected ConformanceTest(String providerId) {
     this(providerId, BackendConfig.defaults());
   }
 
   /**
-   * @param config options for opening the backend, e.g. to run a second code path of it
-   *     ({@code cpu} with {@code onednn=false} convolves with im2col + GEMM)
+   * @param config options for opening the backend, e.g. to run a second code path of it ({@code
+   *     cpu} with {@code onednn=false} convolves with im2col + GEMM)
    */
   protected ConformanceTest(String providerId, BackendConfig config) {
     this.providerId = providerId;
@@ -47,7 +49,10 @@ public abstract class ConformanceTest {
   @AfterEach
   final void noBufferLeftAlive() {
     backend.synchronize();
-    assertEquals(liveAtOpen, backend.memoryStats().liveBuffers(), "live buffers of " + providerId + " after the test");
+    assertEquals(
+        liveAtOpen,
+        backend.memoryStats().liveBuffers(),
+        "live buffers of " + providerId + " after the test");
   }
 
   @AfterAll

@@ -19,10 +19,37 @@ public final class ConvolutionChecks extends Checks {
     @Override
     public String toString() {
       Conv2dSpec s = spec;
-      return label + ": n=" + s.n() + " " + s.h() + "x" + s.w() + "x" + s.c() + " kernel " + s.kh() + "x"
-          + s.kw() + "->" + s.filters() + " stride " + s.strideH() + "x" + s.strideW() + " pad "
-          + s.padTop() + "/" + s.padLeft() + " dilation " + s.dilationH() + "x" + s.dilationW()
-          + (s.groups() > 1 ? " groups " + s.groups() : "") + " [" + path + "]";
+      return label
+          + ": n="
+          + s.n()
+          + " "
+          + s.h()
+          + "x"
+          + s.w()
+          + "x"
+          + s.c()
+          + " kernel "
+          + s.kh()
+          + "x"
+          + s.kw()
+          + "->"
+          + s.filters()
+          + " stride "
+          + s.strideH()
+          + "x"
+          + s.strideW()
+          + " pad "
+          + s.padTop()
+          + "/"
+          + s.padLeft()
+          + " dilation "
+          + s.dilationH()
+          + "x"
+          + s.dilationW()
+          + (s.groups() > 1 ? " groups " + s.groups() : "")
+          + " ["
+          + path
+          + "]";
     }
 
     ConvCase on(OpPath other) {
@@ -38,16 +65,32 @@ public final class ConvolutionChecks extends Checks {
   public static List<ConvCase> geometries() {
     List<ConvCase> g = new ArrayList<>();
     g.add(of("1x1 kernel", Conv2dSpec.of(2, 5, 4, 3, 1, 1, 4, 1, 1, Padding.VALID, 1, 1, 1)));
-    g.add(of("stride larger than kernel", Conv2dSpec.of(2, 9, 8, 2, 2, 2, 3, 3, 3, Padding.VALID, 1, 1, 1)));
+    g.add(
+        of(
+            "stride larger than kernel",
+            Conv2dSpec.of(2, 9, 8, 2, 2, 2, 3, 3, 3, Padding.VALID, 1, 1, 1)));
     g.add(of("odd sizes, same", Conv2dSpec.of(3, 7, 5, 3, 3, 3, 5, 1, 1, Padding.SAME, 1, 1, 1)));
-    g.add(of("same, stride 2, odd input", Conv2dSpec.of(2, 7, 9, 2, 3, 3, 4, 2, 2, Padding.SAME, 1, 1, 1)));
-    g.add(of("even kernel, same (asymmetric pad)", Conv2dSpec.of(2, 6, 6, 2, 4, 4, 3, 1, 1, Padding.SAME, 1, 1, 1)));
-    g.add(of("dilation 2, valid", Conv2dSpec.of(2, 9, 9, 2, 3, 3, 3, 1, 1, Padding.VALID, 2, 2, 1)));
+    g.add(
+        of(
+            "same, stride 2, odd input",
+            Conv2dSpec.of(2, 7, 9, 2, 3, 3, 4, 2, 2, Padding.SAME, 1, 1, 1)));
+    g.add(
+        of(
+            "even kernel, same (asymmetric pad)",
+            Conv2dSpec.of(2, 6, 6, 2, 4, 4, 3, 1, 1, Padding.SAME, 1, 1, 1)));
+    g.add(
+        of("dilation 2, valid", Conv2dSpec.of(2, 9, 9, 2, 3, 3, 3, 1, 1, Padding.VALID, 2, 2, 1)));
     g.add(of("dilation 2, same", Conv2dSpec.of(2, 8, 7, 2, 3, 3, 3, 1, 1, Padding.SAME, 2, 2, 1)));
     g.add(of("n=1, c=1", Conv2dSpec.of(1, 6, 6, 1, 3, 3, 2, 1, 1, Padding.VALID, 1, 1, 1)));
     g.add(of("groups 2", Conv2dSpec.of(2, 6, 5, 4, 3, 3, 6, 1, 1, Padding.SAME, 1, 1, 2)));
-    g.add(of("rectangular kernel and stride", Conv2dSpec.of(2, 6, 7, 3, 2, 3, 2, 1, 2, Padding.VALID, 1, 1, 1)));
-    g.add(of("LeNet first layer", Conv2dSpec.of(4, 12, 12, 1, 5, 5, 6, 1, 1, Padding.VALID, 1, 1, 1)));
+    g.add(
+        of(
+            "rectangular kernel and stride",
+            Conv2dSpec.of(2, 6, 7, 3, 2, 3, 2, 1, 2, Padding.VALID, 1, 1, 1)));
+    g.add(
+        of(
+            "LeNet first layer",
+            Conv2dSpec.of(4, 12, 12, 1, 5, 5, 6, 1, 1, Padding.VALID, 1, 1, 1)));
     return g;
   }
 
@@ -65,7 +108,12 @@ public final class ConvolutionChecks extends Checks {
   }
 
   /** The four convolution ops, for running every one of a case. */
-  public enum ConvOp { FORWARD, BACKWARD_DATA, BACKWARD_FILTER, BACKWARD_BIAS }
+  public enum ConvOp {
+    FORWARD,
+    BACKWARD_DATA,
+    BACKWARD_FILTER,
+    BACKWARD_BIAS
+  }
 
   public void check(ConvOp op, ConvCase c) {
     switch (op) {
@@ -88,9 +136,14 @@ public final class ConvolutionChecks extends Checks {
       Twin ty = ss.upload(Inputs.filled((int) s.outputLength(), Float.NaN));
       ss.run(b -> b.conv2dForward(s, tx.on(b), tk.on(b), ty.on(b)));
       DeviceBuffer mag = ss.referenceOnly(new float[(int) s.outputLength()]);
-      reference.conv2dForward(s, ss.referenceOnly(Inputs.abs(x)), ss.referenceOnly(Inputs.abs(k)), mag);
-      ss.expectClose("conv2dForward " + c, ty, Tolerances.ACCUMULATED,
-          ss.readReference(mag, (int) s.outputLength()), (long) s.kh() * s.kw() * s.c() / s.groups());
+      reference.conv2dForward(
+          s, ss.referenceOnly(Inputs.abs(x)), ss.referenceOnly(Inputs.abs(k)), mag);
+      ss.expectClose(
+          "conv2dForward " + c,
+          ty,
+          Tolerances.ACCUMULATED,
+          ss.readReference(mag, (int) s.outputLength()),
+          (long) s.kh() * s.kw() * s.c() / s.groups());
     }
   }
 
@@ -106,9 +159,14 @@ public final class ConvolutionChecks extends Checks {
       Twin tdx = ss.upload(Inputs.filled((int) s.inputLength(), Float.NaN));
       ss.run(b -> b.conv2dBackwardData(s, tdy.on(b), tk.on(b), tdx.on(b)));
       DeviceBuffer mag = ss.referenceOnly(new float[(int) s.inputLength()]);
-      reference.conv2dBackwardData(s, ss.referenceOnly(Inputs.abs(dy)), ss.referenceOnly(Inputs.abs(k)), mag);
-      ss.expectClose("conv2dBackwardData " + c, tdx, Tolerances.ACCUMULATED,
-          ss.readReference(mag, (int) s.inputLength()), (long) s.kh() * s.kw() * s.filters() / s.groups());
+      reference.conv2dBackwardData(
+          s, ss.referenceOnly(Inputs.abs(dy)), ss.referenceOnly(Inputs.abs(k)), mag);
+      ss.expectClose(
+          "conv2dBackwardData " + c,
+          tdx,
+          Tolerances.ACCUMULATED,
+          ss.readReference(mag, (int) s.inputLength()),
+          (long) s.kh() * s.kw() * s.filters() / s.groups());
     }
   }
 
@@ -124,9 +182,14 @@ public final class ConvolutionChecks extends Checks {
       Twin tdk = ss.upload(Inputs.filled((int) s.kernelLength(), Float.NaN));
       ss.run(b -> b.conv2dBackwardFilter(s, tx.on(b), tdy.on(b), tdk.on(b)));
       DeviceBuffer mag = ss.referenceOnly(new float[(int) s.kernelLength()]);
-      reference.conv2dBackwardFilter(s, ss.referenceOnly(Inputs.abs(x)), ss.referenceOnly(Inputs.abs(dy)), mag);
-      ss.expectClose("conv2dBackwardFilter " + c, tdk, Tolerances.ACCUMULATED,
-          ss.readReference(mag, (int) s.kernelLength()), (long) s.n() * s.outH() * s.outW());
+      reference.conv2dBackwardFilter(
+          s, ss.referenceOnly(Inputs.abs(x)), ss.referenceOnly(Inputs.abs(dy)), mag);
+      ss.expectClose(
+          "conv2dBackwardFilter " + c,
+          tdk,
+          Tolerances.ACCUMULATED,
+          ss.readReference(mag, (int) s.kernelLength()),
+          (long) s.n() * s.outH() * s.outW());
     }
   }
 
@@ -140,8 +203,12 @@ public final class ConvolutionChecks extends Checks {
       ss.run(b -> b.conv2dBackwardBias(s, tdy.on(b), tdb.on(b)));
       DeviceBuffer mag = ss.referenceOnly(new float[s.filters()]);
       reference.conv2dBackwardBias(s, ss.referenceOnly(Inputs.abs(dy)), mag);
-      ss.expectClose("conv2dBackwardBias " + c, tdb, Tolerances.ACCUMULATED,
-          ss.readReference(mag, s.filters()), (long) s.n() * s.outH() * s.outW());
+      ss.expectClose(
+          "conv2dBackwardBias " + c,
+          tdb,
+          Tolerances.ACCUMULATED,
+          ss.readReference(mag, s.filters()),
+          (long) s.n() * s.outH() * s.outW());
     }
   }
 
@@ -162,7 +229,9 @@ public final class ConvolutionChecks extends Checks {
           int group = g;
           Twin cols = ss.upload(Inputs.filled(count * s.outH() * s.outW() * width, Float.NaN));
           ss.run(b -> b.im2col(s, tx.on(b), first, count, group, cols.on(b)));
-          ss.expectClose("im2col images [" + first + ", " + (first + count) + ") group " + g + " of " + c, cols,
+          ss.expectClose(
+              "im2col images [" + first + ", " + (first + count) + ") group " + g + " of " + c,
+              cols,
               Tolerances.EXACT);
         }
       }
@@ -187,14 +256,20 @@ public final class ConvolutionChecks extends Checks {
           ss.run(b -> b.col2im(s, tc.on(b), first, count, group, tdx.on(b)));
           DeviceBuffer mag = ss.referenceOnly(Inputs.abs(dx0));
           reference.col2im(s, ss.referenceOnly(Inputs.abs(cols)), first, count, group, mag);
-          ss.expectClose("col2im images [" + first + ", " + (first + count) + ") group " + g + " of " + c, tdx,
-              Tolerances.ACCUMULATED, ss.readReference(mag, (int) s.inputLength()), (long) s.kh() * s.kw() + 1);
+          ss.expectClose(
+              "col2im images [" + first + ", " + (first + count) + ") group " + g + " of " + c,
+              tdx,
+              Tolerances.ACCUMULATED,
+              ss.readReference(mag, (int) s.inputLength()),
+              (long) s.kh() * s.kw() + 1);
         }
       }
     }
   }
 
   private static List<int[]> imageRanges(Conv2dSpec s) {
-    return s.n() > 1 ? List.of(new int[] {0, s.n()}, new int[] {1, s.n() - 1}) : List.of(new int[] {0, 1});
+    return s.n() > 1
+        ? List.of(new int[] {0, s.n()}, new int[] {1, s.n() - 1})
+        : List.of(new int[] {0, 1});
   }
 }

@@ -7,9 +7,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Convolution conformance: forward, backward-data, backward-filter and backward-bias on 1x1
- * kernels, stride larger than the kernel, odd sizes, valid and same padding, dilation 2, n = 1,
- * c = 1 and 2 groups, each through the backend and through the SPI's im2col + GEMM defaults; and
- * im2col / col2im themselves.
+ * kernels, stride larger than the kernel, odd sizes, valid and same padding, dilation 2, n = 1, c =
+ * 1 and 2 groups, each through the backend and through the SPI's im2col + GEMM defaults; and im2col
+ * / col2im themselves.
  */
 public abstract class ConvolutionConformance extends ConformanceTest {
   protected ConvolutionConformance(String providerId) {

@@ -23,9 +23,13 @@ public final class DropoutChecks extends Checks {
   }
 
   public static List<DropoutCase> cases() {
-    return List.of(new DropoutCase(1, 0.5f, 42), new DropoutCase(1000, 0.1f, 7),
-        new DropoutCase(100_003, 0.5f, 123_456_789L), new DropoutCase(65_536, 0.9f, -3),
-        new DropoutCase(4097, 0f, 5), new DropoutCase(10_000, 0.3f, Long.MAX_VALUE));
+    return List.of(
+        new DropoutCase(1, 0.5f, 42),
+        new DropoutCase(1000, 0.1f, 7),
+        new DropoutCase(100_003, 0.5f, 123_456_789L),
+        new DropoutCase(65_536, 0.9f, -3),
+        new DropoutCase(4097, 0f, 5),
+        new DropoutCase(10_000, 0.3f, Long.MAX_VALUE));
   }
 
   private float[] mask(Backend backend, DropoutCase c, long seed) {
@@ -41,7 +45,11 @@ public final class DropoutChecks extends Checks {
   /** The mask equals the reference's exactly. */
   public void matchesReference(DropoutCase c) {
     try (Session s = session()) {
-      Compare.close("dropoutMask " + c, mask(underTest, c, c.seed()), mask(reference, c, c.seed()), Tolerances.EXACT);
+      Compare.close(
+          "dropoutMask " + c,
+          mask(underTest, c, c.seed()),
+          mask(reference, c, c.seed()),
+          Tolerances.EXACT);
     }
   }
 
@@ -54,8 +62,15 @@ public final class DropoutChecks extends Checks {
       double fraction = (double) dropped / c.n();
       double allowed = 5 * Math.sqrt(c.rate() * (1 - c.rate()) / c.n()) + 1.0 / c.n();
       if (Math.abs(fraction - c.rate()) > allowed) {
-        throw new AssertionFailedError("dropoutMask " + c + ": dropped " + fraction + " of the elements, expected "
-            + c.rate() + " +- " + allowed);
+        throw new AssertionFailedError(
+            "dropoutMask "
+                + c
+                + ": dropped "
+                + fraction
+                + " of the elements, expected "
+                + c.rate()
+                + " +- "
+                + allowed);
       }
     }
   }
@@ -67,8 +82,16 @@ public final class DropoutChecks extends Checks {
       float[] m = mask(underTest, c, c.seed());
       for (int i = 0; i < m.length; i++) {
         if (m[i] != 0f && m[i] != kept) {
-          throw new AssertionFailedError("dropoutMask " + c + ": element " + i + " is " + m[i] + ", expected 0 or "
-              + kept + " = 1 / (1 - rate)");
+          throw new AssertionFailedError(
+              "dropoutMask "
+                  + c
+                  + ": element "
+                  + i
+                  + " is "
+                  + m[i]
+                  + ", expected 0 or "
+                  + kept
+                  + " = 1 / (1 - rate)");
         }
       }
     }
@@ -78,10 +101,22 @@ public final class DropoutChecks extends Checks {
   public void seedDeterminesTheMask(DropoutCase c) {
     try (Session s = session()) {
       float[] first = mask(underTest, c, c.seed());
-      Compare.close("dropoutMask twice with seed " + c.seed(), mask(underTest, c, c.seed()), first, Tolerances.EXACT);
-      if (c.n() >= 100 && c.rate() > 0f && java.util.Arrays.equals(first, mask(underTest, c, c.seed() + 1))) {
-        throw new AssertionFailedError("dropoutMask " + c + ": seeds " + c.seed() + " and " + (c.seed() + 1)
-            + " gave the same mask");
+      Compare.close(
+          "dropoutMask twice with seed " + c.seed(),
+          mask(underTest, c, c.seed()),
+          first,
+          Tolerances.EXACT);
+      if (c.n() >= 100
+          && c.rate() > 0f
+          && java.util.Arrays.equals(first, mask(underTest, c, c.seed() + 1))) {
+        throw new AssertionFailedError(
+            "dropoutMask "
+                + c
+                + ": seeds "
+                + c.seed()
+                + " and "
+                + (c.seed() + 1)
+                + " gave the same mask");
       }
     }
   }

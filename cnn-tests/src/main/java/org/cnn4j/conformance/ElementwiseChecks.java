@@ -17,7 +17,10 @@ public final class ElementwiseChecks extends Checks {
   public record ActivationCase(ActivationKind kind, float alpha, int n, boolean inPlace) {
     @Override
     public String toString() {
-      return kind + (kind == ActivationKind.LEAKY_RELU ? " alpha=" + alpha : "") + " n=" + n
+      return kind
+          + (kind == ActivationKind.LEAKY_RELU ? " alpha=" + alpha : "")
+          + " n="
+          + n
           + (inPlace ? " in place" : "");
     }
 
@@ -72,8 +75,12 @@ public final class ElementwiseChecks extends Checks {
   }
 
   public static List<AxpbyCase> axpbyCases() {
-    return List.of(new AxpbyCase(1f, 0f, 1), new AxpbyCase(2.5f, 0f, 513), new AxpbyCase(2.5f, -1f, 513),
-        new AxpbyCase(-0.5f, 0.25f, 1000), new AxpbyCase(0f, 1f, 7));
+    return List.of(
+        new AxpbyCase(1f, 0f, 1),
+        new AxpbyCase(2.5f, 0f, 513),
+        new AxpbyCase(2.5f, -1f, 513),
+        new AxpbyCase(-0.5f, 0.25f, 1000),
+        new AxpbyCase(0f, 1f, 7));
   }
 
   // Kept away from 0, where ReLU's derivative is a kink the SPI leaves undefined.
@@ -95,14 +102,18 @@ public final class ElementwiseChecks extends Checks {
     Inputs in = Inputs.forCase(c);
     float[] x = activationInputs(in, c.n());
     float[] y = new float[c.n()];
-    for (int i = 0; i < c.n(); i++) y[i] = (float) ReferenceBackend.activate(c.kind(), c.alpha(), x[i]);
+    for (int i = 0; i < c.n(); i++)
+      y[i] = (float) ReferenceBackend.activate(c.kind(), c.alpha(), x[i]);
     float[] dy = in.uniform(c.n(), -1, 1);
     try (Session s = session()) {
       Twin ty = s.upload(y);
       Twin tx = c.inPlace() ? ty : s.upload(x);
       Twin tdy = s.upload(dy);
       Twin tdx = c.inPlace() ? tdy : s.upload(Inputs.filled(c.n(), Float.NaN));
-      s.run(b -> b.activationBackward(c.kind(), c.alpha(), tx.on(b), ty.on(b), tdy.on(b), tdx.on(b), c.n()));
+      s.run(
+          b ->
+              b.activationBackward(
+                  c.kind(), c.alpha(), tx.on(b), ty.on(b), tdy.on(b), tdx.on(b), c.n()));
       s.expectClose("activationBackward " + c, tdx, c.tolerance());
     }
   }
@@ -114,11 +125,12 @@ public final class ElementwiseChecks extends Checks {
     try (Session s = session()) {
       Twin ta = s.upload(a);
       Twin tb = s.upload(b);
-      Twin out = switch (c.alias()) {
-        case "out=a" -> ta;
-        case "out=b" -> tb;
-        default -> s.upload(Inputs.filled(c.n(), Float.NaN));
-      };
+      Twin out =
+          switch (c.alias()) {
+            case "out=a" -> ta;
+            case "out=b" -> tb;
+            default -> s.upload(Inputs.filled(c.n(), Float.NaN));
+          };
       s.run(bk -> bk.binary(c.op(), ta.on(bk), tb.on(bk), out.on(bk), c.n()));
       s.expectClose("binary " + c, out, Tolerances.ROUNDED);
     }

@@ -7,7 +7,10 @@ import org.cnn4j.conformance.ElementwiseChecks.BinaryCase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Element-wise conformance: every activation forward and backward (also in place), binary ops, axpby. */
+/**
+ * Element-wise conformance: every activation forward and backward (also in place), binary ops,
+ * axpby.
+ */
 public abstract class ElementwiseConformance extends ConformanceTest {
   protected ElementwiseConformance(String providerId) {
     super(providerId);

@@ -14,32 +14,80 @@ public final class GemmChecks extends Checks {
    * starts as NaN, which must not reach the result. With {@code batch > 1} the call is
    * gemmStridedBatched, matrices {@code gap} floats apart, through {@code path}.
    */
-  public record GemmCase(boolean transA, boolean transB, int m, int n, int k, int pad, int offset,
-      float alpha, float beta, int batch, OpPath path) {
+  public record GemmCase(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      int pad,
+      int offset,
+      float alpha,
+      float beta,
+      int batch,
+      OpPath path) {
     @Override
     public String toString() {
-      return (transA ? "T" : "N") + (transB ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k
-          + (pad > 0 ? " ld+" + pad : "") + (offset > 0 ? " offset=" + offset : "")
-          + " alpha=" + alpha + " beta=" + beta + (beta == 0f ? " (C=NaN)" : "")
+      return (transA ? "T" : "N")
+          + (transB ? "T" : "N")
+          + " m="
+          + m
+          + " n="
+          + n
+          + " k="
+          + k
+          + (pad > 0 ? " ld+" + pad : "")
+          + (offset > 0 ? " offset=" + offset : "")
+          + " alpha="
+          + alpha
+          + " beta="
+          + beta
+          + (beta == 0f ? " (C=NaN)" : "")
           + (batch > 1 ? " batch=" + batch + " " + path : "");
     }
 
-    int rowsA() { return transA ? k : m; }
-    int lda() { return (transA ? m : k) + pad; }
-    int rowsB() { return transB ? n : k; }
-    int ldb() { return (transB ? k : n) + pad; }
-    int ldc() { return n + pad; }
+    int rowsA() {
+      return transA ? k : m;
+    }
+
+    int lda() {
+      return (transA ? m : k) + pad;
+    }
+
+    int rowsB() {
+      return transB ? n : k;
+    }
+
+    int ldb() {
+      return (transB ? k : n) + pad;
+    }
+
+    int ldc() {
+      return n + pad;
+    }
+
     static final int GAP = 3;
-    long strideA() { return (long) rowsA() * lda() + GAP; }
-    long strideB() { return (long) rowsB() * ldb() + GAP; }
-    long strideC() { return (long) m * ldc() + GAP; }
+
+    long strideA() {
+      return (long) rowsA() * lda() + GAP;
+    }
+
+    long strideB() {
+      return (long) rowsB() * ldb() + GAP;
+    }
+
+    long strideC() {
+      return (long) m * ldc() + GAP;
+    }
   }
 
   public GemmChecks(Backend underTest, Backend reference) {
     super(underTest, reference);
   }
 
-  /** Every transpose combination times shapes that cover k in {1, 7, 1024}, padding, offsets, beta. */
+  /**
+   * Every transpose combination times shapes that cover k in {1, 7, 1024}, padding, offsets, beta.
+   */
   public static List<GemmCase> cases() {
     List<GemmCase> cases = new ArrayList<>();
     for (boolean ta : new boolean[] {false, true}) {
@@ -59,7 +107,9 @@ public final class GemmChecks extends Checks {
     return cases;
   }
 
-  /** Runs one case; the whole C buffer is compared, so writes outside the [m, n] block are caught. */
+  /**
+   * Runs one case; the whole C buffer is compared, so writes outside the [m, n] block are caught.
+   */
   public void gemm(GemmCase c) {
     Inputs in = Inputs.forCase(c);
     int aLen = (int) (c.offset() + c.batch() * c.strideA());
@@ -75,21 +125,67 @@ public final class GemmChecks extends Checks {
       s.run(bk -> call(bk, c, c.alpha(), ta.on(bk), tb.on(bk), c.beta(), tc.on(bk)));
       // Sum of |products| per element: the same GEMM on |A|, |B|, |C| with |alpha|, |beta|.
       DeviceBuffer absC = s.referenceOnly(c.beta() == 0f ? new float[cLen] : Inputs.abs(cInit));
-      call(reference, c, Math.abs(c.alpha()), s.referenceOnly(Inputs.abs(a)), s.referenceOnly(Inputs.abs(b)),
-          Math.abs(c.beta()), absC);
-      s.expectClose("gemm " + c, tc, Tolerances.ACCUMULATED, s.readReference(absC, cLen), c.k() + 2L);
+      call(
+          reference,
+          c,
+          Math.abs(c.alpha()),
+          s.referenceOnly(Inputs.abs(a)),
+          s.referenceOnly(Inputs.abs(b)),
+          Math.abs(c.beta()),
+          absC);
+      s.expectClose(
+          "gemm " + c, tc, Tolerances.ACCUMULATED, s.readReference(absC, cLen), c.k() + 2L);
     }
   }
 
-  private static void call(Backend bk, GemmCase c, float alpha, DeviceBuffer a, DeviceBuffer b, float beta,
+  private static void call(
+      Backend bk,
+      GemmCase c,
+      float alpha,
+      DeviceBuffer a,
+      DeviceBuffer b,
+      float beta,
       DeviceBuffer out) {
     if (c.batch() == 1) {
-      bk.gemm(c.transA(), c.transB(), c.m(), c.n(), c.k(), alpha, a, c.offset(), c.lda(), b, c.offset() + 1,
-          c.ldb(), beta, out, c.offset() + 2, c.ldc());
+      bk.gemm(
+          c.transA(),
+          c.transB(),
+          c.m(),
+          c.n(),
+          c.k(),
+          alpha,
+          a,
+          c.offset(),
+          c.lda(),
+          b,
+          c.offset() + 1,
+          c.ldb(),
+          beta,
+          out,
+          c.offset() + 2,
+          c.ldc());
     } else {
-      bk.gemmStridedBatched(c.transA(), c.transB(), c.m(), c.n(), c.k(), alpha, a, c.offset(), c.lda(),
-          c.strideA(), b, c.offset() + 1, c.ldb(), c.strideB(), beta, out, c.offset() + 2, c.ldc(),
-          c.strideC(), c.batch());
+      bk.gemmStridedBatched(
+          c.transA(),
+          c.transB(),
+          c.m(),
+          c.n(),
+          c.k(),
+          alpha,
+          a,
+          c.offset(),
+          c.lda(),
+          c.strideA(),
+          b,
+          c.offset() + 1,
+          c.ldb(),
+          c.strideB(),
+          beta,
+          out,
+          c.offset() + 2,
+          c.ldc(),
+          c.strideC(),
+          c.batch());
     }
   }
 }

@@ -36,14 +36,16 @@ import org.opentest4j.AssertionFailedError;
  */
 public final class LayerGradientChecks extends Checks {
   /**
-   * Central differences of float32 forwards, step {@link #STEP}: truncation error about
-   * {@code STEP^2 * f'''}, rounding about {@code ulp(y) / STEP}.
+   * Central differences of float32 forwards, step {@link #STEP}: truncation error about {@code
+   * STEP^2 * f'''}, rounding about {@code ulp(y) / STEP}.
    */
-  public static final Tolerance FINITE_DIFFERENCE = new Tolerance("FINITE_DIFFERENCE", 2e-3, 2e-2, 0);
+  public static final Tolerance FINITE_DIFFERENCE =
+      new Tolerance("FINITE_DIFFERENCE", 2e-3, 2e-2, 0);
 
   /**
    * A layer's forward output and analytic gradients on the backend under test against the
-   * reference's: a handful of ops of tens of float32 terms each, batch-norm's cancellations included.
+   * reference's: a handful of ops of tens of float32 terms each, batch-norm's cancellations
+   * included.
    */
   public static final Tolerance LAYER = new Tolerance("LAYER", 1e-4, 1e-3, 0);
 
@@ -59,13 +61,14 @@ public final class LayerGradientChecks extends Checks {
   /**
    * One layer on a tiny input.
    *
-   * @param name      the display name
-   * @param layer     makes a fresh, unbuilt layer
-   * @param input     one sample's shape
-   * @param batch     samples in the batch
+   * @param name the display name
+   * @param layer makes a fresh, unbuilt layer
+   * @param input one sample's shape
+   * @param batch samples in the batch
    * @param piecewise whether the layer's output has kinks (ReLU after a sum), see the class comment
    */
-  public record LayerCase(String name, Supplier<Layer> layer, Shape input, int batch, boolean piecewise) {
+  public record LayerCase(
+      String name, Supplier<Layer> layer, Shape input, int batch, boolean piecewise) {
     @Override
     public String toString() {
       return name + " on " + input.withBatch(batch);
@@ -78,33 +81,82 @@ public final class LayerGradientChecks extends Checks {
 
   public static List<LayerCase> cases() {
     return List.of(
-        new LayerCase("Conv2D(4, 3, relu) valid", () -> new Conv2D(4, 3, "relu"), Shape.of(5, 5, 2), 2, true),
-        new LayerCase("Conv2D(3, 3, linear) same", () -> new Conv2D(3, 3).padding("same"), Shape.of(4, 5, 2), 2, false),
-        new LayerCase("Conv2D(3, 3, sigmoid) same strides 2",
-            () -> new Conv2D(3, 3, "sigmoid").padding("same").strides(2), Shape.of(5, 6, 2), 2, false),
-        new LayerCase("Conv2D(3, 3, tanh) valid dilation 2",
-            () -> new Conv2D(3, 3, "tanh").dilationRate(2), Shape.of(6, 6, 2), 2, false),
-        new LayerCase("Conv2D(2, 2x3, relu) valid strides 2",
-            () -> new Conv2D(2, 2, 3).activation("relu").strides(2), Shape.of(5, 7, 3), 1, true),
+        new LayerCase(
+            "Conv2D(4, 3, relu) valid", () -> new Conv2D(4, 3, "relu"), Shape.of(5, 5, 2), 2, true),
+        new LayerCase(
+            "Conv2D(3, 3, linear) same",
+            () -> new Conv2D(3, 3).padding("same"),
+            Shape.of(4, 5, 2),
+            2,
+            false),
+        new LayerCase(
+            "Conv2D(3, 3, sigmoid) same strides 2",
+            () -> new Conv2D(3, 3, "sigmoid").padding("same").strides(2),
+            Shape.of(5, 6, 2),
+            2,
+            false),
+        new LayerCase(
+            "Conv2D(3, 3, tanh) valid dilation 2",
+            () -> new Conv2D(3, 3, "tanh").dilationRate(2),
+            Shape.of(6, 6, 2),
+            2,
+            false),
+        new LayerCase(
+            "Conv2D(2, 2x3, relu) valid strides 2",
+            () -> new Conv2D(2, 2, 3).activation("relu").strides(2),
+            Shape.of(5, 7, 3),
+            1,
+            true),
         new LayerCase("Dense(4, relu)", () -> new Dense(4, "relu"), Shape.of(6), 3, true),
         new LayerCase("Dense(5, softmax)", () -> new Dense(5, "softmax"), Shape.of(6), 3, false),
         new LayerCase("Dense(3, linear)", () -> new Dense(3), Shape.of(7), 2, false),
         new LayerCase("MaxPooling2D(2)", () -> new MaxPooling2D(2), Shape.of(4, 4, 2), 2, false),
-        new LayerCase("MaxPooling2D(3) strides 2 same", () -> new MaxPooling2D(3).strides(2).padding("same"),
-            Shape.of(5, 5, 2), 2, false),
-        new LayerCase("AveragePooling2D(2)", () -> new AveragePooling2D(2), Shape.of(4, 5, 2), 2, false),
-        new LayerCase("AveragePooling2D(3) strides 2 same",
-            () -> new AveragePooling2D(3).strides(2).padding("same"), Shape.of(5, 5, 2), 2, false),
-        new LayerCase("AveragePooling2D(2) same", () -> new AveragePooling2D(2).padding("same"),
-            Shape.of(3, 5, 2), 2, false),
-        new LayerCase("GlobalAveragePooling2D", GlobalAveragePooling2D::new, Shape.of(3, 4, 3), 2, false),
+        new LayerCase(
+            "MaxPooling2D(3) strides 2 same",
+            () -> new MaxPooling2D(3).strides(2).padding("same"),
+            Shape.of(5, 5, 2),
+            2,
+            false),
+        new LayerCase(
+            "AveragePooling2D(2)", () -> new AveragePooling2D(2), Shape.of(4, 5, 2), 2, false),
+        new LayerCase(
+            "AveragePooling2D(3) strides 2 same",
+            () -> new AveragePooling2D(3).strides(2).padding("same"),
+            Shape.of(5, 5, 2),
+            2,
+            false),
+        new LayerCase(
+            "AveragePooling2D(2) same",
+            () -> new AveragePooling2D(2).padding("same"),
+            Shape.of(3, 5, 2),
+            2,
+            false),
+        new LayerCase(
+            "GlobalAveragePooling2D", GlobalAveragePooling2D::new, Shape.of(3, 4, 3), 2, false),
         new LayerCase("Flatten", Flatten::new, Shape.of(3, 3, 2), 2, false),
         new LayerCase("Dropout(0.5) training", () -> new Dropout(0.5), Shape.of(4, 4, 2), 2, false),
-        new LayerCase("BatchNormalization training", BatchNormalization::new, Shape.of(3, 3, 3), 3, false),
-        new LayerCase("BatchNormalization training (features)", BatchNormalization::new, Shape.of(4), 6, false),
-        new LayerCase("Activation(leaky_relu)", () -> new Activation("leaky_relu"), Shape.of(3, 3, 2), 2, false),
-        new LayerCase("Activation(softmax)", () -> new Activation("softmax"), Shape.of(2, 2, 5), 2, false),
-        new LayerCase("Activation(softmax) features", () -> new Activation("softmax"), Shape.of(6), 3, false));
+        new LayerCase(
+            "BatchNormalization training", BatchNormalization::new, Shape.of(3, 3, 3), 3, false),
+        new LayerCase(
+            "BatchNormalization training (features)",
+            BatchNormalization::new,
+            Shape.of(4),
+            6,
+            false),
+        new LayerCase(
+            "Activation(leaky_relu)",
+            () -> new Activation("leaky_relu"),
+            Shape.of(3, 3, 2),
+            2,
+            false),
+        new LayerCase(
+            "Activation(softmax)", () -> new Activation("softmax"), Shape.of(2, 2, 5), 2, false),
+        new LayerCase(
+            "Activation(softmax) features",
+            () -> new Activation("softmax"),
+            Shape.of(6),
+            3,
+            false));
   }
 
   /** The inputs, the backward's seed and the trainable parameters' values of one case. */
@@ -129,8 +181,11 @@ public final class LayerGradientChecks extends Checks {
       List<Parameter> params = layer.parameters();
       List<Parameter> oracleParams = oracle.parameters();
       for (int p = 0; p < params.size(); p++) {
-        Compare.close("initial " + params.get(p).name() + " of " + c,
-            read(underTest, params.get(p).value()), read(reference, oracleParams.get(p).value()), Tolerances.EXACT);
+        Compare.close(
+            "initial " + params.get(p).name() + " of " + c,
+            read(underTest, params.get(p).value()),
+            read(reference, oracleParams.get(p).value()),
+            Tolerances.EXACT);
       }
       setTrainable(underTest, layer, d.parameterValues());
       setTrainable(reference, oracle, d.parameterValues());
@@ -141,21 +196,34 @@ public final class LayerGradientChecks extends Checks {
       Compare.close("dL/dx of " + c + " against the reference", got.dx(), want.dx(), LAYER);
       List<Parameter> trainable = trainable(layer);
       for (int p = 0; p < trainable.size(); p++) {
-        Compare.close("dL/d" + trainable.get(p).name() + " of " + c + " against the reference",
-            got.parameters().get(p), want.parameters().get(p), LAYER);
+        Compare.close(
+            "dL/d" + trainable.get(p).name() + " of " + c + " against the reference",
+            got.parameters().get(p),
+            want.parameters().get(p),
+            LAYER);
       }
 
       int[] straddled = new int[2];
       float[] numericDx = numericInput(c, layer, d, got.dx(), straddled);
-      Compare.close("dL/dx of " + c + " against finite differences", got.dx(), numericDx, FINITE_DIFFERENCE);
+      Compare.close(
+          "dL/dx of " + c + " against finite differences", got.dx(), numericDx, FINITE_DIFFERENCE);
       for (int p = 0; p < trainable.size(); p++) {
-        float[] numeric = numericParameter(c, layer, d, trainable.get(p), got.parameters().get(p), straddled);
-        Compare.close("dL/d" + trainable.get(p).name() + " of " + c + " against finite differences",
-            got.parameters().get(p), numeric, FINITE_DIFFERENCE);
+        float[] numeric =
+            numericParameter(c, layer, d, trainable.get(p), got.parameters().get(p), straddled);
+        Compare.close(
+            "dL/d" + trainable.get(p).name() + " of " + c + " against finite differences",
+            got.parameters().get(p),
+            numeric,
+            FINITE_DIFFERENCE);
       }
       if (straddled[0] * 4 > straddled[1]) {
-        throw new AssertionFailedError(c + ": " + straddled[0] + " of " + straddled[1]
-            + " coordinates straddle a kink; choose inputs further from the kinks");
+        throw new AssertionFailedError(
+            c
+                + ": "
+                + straddled[0]
+                + " of "
+                + straddled[1]
+                + " coordinates straddle a kink; choose inputs further from the kinks");
       }
     }
   }
@@ -164,7 +232,8 @@ public final class LayerGradientChecks extends Checks {
     layer.name(layer.defaultNameStem());
     Shape out = layer.build(c.input(), backend, new SplittableRandom(SEED));
     if (!out.equals(layer.outputShape())) {
-      throw new AssertionFailedError(c + ": build returned " + out + ", outputShape() is " + layer.outputShape());
+      throw new AssertionFailedError(
+          c + ": build returned " + out + ", outputShape() is " + layer.outputShape());
     }
   }
 
@@ -220,17 +289,21 @@ public final class LayerGradientChecks extends Checks {
       Tensor y = layer.forward(step, x);
       Shape expected = layer.outputShape().withBatch(c.batch());
       if (!y.shape().equals(expected)) {
-        throw new AssertionFailedError(c + ": forward gave " + y.shape() + ", expected " + expected);
+        throw new AssertionFailedError(
+            c + ": forward gave " + y.shape() + ", expected " + expected);
       }
       float[] output = read(backend, y);
       List<Parameter> trainable = trainable(layer);
-      for (Parameter p : trainable) backend.fill(p.gradient().buffer(), 0, p.shape().size(), Float.NaN);
+      for (Parameter p : trainable)
+        backend.fill(p.gradient().buffer(), 0, p.shape().size(), Float.NaN);
       Tensor dy = step.allocate(y.shape(), false);
       backend.upload(d.w(), 0, dy.buffer(), 0, d.w().length);
       step.backward(y, dy);
-      if (x.grad() == null) throw new AssertionFailedError(c + ": backward left no gradient on the input");
+      if (x.grad() == null)
+        throw new AssertionFailedError(c + ": backward left no gradient on the input");
       if (!x.grad().shape().equals(x.shape())) {
-        throw new AssertionFailedError(c + ": input gradient has shape " + x.grad().shape() + ", expected " + x.shape());
+        throw new AssertionFailedError(
+            c + ": input gradient has shape " + x.grad().shape() + ", expected " + x.shape());
       }
       List<float[]> grads = new ArrayList<>();
       for (Parameter p : trainable) grads.add(read(backend, p.gradient()));
@@ -238,7 +311,10 @@ public final class LayerGradientChecks extends Checks {
     }
   }
 
-  /** The forward output on the backend under test for input x, in a training step with the fixed seed. */
+  /**
+   * The forward output on the backend under test for input x, in a training step with the fixed
+   * seed.
+   */
   private float[] forward(LayerCase c, Layer layer, float[] x) {
     try (Step step = new Step(underTest, true, SEED)) {
       Tensor xt = step.allocate(c.input().withBatch(c.batch()));
@@ -253,20 +329,30 @@ public final class LayerGradientChecks extends Checks {
     return s;
   }
 
-  private float[] numericInput(LayerCase c, Layer layer, Data d, float[] analytic, int[] straddled) {
+  private float[] numericInput(
+      LayerCase c, Layer layer, Data d, float[] analytic, int[] straddled) {
     float[] numeric = new float[d.x().length];
     for (int i = 0; i < numeric.length; i++) {
       float[] plus = d.x().clone();
       float[] minus = d.x().clone();
       plus[i] = (float) (d.x()[i] + STEP);
       minus[i] = (float) (d.x()[i] - STEP);
-      numeric[i] = central(c, forward(c, layer, plus), forward(c, layer, minus), plus[i] - minus[i], d.w(),
-          analytic, i, straddled);
+      numeric[i] =
+          central(
+              c,
+              forward(c, layer, plus),
+              forward(c, layer, minus),
+              plus[i] - minus[i],
+              d.w(),
+              analytic,
+              i,
+              straddled);
     }
     return numeric;
   }
 
-  private float[] numericParameter(LayerCase c, Layer layer, Data d, Parameter p, float[] analytic, int[] straddled) {
+  private float[] numericParameter(
+      LayerCase c, Layer layer, Data d, Parameter p, float[] analytic, int[] straddled) {
     float[] value = read(underTest, p.value());
     float[] numeric = new float[value.length];
     float[] one = new float[1];
@@ -290,8 +376,15 @@ public final class LayerGradientChecks extends Checks {
    * {@code (L(+) - L(-)) / h}; for a piecewise case whose outputs change sign between the two
    * evaluations, NaN in both arrays, which {@link Compare} treats as agreeing.
    */
-  private static float central(LayerCase c, float[] yPlus, float[] yMinus, double h, float[] w, float[] analytic,
-      int i, int[] straddled) {
+  private static float central(
+      LayerCase c,
+      float[] yPlus,
+      float[] yMinus,
+      double h,
+      float[] w,
+      float[] analytic,
+      int i,
+      int[] straddled) {
     straddled[1]++;
     if (c.piecewise()) {
       for (int j = 0; j < yPlus.length; j++) {

@@ -27,15 +27,28 @@ public final class LossChecks extends Checks {
    * One loss call. {@code withGrad} false passes a null grad buffer (loss only). With SATURATED
    * inputs only the losses are compared: the SPI does not define the gradient of the clip there.
    */
-  public record LossCase(LossKind kind, int rows, int cols, Predictions predictions, boolean withGrad, float gradScale) {
+  public record LossCase(
+      LossKind kind,
+      int rows,
+      int cols,
+      Predictions predictions,
+      boolean withGrad,
+      float gradScale) {
     @Override
     public String toString() {
-      return kind + " rows=" + rows + " cols=" + cols + " " + predictions
+      return kind
+          + " rows="
+          + rows
+          + " cols="
+          + cols
+          + " "
+          + predictions
           + (withGrad ? " gradScale=" + gradScale : " loss only");
     }
 
     boolean logits() {
-      return kind == LossKind.SOFTMAX_CROSS_ENTROPY_SPARSE || kind == LossKind.SOFTMAX_CROSS_ENTROPY
+      return kind == LossKind.SOFTMAX_CROSS_ENTROPY_SPARSE
+          || kind == LossKind.SOFTMAX_CROSS_ENTROPY
           || kind == LossKind.BINARY_CROSS_ENTROPY_LOGITS;
     }
   }
@@ -64,19 +77,29 @@ public final class LossChecks extends Checks {
     Inputs in = Inputs.forCase(c);
     int n = c.rows() * c.cols();
     float[] pred = predictions(c, in);
-    float[] target = switch (c.kind()) {
-      case SOFTMAX_CROSS_ENTROPY_SPARSE, CROSS_ENTROPY_SPARSE -> in.labels(c.rows(), c.cols());
-      case SOFTMAX_CROSS_ENTROPY, CROSS_ENTROPY -> in.distributions(c.rows(), c.cols());
-      case BINARY_CROSS_ENTROPY, BINARY_CROSS_ENTROPY_LOGITS -> in.uniform(n, 0, 1);
-      case MEAN_SQUARED_ERROR -> in.uniform(n, -2, 2);
-    };
+    float[] target =
+        switch (c.kind()) {
+          case SOFTMAX_CROSS_ENTROPY_SPARSE, CROSS_ENTROPY_SPARSE -> in.labels(c.rows(), c.cols());
+          case SOFTMAX_CROSS_ENTROPY, CROSS_ENTROPY -> in.distributions(c.rows(), c.cols());
+          case BINARY_CROSS_ENTROPY, BINARY_CROSS_ENTROPY_LOGITS -> in.uniform(n, 0, 1);
+          case MEAN_SQUARED_ERROR -> in.uniform(n, -2, 2);
+        };
     try (Session s = session()) {
       Twin tp = s.upload(pred);
       Twin tt = s.upload(target);
       Twin tl = s.upload(Inputs.filled(c.rows(), Float.NaN));
       Twin tg = c.withGrad() ? s.upload(Inputs.filled(n, Float.NaN)) : null;
-      s.run(b -> b.loss(c.kind(), tp.on(b), tt.on(b), c.rows(), c.cols(), tl.on(b), tg == null ? null : tg.on(b),
-          c.gradScale()));
+      s.run(
+          b ->
+              b.loss(
+                  c.kind(),
+                  tp.on(b),
+                  tt.on(b),
+                  c.rows(),
+                  c.cols(),
+                  tl.on(b),
+                  tg == null ? null : tg.on(b),
+                  c.gradScale()));
       float[] got = s.got(tl);
       float[] want = s.want(tl);
       Compare.finite("loss " + c, got);
@@ -84,7 +107,8 @@ public final class LossChecks extends Checks {
       float[] lossMag = new float[c.rows()];
       for (int r = 0; r < c.rows(); r++) {
         double largest = 0;
-        for (int j = 0; j < c.cols(); j++) largest = Math.max(largest, Math.abs(pred[r * c.cols() + j]));
+        for (int j = 0; j < c.cols(); j++)
+          largest = Math.max(largest, Math.abs(pred[r * c.cols() + j]));
         lossMag[r] = (float) (Math.abs(want[r]) + largest);
       }
       Compare.close("loss per row " + c, got, want, Tolerances.ROW_SUM, lossMag, c.cols());
@@ -115,7 +139,8 @@ public final class LossChecks extends Checks {
       }
     }
     if (c.predictions() == Predictions.SATURATED) {
-      // Every third probability exactly 0, every fifth exactly 1: log would be -Inf without the clip.
+      // Every third probability exactly 0, every fifth exactly 1: log would be -Inf without the
+      // clip.
       for (int i = 0; i < n; i++) {
         if (i % 3 == 0) p[i] = 0f;
         else if (i % 5 == 0) p[i] = 1f;

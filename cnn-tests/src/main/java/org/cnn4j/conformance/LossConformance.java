@@ -5,7 +5,10 @@ import org.cnn4j.conformance.LossChecks.LossCase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Loss conformance: every LossKind with and without gradient, large logits, saturated probabilities. */
+/**
+ * Loss conformance: every LossKind with and without gradient, large logits, saturated
+ * probabilities.
+ */
 public abstract class LossConformance extends ConformanceTest {
   protected LossConformance(String providerId) {
     super(providerId);

@@ -13,8 +13,8 @@ import org.cnn4j.spi.DeviceBuffer;
 public final class MemoryChecks extends Checks {
 
   /**
-   * A buffer of {@code length} floats; the op touches {@code count} of them, reading at
-   * {@code srcOffset} and writing at {@code dstOffset}. Everything else must keep its values.
+   * A buffer of {@code length} floats; the op touches {@code count} of them, reading at {@code
+   * srcOffset} and writing at {@code dstOffset}. Everything else must keep its values.
    */
   public record MemoryCase(int length, int srcOffset, int dstOffset, int count) {
     @Override
@@ -36,8 +36,12 @@ public final class MemoryChecks extends Checks {
   }
 
   public static List<MemoryCase> cases() {
-    return List.of(new MemoryCase(1, 0, 0, 1), new MemoryCase(1000, 0, 0, 1000), new MemoryCase(1000, 3, 17, 500),
-        new MemoryCase(4099, 4000, 1, 99), new MemoryCase(65_537, 1, 0, 65_536));
+    return List.of(
+        new MemoryCase(1, 0, 0, 1),
+        new MemoryCase(1000, 0, 0, 1000),
+        new MemoryCase(1000, 3, 17, 500),
+        new MemoryCase(4099, 4000, 1, 99),
+        new MemoryCase(65_537, 1, 0, 65_536));
   }
 
   public static List<ClosedUse> closedUses() {
@@ -45,23 +49,29 @@ public final class MemoryChecks extends Checks {
         new ClosedUse("upload", (b, buf) -> b.upload(new float[4], 0, buf, 0, 4)),
         new ClosedUse("download", (b, buf) -> b.download(buf, 0, new float[4], 0, 4)),
         new ClosedUse("fill", (b, buf) -> b.fill(buf, 0, 4, 1f)),
-        new ClosedUse("copy from", (b, buf) -> {
-          try (DeviceBuffer other = b.allocate(4)) {
-            b.copy(buf, 0, other, 0, 4);
-            b.synchronize();
-          }
-        }),
-        new ClosedUse("copy into", (b, buf) -> {
-          try (DeviceBuffer other = b.allocate(4)) {
-            b.fill(other, 0, 4, 0f);
-            b.copy(other, 0, buf, 0, 4);
-            b.synchronize();
-          }
-        }),
-        new ClosedUse("axpby", (b, buf) -> {
-          b.axpby(1f, buf, 0f, buf, 4);
-          b.synchronize();
-        }));
+        new ClosedUse(
+            "copy from",
+            (b, buf) -> {
+              try (DeviceBuffer other = b.allocate(4)) {
+                b.copy(buf, 0, other, 0, 4);
+                b.synchronize();
+              }
+            }),
+        new ClosedUse(
+            "copy into",
+            (b, buf) -> {
+              try (DeviceBuffer other = b.allocate(4)) {
+                b.fill(other, 0, 4, 0f);
+                b.copy(other, 0, buf, 0, 4);
+                b.synchronize();
+              }
+            }),
+        new ClosedUse(
+            "axpby",
+            (b, buf) -> {
+              b.axpby(1f, buf, 0f, buf, 4);
+              b.synchronize();
+            }));
   }
 
   /** Upload a slice to an offset, download another slice from the whole buffer. */
@@ -71,7 +81,14 @@ public final class MemoryChecks extends Checks {
     float[] slice = in.uniform(c.srcOffset() + c.count(), -1, 1);
     try (Session s = session()) {
       Twin t = s.upload(initial);
-      s.run(b -> b.upload(slice, c.srcOffset(), t.on(b), c.dstOffset() % (c.length() - c.count() + 1), c.count()));
+      s.run(
+          b ->
+              b.upload(
+                  slice,
+                  c.srcOffset(),
+                  t.on(b),
+                  c.dstOffset() % (c.length() - c.count() + 1),
+                  c.count()));
       s.expectClose("upload " + c, t, Tolerances.EXACT);
       float[] part = new float[c.count() + 2];
       underTest.download(t.on(underTest), c.length() - c.count(), part, 1, c.count());
@@ -94,7 +111,10 @@ public final class MemoryChecks extends Checks {
     }
   }
 
-  /** fill a range with 0 (often a memset of its own) and with another value; the rest keeps its values. */
+  /**
+   * fill a range with 0 (often a memset of its own) and with another value; the rest keeps its
+   * values.
+   */
   public void fill(MemoryCase c) {
     for (float value : new float[] {0f, -7.25f}) {
       try (Session s = session()) {
@@ -106,7 +126,10 @@ public final class MemoryChecks extends Checks {
     }
   }
 
-  /** allocate reports its length; live buffers and bytes go up and come back down; close is idempotent. */
+  /**
+   * allocate reports its length; live buffers and bytes go up and come back down; close is
+   * idempotent.
+   */
   public void allocationIsCounted() {
     long before = underTest.memoryStats().liveBuffers();
     long bytesBefore = underTest.memoryStats().liveBytes();
@@ -114,9 +137,14 @@ public final class MemoryChecks extends Checks {
     DeviceBuffer b = underTest.allocate(1);
     try {
       assertEquals(1000, a.length(), "length()");
-      assertEquals(before + 2, underTest.memoryStats().liveBuffers(), "live buffers after two allocations");
-      assertTrue(underTest.memoryStats().liveBytes() >= bytesBefore + 4 * 1001, "live bytes cover 1001 floats");
-      assertTrue(underTest.memoryStats().peakBytes() >= underTest.memoryStats().liveBytes(), "peak >= live");
+      assertEquals(
+          before + 2, underTest.memoryStats().liveBuffers(), "live buffers after two allocations");
+      assertTrue(
+          underTest.memoryStats().liveBytes() >= bytesBefore + 4 * 1001,
+          "live bytes cover 1001 floats");
+      assertTrue(
+          underTest.memoryStats().peakBytes() >= underTest.memoryStats().liveBytes(),
+          "peak >= live");
       assertTrue(!a.isClosed(), "a new buffer is open");
     } finally {
       a.close();
@@ -124,7 +152,10 @@ public final class MemoryChecks extends Checks {
       b.close();
     }
     assertTrue(a.isClosed(), "isClosed() after close()");
-    assertEquals(before, underTest.memoryStats().liveBuffers(), "live buffers after closing (close twice counts once)");
+    assertEquals(
+        before,
+        underTest.memoryStats().liveBuffers(),
+        "live buffers after closing (close twice counts once)");
   }
 
   /** Using a closed buffer is an error: the op throws (any RuntimeException) instead of running. */
@@ -132,7 +163,9 @@ public final class MemoryChecks extends Checks {
     try (Session s = session()) {
       DeviceBuffer buf = underTest.allocate(4);
       buf.close();
-      assertThrows(RuntimeException.class, () -> use.use().accept(underTest, buf),
+      assertThrows(
+          RuntimeException.class,
+          () -> use.use().accept(underTest, buf),
           use.name() + " on a closed buffer");
     }
   }

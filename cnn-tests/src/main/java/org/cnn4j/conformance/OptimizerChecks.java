@@ -5,15 +5,23 @@ import java.util.List;
 import org.cnn4j.spi.Backend;
 
 /**
- * Fused optimizer steps: several steps with fresh gradients on both backends, then parameters
- * and optimizer state compared, so errors that build up over steps (bias correction, momentum)
- * show.
+ * Fused optimizer steps: several steps with fresh gradients on both backends, then parameters and
+ * optimizer state compared, so errors that build up over steps (bias correction, momentum) show.
  */
 public final class OptimizerChecks extends Checks {
 
-  public enum Kind { SGD, MOMENTUM, NESTEROV, ADAM, ADAMW, RMSPROP }
+  public enum Kind {
+    SGD,
+    MOMENTUM,
+    NESTEROV,
+    ADAM,
+    ADAMW,
+    RMSPROP
+  }
 
-  /** {@code steps} updates of {@code n} parameters with Keras' default hyper-parameters of the kind. */
+  /**
+   * {@code steps} updates of {@code n} parameters with Keras' default hyper-parameters of the kind.
+   */
   public record OptimizerCase(Kind kind, int n, int steps) {
     @Override
     public String toString() {
@@ -49,26 +57,57 @@ public final class OptimizerChecks extends Checks {
       Twin param = s.upload(in.uniform(c.n(), -1, 1));
       Twin grad = s.allocate(c.n());
       List<Twin> state = new ArrayList<>();
-      for (int i = 0; i < c.stateBuffers(); i++) state.add(s.upload(new float[c.n()])); // Keras starts state at 0
+      for (int i = 0; i < c.stateBuffers(); i++)
+        state.add(s.upload(new float[c.n()])); // Keras starts state at 0
       for (int t = 1; t <= c.steps(); t++) {
         float[] g = in.uniform(c.n(), -1, 1);
         s.run(b -> b.upload(g, 0, grad.on(b), 0, c.n()));
         long step = t;
-        s.run(b -> {
-          switch (c.kind()) {
-            case SGD -> b.sgdStep(param.on(b), grad.on(b), null, c.n(), 0.01f, 0f, false);
-            case MOMENTUM -> b.sgdStep(param.on(b), grad.on(b), state.get(0).on(b), c.n(), 0.01f, 0.9f, false);
-            case NESTEROV -> b.sgdStep(param.on(b), grad.on(b), state.get(0).on(b), c.n(), 0.01f, 0.9f, true);
-            case ADAM -> b.adamStep(param.on(b), grad.on(b), state.get(0).on(b), state.get(1).on(b), c.n(), 0.001f,
-                0.9f, 0.999f, 1e-7f, step, 0f);
-            case ADAMW -> b.adamStep(param.on(b), grad.on(b), state.get(0).on(b), state.get(1).on(b), c.n(), 0.001f,
-                0.9f, 0.999f, 1e-7f, step, 0.004f);
-            case RMSPROP -> b.rmspropStep(param.on(b), grad.on(b), state.get(0).on(b), c.n(), 0.001f, 0.9f, 1e-7f);
-          }
-        });
+        s.run(
+            b -> {
+              switch (c.kind()) {
+                case SGD -> b.sgdStep(param.on(b), grad.on(b), null, c.n(), 0.01f, 0f, false);
+                case MOMENTUM ->
+                    b.sgdStep(
+                        param.on(b), grad.on(b), state.get(0).on(b), c.n(), 0.01f, 0.9f, false);
+                case NESTEROV ->
+                    b.sgdStep(
+                        param.on(b), grad.on(b), state.get(0).on(b), c.n(), 0.01f, 0.9f, true);
+                case ADAM ->
+                    b.adamStep(
+                        param.on(b),
+                        grad.on(b),
+                        state.get(0).on(b),
+                        state.get(1).on(b),
+                        c.n(),
+                        0.001f,
+                        0.9f,
+                        0.999f,
+                        1e-7f,
+                        step,
+                        0f);
+                case ADAMW ->
+                    b.adamStep(
+                        param.on(b),
+                        grad.on(b),
+                        state.get(0).on(b),
+                        state.get(1).on(b),
+                        c.n(),
+                        0.001f,
+                        0.9f,
+                        0.999f,
+                        1e-7f,
+                        step,
+                        0.004f);
+                case RMSPROP ->
+                    b.rmspropStep(
+                        param.on(b), grad.on(b), state.get(0).on(b), c.n(), 0.001f, 0.9f, 1e-7f);
+              }
+            });
       }
       s.expectClose(c + ": parameters", param, Tolerances.OPTIMIZER);
-      for (int i = 0; i < state.size(); i++) s.expectClose(c + ": state " + i, state.get(i), Tolerances.OPTIMIZER);
+      for (int i = 0; i < state.size(); i++)
+        s.expectClose(c + ": state " + i, state.get(i), Tolerances.OPTIMIZER);
     }
   }
 }

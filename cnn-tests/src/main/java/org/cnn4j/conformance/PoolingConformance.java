@@ -6,7 +6,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Pooling conformance: max and average, forward and backward, valid and same padding, the tie rule. */
+/**
+ * Pooling conformance: max and average, forward and backward, valid and same padding, the tie rule.
+ */
 public abstract class PoolingConformance extends ConformanceTest {
   protected PoolingConformance(String providerId) {
     super(providerId);

@@ -11,7 +11,16 @@ public final class ReductionChecks extends Checks {
   public record MiddleCase(int outer, int mid, int inner, float scale, float beta) {
     @Override
     public String toString() {
-      return "[" + outer + ", " + mid + ", " + inner + "] scale=" + scale + " beta=" + beta
+      return "["
+          + outer
+          + ", "
+          + mid
+          + ", "
+          + inner
+          + "] scale="
+          + scale
+          + " beta="
+          + beta
           + (beta == 0f ? " (y=NaN)" : "");
     }
 
@@ -33,14 +42,21 @@ public final class ReductionChecks extends Checks {
   }
 
   public static List<MiddleCase> reduceCases() {
-    return List.of(new MiddleCase(1, 1, 1, 1f, 0f), new MiddleCase(3, 7, 5, 1f, 0f),
-        new MiddleCase(1, 1000, 3, 0.5f, 0f), new MiddleCase(4, 1, 9, -2f, 0f),
-        new MiddleCase(2, 300, 17, 1f / 300, 0f), new MiddleCase(1, 4096, 1, 1f, 0f));
+    return List.of(
+        new MiddleCase(1, 1, 1, 1f, 0f),
+        new MiddleCase(3, 7, 5, 1f, 0f),
+        new MiddleCase(1, 1000, 3, 0.5f, 0f),
+        new MiddleCase(4, 1, 9, -2f, 0f),
+        new MiddleCase(2, 300, 17, 1f / 300, 0f),
+        new MiddleCase(1, 4096, 1, 1f, 0f));
   }
 
   public static List<MiddleCase> broadcastCases() {
-    return List.of(new MiddleCase(1, 1, 1, 1f, 0f), new MiddleCase(3, 7, 5, 1f, 0f),
-        new MiddleCase(3, 7, 5, 1f, 1f), new MiddleCase(2, 100, 3, -0.5f, 0.25f),
+    return List.of(
+        new MiddleCase(1, 1, 1, 1f, 0f),
+        new MiddleCase(3, 7, 5, 1f, 0f),
+        new MiddleCase(3, 7, 5, 1f, 1f),
+        new MiddleCase(2, 100, 3, -0.5f, 0.25f),
         new MiddleCase(1, 64, 10, 2f, 0f));
   }
 
@@ -62,19 +78,31 @@ public final class ReductionChecks extends Checks {
       Twin out = s.upload(Inputs.filled(outLen, Float.NaN));
       s.run(b -> b.reduceMiddle(tx.on(b), c.outer(), c.mid(), c.inner(), c.scale(), out.on(b)));
       DeviceBuffer mag = s.referenceOnly(new float[outLen]);
-      reference.reduceMiddle(s.referenceOnly(Inputs.abs(x)), c.outer(), c.mid(), c.inner(), Math.abs(c.scale()), mag);
-      s.expectClose("reduceMiddle " + c, out, Tolerances.ACCUMULATED, s.readReference(mag, outLen), c.mid() + 1L);
+      reference.reduceMiddle(
+          s.referenceOnly(Inputs.abs(x)), c.outer(), c.mid(), c.inner(), Math.abs(c.scale()), mag);
+      s.expectClose(
+          "reduceMiddle " + c,
+          out,
+          Tolerances.ACCUMULATED,
+          s.readReference(mag, outLen),
+          c.mid() + 1L);
     }
   }
 
   public void broadcastMiddle(MiddleCase c) {
     Inputs in = Inputs.forCase(c);
     float[] src = in.uniform(c.outer() * c.inner(), -1, 1);
-    float[] y = c.beta() == 0f ? Inputs.filled(c.inputLength(), Float.NaN) : in.uniform(c.inputLength(), -1, 1);
+    float[] y =
+        c.beta() == 0f
+            ? Inputs.filled(c.inputLength(), Float.NaN)
+            : in.uniform(c.inputLength(), -1, 1);
     try (Session s = session()) {
       Twin tsrc = s.upload(src);
       Twin ty = s.upload(y);
-      s.run(b -> b.broadcastMiddle(tsrc.on(b), c.outer(), c.mid(), c.inner(), c.scale(), c.beta(), ty.on(b)));
+      s.run(
+          b ->
+              b.broadcastMiddle(
+                  tsrc.on(b), c.outer(), c.mid(), c.inner(), c.scale(), c.beta(), ty.on(b)));
       s.expectClose("broadcastMiddle " + c, ty, Tolerances.ROUNDED);
     }
   }

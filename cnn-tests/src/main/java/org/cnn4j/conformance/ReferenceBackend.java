@@ -16,12 +16,12 @@ import org.cnn4j.spi.Pool2dSpec;
  * does) but every sum and every intermediate value is a {@code double}; results are rounded to
  * float once, when stored.
  *
- * <p>Convolution is computed from its definition, not through im2col and GEMM, so the reference
- * is an independent check of a backend's default (im2col) path. Its backward ops are checked
- * against central finite differences in this module's own tests.
+ * <p>Convolution is computed from its definition, not through im2col and GEMM, so the reference is
+ * an independent check of a backend's default (im2col) path. Its backward ops are checked against
+ * central finite differences in this module's own tests.
  *
- * <p>Where the SPI javadoc leaves a detail open, the choice made here is written on the method
- * (and listed in {@code docs/CONFORMANCE.md}).
+ * <p>Where the SPI javadoc leaves a detail open, the choice made here is written on the method (and
+ * listed in {@code docs/CONFORMANCE.md}).
  */
 public final class ReferenceBackend implements Backend {
   /** Keras' probability clip bounds, as float32 computes them: {@code [1e-7f, 1f - 1e-7f]}. */
@@ -50,7 +50,8 @@ public final class ReferenceBackend implements Backend {
   public DeviceBuffer allocate(long length) {
     if (closed) throw new IllegalStateException("reference backend is closed");
     if (length < 0 || length > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("reference buffers hold 0 to 2^31-9 floats, asked " + length);
+      throw new IllegalArgumentException(
+          "reference buffers hold 0 to 2^31-9 floats, asked " + length);
     }
     liveBuffers++;
     liveBytes += 4 * length;
@@ -104,9 +105,23 @@ public final class ReferenceBackend implements Backend {
   // ---------------------------------------------------------------- GEMM
 
   @Override
-  public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-      DeviceBuffer a, long aOffset, int lda, DeviceBuffer b, long bOffset, int ldb,
-      float beta, DeviceBuffer c, long cOffset, int ldc) {
+  public void gemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      DeviceBuffer a,
+      long aOffset,
+      int lda,
+      DeviceBuffer b,
+      long bOffset,
+      int ldb,
+      float beta,
+      DeviceBuffer c,
+      long cOffset,
+      int ldc) {
     float[] av = data(a);
     float[] bv = data(b);
     float[] cv = data(c);
@@ -114,8 +129,14 @@ public final class ReferenceBackend implements Backend {
       for (int j = 0; j < n; j++) {
         double sum = 0;
         for (int p = 0; p < k; p++) {
-          double aip = transA ? av[idx(aOffset + (long) p * lda + i)] : av[idx(aOffset + (long) i * lda + p)];
-          double bpj = transB ? bv[idx(bOffset + (long) j * ldb + p)] : bv[idx(bOffset + (long) p * ldb + j)];
+          double aip =
+              transA
+                  ? av[idx(aOffset + (long) p * lda + i)]
+                  : av[idx(aOffset + (long) i * lda + p)];
+          double bpj =
+              transB
+                  ? bv[idx(bOffset + (long) j * ldb + p)]
+                  : bv[idx(bOffset + (long) p * ldb + j)];
           sum += aip * bpj;
         }
         int ci = idx(cOffset + (long) i * ldc + j);
@@ -154,7 +175,8 @@ public final class ReferenceBackend implements Backend {
   }
 
   @Override
-  public void im2col(Conv2dSpec s, DeviceBuffer x, int first, int count, int group, DeviceBuffer cols) {
+  public void im2col(
+      Conv2dSpec s, DeviceBuffer x, int first, int count, int group, DeviceBuffer cols) {
     float[] xv = data(x);
     float[] cv = data(cols);
     int cg = s.c() / s.groups();
@@ -169,7 +191,8 @@ public final class ReferenceBackend implements Backend {
               int ix = inputCol(s, ox, kx);
               for (int ci = 0; ci < cg; ci++) {
                 int col = (ky * s.kw() + kx) * cg + ci;
-                cv[row * width + col] = inside(s, iy, ix) ? xv[xIndex(s, img, iy, ix, group * cg + ci)] : 0f;
+                cv[row * width + col] =
+                    inside(s, iy, ix) ? xv[xIndex(s, img, iy, ix, group * cg + ci)] : 0f;
               }
             }
           }
@@ -179,7 +202,8 @@ public final class ReferenceBackend implements Backend {
   }
 
   @Override
-  public void col2im(Conv2dSpec s, DeviceBuffer cols, int first, int count, int group, DeviceBuffer dx) {
+  public void col2im(
+      Conv2dSpec s, DeviceBuffer cols, int first, int count, int group, DeviceBuffer dx) {
     float[] cv = data(cols);
     float[] dv = data(dx);
     int cg = s.c() / s.groups();
@@ -196,7 +220,8 @@ public final class ReferenceBackend implements Backend {
               int ix = inputCol(s, ox, kx);
               if (!inside(s, iy, ix)) continue;
               for (int ci = 0; ci < cg; ci++) {
-                acc[xIndex(s, img, iy, ix, group * cg + ci)] += cv[row * width + (ky * s.kw() + kx) * cg + ci];
+                acc[xIndex(s, img, iy, ix, group * cg + ci)] +=
+                    cv[row * width + (ky * s.kw() + kx) * cg + ci];
               }
             }
           }
@@ -215,7 +240,10 @@ public final class ReferenceBackend implements Backend {
     }
   }
 
-  /** Direct definition: {@code y[n,oy,ox,f] = sum_{ky,kx,ci} x[n, iy, ix, g*cg + ci] * K[ky,kx,ci,f]}. */
+  /**
+   * Direct definition: {@code y[n,oy,ox,f] = sum_{ky,kx,ci} x[n, iy, ix, g*cg + ci] *
+   * K[ky,kx,ci,f]}.
+   */
   @Override
   public void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y) {
     float[] xv = data(x);
@@ -235,7 +263,9 @@ public final class ReferenceBackend implements Backend {
                 int ix = inputCol(s, ox, kx);
                 if (!inside(s, iy, ix)) continue;
                 for (int ci = 0; ci < cg; ci++) {
-                  sum += (double) xv[xIndex(s, img, iy, ix, g * cg + ci)] * kv[kIndex(s, ky, kx, ci, f)];
+                  sum +=
+                      (double) xv[xIndex(s, img, iy, ix, g * cg + ci)]
+                          * kv[kIndex(s, ky, kx, ci, f)];
                 }
               }
             }
@@ -248,7 +278,8 @@ public final class ReferenceBackend implements Backend {
 
   /** Direct definition: every (output, tap) pair adds {@code dy * K} to the input it read. */
   @Override
-  public void conv2dBackwardData(Conv2dSpec s, DeviceBuffer dy, DeviceBuffer kernel, DeviceBuffer dx) {
+  public void conv2dBackwardData(
+      Conv2dSpec s, DeviceBuffer dy, DeviceBuffer kernel, DeviceBuffer dx) {
     float[] dyv = data(dy);
     float[] kv = data(kernel);
     float[] dxv = data(dx);
@@ -278,9 +309,13 @@ public final class ReferenceBackend implements Backend {
     store(acc, dxv);
   }
 
-  /** Direct definition: {@code dK[ky,kx,ci,f] = sum_{n,oy,ox} x[n, iy, ix, g*cg + ci] * dy[n,oy,ox,f]}. */
+  /**
+   * Direct definition: {@code dK[ky,kx,ci,f] = sum_{n,oy,ox} x[n, iy, ix, g*cg + ci] *
+   * dy[n,oy,ox,f]}.
+   */
   @Override
-  public void conv2dBackwardFilter(Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dKernel) {
+  public void conv2dBackwardFilter(
+      Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dKernel) {
     float[] xv = data(x);
     float[] dyv = data(dy);
     float[] dkv = data(dKernel);
@@ -319,12 +354,45 @@ public final class ReferenceBackend implements Backend {
   }
 
   @Override
-  public void gemmStridedBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
-      DeviceBuffer a, long aOffset, int lda, long strideA, DeviceBuffer b, long bOffset, int ldb,
-      long strideB, float beta, DeviceBuffer c, long cOffset, int ldc, long strideC, int batch) {
+  public void gemmStridedBatched(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      DeviceBuffer a,
+      long aOffset,
+      int lda,
+      long strideA,
+      DeviceBuffer b,
+      long bOffset,
+      int ldb,
+      long strideB,
+      float beta,
+      DeviceBuffer c,
+      long cOffset,
+      int ldc,
+      long strideC,
+      int batch) {
     for (int i = 0; i < batch; i++) {
-      gemm(transA, transB, m, n, k, alpha, a, aOffset + i * strideA, lda, b, bOffset + i * strideB,
-          ldb, beta, c, cOffset + i * strideC, ldc);
+      gemm(
+          transA,
+          transB,
+          m,
+          n,
+          k,
+          alpha,
+          a,
+          aOffset + i * strideA,
+          lda,
+          b,
+          bOffset + i * strideB,
+          ldb,
+          beta,
+          c,
+          cOffset + i * strideC,
+          ldc);
     }
   }
 
@@ -353,9 +421,15 @@ public final class ReferenceBackend implements Backend {
   /** The input index of the first maximum of a window in row-major order (the tie rule). */
   private static int argmax(Pool2dSpec s, float[] xv, int img, int oy, int ox, int ch) {
     int[] best = {-1};
-    window(s, img, oy, ox, ch, i -> {
-      if (best[0] < 0 || xv[i] > xv[best[0]]) best[0] = i; // strictly greater: earlier ties win
-    });
+    window(
+        s,
+        img,
+        oy,
+        ox,
+        ch,
+        i -> {
+          if (best[0] < 0 || xv[i] > xv[best[0]]) best[0] = i; // strictly greater: earlier ties win
+        });
     return best[0];
   }
 
@@ -363,7 +437,9 @@ public final class ReferenceBackend implements Backend {
   public void maxPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
     float[] xv = data(x);
     float[] yv = data(y);
-    forEachOutput(s, (img, oy, ox, ch) -> yv[outIndex(s, img, oy, ox, ch)] = xv[argmax(s, xv, img, oy, ox, ch)]);
+    forEachOutput(
+        s,
+        (img, oy, ox, ch) -> yv[outIndex(s, img, oy, ox, ch)] = xv[argmax(s, xv, img, oy, ox, ch)]);
   }
 
   @Override
@@ -371,7 +447,10 @@ public final class ReferenceBackend implements Backend {
     float[] xv = data(x);
     float[] dyv = data(dy);
     double[] acc = new double[(int) s.inputLength()];
-    forEachOutput(s, (img, oy, ox, ch) -> acc[argmax(s, xv, img, oy, ox, ch)] += dyv[outIndex(s, img, oy, ox, ch)]);
+    forEachOutput(
+        s,
+        (img, oy, ox, ch) ->
+            acc[argmax(s, xv, img, oy, ox, ch)] += dyv[outIndex(s, img, oy, ox, ch)]);
     store(acc, data(dx));
   }
 
@@ -379,26 +458,36 @@ public final class ReferenceBackend implements Backend {
   public void avgPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
     float[] xv = data(x);
     float[] yv = data(y);
-    forEachOutput(s, (img, oy, ox, ch) -> {
-      double[] sumCount = new double[2];
-      window(s, img, oy, ox, ch, i -> {
-        sumCount[0] += xv[i];
-        sumCount[1]++;
-      });
-      yv[outIndex(s, img, oy, ox, ch)] = (float) (sumCount[0] / sumCount[1]);
-    });
+    forEachOutput(
+        s,
+        (img, oy, ox, ch) -> {
+          double[] sumCount = new double[2];
+          window(
+              s,
+              img,
+              oy,
+              ox,
+              ch,
+              i -> {
+                sumCount[0] += xv[i];
+                sumCount[1]++;
+              });
+          yv[outIndex(s, img, oy, ox, ch)] = (float) (sumCount[0] / sumCount[1]);
+        });
   }
 
   @Override
   public void avgPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer dx) {
     float[] dyv = data(dy);
     double[] acc = new double[(int) s.inputLength()];
-    forEachOutput(s, (img, oy, ox, ch) -> {
-      int[] count = {0};
-      window(s, img, oy, ox, ch, i -> count[0]++);
-      double share = dyv[outIndex(s, img, oy, ox, ch)] / (double) count[0];
-      window(s, img, oy, ox, ch, i -> acc[i] += share);
-    });
+    forEachOutput(
+        s,
+        (img, oy, ox, ch) -> {
+          int[] count = {0};
+          window(s, img, oy, ox, ch, i -> count[0]++);
+          double share = dyv[outIndex(s, img, oy, ox, ch)] / (double) count[0];
+          window(s, img, oy, ox, ch, i -> acc[i] += share);
+        });
     store(acc, data(dx));
   }
 
@@ -445,15 +534,22 @@ public final class ReferenceBackend implements Backend {
   }
 
   @Override
-  public void activationForward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+  public void activationForward(
+      ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
     float[] xv = data(x);
     float[] yv = data(y);
     for (int i = 0; i < n; i++) yv[i] = (float) activate(kind, alpha, xv[i]);
   }
 
   @Override
-  public void activationBackward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y,
-      DeviceBuffer dy, DeviceBuffer dx, long n) {
+  public void activationBackward(
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer x,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dx,
+      long n) {
     float[] xv = data(x);
     float[] yv = data(y);
     float[] dyv = data(dy);
@@ -469,11 +565,13 @@ public final class ReferenceBackend implements Backend {
     for (int i = 0; i < n; i++) {
       double p = av[i];
       double q = bv[i];
-      ov[i] = (float) switch (op) {
-        case ADD -> p + q;
-        case SUB -> p - q;
-        case MUL -> p * q;
-      };
+      ov[i] =
+          (float)
+              switch (op) {
+                case ADD -> p + q;
+                case SUB -> p - q;
+                case MUL -> p * q;
+              };
     }
   }
 
@@ -490,7 +588,8 @@ public final class ReferenceBackend implements Backend {
   // ---------------------------------------------------------------- reductions and broadcasts
 
   @Override
-  public void reduceMiddle(DeviceBuffer x, int outer, int mid, int inner, float scale, DeviceBuffer out) {
+  public void reduceMiddle(
+      DeviceBuffer x, int outer, int mid, int inner, float scale, DeviceBuffer out) {
     float[] xv = data(x);
     float[] ov = data(out);
     for (int o = 0; o < outer; o++) {
@@ -503,8 +602,8 @@ public final class ReferenceBackend implements Backend {
   }
 
   @Override
-  public void broadcastMiddle(DeviceBuffer src, int outer, int mid, int inner, float scale, float beta,
-      DeviceBuffer y) {
+  public void broadcastMiddle(
+      DeviceBuffer src, int outer, int mid, int inner, float scale, float beta, DeviceBuffer y) {
     float[] sv = data(src);
     float[] yv = data(y);
     for (int o = 0; o < outer; o++) {
@@ -561,7 +660,8 @@ public final class ReferenceBackend implements Backend {
   }
 
   @Override
-  public void softmaxBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols) {
+  public void softmaxBackward(
+      DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols) {
     float[] yv = data(y);
     float[] dyv = data(dy);
     float[] dxv = data(dx);
@@ -580,11 +680,19 @@ public final class ReferenceBackend implements Backend {
    * clipped (Keras' from_logits path); the probability kinds clip p to [1e-7f, 1f - 1e-7f] (the
    * bounds as float32 rounds them, as Keras computes them in float32) and the clip's derivative is
    * 0 outside that range; the two categorical kinds first divide each row by its sum, as Keras'
-   * categorical_crossentropy does; the dense softmax gradient is the exact {@code softmax * sum(t) - t}.
+   * categorical_crossentropy does; the dense softmax gradient is the exact {@code softmax * sum(t)
+   * - t}.
    */
   @Override
-  public void loss(LossKind kind, DeviceBuffer pred, DeviceBuffer target, int rows, int cols,
-      DeviceBuffer lossPerRow, DeviceBuffer grad, float gradScale) {
+  public void loss(
+      LossKind kind,
+      DeviceBuffer pred,
+      DeviceBuffer target,
+      int rows,
+      int cols,
+      DeviceBuffer lossPerRow,
+      DeviceBuffer grad,
+      float gradScale) {
     float[] p = data(pred);
     float[] t = data(target);
     float[] lv = data(lossPerRow);
@@ -642,7 +750,8 @@ public final class ReferenceBackend implements Backend {
           for (int j = 0; j < cols; j++) {
             double z = p[o + j];
             double y = t[o + j];
-            // max(z, 0) - z y + log(1 + exp(-|z|)): the stable form of -y log s(z) - (1-y) log(1-s(z)).
+            // max(z, 0) - z y + log(1 + exp(-|z|)): the stable form of -y log s(z) - (1-y)
+            // log(1-s(z)).
             loss += (Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)))) / cols;
             g[j] = (activate(ActivationKind.SIGMOID, 0, z) - y) / cols;
           }
@@ -673,7 +782,8 @@ public final class ReferenceBackend implements Backend {
   // ---------------------------------------------------------------- batch normalisation
 
   @Override
-  public void batchNormStatistics(DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance) {
+  public void batchNormStatistics(
+      DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance) {
     float[] xv = data(x);
     float[] mv = data(mean);
     float[] vv = data(variance);
@@ -689,8 +799,16 @@ public final class ReferenceBackend implements Backend {
   }
 
   @Override
-  public void batchNormApply(DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance,
-      DeviceBuffer gamma, DeviceBuffer beta, float eps, DeviceBuffer y) {
+  public void batchNormApply(
+      DeviceBuffer x,
+      int rows,
+      int cols,
+      DeviceBuffer mean,
+      DeviceBuffer variance,
+      DeviceBuffer gamma,
+      DeviceBuffer beta,
+      float eps,
+      DeviceBuffer y) {
     float[] xv = data(x);
     float[] mv = data(mean);
     float[] vv = data(variance);
@@ -700,19 +818,29 @@ public final class ReferenceBackend implements Backend {
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {
         int i = r * cols + c;
-        yv[i] = (float) (gv[c] * (xv[i] - (double) mv[c]) / Math.sqrt((double) vv[c] + eps) + bv[c]);
+        yv[i] =
+            (float) (gv[c] * (xv[i] - (double) mv[c]) / Math.sqrt((double) vv[c] + eps) + bv[c]);
       }
     }
   }
 
   /**
-   * With {@code xhat = (x - mean) / sqrt(var + eps)} and N = rows: {@code dBeta = sum dy},
-   * {@code dGamma = sum dy * xhat}, {@code dx = gamma / sqrt(var + eps) * (dy - dBeta / N - xhat *
-   * dGamma / N)}, the mean and variance being the batch statistics of x.
+   * With {@code xhat = (x - mean) / sqrt(var + eps)} and N = rows: {@code dBeta = sum dy}, {@code
+   * dGamma = sum dy * xhat}, {@code dx = gamma / sqrt(var + eps) * (dy - dBeta / N - xhat * dGamma
+   * / N)}, the mean and variance being the batch statistics of x.
    */
   @Override
-  public void batchNormBackward(DeviceBuffer x, DeviceBuffer dy, int rows, int cols, DeviceBuffer mean,
-      DeviceBuffer variance, DeviceBuffer gamma, float eps, DeviceBuffer dx, DeviceBuffer dGamma,
+  public void batchNormBackward(
+      DeviceBuffer x,
+      DeviceBuffer dy,
+      int rows,
+      int cols,
+      DeviceBuffer mean,
+      DeviceBuffer variance,
+      DeviceBuffer gamma,
+      float eps,
+      DeviceBuffer dx,
+      DeviceBuffer dGamma,
       DeviceBuffer dBeta) {
     float[] xv = data(x);
     float[] dyv = data(dy);
@@ -758,8 +886,14 @@ public final class ReferenceBackend implements Backend {
   // ---------------------------------------------------------------- optimizer steps
 
   @Override
-  public void sgdStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, long n, float lr,
-      float momentum, boolean nesterov) {
+  public void sgdStep(
+      DeviceBuffer param,
+      DeviceBuffer grad,
+      DeviceBuffer velocity,
+      long n,
+      float lr,
+      float momentum,
+      boolean nesterov) {
     float[] p = data(param);
     float[] g = data(grad);
     float[] v = momentum == 0f ? null : data(velocity);
@@ -776,8 +910,18 @@ public final class ReferenceBackend implements Backend {
   }
 
   @Override
-  public void adamStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v, long n,
-      float lr, float beta1, float beta2, float eps, long t, float weightDecay) {
+  public void adamStep(
+      DeviceBuffer param,
+      DeviceBuffer grad,
+      DeviceBuffer m,
+      DeviceBuffer v,
+      long n,
+      float lr,
+      float beta1,
+      float beta2,
+      float eps,
+      long t,
+      float weightDecay) {
     float[] p = data(param);
     float[] g = data(grad);
     float[] mv = data(m);
@@ -795,8 +939,14 @@ public final class ReferenceBackend implements Backend {
   }
 
   @Override
-  public void rmspropStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer meanSquare, long n, float lr,
-      float rho, float eps) {
+  public void rmspropStep(
+      DeviceBuffer param,
+      DeviceBuffer grad,
+      DeviceBuffer meanSquare,
+      long n,
+      float lr,
+      float rho,
+      float eps) {
     float[] p = data(param);
     float[] g = data(grad);
     float[] s = data(meanSquare);

@@ -7,9 +7,9 @@ import org.cnn4j.spi.BackendConfig;
 import org.cnn4j.spi.BackendProvider;
 
 /**
- * Provides {@link ReferenceBackend} under the id "reference". No shipped jar registers it in
- * {@code META-INF/services} (it is far too slow to be chosen in auto mode); the suite constructs
- * it directly, and this module's own tests register it to run the suite against itself.
+ * Provides {@link ReferenceBackend} under the id "reference". No shipped jar registers it in {@code
+ * META-INF/services} (it is far too slow to be chosen in auto mode); the suite constructs it
+ * directly, and this module's own tests register it to run the suite against itself.
  */
 public final class ReferenceBackendProvider implements BackendProvider {
   /** The provider id. */

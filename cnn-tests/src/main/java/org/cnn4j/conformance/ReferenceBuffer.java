@@ -23,7 +23,9 @@ final class ReferenceBuffer implements DeviceBuffer {
 
   /** The contents; throws once the buffer is closed, since using a closed buffer is an error. */
   float[] data() {
-    if (closed) throw new IllegalStateException("reference buffer of " + data.length + " floats used after close()");
+    if (closed)
+      throw new IllegalStateException(
+          "reference buffer of " + data.length + " floats used after close()");
     return data;
   }
 

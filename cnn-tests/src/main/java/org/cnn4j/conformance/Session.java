@@ -32,7 +32,8 @@ public final class Session implements AutoCloseable {
 
   public Session(Backend underTest, Backend reference) {
     if (underTest == reference) {
-      throw new IllegalArgumentException("the backend under test and the reference must be distinct instances");
+      throw new IllegalArgumentException(
+          "the backend under test and the reference must be distinct instances");
     }
     this.underTest = underTest;
     this.reference = reference;
@@ -114,7 +115,10 @@ public final class Session implements AutoCloseable {
     Compare.close(what, got(t), want(t), tol);
   }
 
-  /** Asserts both copies agree within {@code tol}, given each element's term count and sum of |terms|. */
+  /**
+   * Asserts both copies agree within {@code tol}, given each element's term count and sum of
+   * |terms|.
+   */
   public void expectClose(String what, Twin t, Tolerance tol, float[] magnitude, long terms) {
     Compare.close(what, got(t), want(t), tol, magnitude, terms);
   }
@@ -131,12 +135,22 @@ public final class Session implements AutoCloseable {
     reference.synchronize();
     long live = underTest.memoryStats().liveBuffers();
     if (live != liveAtStart) {
-      throw new AssertionFailedError(underTest.id() + " holds " + live + " live buffers after the check, "
-          + liveAtStart + " before it: an op leaked (or freed) a buffer it did not own");
+      throw new AssertionFailedError(
+          underTest.id()
+              + " holds "
+              + live
+              + " live buffers after the check, "
+              + liveAtStart
+              + " before it: an op leaked (or freed) a buffer it did not own");
     }
     long referenceLive = reference.memoryStats().liveBuffers();
     if (referenceLive != referenceLiveAtStart) {
-      throw new AssertionFailedError("reference holds " + referenceLive + " live buffers, " + referenceLiveAtStart + " before");
+      throw new AssertionFailedError(
+          "reference holds "
+              + referenceLive
+              + " live buffers, "
+              + referenceLiveAtStart
+              + " before");
     }
   }
 }

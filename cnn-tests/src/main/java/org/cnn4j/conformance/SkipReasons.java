@@ -38,9 +38,13 @@ public final class SkipReasons {
 
   /** The reason when no provider with this id is on the class path. */
   public static String notOnClassPath(String id) {
-    String present = Backends.providers().stream().map(BackendProvider::id).collect(Collectors.joining(", "));
-    return "backend '" + id + "' is not on the class path (providers present: "
-        + (present.isEmpty() ? "none" : present) + ")";
+    String present =
+        Backends.providers().stream().map(BackendProvider::id).collect(Collectors.joining(", "));
+    return "backend '"
+        + id
+        + "' is not on the class path (providers present: "
+        + (present.isEmpty() ? "none" : present)
+        + ")";
   }
 
   /** The reason when the provider's probe says it cannot run. */
@@ -67,9 +71,15 @@ public final class SkipReasons {
 
   private static Backend skipOrFail(String id, String reason) {
     if (isRequired(id)) {
-      return Assertions.fail(reason + "; it is required by -D" + REQUIRE_PROPERTY + "=" + System.getProperty(REQUIRE_PROPERTY));
+      return Assertions.fail(
+          reason
+              + "; it is required by -D"
+              + REQUIRE_PROPERTY
+              + "="
+              + System.getProperty(REQUIRE_PROPERTY));
     }
-    Assumptions.abort(reason + " (add -D" + REQUIRE_PROPERTY + "=" + id + " to make this a failure)");
+    Assumptions.abort(
+        reason + " (add -D" + REQUIRE_PROPERTY + "=" + id + " to make this a failure)");
     throw new AssertionError("unreachable: Assumptions.abort throws");
   }
 }

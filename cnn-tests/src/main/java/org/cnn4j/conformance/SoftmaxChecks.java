@@ -10,7 +10,13 @@ public final class SoftmaxChecks extends Checks {
   public record SoftmaxCase(int rows, int cols, float logitScale, boolean inPlace) {
     @Override
     public String toString() {
-      return "rows=" + rows + " cols=" + cols + " logits +-" + logitScale + (inPlace ? " in place" : "");
+      return "rows="
+          + rows
+          + " cols="
+          + cols
+          + " logits +-"
+          + logitScale
+          + (inPlace ? " in place" : "");
     }
   }
 
@@ -24,9 +30,13 @@ public final class SoftmaxChecks extends Checks {
   }
 
   public static List<SoftmaxCase> cases() {
-    return List.of(new SoftmaxCase(1, 1, 3f, false), new SoftmaxCase(4, 10, 3f, false),
-        new SoftmaxCase(4, 10, 3f, true), new SoftmaxCase(3, 1000, 5f, false),
-        new SoftmaxCase(5, 10, 1e4f, false), new SoftmaxCase(2, 7, 1e4f, true));
+    return List.of(
+        new SoftmaxCase(1, 1, 3f, false),
+        new SoftmaxCase(4, 10, 3f, false),
+        new SoftmaxCase(4, 10, 3f, true),
+        new SoftmaxCase(3, 1000, 5f, false),
+        new SoftmaxCase(5, 10, 1e4f, false),
+        new SoftmaxCase(2, 7, 1e4f, true));
   }
 
   public void softmax(SoftmaxCase c) {
@@ -56,7 +66,8 @@ public final class SoftmaxChecks extends Checks {
         y[r * c.cols() + j] = (float) p[j];
         dot += Math.abs(dy[r * c.cols() + j] * p[j]);
       }
-      for (int j = 0; j < c.cols(); j++) mag[r * c.cols() + j] = (float) (p[j] * (Math.abs(dy[r * c.cols() + j]) + dot));
+      for (int j = 0; j < c.cols(); j++)
+        mag[r * c.cols() + j] = (float) (p[j] * (Math.abs(dy[r * c.cols() + j]) + dot));
     }
     try (Session s = session()) {
       Twin ty = s.upload(y);

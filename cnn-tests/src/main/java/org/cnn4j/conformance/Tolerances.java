@@ -22,7 +22,9 @@ public final class Tolerances {
   /** Row ops that exponentiate and sum (softmax, losses): transcendental plus a per-column sum. */
   public static final Tolerance ROW_SUM = new Tolerance("ROW_SUM", 1e-6, 1e-5, 2);
 
-  /** Batch statistics and their gradients: column sums of up to a few hundred rows, then division. */
+  /**
+   * Batch statistics and their gradients: column sums of up to a few hundred rows, then division.
+   */
   public static final Tolerance STATISTICS = new Tolerance("STATISTICS", 1e-5, 1e-4, 0);
 
   /** Several optimizer steps, each a handful of float operations and a square root. */

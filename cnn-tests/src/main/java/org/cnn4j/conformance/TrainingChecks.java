@@ -18,8 +18,8 @@ import org.cnn4j.spi.Backend;
 
 /**
  * A short training run of the lesson's network (Conv2D + ReLU, max pooling, Dense softmax) from
- * identical initial weights on both backends: the loss after every step must agree within
- * {@link #TRAINING}. It exercises the layers' forward and backward composition end to end.
+ * identical initial weights on both backends: the loss after every step must agree within {@link
+ * #TRAINING}. It exercises the layers' forward and backward composition end to end.
  */
 public final class TrainingChecks extends Checks {
   /** Losses after a few Adam steps: many ops compound, so a relative 1e-3. */
@@ -39,7 +39,8 @@ public final class TrainingChecks extends Checks {
       float[] got = stepLosses(underTest);
       float[] want = stepLosses(reference);
       if (want.length != 2 * SAMPLES / 16) {
-        throw new org.opentest4j.AssertionFailedError("the reference run reported " + want.length + " steps, expected 8");
+        throw new org.opentest4j.AssertionFailedError(
+            "the reference run reported " + want.length + " steps, expected 8");
       }
       Compare.finite("training losses", got);
       Compare.close("per-step training loss", got, want, TRAINING);
@@ -53,18 +54,27 @@ public final class TrainingChecks extends Checks {
 
   private static float[] stepLosses(Backend backend) {
     List<Double> losses = new ArrayList<>();
-    Callback record = new Callback() {
-      @Override
-      public void onBatchEnd(int batch, Map<String, Double> logs) {
-        losses.add(logs.get("loss"));
-      }
-    };
-    try (Sequential model = new Sequential(backend, 42L,
-        new Input(SIDE, SIDE, 1), new Conv2D(4, 3, "relu"), new MaxPooling2D(2), new Flatten(),
-        new Dense(CLASSES, "softmax"))) {
+    Callback record =
+        new Callback() {
+          @Override
+          public void onBatchEnd(int batch, Map<String, Double> logs) {
+            losses.add(logs.get("loss"));
+          }
+        };
+    try (Sequential model =
+        new Sequential(
+            backend,
+            42L,
+            new Input(SIDE, SIDE, 1),
+            new Conv2D(4, 3, "relu"),
+            new MaxPooling2D(2),
+            new Flatten(),
+            new Dense(CLASSES, "softmax"))) {
       model.output(new PrintStream(OutputStream.nullOutputStream()));
       model.compile("adam", "sparse_categorical_crossentropy");
-      model.fit(dataset(), FitOptions.epochs(2).batchSize(16).shuffle(false).verbose(0).callbacks(record));
+      model.fit(
+          dataset(),
+          FitOptions.epochs(2).batchSize(16).shuffle(false).verbose(0).callbacks(record));
     }
     float[] out = new float[losses.size()];
     for (int i = 0; i < out.length; i++) out[i] = losses.get(i).floatValue();

@@ -4,9 +4,9 @@ import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.DeviceBuffer;
 
 /**
- * The same logical tensor on the backend under test and on the reference, with identical
- * contents to start with. {@link #on(Backend)} picks the copy that belongs to the backend an op
- * runs on, so one lambda describes the op for both.
+ * The same logical tensor on the backend under test and on the reference, with identical contents
+ * to start with. {@link #on(Backend)} picks the copy that belongs to the backend an op runs on, so
+ * one lambda describes the op for both.
  */
 public final class Twin {
   private final Session session;
@@ -21,7 +21,10 @@ public final class Twin {
     this.length = length;
   }
 
-  /** The copy on {@code backend}, which is the session's backend under test (or its view) or its reference. */
+  /**
+   * The copy on {@code backend}, which is the session's backend under test (or its view) or its
+   * reference.
+   */
   public DeviceBuffer on(Backend backend) {
     if (session.isUnderTest(backend)) return underTest;
     if (backend == session.reference()) return reference;

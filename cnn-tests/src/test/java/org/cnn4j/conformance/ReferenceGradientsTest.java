@@ -22,7 +22,8 @@ import org.opentest4j.AssertionFailedError;
  * must give dL/dx.
  */
 class ReferenceGradientsTest {
-  private static final Conv2dSpec CONV = Conv2dSpec.of(2, 5, 6, 4, 3, 3, 4, 2, 1, Padding.SAME, 1, 2, 2);
+  private static final Conv2dSpec CONV =
+      Conv2dSpec.of(2, 5, 6, 4, 3, 3, 4, 2, 1, Padding.SAME, 1, 2, 2);
   private static final Pool2dSpec POOL = Pool2dSpec.of(2, 5, 5, 2, 3, 3, 2, 2, Padding.SAME);
 
   /** Runs host arrays through the reference and reads one output back. */
@@ -70,7 +71,8 @@ class ReferenceGradientsTest {
   }
 
   /** Asserts {@code analytic[i]} is the central difference of {@code loss} at x along i. */
-  private static void assertGradient(String what, float[] x, Function<float[], Double> loss, float[] analytic, double h) {
+  private static void assertGradient(
+      String what, float[] x, Function<float[], Double> loss, float[] analytic, double h) {
     for (int i = 0; i < x.length; i++) {
       float[] plus = x.clone();
       float[] minus = x.clone();
@@ -78,12 +80,15 @@ class ReferenceGradientsTest {
       minus[i] = (float) (x[i] - h);
       double numeric = (loss.apply(plus) - loss.apply(minus)) / ((double) plus[i] - minus[i]);
       if (Math.abs(numeric - analytic[i]) > 5e-3 * (1 + Math.abs(numeric))) {
-        throw new AssertionFailedError(what + ": d/dx[" + i + "] analytic " + analytic[i] + ", finite difference " + numeric);
+        throw new AssertionFailedError(
+            what + ": d/dx[" + i + "] analytic " + analytic[i] + ", finite difference " + numeric);
       }
     }
   }
 
-  /** Values spaced at least 0.05 apart, shuffled: no two pooling candidates within h of each other. */
+  /**
+   * Values spaced at least 0.05 apart, shuffled: no two pooling candidates within h of each other.
+   */
   private static float[] distinct(int n, long seed) {
     List<Float> v = new ArrayList<>();
     for (int i = 0; i < n; i++) v.add((i - n / 2) * 0.05f);
@@ -99,16 +104,29 @@ class ReferenceGradientsTest {
     float[] x = in.uniform((int) CONV.inputLength(), -1, 1);
     float[] k = in.uniform((int) CONV.kernelLength(), -1, 1);
     float[] w = in.uniform((int) CONV.outputLength(), -1, 1);
-    float[] dx = run(x.length, h -> {
-      DeviceBuffer out = h.zeros(CONV.inputLength());
-      h.rb.conv2dBackwardData(CONV, h.in(w), h.in(k), out);
-      return out;
-    });
-    assertGradient("conv2dBackwardData", x, xs -> dot(w, run(w.length, h -> {
-      DeviceBuffer y = h.zeros(CONV.outputLength());
-      h.rb.conv2dForward(CONV, h.in(xs), h.in(k), y);
-      return y;
-    })), dx, 0.25);
+    float[] dx =
+        run(
+            x.length,
+            h -> {
+              DeviceBuffer out = h.zeros(CONV.inputLength());
+              h.rb.conv2dBackwardData(CONV, h.in(w), h.in(k), out);
+              return out;
+            });
+    assertGradient(
+        "conv2dBackwardData",
+        x,
+        xs ->
+            dot(
+                w,
+                run(
+                    w.length,
+                    h -> {
+                      DeviceBuffer y = h.zeros(CONV.outputLength());
+                      h.rb.conv2dForward(CONV, h.in(xs), h.in(k), y);
+                      return y;
+                    })),
+        dx,
+        0.25);
   }
 
   @Test
@@ -117,16 +135,29 @@ class ReferenceGradientsTest {
     float[] x = in.uniform((int) CONV.inputLength(), -1, 1);
     float[] k = in.uniform((int) CONV.kernelLength(), -1, 1);
     float[] w = in.uniform((int) CONV.outputLength(), -1, 1);
-    float[] dk = run(k.length, h -> {
-      DeviceBuffer out = h.zeros(CONV.kernelLength());
-      h.rb.conv2dBackwardFilter(CONV, h.in(x), h.in(w), out);
-      return out;
-    });
-    assertGradient("conv2dBackwardFilter", k, ks -> dot(w, run(w.length, h -> {
-      DeviceBuffer y = h.zeros(CONV.outputLength());
-      h.rb.conv2dForward(CONV, h.in(x), h.in(ks), y);
-      return y;
-    })), dk, 0.25);
+    float[] dk =
+        run(
+            k.length,
+            h -> {
+              DeviceBuffer out = h.zeros(CONV.kernelLength());
+              h.rb.conv2dBackwardFilter(CONV, h.in(x), h.in(w), out);
+              return out;
+            });
+    assertGradient(
+        "conv2dBackwardFilter",
+        k,
+        ks ->
+            dot(
+                w,
+                run(
+                    w.length,
+                    h -> {
+                      DeviceBuffer y = h.zeros(CONV.outputLength());
+                      h.rb.conv2dForward(CONV, h.in(x), h.in(ks), y);
+                      return y;
+                    })),
+        dk,
+        0.25);
   }
 
   @Test
@@ -135,17 +166,30 @@ class ReferenceGradientsTest {
     float[] y = in.uniform((int) CONV.outputLength(), -1, 1);
     float[] bias = in.uniform(CONV.filters(), -1, 1);
     float[] w = in.uniform(y.length, -1, 1);
-    float[] db = run(bias.length, h -> {
-      DeviceBuffer out = h.zeros(CONV.filters());
-      h.rb.conv2dBackwardBias(CONV, h.in(w), out);
-      return out;
-    });
+    float[] db =
+        run(
+            bias.length,
+            h -> {
+              DeviceBuffer out = h.zeros(CONV.filters());
+              h.rb.conv2dBackwardBias(CONV, h.in(w), out);
+              return out;
+            });
     int rows = (int) (CONV.outputLength() / CONV.filters());
-    assertGradient("conv2dBackwardBias", bias, bs -> dot(w, run(y.length, h -> {
-      DeviceBuffer out = h.in(y);
-      h.rb.biasAdd(out, h.in(bs), rows, CONV.filters());
-      return out;
-    })), db, 0.25);
+    assertGradient(
+        "conv2dBackwardBias",
+        bias,
+        bs ->
+            dot(
+                w,
+                run(
+                    y.length,
+                    h -> {
+                      DeviceBuffer out = h.in(y);
+                      h.rb.biasAdd(out, h.in(bs), rows, CONV.filters());
+                      return out;
+                    })),
+        db,
+        0.25);
   }
 
   @Test
@@ -157,17 +201,24 @@ class ReferenceGradientsTest {
     float[] c = in.uniform(colsLength, -1, 1);
     for (int g = 0; g < CONV.groups(); g++) {
       int group = g;
-      float[] cols = run(colsLength, h -> {
-        DeviceBuffer out = h.zeros(colsLength);
-        h.rb.im2col(CONV, h.in(x), 0, CONV.n(), group, out);
-        return out;
-      });
-      float[] back = run(x.length, h -> {
-        DeviceBuffer out = h.zeros(CONV.inputLength());
-        h.rb.col2im(CONV, h.in(c), 0, CONV.n(), group, out);
-        return out;
-      });
-      assertEquals(dot(cols, c), dot(x, back), 1e-4, "<im2col(x), c> = <x, col2im(c)> for group " + g);
+      float[] cols =
+          run(
+              colsLength,
+              h -> {
+                DeviceBuffer out = h.zeros(colsLength);
+                h.rb.im2col(CONV, h.in(x), 0, CONV.n(), group, out);
+                return out;
+              });
+      float[] back =
+          run(
+              x.length,
+              h -> {
+                DeviceBuffer out = h.zeros(CONV.inputLength());
+                h.rb.col2im(CONV, h.in(c), 0, CONV.n(), group, out);
+                return out;
+              });
+      assertEquals(
+          dot(cols, c), dot(x, back), 1e-4, "<im2col(x), c> = <x, col2im(c)> for group " + g);
     }
   }
 
@@ -175,16 +226,29 @@ class ReferenceGradientsTest {
   void maxPoolingBackwardIsTheGradientOfForward() {
     float[] x = distinct((int) POOL.inputLength(), 5);
     float[] w = new Inputs(5).uniform((int) POOL.outputLength(), -1, 1);
-    float[] dx = run(x.length, h -> {
-      DeviceBuffer out = h.zeros(POOL.inputLength());
-      h.rb.maxPool2dBackward(POOL, h.in(x), h.in(w), out);
-      return out;
-    });
-    assertGradient("maxPool2dBackward", x, xs -> dot(w, run(w.length, h -> {
-      DeviceBuffer y = h.zeros(POOL.outputLength());
-      h.rb.maxPool2dForward(POOL, h.in(xs), y);
-      return y;
-    })), dx, 0.01);
+    float[] dx =
+        run(
+            x.length,
+            h -> {
+              DeviceBuffer out = h.zeros(POOL.inputLength());
+              h.rb.maxPool2dBackward(POOL, h.in(x), h.in(w), out);
+              return out;
+            });
+    assertGradient(
+        "maxPool2dBackward",
+        x,
+        xs ->
+            dot(
+                w,
+                run(
+                    w.length,
+                    h -> {
+                      DeviceBuffer y = h.zeros(POOL.outputLength());
+                      h.rb.maxPool2dForward(POOL, h.in(xs), y);
+                      return y;
+                    })),
+        dx,
+        0.01);
   }
 
   @Test
@@ -192,16 +256,29 @@ class ReferenceGradientsTest {
     Inputs in = new Inputs(6);
     float[] x = in.uniform((int) POOL.inputLength(), -1, 1);
     float[] w = in.uniform((int) POOL.outputLength(), -1, 1);
-    float[] dx = run(x.length, h -> {
-      DeviceBuffer out = h.zeros(POOL.inputLength());
-      h.rb.avgPool2dBackward(POOL, h.in(w), out);
-      return out;
-    });
-    assertGradient("avgPool2dBackward", x, xs -> dot(w, run(w.length, h -> {
-      DeviceBuffer y = h.zeros(POOL.outputLength());
-      h.rb.avgPool2dForward(POOL, h.in(xs), y);
-      return y;
-    })), dx, 0.25);
+    float[] dx =
+        run(
+            x.length,
+            h -> {
+              DeviceBuffer out = h.zeros(POOL.inputLength());
+              h.rb.avgPool2dBackward(POOL, h.in(w), out);
+              return out;
+            });
+    assertGradient(
+        "avgPool2dBackward",
+        x,
+        xs ->
+            dot(
+                w,
+                run(
+                    w.length,
+                    h -> {
+                      DeviceBuffer y = h.zeros(POOL.outputLength());
+                      h.rb.avgPool2dForward(POOL, h.in(xs), y);
+                      return y;
+                    })),
+        dx,
+        0.25);
   }
 
   @ParameterizedTest
@@ -212,17 +289,24 @@ class ReferenceGradientsTest {
     float alpha = 0.3f;
     float[] x = in.awayFromZero(n, 0.05, 4);
     float[] w = in.uniform(n, -1, 1);
-    Function<float[], float[]> forward = xs -> run(n, h -> {
-      DeviceBuffer y = h.zeros(n);
-      h.rb.activationForward(kind, alpha, h.in(xs), y, n);
-      return y;
-    });
+    Function<float[], float[]> forward =
+        xs ->
+            run(
+                n,
+                h -> {
+                  DeviceBuffer y = h.zeros(n);
+                  h.rb.activationForward(kind, alpha, h.in(xs), y, n);
+                  return y;
+                });
     float[] y = forward.apply(x);
-    float[] dx = run(n, h -> {
-      DeviceBuffer out = h.zeros(n);
-      h.rb.activationBackward(kind, alpha, h.in(x), h.in(y), h.in(w), out, n);
-      return out;
-    });
+    float[] dx =
+        run(
+            n,
+            h -> {
+              DeviceBuffer out = h.zeros(n);
+              h.rb.activationBackward(kind, alpha, h.in(x), h.in(y), h.in(w), out, n);
+              return out;
+            });
     assertGradient("activationBackward " + kind, x, xs -> dot(w, forward.apply(xs)), dx, 0.01);
   }
 
@@ -233,17 +317,24 @@ class ReferenceGradientsTest {
     Inputs in = new Inputs(8);
     float[] x = in.uniform(rows * cols, -3, 3);
     float[] w = in.uniform(rows * cols, -1, 1);
-    Function<float[], float[]> forward = xs -> run(xs.length, h -> {
-      DeviceBuffer y = h.zeros(xs.length);
-      h.rb.softmax(h.in(xs), y, rows, cols);
-      return y;
-    });
+    Function<float[], float[]> forward =
+        xs ->
+            run(
+                xs.length,
+                h -> {
+                  DeviceBuffer y = h.zeros(xs.length);
+                  h.rb.softmax(h.in(xs), y, rows, cols);
+                  return y;
+                });
     float[] y = forward.apply(x);
-    float[] dx = run(x.length, h -> {
-      DeviceBuffer out = h.zeros(x.length);
-      h.rb.softmaxBackward(h.in(y), h.in(w), out, rows, cols);
-      return out;
-    });
+    float[] dx =
+        run(
+            x.length,
+            h -> {
+              DeviceBuffer out = h.zeros(x.length);
+              h.rb.softmaxBackward(h.in(y), h.in(w), out, rows, cols);
+              return out;
+            });
     assertGradient("softmaxBackward", x, xs -> dot(w, forward.apply(xs)), dx, 0.01);
   }
 
@@ -253,23 +344,42 @@ class ReferenceGradientsTest {
     int rows = 4;
     int cols = 5;
     Inputs in = new Inputs(10 + kind.ordinal());
-    boolean probabilities = kind == LossKind.CROSS_ENTROPY || kind == LossKind.CROSS_ENTROPY_SPARSE
-        || kind == LossKind.BINARY_CROSS_ENTROPY;
-    float[] pred = probabilities ? in.uniform(rows * cols, 0.1, 0.9) : in.uniform(rows * cols, -2, 2);
-    float[] target = kind.sparseTargets() ? in.labels(rows, cols)
-        : kind == LossKind.SOFTMAX_CROSS_ENTROPY || kind == LossKind.CROSS_ENTROPY ? in.distributions(rows, cols)
-        : in.uniform(rows * cols, 0, 1);
+    boolean probabilities =
+        kind == LossKind.CROSS_ENTROPY
+            || kind == LossKind.CROSS_ENTROPY_SPARSE
+            || kind == LossKind.BINARY_CROSS_ENTROPY;
+    float[] pred =
+        probabilities ? in.uniform(rows * cols, 0.1, 0.9) : in.uniform(rows * cols, -2, 2);
+    float[] target =
+        kind.sparseTargets()
+            ? in.labels(rows, cols)
+            : kind == LossKind.SOFTMAX_CROSS_ENTROPY || kind == LossKind.CROSS_ENTROPY
+                ? in.distributions(rows, cols)
+                : in.uniform(rows * cols, 0, 1);
     float[] ones = Inputs.filled(rows, 1f);
-    float[] grad = run(pred.length, h -> {
-      DeviceBuffer g = h.zeros(pred.length);
-      h.rb.loss(kind, h.in(pred), h.in(target), rows, cols, h.zeros(rows), g, 1f);
-      return g;
-    });
-    assertGradient("loss " + kind, pred, ps -> dot(ones, run(rows, h -> {
-      DeviceBuffer l = h.zeros(rows);
-      h.rb.loss(kind, h.in(ps), h.in(target), rows, cols, l, null, 1f);
-      return l;
-    })), grad, 1e-3);
+    float[] grad =
+        run(
+            pred.length,
+            h -> {
+              DeviceBuffer g = h.zeros(pred.length);
+              h.rb.loss(kind, h.in(pred), h.in(target), rows, cols, h.zeros(rows), g, 1f);
+              return g;
+            });
+    assertGradient(
+        "loss " + kind,
+        pred,
+        ps ->
+            dot(
+                ones,
+                run(
+                    rows,
+                    h -> {
+                      DeviceBuffer l = h.zeros(rows);
+                      h.rb.loss(kind, h.in(ps), h.in(target), rows, cols, l, null, 1f);
+                      return l;
+                    })),
+        grad,
+        1e-3);
   }
 
   @Test
@@ -283,15 +393,20 @@ class ReferenceGradientsTest {
     float[] beta = in.uniform(cols, -0.5, 0.5);
     float[] w = in.uniform(rows * cols, -1, 1);
     // Training mode: the statistics come from the same x, so they move with it.
-    Function<float[][], float[]> forward = xgb -> run(rows * cols, h -> {
-      DeviceBuffer xb = h.in(xgb[0]);
-      DeviceBuffer mean = h.zeros(cols);
-      DeviceBuffer variance = h.zeros(cols);
-      h.rb.batchNormStatistics(xb, rows, cols, mean, variance);
-      DeviceBuffer y = h.zeros(rows * cols);
-      h.rb.batchNormApply(xb, rows, cols, mean, variance, h.in(xgb[1]), h.in(xgb[2]), eps, y);
-      return y;
-    });
+    Function<float[][], float[]> forward =
+        xgb ->
+            run(
+                rows * cols,
+                h -> {
+                  DeviceBuffer xb = h.in(xgb[0]);
+                  DeviceBuffer mean = h.zeros(cols);
+                  DeviceBuffer variance = h.zeros(cols);
+                  h.rb.batchNormStatistics(xb, rows, cols, mean, variance);
+                  DeviceBuffer y = h.zeros(rows * cols);
+                  h.rb.batchNormApply(
+                      xb, rows, cols, mean, variance, h.in(xgb[1]), h.in(xgb[2]), eps, y);
+                  return y;
+                });
     float[][] grads = new float[3][];
     try (Host h = new Host()) {
       DeviceBuffer xb = h.in(x);
@@ -301,13 +416,29 @@ class ReferenceGradientsTest {
       DeviceBuffer dx = h.zeros(rows * cols);
       DeviceBuffer dGamma = h.zeros(cols);
       DeviceBuffer dBeta = h.zeros(cols);
-      h.rb.batchNormBackward(xb, h.in(w), rows, cols, mean, variance, h.in(gamma), eps, dx, dGamma, dBeta);
+      h.rb.batchNormBackward(
+          xb, h.in(w), rows, cols, mean, variance, h.in(gamma), eps, dx, dGamma, dBeta);
       grads[0] = h.read(dx, rows * cols);
       grads[1] = h.read(dGamma, cols);
       grads[2] = h.read(dBeta, cols);
     }
-    assertGradient("batchNormBackward dx", x, xs -> dot(w, forward.apply(new float[][] {xs, gamma, beta})), grads[0], 1e-2);
-    assertGradient("batchNormBackward dGamma", gamma, gs -> dot(w, forward.apply(new float[][] {x, gs, beta})), grads[1], 1e-2);
-    assertGradient("batchNormBackward dBeta", beta, bs -> dot(w, forward.apply(new float[][] {x, gamma, bs})), grads[2], 1e-2);
+    assertGradient(
+        "batchNormBackward dx",
+        x,
+        xs -> dot(w, forward.apply(new float[][] {xs, gamma, beta})),
+        grads[0],
+        1e-2);
+    assertGradient(
+        "batchNormBackward dGamma",
+        gamma,
+        gs -> dot(w, forward.apply(new float[][] {x, gs, beta})),
+        grads[1],
+        1e-2);
+    assertGradient(
+        "batchNormBackward dBeta",
+        beta,
+        bs -> dot(w, forward.apply(new float[][] {x, gamma, bs})),
+        grads[2],
+        1e-2);
   }
 }

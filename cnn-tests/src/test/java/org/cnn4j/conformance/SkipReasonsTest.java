@@ -21,15 +21,19 @@ class SkipReasonsTest {
   @Test
   void anAbsentBackendSkipsWithTheIdsPresent() {
     System.setProperty(SkipReasons.REQUIRE_PROPERTY, "");
-    var e = assertThrows(TestAbortedException.class, () -> SkipReasons.openOrSkip("no-such-backend"));
-    assertTrue(e.getMessage().contains("'no-such-backend' is not on the class path (providers present: reference"),
+    var e =
+        assertThrows(TestAbortedException.class, () -> SkipReasons.openOrSkip("no-such-backend"));
+    assertTrue(
+        e.getMessage()
+            .contains("'no-such-backend' is not on the class path (providers present: reference"),
         e.getMessage());
   }
 
   @Test
   void anAbsentRequiredBackendFails() {
     System.setProperty(SkipReasons.REQUIRE_PROPERTY, "cpu, no-such-backend");
-    var e = assertThrows(AssertionFailedError.class, () -> SkipReasons.openOrSkip("no-such-backend"));
+    var e =
+        assertThrows(AssertionFailedError.class, () -> SkipReasons.openOrSkip("no-such-backend"));
     assertTrue(e.getMessage().contains("required"), e.getMessage());
   }
 

@@ -5,14 +5,23 @@ import java.util.Map;
 
 /**
  * Keras' {@code CosineDecay}: an optional linear warm-up from {@code initial_learning_rate} to
- * {@code warmup_target} over {@code warmup_steps}, then a cosine decay over {@code decay_steps} from
- * the warm-up target (or the initial rate) down to {@code alpha} times it, held there afterwards.
+ * {@code warmup_target} over {@code warmup_steps}, then a cosine decay over {@code decay_steps}
+ * from the warm-up target (or the initial rate) down to {@code alpha} times it, held there
+ * afterwards.
  */
-public record CosineDecay(double initialLearningRate, long decaySteps, double alpha, Double warmupTarget,
-    long warmupSteps) implements LearningRateSchedule {
+public record CosineDecay(
+    double initialLearningRate,
+    long decaySteps,
+    double alpha,
+    Double warmupTarget,
+    long warmupSteps)
+    implements LearningRateSchedule {
   public CosineDecay {
-    if (decaySteps <= 0) throw new IllegalArgumentException("CosineDecay: decay_steps must be > 0, got " + decaySteps);
-    if (warmupSteps < 0) throw new IllegalArgumentException("CosineDecay: warmup_steps must be >= 0, got " + warmupSteps);
+    if (decaySteps <= 0)
+      throw new IllegalArgumentException("CosineDecay: decay_steps must be > 0, got " + decaySteps);
+    if (warmupSteps < 0)
+      throw new IllegalArgumentException(
+          "CosineDecay: warmup_steps must be >= 0, got " + warmupSteps);
   }
 
   /** No warm-up. */
@@ -30,7 +39,8 @@ public record CosineDecay(double initialLearningRate, long decaySteps, double al
     double s = step;
     if (warmupTarget == null) return decay(Math.min(s, decaySteps), initialLearningRate);
     s = Math.min(s, decaySteps + warmupSteps);
-    if (s < warmupSteps) return (warmupTarget - initialLearningRate) * (s / warmupSteps) + initialLearningRate;
+    if (s < warmupSteps)
+      return (warmupTarget - initialLearningRate) * (s / warmupSteps) + initialLearningRate;
     return decay(s - warmupSteps, warmupTarget);
   }
 

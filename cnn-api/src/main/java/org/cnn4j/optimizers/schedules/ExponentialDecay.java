@@ -7,10 +7,13 @@ import java.util.Map;
  * Keras' {@code ExponentialDecay}: {@code initial * decay_rate ^ (step / decay_steps)}, with the
  * exponent floored when {@code staircase} (the rate drops in steps every {@code decay_steps}).
  */
-public record ExponentialDecay(double initialLearningRate, long decaySteps, double decayRate, boolean staircase)
+public record ExponentialDecay(
+    double initialLearningRate, long decaySteps, double decayRate, boolean staircase)
     implements LearningRateSchedule {
   public ExponentialDecay {
-    if (decaySteps <= 0) throw new IllegalArgumentException("ExponentialDecay: decay_steps must be > 0, got " + decaySteps);
+    if (decaySteps <= 0)
+      throw new IllegalArgumentException(
+          "ExponentialDecay: decay_steps must be > 0, got " + decaySteps);
   }
 
   public ExponentialDecay(double initialLearningRate, long decaySteps, double decayRate) {

@@ -10,7 +10,9 @@ import java.util.Map;
  * {@code values[i]} while {@code boundaries[i-1] < step <= boundaries[i]}, and the last value after
  * the last boundary.
  *
- * <pre>{@code new PiecewiseConstantDecay(new long[] {100_000, 110_000}, new double[] {1.0, 0.5, 0.1})}</pre>
+ * <pre>
+ * {@code new PiecewiseConstantDecay(new long[] {100_000, 110_000}, new double[] {1.0, 0.5, 0.1})}
+ * </pre>
  */
 public final class PiecewiseConstantDecay implements LearningRateSchedule {
   private final long[] boundaries;
@@ -18,14 +20,22 @@ public final class PiecewiseConstantDecay implements LearningRateSchedule {
 
   public PiecewiseConstantDecay(long[] boundaries, double[] values) {
     if (values.length != boundaries.length + 1) {
-      throw new IllegalArgumentException("The length of boundaries should be 1 less than the length of values. "
-          + "Received: boundaries=" + Arrays.toString(boundaries) + " of length " + boundaries.length
-          + ", and values=" + Arrays.toString(values) + " of length " + values.length + ".");
+      throw new IllegalArgumentException(
+          "The length of boundaries should be 1 less than the length of values. "
+              + "Received: boundaries="
+              + Arrays.toString(boundaries)
+              + " of length "
+              + boundaries.length
+              + ", and values="
+              + Arrays.toString(values)
+              + " of length "
+              + values.length
+              + ".");
     }
     for (int i = 1; i < boundaries.length; i++) {
       if (boundaries[i] <= boundaries[i - 1]) {
-        throw new IllegalArgumentException("PiecewiseConstantDecay: boundaries must increase, got "
-            + Arrays.toString(boundaries));
+        throw new IllegalArgumentException(
+            "PiecewiseConstantDecay: boundaries must increase, got " + Arrays.toString(boundaries));
       }
     }
     this.boundaries = boundaries.clone();

@@ -1,6 +1,5 @@
 package org.cnn4j.backend.cpu;
 
-
 import org.bytedeco.javacpp.FloatPointer;
 import org.cnn4j.spi.DeviceBuffer;
 

@@ -43,24 +43,43 @@ final class DnnlConvolutions implements AutoCloseable {
   }
 
   private static long padBottom(Conv2dSpec s) {
-    return (long) (s.outH() - 1) * s.strideH() + (long) (s.kh() - 1) * s.dilationH() + 1 - s.h() - s.padTop();
+    return (long) (s.outH() - 1) * s.strideH()
+        + (long) (s.kh() - 1) * s.dilationH()
+        + 1
+        - s.h()
+        - s.padTop();
   }
 
   private static long padRight(Conv2dSpec s) {
-    return (long) (s.outW() - 1) * s.strideW() + (long) (s.kw() - 1) * s.dilationW() + 1 - s.w() - s.padLeft();
+    return (long) (s.outW() - 1) * s.strideW()
+        + (long) (s.kw() - 1) * s.dilationW()
+        + 1
+        - s.w()
+        - s.padLeft();
   }
 
   /** y = f(conv(x, kernel) + bias); bias may be null. */
-  synchronized void forward(Conv2dSpec s, CpuBuffer x, CpuBuffer kernel, CpuBuffer bias, ActivationKind kind,
-      float alpha, CpuBuffer y) {
-    Op op = cache.computeIfAbsent(new Key("fwd", s, kind, alpha, bias != null), k -> createForward(s, kind, alpha, bias != null));
+  synchronized void forward(
+      Conv2dSpec s,
+      CpuBuffer x,
+      CpuBuffer kernel,
+      CpuBuffer bias,
+      ActivationKind kind,
+      float alpha,
+      CpuBuffer y) {
+    Op op =
+        cache.computeIfAbsent(
+            new Key("fwd", s, kind, alpha, bias != null),
+            k -> createForward(s, kind, alpha, bias != null));
     if (bias != null) op.run(stream, x, kernel, bias, y);
     else op.run(stream, x, kernel, y);
   }
 
   /** dx = d conv / d x, overwritten. */
   synchronized void backwardData(Conv2dSpec s, CpuBuffer dz, CpuBuffer kernel, CpuBuffer dx) {
-    Op op = cache.computeIfAbsent(new Key("bwd_data", s, ActivationKind.LINEAR, 0f, false), k -> createBackwardData(s));
+    Op op =
+        cache.computeIfAbsent(
+            new Key("bwd_data", s, ActivationKind.LINEAR, 0f, false), k -> createBackwardData(s));
     op.run(stream, dz, kernel, dx);
   }
 
@@ -70,14 +89,18 @@ final class DnnlConvolutions implements AutoCloseable {
    * GEMM-based pass on plain weights it was 1.3-5x faster on every W1-W3 layer but one (W2's
    * 15x15x32->64, about even). A fixed choice, not a timed one, so results repeat run to run.
    */
-  synchronized void backwardWeights(Conv2dSpec s, CpuBuffer x, CpuBuffer dz, CpuBuffer dKernel, CpuBuffer dBias) {
-    Op op = cache.computeIfAbsent(new Key("bwd_weights", s, ActivationKind.LINEAR, 0f, dBias != null),
-        k -> createBackwardWeights(s, dBias != null));
+  synchronized void backwardWeights(
+      Conv2dSpec s, CpuBuffer x, CpuBuffer dz, CpuBuffer dKernel, CpuBuffer dBias) {
+    Op op =
+        cache.computeIfAbsent(
+            new Key("bwd_weights", s, ActivationKind.LINEAR, 0f, dBias != null),
+            k -> createBackwardWeights(s, dBias != null));
     if (dBias != null) op.run(stream, x, dz, dKernel, dBias);
     else op.run(stream, x, dz, dKernel);
   }
 
-  private record Key(String what, Conv2dSpec spec, ActivationKind kind, float alpha, boolean bias) {}
+  private record Key(
+      String what, Conv2dSpec spec, ActivationKind kind, float alpha, boolean bias) {}
 
   // ---------------------------------------------------------------- activation gradient
 
@@ -85,35 +108,69 @@ final class DnnlConvolutions implements AutoCloseable {
    * dz = dy * f'(y) from the activation's output y, for ReLU/LeakyReLU, sigmoid and tanh: oneDNN's
    * vectorised pass reaches the memory bandwidth our scalar loop does not (about 4x on W3).
    */
-  synchronized void activationBackward(ActivationKind kind, float alpha, CpuBuffer y, CpuBuffer dy, CpuBuffer dz,
-      int rows, int cols) {
+  synchronized void activationBackward(
+      ActivationKind kind,
+      float alpha,
+      CpuBuffer y,
+      CpuBuffer dy,
+      CpuBuffer dz,
+      int rows,
+      int cols) {
     Object key = java.util.List.of("eltwise_bwd", kind, alpha, rows, cols);
-    Op cached = eltwise.computeIfAbsent(key, k -> createActivationBackward(kind, alpha, rows, cols));
+    Op cached =
+        eltwise.computeIfAbsent(key, k -> createActivationBackward(kind, alpha, rows, cols));
     cached.run(stream, y, dy, dz);
   }
 
   private final Map<Object, Op> eltwise = new HashMap<>();
 
   private Op createActivationBackward(ActivationKind kind, float alpha, int rows, int cols) {
-    int alg = switch (kind) {
-      case RELU, LEAKY_RELU -> dnnl_eltwise_relu_use_dst_for_bwd;
-      case SIGMOID -> dnnl_eltwise_logistic_use_dst_for_bwd;
-      case TANH -> dnnl_eltwise_tanh_use_dst_for_bwd;
-      case LINEAR -> throw new IllegalArgumentException("no activation to differentiate");
-    };
+    int alg =
+        switch (kind) {
+          case RELU, LEAKY_RELU -> dnnl_eltwise_relu_use_dst_for_bwd;
+          case SIGMOID -> dnnl_eltwise_logistic_use_dst_for_bwd;
+          case TANH -> dnnl_eltwise_tanh_use_dst_for_bwd;
+          case LINEAR -> throw new IllegalArgumentException("no activation to differentiate");
+        };
     float a = kind == ActivationKind.LEAKY_RELU ? alpha : 0f;
     dnnl_primitive_desc hint = new dnnl_primitive_desc();
-    check(dnnl_eltwise_forward_primitive_desc_create(hint, engine, dnnl_forward_training, alg,
-        desc(dnnl_ab, rows, cols), desc(dnnl_ab, rows, cols), a, 0f, null), "eltwise_forward");
+    check(
+        dnnl_eltwise_forward_primitive_desc_create(
+            hint,
+            engine,
+            dnnl_forward_training,
+            alg,
+            desc(dnnl_ab, rows, cols),
+            desc(dnnl_ab, rows, cols),
+            a,
+            0f,
+            null),
+        "eltwise_forward");
     dnnl_primitive_desc pd = new dnnl_primitive_desc();
     dnnl_primitive_attr attr = userScratchpadAttr();
-    check(dnnl_eltwise_backward_primitive_desc_create(pd, engine, alg, desc(dnnl_ab, rows, cols),
-        desc(dnnl_ab, rows, cols), desc(dnnl_ab, rows, cols), a, 0f, hint, attr), "eltwise_backward");
+    check(
+        dnnl_eltwise_backward_primitive_desc_create(
+            pd,
+            engine,
+            alg,
+            desc(dnnl_ab, rows, cols),
+            desc(dnnl_ab, rows, cols),
+            desc(dnnl_ab, rows, cols),
+            a,
+            0f,
+            hint,
+            attr),
+        "eltwise_backward");
     dnnl_primitive_attr_destroy(attr);
     dnnl_primitive_desc_destroy(hint);
-    return new Op(pd, new int[] {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC},
-        new dnnl_memory_desc[] {desc(dnnl_ab, rows, cols), desc(dnnl_ab, rows, cols), desc(dnnl_ab, rows, cols)},
-        new boolean[] {false, false, true}, engine);
+    return new Op(
+        pd,
+        new int[] {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC},
+        new dnnl_memory_desc[] {
+          desc(dnnl_ab, rows, cols), desc(dnnl_ab, rows, cols), desc(dnnl_ab, rows, cols)
+        },
+        new boolean[] {false, false, true},
+        engine);
   }
 
   // ---------------------------------------------------------------- max pooling
@@ -139,15 +196,18 @@ final class DnnlConvolutions implements AutoCloseable {
 
   /**
    * The gradient of max pooling. oneDNN's backward reads the positions of the maxima from a
-   * workspace its training-mode forward writes, and the SPI passes x rather than that workspace,
-   * so the forward runs again here (into the pool's own output and workspace): still several
-   * times faster than the Java loop it replaces.
+   * workspace its training-mode forward writes, and the SPI passes x rather than that workspace, so
+   * the forward runs again here (into the pool's own output and workspace): still several times
+   * faster than the Java loop it replaces.
    */
-  synchronized void maxPoolBackward(org.cnn4j.spi.Pool2dSpec s, CpuBuffer x, CpuBuffer dy, CpuBuffer dx) {
+  synchronized void maxPoolBackward(
+      org.cnn4j.spi.Pool2dSpec s, CpuBuffer x, CpuBuffer dy, CpuBuffer dx) {
     pools.computeIfAbsent(s, MaxPool::new).backward(x, dy, dx);
   }
 
-  /** The primitives of one pooling geometry, with the training forward's own output and workspace. */
+  /**
+   * The primitives of one pooling geometry, with the training forward's own output and workspace.
+   */
   private final class MaxPool {
     final Op inference;
     final dnnl_primitive_desc trainingPd = new dnnl_primitive_desc();
@@ -174,23 +234,69 @@ final class DnnlConvolutions implements AutoCloseable {
       long[] padR = {poolPadBottom(s), poolPadRight(s)};
       dnnl_primitive_desc inferencePd = new dnnl_primitive_desc();
       dnnl_primitive_attr attr = userScratchpadAttr();
-      check(dnnl_pooling_forward_primitive_desc_create(inferencePd, engine, dnnl_forward_inference, dnnl_pooling_max,
-          poolSrc(s), poolDst(s), strides, kernel, dilation, padL, padR, attr), "pooling_forward");
-      inference = new Op(inferencePd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DST},
-          new dnnl_memory_desc[] {poolSrc(s), poolDst(s)}, new boolean[] {false, true}, engine);
-      check(dnnl_pooling_forward_primitive_desc_create(trainingPd, engine, dnnl_forward_training, dnnl_pooling_max,
-          poolSrc(s), poolDst(s), strides, kernel, dilation, padL, padR, attr), "pooling_forward");
+      check(
+          dnnl_pooling_forward_primitive_desc_create(
+              inferencePd,
+              engine,
+              dnnl_forward_inference,
+              dnnl_pooling_max,
+              poolSrc(s),
+              poolDst(s),
+              strides,
+              kernel,
+              dilation,
+              padL,
+              padR,
+              attr),
+          "pooling_forward");
+      inference =
+          new Op(
+              inferencePd,
+              new int[] {DNNL_ARG_SRC, DNNL_ARG_DST},
+              new dnnl_memory_desc[] {poolSrc(s), poolDst(s)},
+              new boolean[] {false, true},
+              engine);
+      check(
+          dnnl_pooling_forward_primitive_desc_create(
+              trainingPd,
+              engine,
+              dnnl_forward_training,
+              dnnl_pooling_max,
+              poolSrc(s),
+              poolDst(s),
+              strides,
+              kernel,
+              dilation,
+              padL,
+              padR,
+              attr),
+          "pooling_forward");
       check(dnnl_primitive_create(training, trainingPd), "primitive");
-      check(dnnl_pooling_backward_primitive_desc_create(backwardPd, engine, dnnl_pooling_max, poolSrc(s), poolDst(s),
-          strides, kernel, dilation, padL, padR, trainingPd, attr), "pooling_backward");
+      check(
+          dnnl_pooling_backward_primitive_desc_create(
+              backwardPd,
+              engine,
+              dnnl_pooling_max,
+              poolSrc(s),
+              poolDst(s),
+              strides,
+              kernel,
+              dilation,
+              padL,
+              padR,
+              trainingPd,
+              attr),
+          "pooling_backward");
       dnnl_primitive_attr_destroy(attr);
       check(dnnl_primitive_create(backward, backwardPd), "primitive");
       trainingScratch = ScratchArg.of(trainingPd, engine);
       backwardScratch = ScratchArg.of(backwardPd, engine);
-      dnnl_memory_desc wsDesc = dnnl_primitive_desc_query_md(trainingPd, dnnl_query_workspace_md, 0);
+      dnnl_memory_desc wsDesc =
+          dnnl_primitive_desc_query_md(trainingPd, dnnl_query_workspace_md, 0);
       dnnl_memory_desc dstDesc = poolDst(s);
       dstStorage = new org.bytedeco.javacpp.BytePointer(dnnl_memory_desc_get_size(dstDesc));
-      workspaceStorage = new org.bytedeco.javacpp.BytePointer(Math.max(1, dnnl_memory_desc_get_size(wsDesc)));
+      workspaceStorage =
+          new org.bytedeco.javacpp.BytePointer(Math.max(1, dnnl_memory_desc_get_size(wsDesc)));
       check(dnnl_memory_create(dst, dstDesc, engine, dstStorage), "memory");
       check(dnnl_memory_create(workspace, wsDesc, engine, workspaceStorage), "memory");
       check(dnnl_memory_create(src, poolSrc(s), engine, null), "memory");
@@ -202,8 +308,10 @@ final class DnnlConvolutions implements AutoCloseable {
       backwardArgs.getPointer(0).arg(DNNL_ARG_DIFF_DST).memory(diffDst);
       backwardArgs.getPointer(1).arg(DNNL_ARG_WORKSPACE).memory(workspace);
       backwardArgs.getPointer(2).arg(DNNL_ARG_DIFF_SRC).memory(diffSrc);
-      if (trainingScratch != null) trainingArgs.getPointer(3).arg(DNNL_ARG_SCRATCHPAD).memory(trainingScratch.memory);
-      if (backwardScratch != null) backwardArgs.getPointer(3).arg(DNNL_ARG_SCRATCHPAD).memory(backwardScratch.memory);
+      if (trainingScratch != null)
+        trainingArgs.getPointer(3).arg(DNNL_ARG_SCRATCHPAD).memory(trainingScratch.memory);
+      if (backwardScratch != null)
+        backwardArgs.getPointer(3).arg(DNNL_ARG_SCRATCHPAD).memory(backwardScratch.memory);
     }
 
     void forward(CpuBuffer x, CpuBuffer y) {
@@ -215,9 +323,13 @@ final class DnnlConvolutions implements AutoCloseable {
       check(dnnl_memory_set_data_handle(diffDst, dy.pointer), "set_data_handle");
       check(dnnl_memory_set_data_handle(diffSrc, dx.pointer), "set_data_handle");
       if (trainingScratch != null) trainingScratch.point(scratchpad);
-      check(dnnl_primitive_execute(training, stream, trainingScratch == null ? 3 : 4, trainingArgs), "pooling forward");
+      check(
+          dnnl_primitive_execute(training, stream, trainingScratch == null ? 3 : 4, trainingArgs),
+          "pooling forward");
       if (backwardScratch != null) backwardScratch.point(scratchpad);
-      check(dnnl_primitive_execute(backward, stream, backwardScratch == null ? 3 : 4, backwardArgs), "pooling backward");
+      check(
+          dnnl_primitive_execute(backward, stream, backwardScratch == null ? 3 : 4, backwardArgs),
+          "pooling backward");
       check(dnnl_stream_wait(stream), "stream_wait");
     }
 
@@ -227,7 +339,8 @@ final class DnnlConvolutions implements AutoCloseable {
       dnnl_primitive_destroy(backward);
       dnnl_primitive_desc_destroy(trainingPd);
       dnnl_primitive_desc_destroy(backwardPd);
-      for (dnnl_memory m : new dnnl_memory[] {src, dst, workspace, diffDst, diffSrc}) dnnl_memory_destroy(m);
+      for (dnnl_memory m : new dnnl_memory[] {src, dst, workspace, diffDst, diffSrc})
+        dnnl_memory_destroy(m);
       dstStorage.close();
       workspaceStorage.close();
       if (trainingScratch != null) trainingScratch.close();
@@ -259,7 +372,9 @@ final class DnnlConvolutions implements AutoCloseable {
     return desc(dnnl_hwio, s.filters(), s.c(), s.kh(), s.kw());
   }
 
-  /** Weights in the layout oneDNN prefers for this primitive (blocked), reordered to and from HWIO. */
+  /**
+   * Weights in the layout oneDNN prefers for this primitive (blocked), reordered to and from HWIO.
+   */
   private static dnnl_memory_desc anyWeights(Conv2dSpec s) {
     return desc(dnnl_format_tag_any, s.filters(), s.c(), s.kh(), s.kw());
   }
@@ -289,24 +404,42 @@ final class DnnlConvolutions implements AutoCloseable {
     return new long[] {padBottom(s), padRight(s)};
   }
 
-  private dnnl_primitive_desc forwardDesc(Conv2dSpec s, ActivationKind kind, float alpha, boolean withBias) {
+  private dnnl_primitive_desc forwardDesc(
+      Conv2dSpec s, ActivationKind kind, float alpha, boolean withBias) {
     dnnl_primitive_attr attr = userScratchpadAttr();
     if (kind != ActivationKind.LINEAR) {
       dnnl_post_ops ops = new dnnl_post_ops();
       check(dnnl_post_ops_create(ops), "post_ops");
-      int alg = switch (kind) {
-        case RELU, LEAKY_RELU -> dnnl_eltwise_relu;
-        case SIGMOID -> dnnl_eltwise_logistic;
-        case TANH -> dnnl_eltwise_tanh;
-        case LINEAR -> throw new IllegalStateException();
-      };
-      check(dnnl_post_ops_append_eltwise(ops, alg, kind == ActivationKind.LEAKY_RELU ? alpha : 0f, 0f), "post_ops");
+      int alg =
+          switch (kind) {
+            case RELU, LEAKY_RELU -> dnnl_eltwise_relu;
+            case SIGMOID -> dnnl_eltwise_logistic;
+            case TANH -> dnnl_eltwise_tanh;
+            case LINEAR -> throw new IllegalStateException();
+          };
+      check(
+          dnnl_post_ops_append_eltwise(
+              ops, alg, kind == ActivationKind.LEAKY_RELU ? alpha : 0f, 0f),
+          "post_ops");
       check(dnnl_primitive_attr_set_post_ops(attr, ops), "post_ops");
       dnnl_post_ops_destroy(ops);
     }
     dnnl_primitive_desc pd = new dnnl_primitive_desc();
-    check(dnnl_convolution_forward_primitive_desc_create(pd, engine, dnnl_forward_training, dnnl_convolution_direct,
-        src(s), weights(s), withBias ? bias(s) : null, dst(s), strides(s), dilates(s), padL(s), padR(s), attr),
+    check(
+        dnnl_convolution_forward_primitive_desc_create(
+            pd,
+            engine,
+            dnnl_forward_training,
+            dnnl_convolution_direct,
+            src(s),
+            weights(s),
+            withBias ? bias(s) : null,
+            dst(s),
+            strides(s),
+            dilates(s),
+            padL(s),
+            padR(s),
+            attr),
         "convolution_forward");
     dnnl_primitive_attr_destroy(attr);
     return pd;
@@ -315,10 +448,18 @@ final class DnnlConvolutions implements AutoCloseable {
   private Op createForward(Conv2dSpec s, ActivationKind kind, float alpha, boolean withBias) {
     dnnl_primitive_desc pd = forwardDesc(s, kind, alpha, withBias);
     return withBias
-        ? new Op(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
-            new dnnl_memory_desc[] {src(s), weights(s), bias(s), dst(s)}, new boolean[] {false, false, false, true}, engine)
-        : new Op(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST},
-            new dnnl_memory_desc[] {src(s), weights(s), dst(s)}, new boolean[] {false, false, true}, engine);
+        ? new Op(
+            pd,
+            new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
+            new dnnl_memory_desc[] {src(s), weights(s), bias(s), dst(s)},
+            new boolean[] {false, false, false, true},
+            engine)
+        : new Op(
+            pd,
+            new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST},
+            new dnnl_memory_desc[] {src(s), weights(s), dst(s)},
+            new boolean[] {false, false, true},
+            engine);
   }
 
   private Op createBackwardData(Conv2dSpec s) {
@@ -327,28 +468,66 @@ final class DnnlConvolutions implements AutoCloseable {
     // Plain HWIO weights send oneDNN to a slow GEMM-based backward; its own layout plus a reorder
     // of the (small) kernel is several times faster.
     dnnl_primitive_attr attr = userScratchpadAttr();
-    check(dnnl_convolution_backward_data_primitive_desc_create(pd, engine, dnnl_convolution_direct, src(s),
-        anyWeights(s), dst(s), strides(s), dilates(s), padL(s), padR(s), hint, attr), "convolution_backward_data");
+    check(
+        dnnl_convolution_backward_data_primitive_desc_create(
+            pd,
+            engine,
+            dnnl_convolution_direct,
+            src(s),
+            anyWeights(s),
+            dst(s),
+            strides(s),
+            dilates(s),
+            padL(s),
+            padR(s),
+            hint,
+            attr),
+        "convolution_backward_data");
     dnnl_primitive_attr_destroy(attr);
     dnnl_primitive_desc_destroy(hint);
-    return new Op(pd, new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
-        new dnnl_memory_desc[] {dst(s), weights(s), src(s)}, new boolean[] {false, false, true}, engine);
+    return new Op(
+        pd,
+        new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
+        new dnnl_memory_desc[] {dst(s), weights(s), src(s)},
+        new boolean[] {false, false, true},
+        engine);
   }
 
   private Op createBackwardWeights(Conv2dSpec s, boolean withBias) {
     dnnl_primitive_desc hint = forwardDesc(s, ActivationKind.LINEAR, 0f, withBias);
     dnnl_primitive_desc pd = new dnnl_primitive_desc();
     dnnl_primitive_attr attr = userScratchpadAttr();
-    check(dnnl_convolution_backward_weights_primitive_desc_create(pd, engine, dnnl_convolution_direct, src(s),
-        anyWeights(s), withBias ? bias(s) : null, dst(s), strides(s), dilates(s), padL(s), padR(s), hint, attr),
+    check(
+        dnnl_convolution_backward_weights_primitive_desc_create(
+            pd,
+            engine,
+            dnnl_convolution_direct,
+            src(s),
+            anyWeights(s),
+            withBias ? bias(s) : null,
+            dst(s),
+            strides(s),
+            dilates(s),
+            padL(s),
+            padR(s),
+            hint,
+            attr),
         "convolution_backward_weights");
     dnnl_primitive_attr_destroy(attr);
     dnnl_primitive_desc_destroy(hint);
     return withBias
-        ? new Op(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS},
-            new dnnl_memory_desc[] {src(s), dst(s), weights(s), bias(s)}, new boolean[] {false, false, true, true}, engine)
-        : new Op(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
-            new dnnl_memory_desc[] {src(s), dst(s), weights(s)}, new boolean[] {false, false, true}, engine);
+        ? new Op(
+            pd,
+            new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS},
+            new dnnl_memory_desc[] {src(s), dst(s), weights(s), bias(s)},
+            new boolean[] {false, false, true, true},
+            engine)
+        : new Op(
+            pd,
+            new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
+            new dnnl_memory_desc[] {src(s), dst(s), weights(s)},
+            new boolean[] {false, false, true},
+            engine);
   }
 
   /**
@@ -365,7 +544,12 @@ final class DnnlConvolutions implements AutoCloseable {
     final dnnl_exec_arg_t args;
     final int count;
 
-    Op(dnnl_primitive_desc pd, int[] argIds, dnnl_memory_desc[] plain, boolean[] output, dnnl_engine engine) {
+    Op(
+        dnnl_primitive_desc pd,
+        int[] argIds,
+        dnnl_memory_desc[] plain,
+        boolean[] output,
+        dnnl_engine engine) {
       this.pd = pd;
       this.count = argIds.length;
       check(dnnl_primitive_create(primitive, pd), "primitive");
@@ -376,7 +560,8 @@ final class DnnlConvolutions implements AutoCloseable {
       for (int i = 0; i < count; i++) {
         user[i] = new dnnl_memory();
         check(dnnl_memory_create(user[i], plain[i], engine, null), "memory");
-        dnnl_memory_desc chosen = dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, argIds[i]);
+        dnnl_memory_desc chosen =
+            dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, argIds[i]);
         dnnl_memory arg = user[i];
         if (chosen != null && !chosen.isNull() && dnnl_memory_desc_equal(chosen, plain[i]) == 0) {
           reorders[i] = new Reorder(plain[i], chosen, output[i], engine);
@@ -393,10 +578,13 @@ final class DnnlConvolutions implements AutoCloseable {
         check(dnnl_memory_set_data_handle(user[i], buffers[i].pointer), "set_data_handle");
       }
       for (int i = 0; i < count; i++) {
-        if (reorders[i] != null && !reorders[i].output) reorders[i].run(stream, user[i], scratchpad);
+        if (reorders[i] != null && !reorders[i].output)
+          reorders[i].run(stream, user[i], scratchpad);
       }
       if (scratch != null) scratch.point(scratchpad);
-      check(dnnl_primitive_execute(primitive, stream, scratch == null ? count : count + 1, args), "execute");
+      check(
+          dnnl_primitive_execute(primitive, stream, scratch == null ? count : count + 1, args),
+          "execute");
       for (int i = 0; i < count; i++) {
         if (reorders[i] != null && reorders[i].output) reorders[i].run(stream, user[i], scratchpad);
       }
@@ -426,7 +614,9 @@ final class DnnlConvolutions implements AutoCloseable {
   private static dnnl_primitive_attr userScratchpadAttr() {
     dnnl_primitive_attr attr = new dnnl_primitive_attr();
     check(dnnl_primitive_attr_create(attr), "attr");
-    check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "scratchpad_mode");
+    check(
+        dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user),
+        "scratchpad_mode");
     return attr;
   }
 
@@ -454,7 +644,10 @@ final class DnnlConvolutions implements AutoCloseable {
     }
   }
 
-  /** A primitive's scratchpad argument: a memory object pointed at the instance's scratchpad each run. */
+  /**
+   * A primitive's scratchpad argument: a memory object pointed at the instance's scratchpad each
+   * run.
+   */
   private static final class ScratchArg {
     final dnnl_memory memory = new dnnl_memory();
     final long bytes;
@@ -480,7 +673,9 @@ final class DnnlConvolutions implements AutoCloseable {
     }
   }
 
-  /** An argument in oneDNN's own layout: its buffer, and the reorder between it and the caller's. */
+  /**
+   * An argument in oneDNN's own layout: its buffer, and the reorder between it and the caller's.
+   */
   private static final class Reorder {
     final boolean output;
     final dnnl_memory inner = new dnnl_memory();
@@ -495,9 +690,11 @@ final class DnnlConvolutions implements AutoCloseable {
       storage = new org.bytedeco.javacpp.BytePointer(dnnl_memory_desc_get_size(chosen));
       check(dnnl_memory_create(inner, chosen, engine, storage), "memory");
       dnnl_primitive_attr attr = userScratchpadAttr();
-      check(output
-          ? dnnl_reorder_primitive_desc_create(pd, chosen, engine, plain, engine, attr)
-          : dnnl_reorder_primitive_desc_create(pd, plain, engine, chosen, engine, attr), "reorder");
+      check(
+          output
+              ? dnnl_reorder_primitive_desc_create(pd, chosen, engine, plain, engine, attr)
+              : dnnl_reorder_primitive_desc_create(pd, plain, engine, chosen, engine, attr),
+          "reorder");
       dnnl_primitive_attr_destroy(attr);
       check(dnnl_primitive_create(primitive, pd), "reorder primitive");
       scratch = ScratchArg.of(pd, engine);
@@ -522,7 +719,8 @@ final class DnnlConvolutions implements AutoCloseable {
 
   private static void check(int status, String what) {
     if (status != dnnl_success) {
-      throw new BackendException("cpu", "oneDNN " + what, "dnnl_status " + status, "oneDNN call failed", null);
+      throw new BackendException(
+          "cpu", "oneDNN " + what, "dnnl_status " + status, "oneDNN call failed", null);
     }
   }
 

@@ -35,19 +35,34 @@ final class Floats {
 
   /** Copies {@code len} floats from the array into this memory at {@code index}. */
   void put(int index, float[] src, int srcOffset, int len) {
-    if (srcOffset < 0 || len < 0 || srcOffset + len > src.length) throw new IndexOutOfBoundsException();
-    U.copyMemory(src, FLOAT_ARRAY_BASE + ((long) srcOffset << 2), null, address + ((long) index << 2), (long) len << 2);
+    if (srcOffset < 0 || len < 0 || srcOffset + len > src.length)
+      throw new IndexOutOfBoundsException();
+    U.copyMemory(
+        src,
+        FLOAT_ARRAY_BASE + ((long) srcOffset << 2),
+        null,
+        address + ((long) index << 2),
+        (long) len << 2);
   }
 
   /** Copies {@code len} floats from this memory at {@code index} into the array. */
   void get(int index, float[] dst, int dstOffset, int len) {
-    if (dstOffset < 0 || len < 0 || dstOffset + len > dst.length) throw new IndexOutOfBoundsException();
-    U.copyMemory(null, address + ((long) index << 2), dst, FLOAT_ARRAY_BASE + ((long) dstOffset << 2), (long) len << 2);
+    if (dstOffset < 0 || len < 0 || dstOffset + len > dst.length)
+      throw new IndexOutOfBoundsException();
+    U.copyMemory(
+        null,
+        address + ((long) index << 2),
+        dst,
+        FLOAT_ARRAY_BASE + ((long) dstOffset << 2),
+        (long) len << 2);
   }
 
-  /** Copies {@code len} floats from {@code src} at {@code srcIndex} to this memory at {@code index}. */
+  /**
+   * Copies {@code len} floats from {@code src} at {@code srcIndex} to this memory at {@code index}.
+   */
   void put(int index, Floats src, int srcIndex, int len) {
-    U.copyMemory(src.address + ((long) srcIndex << 2), address + ((long) index << 2), (long) len << 2);
+    U.copyMemory(
+        src.address + ((long) srcIndex << 2), address + ((long) index << 2), (long) len << 2);
   }
 
   /** Sets {@code len} floats from {@code index} to +0.0. */

@@ -1,11 +1,11 @@
 package org.cnn4j.backend.cpu;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Splits a loop over {@code [0, n)} into one contiguous range per thread. Small loops run inline:
@@ -23,13 +23,16 @@ final class Parallel implements AutoCloseable {
 
   Parallel(int threads) {
     this.threads = threads;
-    this.workers = threads > 1
-        ? Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "cnn4j-cpu");
-            t.setDaemon(true);
-            return t;
-          })
-        : null;
+    this.workers =
+        threads > 1
+            ? Executors.newFixedThreadPool(
+                threads - 1,
+                r -> {
+                  Thread t = new Thread(r, "cnn4j-cpu");
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
   }
 
   int threads() {
@@ -37,8 +40,8 @@ final class Parallel implements AutoCloseable {
   }
 
   /**
-   * Runs {@code body} over {@code [0, n)}; {@code work} estimates the total element operations,
-   * and below {@code minWork} per extra thread the loop runs on the caller alone.
+   * Runs {@code body} over {@code [0, n)}; {@code work} estimates the total element operations, and
+   * below {@code minWork} per extra thread the loop runs on the caller alone.
    */
   void forRange(int n, long work, Range body) {
     int parts = (int) Math.min(Math.min(threads, n), Math.max(1, work / MIN_WORK_PER_THREAD));

@@ -73,7 +73,8 @@ class LaneIsolationTest {
   }
 
   /** Forward, input gradient and kernel gradient of one convolution on one lane. */
-  private static float[][] run(Backend lane, Conv2dSpec s, float[] x, float[] kernel, float[] dyHost) {
+  private static float[][] run(
+      Backend lane, Conv2dSpec s, float[] x, float[] kernel, float[] dyHost) {
     try (DeviceBuffer dx = lane.allocate(s.inputLength());
         DeviceBuffer xb = lane.allocate(s.inputLength());
         DeviceBuffer kb = lane.allocate(kernel.length);
@@ -85,7 +86,9 @@ class LaneIsolationTest {
       lane.upload(dyHost, 0, dy, 0, dyHost.length);
       lane.conv2dForwardFused(s, xb, kb, null, ActivationKind.LINEAR, 0f, y);
       lane.conv2dBackwardFused(s, xb, kb, y, dy, ActivationKind.LINEAR, 0f, dx, dk, null);
-      float[][] out = {new float[(int) s.outputLength()], new float[x.length], new float[kernel.length]};
+      float[][] out = {
+        new float[(int) s.outputLength()], new float[x.length], new float[kernel.length]
+      };
       lane.download(y, 0, out[0], 0, out[0].length);
       lane.download(dx, 0, out[1], 0, out[1].length);
       lane.download(dk, 0, out[2], 0, out[2].length);

@@ -6,23 +6,26 @@ import java.util.Map;
 import org.cnn4j.spi.BackendException;
 
 /**
- * Device memory reuse: a freed block goes to the free list of its size bucket and the next
- * request of that bucket takes it back, so a training loop that allocates the same shapes every
- * step stops calling {@code cuMemAlloc} (which synchronizes the device) after its first step.
- * Blocks are reused in stream order: every op runs on the backend's one stream, so work queued
- * before a block was freed finishes before work queued after it was reused.
+ * Device memory reuse: a freed block goes to the free list of its size bucket and the next request
+ * of that bucket takes it back, so a training loop that allocates the same shapes every step stops
+ * calling {@code cuMemAlloc} (which synchronizes the device) after its first step. Blocks are
+ * reused in stream order: every op runs on the backend's one stream, so work queued before a block
+ * was freed finishes before work queued after it was reused.
  *
- * <p>Buckets: requests up to 1 MiB round up to a power of two (at least 512 bytes); larger ones
- * to a multiple of an eighth of their power of two, so at most 12.5% is wasted. When the device
- * runs out of memory, the free lists are released and the request retried once. {@link #close()}
- * frees every cached block.
+ * <p>Buckets: requests up to 1 MiB round up to a power of two (at least 512 bytes); larger ones to
+ * a multiple of an eighth of their power of two, so at most 12.5% is wasted. When the device runs
+ * out of memory, the free lists are released and the request retried once. {@link #close()} frees
+ * every cached block.
  *
  * @param <H> the device handle (a {@code CUdeviceptr}; a fake in tests)
  */
 final class CachingAllocator<H> implements AutoCloseable {
   /** The native allocate/free pair behind the cache. */
   interface DeviceMemory<H> {
-    /** Allocates {@code bytes}; throws a {@link BackendException} with status CUDA_ERROR_OUT_OF_MEMORY when full. */
+    /**
+     * Allocates {@code bytes}; throws a {@link BackendException} with status
+     * CUDA_ERROR_OUT_OF_MEMORY when full.
+     */
     H allocate(long bytes);
 
     void free(H handle);

@@ -8,8 +8,8 @@ import org.cnn4j.spi.MemoryStats;
 
 /**
  * The backend's buffers: device blocks from a {@link CachingAllocator} over cuMemAlloc/cuMemFree,
- * and the counts of caller-owned buffers for {@link MemoryStats} (the backend's scratch buffers
- * and the cache do not count).
+ * and the counts of caller-owned buffers for {@link MemoryStats} (the backend's scratch buffers and
+ * the cache do not count).
  */
 final class CuAllocator implements AutoCloseable {
   private final CuContext cu;
@@ -20,20 +20,22 @@ final class CuAllocator implements AutoCloseable {
 
   CuAllocator(CuContext cu) {
     this.cu = cu;
-    this.cache = new CachingAllocator<>(new CachingAllocator.DeviceMemory<>() {
-      @Override
-      public DevicePtr allocate(long bytes) {
-        DevicePtr p = new DevicePtr();
-        cu.check(cuMemAlloc(p, bytes), "cuMemAlloc", (bytes >> 20) + " MiB");
-        return p;
-      }
+    this.cache =
+        new CachingAllocator<>(
+            new CachingAllocator.DeviceMemory<>() {
+              @Override
+              public DevicePtr allocate(long bytes) {
+                DevicePtr p = new DevicePtr();
+                cu.check(cuMemAlloc(p, bytes), "cuMemAlloc", (bytes >> 20) + " MiB");
+                return p;
+              }
 
-      @Override
-      public void free(DevicePtr handle) {
-        // After close the primary context's release has freed everything already.
-        if (!cu.isClosed()) cu.check(cuMemFree(handle), "cuMemFree", handle.toString());
-      }
-    });
+              @Override
+              public void free(DevicePtr handle) {
+                // After close the primary context's release has freed everything already.
+                if (!cu.isClosed()) cu.check(cuMemFree(handle), "cuMemFree", handle.toString());
+              }
+            });
   }
 
   /** Caller-owned buffers count in {@link #stats()}; scratch buffers of the backend do not. */
@@ -42,8 +44,12 @@ final class CuAllocator implements AutoCloseable {
     cu.ensureHealthy("allocate");
     long bytes = length * Float.BYTES;
     if (bytes > cu.device().totalMemBytes()) {
-      throw new IllegalArgumentException("a buffer of " + length + " floats exceeds the GPU's "
-          + (cu.device().totalMemBytes() >> 20) + " MiB");
+      throw new IllegalArgumentException(
+          "a buffer of "
+              + length
+              + " floats exceeds the GPU's "
+              + (cu.device().totalMemBytes() >> 20)
+              + " MiB");
     }
     CuBuffer buffer = new CuBuffer(this, cache.acquire(bytes), length, counted);
     if (counted) {
@@ -81,7 +87,8 @@ final class CuAllocator implements AutoCloseable {
       b.base(); // fails fast when closed
       return b;
     }
-    throw new IllegalArgumentException(name + " is " + buffer + ", not a buffer of this CUDA backend");
+    throw new IllegalArgumentException(
+        name + " is " + buffer + ", not a buffer of this CUDA backend");
   }
 
   @Override

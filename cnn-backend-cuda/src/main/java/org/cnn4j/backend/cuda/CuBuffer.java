@@ -3,7 +3,10 @@ package org.cnn4j.backend.cuda;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.cnn4j.spi.DeviceBuffer;
 
-/** float32 device memory: a block of the caching allocator, returned to it by {@link #close()} (once). */
+/**
+ * float32 device memory: a block of the caching allocator, returned to it by {@link #close()}
+ * (once).
+ */
 final class CuBuffer implements DeviceBuffer {
   private final CuAllocator owner;
   private final CachingAllocator.Block<DevicePtr> block;
@@ -11,7 +14,8 @@ final class CuBuffer implements DeviceBuffer {
   private final boolean counted;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  CuBuffer(CuAllocator owner, CachingAllocator.Block<DevicePtr> block, long length, boolean counted) {
+  CuBuffer(
+      CuAllocator owner, CachingAllocator.Block<DevicePtr> block, long length, boolean counted) {
     this.owner = owner;
     this.block = block;
     this.length = length;
@@ -39,7 +43,8 @@ final class CuBuffer implements DeviceBuffer {
 
   /** The block's base pointer (for copies); using a closed buffer is an error, reported as such. */
   DevicePtr base() {
-    if (closed.get()) throw new IllegalStateException("CUDA buffer of " + length + " floats is closed");
+    if (closed.get())
+      throw new IllegalStateException("CUDA buffer of " + length + " floats is closed");
     return block.handle();
   }
 

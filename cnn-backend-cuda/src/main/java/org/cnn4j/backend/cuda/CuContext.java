@@ -14,11 +14,10 @@ import jcuda.driver.CUstream;
 import org.cnn4j.spi.BackendException;
 
 /**
- * The device's primary context (shared with cuBLAS, which uses the runtime API) and the one
- * stream every op of the backend is issued on, so ops run in the order called and only {@code
- * download} and {@code synchronize} wait. The place native results are checked: after a device
- * fault (a kernel crash poisons the context) every later call fails with the first fault as its
- * cause.
+ * The device's primary context (shared with cuBLAS, which uses the runtime API) and the one stream
+ * every op of the backend is issued on, so ops run in the order called and only {@code download}
+ * and {@code synchronize} wait. The place native results are checked: after a device fault (a
+ * kernel crash poisons the context) every later call fails with the first fault as its cause.
  *
  * <p>A driver-API context is current per thread; {@link #ensureHealthy} makes it current on the
  * calling thread the first time that thread uses the backend (a data pipeline may upload from
@@ -35,8 +34,10 @@ final class CuContext implements AutoCloseable {
 
   CuContext(CuDevice device) {
     this.device = device;
-    CuStatus.check(cuDeviceGet(handle, device.ordinal()), "cuDeviceGet", "device " + device.ordinal());
-    CuStatus.check(cuDevicePrimaryCtxRetain(context, handle), "cuDevicePrimaryCtxRetain", device.name());
+    CuStatus.check(
+        cuDeviceGet(handle, device.ordinal()), "cuDeviceGet", "device " + device.ordinal());
+    CuStatus.check(
+        cuDevicePrimaryCtxRetain(context, handle), "cuDevicePrimaryCtxRetain", device.name());
     int r = cuCtxSetCurrent(context);
     // A blocking stream (flags 0): synchronous copies on the legacy default stream wait for it.
     if (r == CuStatus.SUCCESS) r = cuStreamCreate(stream, 0);
@@ -71,19 +72,27 @@ final class CuContext implements AutoCloseable {
   void ensureHealthy(String op) {
     BackendException first = fault;
     if (first != null) {
-      throw new BackendException(CudaBackendProvider.ID, op, first.status(),
-          "the GPU failed earlier and this backend can no longer be used", first);
+      throw new BackendException(
+          CudaBackendProvider.ID,
+          op,
+          first.status(),
+          "the GPU failed earlier and this backend can no longer be used",
+          first);
     }
     if (closed) throw new IllegalStateException("the CUDA backend is closed");
     if (!currentHere.get()) {
-      check(cuCtxSetCurrent(context), "cuCtxSetCurrent", "binding the context to " + Thread.currentThread().getName());
+      check(
+          cuCtxSetCurrent(context),
+          "cuCtxSetCurrent",
+          "binding the context to " + Thread.currentThread().getName());
       currentHere.set(true);
     }
   }
 
   /** Waits for the stream; surfaces asynchronous kernel faults under {@code op}'s name. */
   void synchronize(String op) {
-    check(cuStreamSynchronize(stream), op, "waiting for the stream (a kernel issued earlier failed)");
+    check(
+        cuStreamSynchronize(stream), op, "waiting for the stream (a kernel issued earlier failed)");
   }
 
   /** Binds the context to this thread for cleanup, ignoring a latched fault. */

@@ -13,12 +13,12 @@ import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 
 /**
- * The kernels of {@code cnn4j.fatbin}, loaded once per context (the driver picks the SASS for
- * the GPU, or JIT-compiles the PTX on a newer one), and their launches.
+ * The kernels of {@code cnn4j.fatbin}, loaded once per context (the driver picks the SASS for the
+ * GPU, or JIT-compiles the PTX on a newer one), and their launches.
  *
  * <p>Arguments map by Java type: {@link Arg.Ptr} to a device pointer, {@link Integer} to int,
- * {@link Long} to long long, {@link Float} to float, {@link Boolean} to int, and {@code int[]} to
- * a struct of ints passed by value (the convolution and pooling geometry).
+ * {@link Long} to long long, {@link Float} to float, {@link Boolean} to int, and {@code int[]} to a
+ * struct of ints passed by value (the convolution and pooling geometry).
  */
 final class CuModule implements AutoCloseable {
   /** A device address argument: a buffer's base plus a byte offset. */
@@ -32,8 +32,15 @@ final class CuModule implements AutoCloseable {
 
   CuModule(CuContext cu, byte[] image) {
     this.cu = cu;
-    cu.check(cuModuleLoadData(module, image), "cuModuleLoadData",
-        "loading cnn4j.fatbin on " + cu.device().name() + " (sm_" + cu.device().ccMajor() + cu.device().ccMinor() + ")");
+    cu.check(
+        cuModuleLoadData(module, image),
+        "cuModuleLoadData",
+        "loading cnn4j.fatbin on "
+            + cu.device().name()
+            + " (sm_"
+            + cu.device().ccMajor()
+            + cu.device().ccMinor()
+            + ")");
   }
 
   synchronized CUfunction function(String name) {
@@ -47,17 +54,31 @@ final class CuModule implements AutoCloseable {
   }
 
   /** Launches {@code name} on the backend's stream over a grid of blocks. */
-  void launch(String name, long gx, int gy, int gz, int bx, int by, int sharedBytes, Object... args) {
+  void launch(
+      String name, long gx, int gy, int gz, int bx, int by, int sharedBytes, Object... args) {
     if (gx <= 0 || gy <= 0 || gz <= 0) return;
     if (gx > Integer.MAX_VALUE || gy > 65535 || gz > 65535) {
-      throw new IllegalArgumentException(name + ": grid " + gx + "x" + gy + "x" + gz + " exceeds CUDA's limits");
+      throw new IllegalArgumentException(
+          name + ": grid " + gx + "x" + gy + "x" + gz + " exceeds CUDA's limits");
     }
     cu.ensureHealthy(name);
     NativePointerObject[] params = new NativePointerObject[args.length];
     for (int i = 0; i < args.length; i++) params[i] = param(name, i, args[i]);
-    cu.check(cuLaunchKernel(function(name), (int) gx, gy, gz, bx, by, 1, sharedBytes, cu.stream(),
-        Pointer.to(params), null), "cuLaunchKernel " + name, "grid " + gx + "x" + gy + "x" + gz
-        + ", block " + bx + "x" + by);
+    cu.check(
+        cuLaunchKernel(
+            function(name),
+            (int) gx,
+            gy,
+            gz,
+            bx,
+            by,
+            1,
+            sharedBytes,
+            cu.stream(),
+            Pointer.to(params),
+            null),
+        "cuLaunchKernel " + name,
+        "grid " + gx + "x" + gy + "x" + gz + ", block " + bx + "x" + by);
   }
 
   private static Pointer param(String name, int index, Object arg) {
@@ -67,7 +88,8 @@ final class CuModule implements AutoCloseable {
     if (arg instanceof Float v) return Pointer.to(new float[] {v});
     if (arg instanceof Boolean v) return Pointer.to(new int[] {v ? 1 : 0});
     if (arg instanceof int[] v) return Pointer.to(v);
-    throw new IllegalArgumentException("kernel " + name + " argument " + index + ": unsupported " + arg);
+    throw new IllegalArgumentException(
+        "kernel " + name + " argument " + index + ": unsupported " + arg);
   }
 
   @Override

@@ -14,11 +14,11 @@ import jcuda.Pointer;
 import jcuda.driver.CUevent;
 
 /**
- * Uploads without waiting for the GPU: the host array is copied into one slot of a ring of
- * pinned buffers, and the slot's copy to the device is queued on the stream behind the work
- * already issued. A slot is reused only after the event recorded behind its last copy has passed,
- * so with {@value #SLOTS} slots a training step's input upload does not wait for the previous
- * step's compute. Uploads larger than a slot go through the ring in slot-sized pieces.
+ * Uploads without waiting for the GPU: the host array is copied into one slot of a ring of pinned
+ * buffers, and the slot's copy to the device is queued on the stream behind the work already
+ * issued. A slot is reused only after the event recorded behind its last copy has passed, so with
+ * {@value #SLOTS} slots a training step's input upload does not wait for the previous step's
+ * compute. Uploads larger than a slot go through the ring in slot-sized pieces.
  */
 final class CuStaging implements AutoCloseable {
   static final int SLOTS = 4;
@@ -43,8 +43,14 @@ final class CuStaging implements AutoCloseable {
       view[s].clear();
       view[s].put(src, srcOffset + done0, piece);
       long bytes = (long) piece * Float.BYTES;
-      cu.check(cuMemcpyHtoDAsync(dst.base().withByteOffset((dstOffset + done0) * Float.BYTES), host[s],
-          bytes, cu.stream()), "upload", piece + " floats");
+      cu.check(
+          cuMemcpyHtoDAsync(
+              dst.base().withByteOffset((dstOffset + done0) * Float.BYTES),
+              host[s],
+              bytes,
+              cu.stream()),
+          "upload",
+          piece + " floats");
       cu.check(cuEventRecord(done[s], cu.stream()), "cuEventRecord", "upload slot " + s);
       pending[s] = true;
       done0 += piece;
@@ -57,11 +63,18 @@ final class CuStaging implements AutoCloseable {
     next = (next + 1) % SLOTS;
     if (host[s] == null) {
       Pointer p = new Pointer();
-      cu.check(cuMemAllocHost(p, (long) SLOT_FLOATS * Float.BYTES), "cuMemAllocHost", "upload staging");
+      cu.check(
+          cuMemAllocHost(p, (long) SLOT_FLOATS * Float.BYTES), "cuMemAllocHost", "upload staging");
       host[s] = p;
-      view[s] = p.getByteBuffer(0, (long) SLOT_FLOATS * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      view[s] =
+          p.getByteBuffer(0, (long) SLOT_FLOATS * Float.BYTES)
+              .order(ByteOrder.nativeOrder())
+              .asFloatBuffer();
       done[s] = new CUevent();
-      cu.check(cuEventCreate(done[s], 2 /* CU_EVENT_DISABLE_TIMING */), "cuEventCreate", "upload slot " + s);
+      cu.check(
+          cuEventCreate(done[s], 2 /* CU_EVENT_DISABLE_TIMING */),
+          "cuEventCreate",
+          "upload slot " + s);
     } else if (pending[s]) {
       cu.check(cuEventSynchronize(done[s]), "upload", "waiting for staging slot " + s);
       pending[s] = false;

@@ -16,8 +16,8 @@ import org.cnn4j.spi.BackendException;
 
 /**
  * SGEMM through cuBLAS (JCublas2, which needs {@code libcublas.so.12}), on the backend's stream.
- * Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T, so the operands swap and no
- * data moves. With beta == 0 cuBLAS does not read C. TF32 tensor-core math only when asked for.
+ * Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T, so the operands swap and no data
+ * moves. With beta == 0 cuBLAS does not read C. TF32 tensor-core math only when asked for.
  */
 final class CublasGemm implements CuGemm {
   private final cublasHandle handle = new cublasHandle();
@@ -29,11 +29,16 @@ final class CublasGemm implements CuGemm {
     this.tf32 = tf32;
     int status = cublasCreate(handle);
     if (status != 0) {
-      throw new BackendException(CudaBackendProvider.ID, "cublasCreate", jcuda.jcublas.cublasStatus.stringFor(status),
-          "creating a cuBLAS handle", null);
+      throw new BackendException(
+          CudaBackendProvider.ID,
+          "cublasCreate",
+          jcuda.jcublas.cublasStatus.stringFor(status),
+          "creating a cuBLAS handle",
+          null);
     }
     cublasSetStream(handle, new cudaStream_t(cu.stream()));
-    cublasSetMathMode(handle, tf32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH);
+    cublasSetMathMode(
+        handle, tf32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH);
     int[] v = new int[1];
     cublasGetVersion(handle, v);
     version = v[0];
@@ -46,24 +51,56 @@ final class CublasGemm implements CuGemm {
 
   @Override
   public String description() {
-    return "cuBLAS " + version / 10000 + "." + version % 10000 / 100 + "." + version % 100
+    return "cuBLAS "
+        + version / 10000
+        + "."
+        + version % 10000 / 100
+        + "."
+        + version % 100
         + (tf32 ? " (TF32 tensor cores)" : " (FP32)");
   }
 
   @Override
-  public void run(boolean transA, boolean transB, int m, int n, int k, float alpha, CuBuffer a,
-      long aOffset, int lda, CuBuffer b, long bOffset, int ldb, float beta, CuBuffer c, long cOffset,
+  public void run(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      CuBuffer a,
+      long aOffset,
+      int lda,
+      CuBuffer b,
+      long bOffset,
+      int ldb,
+      float beta,
+      CuBuffer c,
+      long cOffset,
       int ldc) {
-    int status = cublasSgemm(handle,
-        transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
-        transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
-        n, m, k, Pointer.to(new float[] {alpha}),
-        b.base().withByteOffset(bOffset * Float.BYTES), ldb,
-        a.base().withByteOffset(aOffset * Float.BYTES), lda, Pointer.to(new float[] {beta}),
-        c.base().withByteOffset(cOffset * Float.BYTES), ldc);
+    int status =
+        cublasSgemm(
+            handle,
+            transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
+            transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
+            n,
+            m,
+            k,
+            Pointer.to(new float[] {alpha}),
+            b.base().withByteOffset(bOffset * Float.BYTES),
+            ldb,
+            a.base().withByteOffset(aOffset * Float.BYTES),
+            lda,
+            Pointer.to(new float[] {beta}),
+            c.base().withByteOffset(cOffset * Float.BYTES),
+            ldc);
     if (status != 0) {
-      throw new BackendException(CudaBackendProvider.ID, "cublasSgemm", jcuda.jcublas.cublasStatus.stringFor(status),
-          "m=" + m + " n=" + n + " k=" + k + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc, null);
+      throw new BackendException(
+          CudaBackendProvider.ID,
+          "cublasSgemm",
+          jcuda.jcublas.cublasStatus.stringFor(status),
+          "m=" + m + " n=" + n + " k=" + k + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc,
+          null);
     }
   }
 

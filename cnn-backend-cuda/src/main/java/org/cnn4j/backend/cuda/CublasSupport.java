@@ -5,8 +5,8 @@ import java.util.Optional;
 /**
  * Whether JCublas2 can load here, asked once. JCuda 12.6's cuBLAS binding links {@code
  * libcublas.so.12}, so it loads where CUDA 12's cuBLAS is installed (a CUDA 12 toolkit, or the
- * nvidia-cublas-cu12 wheel PyTorch brings) and not where only CUDA 13's {@code libcublas.so.13}
- * is; the backend then runs its own GEMM kernel.
+ * nvidia-cublas-cu12 wheel PyTorch brings) and not where only CUDA 13's {@code libcublas.so.13} is;
+ * the backend then runs its own GEMM kernel.
  */
 final class CublasSupport {
   private static volatile Optional<String> unavailable;
@@ -33,8 +33,9 @@ final class CublasSupport {
     } catch (Throwable e) {
       String message = String.valueOf(e.getMessage());
       if (message.contains("libcublas") || e instanceof NoClassDefFoundError) {
-        return Optional.of("libcublas.so.12 was not found; JCublas 12.6 needs CUDA 12's cuBLAS on"
-            + " LD_LIBRARY_PATH (CUDA 13's libcublas.so.13 does not fit)");
+        return Optional.of(
+            "libcublas.so.12 was not found; JCublas 12.6 needs CUDA 12's cuBLAS on"
+                + " LD_LIBRARY_PATH (CUDA 13's libcublas.so.13 does not fit)");
       }
       return Optional.of("JCublas2 could not be loaded: " + CudaProbe.firstLine(message));
     }

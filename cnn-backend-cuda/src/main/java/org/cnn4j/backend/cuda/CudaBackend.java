@@ -18,14 +18,14 @@ import org.cnn4j.spi.Pool2dSpec;
 import org.cnn4j.spi.Ranges;
 
 /**
- * The {@link Backend} on one NVIDIA GPU: every op is a kernel of {@code cnn4j.fatbin} (see
- * {@link CuModule}) or a cuBLAS call, issued on one stream, so ops run in the order called and
- * only {@link #download} and {@link #synchronize()} wait. Uploads go through pinned staging
- * ({@link CuStaging}) and do not wait either; device memory comes from a caching allocator, so a
- * training step with fixed shapes allocates nothing from the driver after its first run.
+ * The {@link Backend} on one NVIDIA GPU: every op is a kernel of {@code cnn4j.fatbin} (see {@link
+ * CuModule}) or a cuBLAS call, issued on one stream, so ops run in the order called and only {@link
+ * #download} and {@link #synchronize()} wait. Uploads go through pinned staging ({@link CuStaging})
+ * and do not wait either; device memory comes from a caching allocator, so a training step with
+ * fixed shapes allocates nothing from the driver after its first run.
  *
- * <p>Offsets are applied on the host (kernels get element addresses). Every range is checked on
- * the host before launch: an out-of-bounds write on a GPU poisons the whole context.
+ * <p>Offsets are applied on the host (kernels get element addresses). Every range is checked on the
+ * host before launch: an out-of-bounds write on a GPU poisons the whole context.
  */
 public final class CudaBackend implements Backend {
   private static final int BLOCK = 256;
@@ -39,7 +39,8 @@ public final class CudaBackend implements Backend {
   private final int maxBlocks;
   private boolean closed;
 
-  CudaBackend(CuContext cu, CuModule module, CuGemm gemm, CuAllocator allocator, KernelImage image) {
+  CudaBackend(
+      CuContext cu, CuModule module, CuGemm gemm, CuAllocator allocator, KernelImage image) {
     this.cu = cu;
     this.module = module;
     this.allocator = allocator;
@@ -65,8 +66,17 @@ public final class CudaBackend implements Backend {
   @Override
   public String description() {
     CuDevice d = cu.device();
-    return d.name() + " (sm_" + d.ccMajor() + d.ccMinor() + ", " + d.multiprocessors() + " SMs), CUDA driver "
-        + KernelImage.cudaVersion(d.driverVersion()) + ", GEMM: " + gemm.description() + ", kernels: "
+    return d.name()
+        + " (sm_"
+        + d.ccMajor()
+        + d.ccMinor()
+        + ", "
+        + d.multiprocessors()
+        + " SMs), CUDA driver "
+        + KernelImage.cudaVersion(d.driverVersion())
+        + ", GEMM: "
+        + gemm.description()
+        + ", kernels: "
         + image.summary();
   }
 
@@ -92,8 +102,13 @@ public final class CudaBackend implements Backend {
     // Waiting on the stream first names a failed kernel as such rather than as a copy error.
     cu.synchronize("download");
     if (len == 0) return;
-    cu.check(cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) dstOffset * Float.BYTES),
-        s.base().withByteOffset(srcOffset * Float.BYTES), (long) len * Float.BYTES), "download", len + " floats");
+    cu.check(
+        cuMemcpyDtoH(
+            Pointer.to(dst).withByteOffset((long) dstOffset * Float.BYTES),
+            s.base().withByteOffset(srcOffset * Float.BYTES),
+            (long) len * Float.BYTES),
+        "download",
+        len + " floats");
   }
 
   @Override
@@ -102,8 +117,14 @@ public final class CudaBackend implements Backend {
     CuBuffer d = range(dst, "dst", dstOffset, len);
     if (len == 0) return;
     cu.ensureHealthy("copy");
-    cu.check(cuMemcpyDtoDAsync(d.base().withByteOffset(dstOffset * Float.BYTES),
-        s.base().withByteOffset(srcOffset * Float.BYTES), len * Float.BYTES, cu.stream()), "copy", len + " floats");
+    cu.check(
+        cuMemcpyDtoDAsync(
+            d.base().withByteOffset(dstOffset * Float.BYTES),
+            s.base().withByteOffset(srcOffset * Float.BYTES),
+            len * Float.BYTES,
+            cu.stream()),
+        "copy",
+        len + " floats");
   }
 
   @Override
@@ -111,8 +132,14 @@ public final class CudaBackend implements Backend {
     CuBuffer b = range(buf, "buf", offset, len);
     if (len == 0) return;
     cu.ensureHealthy("fill");
-    cu.check(cuMemsetD32Async(b.base().withByteOffset(offset * Float.BYTES), Float.floatToRawIntBits(value),
-        len, cu.stream()), "fill", len + " floats");
+    cu.check(
+        cuMemsetD32Async(
+            b.base().withByteOffset(offset * Float.BYTES),
+            Float.floatToRawIntBits(value),
+            len,
+            cu.stream()),
+        "fill",
+        len + " floats");
   }
 
   @Override
@@ -143,9 +170,23 @@ public final class CudaBackend implements Backend {
   // ---------------------------------------------------------------- GEMM
 
   @Override
-  public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-      DeviceBuffer a, long aOffset, int lda, DeviceBuffer b, long bOffset, int ldb,
-      float beta, DeviceBuffer c, long cOffset, int ldc) {
+  public void gemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      DeviceBuffer a,
+      long aOffset,
+      int lda,
+      DeviceBuffer b,
+      long bOffset,
+      int ldb,
+      float beta,
+      DeviceBuffer c,
+      long cOffset,
+      int ldc) {
     if (m < 0 || n < 0 || k < 0) {
       throw new IllegalArgumentException("gemm sizes must be >= 0: m=" + m + " n=" + n + " k=" + k);
     }
@@ -154,31 +195,48 @@ public final class CudaBackend implements Backend {
     CuBuffer cc = matrix(c, "C", cOffset, m, n, ldc);
     if (m == 0 || n == 0) return;
     cu.ensureHealthy("gemm");
-    gemm.run(transA, transB, m, n, k, alpha, ca, aOffset, lda, cb, bOffset, ldb, beta, cc, cOffset, ldc);
+    gemm.run(
+        transA, transB, m, n, k, alpha, ca, aOffset, lda, cb, bOffset, ldb, beta, cc, cOffset, ldc);
   }
 
   // ---------------------------------------------------------------- convolution
 
   @Override
-  public void im2col(Conv2dSpec s, DeviceBuffer x, int first, int count, int group, DeviceBuffer cols) {
+  public void im2col(
+      Conv2dSpec s, DeviceBuffer x, int first, int count, int group, DeviceBuffer cols) {
     checkImages(s, first, count, group);
     long total = (long) count * s.outH() * s.outW() * columnWidth(s);
     int32(total, "im2col columns");
     CuBuffer cx = range(x, "x", 0, int32(s.inputLength(), "convolution input"));
     CuBuffer cc = range(cols, "cols", 0, total);
-    launch1d("im2col", (long) count * s.outH() * s.outW() * (s.c() / s.groups()), geometry(s), cx.at(0),
-        first, count, group, cc.at(0));
+    launch1d(
+        "im2col",
+        (long) count * s.outH() * s.outW() * (s.c() / s.groups()),
+        geometry(s),
+        cx.at(0),
+        first,
+        count,
+        group,
+        cc.at(0));
   }
 
   @Override
-  public void col2im(Conv2dSpec s, DeviceBuffer cols, int first, int count, int group, DeviceBuffer dx) {
+  public void col2im(
+      Conv2dSpec s, DeviceBuffer cols, int first, int count, int group, DeviceBuffer dx) {
     checkImages(s, first, count, group);
     long total = (long) count * s.outH() * s.outW() * columnWidth(s);
     int32(total, "im2col columns");
     CuBuffer cc = range(cols, "cols", 0, total);
     CuBuffer cx = range(dx, "dx", 0, int32(s.inputLength(), "convolution input"));
-    launch1d("col2im", (long) count * s.h() * s.w() * (s.c() / s.groups()), geometry(s), cc.at(0), first,
-        count, group, cx.at(0));
+    launch1d(
+        "col2im",
+        (long) count * s.h() * s.w() * (s.c() / s.groups()),
+        geometry(s),
+        cc.at(0),
+        first,
+        count,
+        group,
+        cx.at(0));
   }
 
   /**
@@ -192,8 +250,23 @@ public final class CudaBackend implements Backend {
     range(y, "y", 0, s.outputLength());
     int pixels = s.outH() * s.outW();
     if (isPointwise(s)) {
-      gemm(false, false, s.n() * pixels, s.filters(), s.c(), 1f, x, 0, s.c(), kernel, 0, s.filters(), 0f,
-          y, 0, s.filters());
+      gemm(
+          false,
+          false,
+          s.n() * pixels,
+          s.filters(),
+          s.c(),
+          1f,
+          x,
+          0,
+          s.c(),
+          kernel,
+          0,
+          s.filters(),
+          0f,
+          y,
+          0,
+          s.filters());
       return;
     }
     int fg = s.filters() / s.groups();
@@ -204,22 +277,53 @@ public final class CudaBackend implements Backend {
         int count = Math.min(chunk, s.n() - first);
         for (int g = 0; g < s.groups(); g++) {
           im2col(s, x, first, count, g, cols);
-          gemm(false, false, count * pixels, fg, k, 1f, cols, 0, k, kernel, (long) g * fg, s.filters(), 0f,
-              y, (long) first * pixels * s.filters() + (long) g * fg, s.filters());
+          gemm(
+              false,
+              false,
+              count * pixels,
+              fg,
+              k,
+              1f,
+              cols,
+              0,
+              k,
+              kernel,
+              (long) g * fg,
+              s.filters(),
+              0f,
+              y,
+              (long) first * pixels * s.filters() + (long) g * fg,
+              s.filters());
         }
       }
     }
   }
 
   @Override
-  public void conv2dBackwardData(Conv2dSpec s, DeviceBuffer dy, DeviceBuffer kernel, DeviceBuffer dx) {
+  public void conv2dBackwardData(
+      Conv2dSpec s, DeviceBuffer dy, DeviceBuffer kernel, DeviceBuffer dx) {
     range(dy, "dy", 0, s.outputLength());
     range(kernel, "kernel", 0, s.kernelLength());
     range(dx, "dx", 0, s.inputLength());
     int pixels = s.outH() * s.outW();
     if (isPointwise(s)) {
-      gemm(false, true, s.n() * pixels, s.c(), s.filters(), 1f, dy, 0, s.filters(), kernel, 0, s.filters(),
-          0f, dx, 0, s.c());
+      gemm(
+          false,
+          true,
+          s.n() * pixels,
+          s.c(),
+          s.filters(),
+          1f,
+          dy,
+          0,
+          s.filters(),
+          kernel,
+          0,
+          s.filters(),
+          0f,
+          dx,
+          0,
+          s.c());
       return;
     }
     int fg = s.filters() / s.groups();
@@ -230,8 +334,23 @@ public final class CudaBackend implements Backend {
       for (int first = 0; first < s.n(); first += chunk) {
         int count = Math.min(chunk, s.n() - first);
         for (int g = 0; g < s.groups(); g++) {
-          gemm(false, true, count * pixels, k, fg, 1f, dy, (long) first * pixels * s.filters() + (long) g * fg,
-              s.filters(), kernel, (long) g * fg, s.filters(), 0f, cols, 0, k);
+          gemm(
+              false,
+              true,
+              count * pixels,
+              k,
+              fg,
+              1f,
+              dy,
+              (long) first * pixels * s.filters() + (long) g * fg,
+              s.filters(),
+              kernel,
+              (long) g * fg,
+              s.filters(),
+              0f,
+              cols,
+              0,
+              k);
           col2im(s, cols, first, count, g, dx);
         }
       }
@@ -239,14 +358,30 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public void conv2dBackwardFilter(Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dKernel) {
+  public void conv2dBackwardFilter(
+      Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dKernel) {
     range(x, "x", 0, s.inputLength());
     range(dy, "dy", 0, s.outputLength());
     range(dKernel, "dKernel", 0, s.kernelLength());
     int pixels = s.outH() * s.outW();
     if (isPointwise(s)) {
-      gemm(true, false, s.c(), s.filters(), s.n() * pixels, 1f, x, 0, s.c(), dy, 0, s.filters(), 0f,
-          dKernel, 0, s.filters());
+      gemm(
+          true,
+          false,
+          s.c(),
+          s.filters(),
+          s.n() * pixels,
+          1f,
+          x,
+          0,
+          s.c(),
+          dy,
+          0,
+          s.filters(),
+          0f,
+          dKernel,
+          0,
+          s.filters());
       return;
     }
     int fg = s.filters() / s.groups();
@@ -257,9 +392,23 @@ public final class CudaBackend implements Backend {
         int count = Math.min(chunk, s.n() - first);
         for (int g = 0; g < s.groups(); g++) {
           im2col(s, x, first, count, g, cols);
-          gemm(true, false, k, fg, count * pixels, 1f, cols, 0, k, dy,
-              (long) first * pixels * s.filters() + (long) g * fg, s.filters(), first == 0 ? 0f : 1f,
-              dKernel, (long) g * fg, s.filters());
+          gemm(
+              true,
+              false,
+              k,
+              fg,
+              count * pixels,
+              1f,
+              cols,
+              0,
+              k,
+              dy,
+              (long) first * pixels * s.filters() + (long) g * fg,
+              s.filters(),
+              first == 0 ? 0f : 1f,
+              dKernel,
+              (long) g * fg,
+              s.filters());
         }
       }
     }
@@ -271,8 +420,15 @@ public final class CudaBackend implements Backend {
   }
 
   private static boolean isPointwise(Conv2dSpec s) {
-    return s.kh() == 1 && s.kw() == 1 && s.strideH() == 1 && s.strideW() == 1 && s.padTop() == 0
-        && s.padLeft() == 0 && s.groups() == 1 && s.outH() == s.h() && s.outW() == s.w();
+    return s.kh() == 1
+        && s.kw() == 1
+        && s.strideH() == 1
+        && s.strideW() == 1
+        && s.padTop() == 0
+        && s.padLeft() == 0
+        && s.groups() == 1
+        && s.outH() == s.h()
+        && s.outW() == s.w();
   }
 
   private static int columnWidth(Conv2dSpec s) {
@@ -281,15 +437,31 @@ public final class CudaBackend implements Backend {
 
   private static void checkImages(Conv2dSpec s, int first, int count, int group) {
     if (first < 0 || count < 0 || first + count > s.n() || group < 0 || group >= s.groups()) {
-      throw new IllegalArgumentException("images [" + first + ", " + (first + count) + ") group " + group
-          + " outside " + s);
+      throw new IllegalArgumentException(
+          "images [" + first + ", " + (first + count) + ") group " + group + " outside " + s);
     }
   }
 
   /** Conv2dSpec's sixteen components in declaration order: conv.cu's struct ConvGeom. */
   private static int[] geometry(Conv2dSpec s) {
-    return new int[] {s.n(), s.h(), s.w(), s.c(), s.kh(), s.kw(), s.filters(), s.strideH(), s.strideW(),
-        s.padTop(), s.padLeft(), s.dilationH(), s.dilationW(), s.groups(), s.outH(), s.outW()};
+    return new int[] {
+      s.n(),
+      s.h(),
+      s.w(),
+      s.c(),
+      s.kh(),
+      s.kw(),
+      s.filters(),
+      s.strideH(),
+      s.strideW(),
+      s.padTop(),
+      s.padLeft(),
+      s.dilationH(),
+      s.dilationW(),
+      s.groups(),
+      s.outH(),
+      s.outW()
+    };
   }
 
   // ---------------------------------------------------------------- pooling
@@ -331,28 +503,68 @@ public final class CudaBackend implements Backend {
 
   /** Pool2dSpec's twelve components in declaration order: pool.cu's struct PoolGeom. */
   private static int[] geometry(Pool2dSpec s) {
-    return new int[] {s.n(), s.h(), s.w(), s.c(), s.poolH(), s.poolW(), s.strideH(), s.strideW(), s.padTop(),
-        s.padLeft(), s.outH(), s.outW()};
+    return new int[] {
+      s.n(),
+      s.h(),
+      s.w(),
+      s.c(),
+      s.poolH(),
+      s.poolW(),
+      s.strideH(),
+      s.strideW(),
+      s.padTop(),
+      s.padLeft(),
+      s.outH(),
+      s.outW()
+    };
   }
 
   // ---------------------------------------------------------------- element-wise
 
   @Override
-  public void activationForward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
-    launch1d("activation_forward", n, kind.ordinal(), alpha, range(x, "x", 0, n).at(0), range(y, "y", 0, n).at(0), n);
+  public void activationForward(
+      ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+    launch1d(
+        "activation_forward",
+        n,
+        kind.ordinal(),
+        alpha,
+        range(x, "x", 0, n).at(0),
+        range(y, "y", 0, n).at(0),
+        n);
   }
 
   @Override
-  public void activationBackward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y,
-      DeviceBuffer dy, DeviceBuffer dx, long n) {
-    launch1d("activation_backward", n, kind.ordinal(), alpha, range(x, "x", 0, n).at(0),
-        range(y, "y", 0, n).at(0), range(dy, "dy", 0, n).at(0), range(dx, "dx", 0, n).at(0), n);
+  public void activationBackward(
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer x,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dx,
+      long n) {
+    launch1d(
+        "activation_backward",
+        n,
+        kind.ordinal(),
+        alpha,
+        range(x, "x", 0, n).at(0),
+        range(y, "y", 0, n).at(0),
+        range(dy, "dy", 0, n).at(0),
+        range(dx, "dx", 0, n).at(0),
+        n);
   }
 
   @Override
   public void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
-    launch1d("binary", n, op.ordinal(), range(a, "a", 0, n).at(0), range(b, "b", 0, n).at(0),
-        range(out, "out", 0, n).at(0), n);
+    launch1d(
+        "binary",
+        n,
+        op.ordinal(),
+        range(a, "a", 0, n).at(0),
+        range(b, "b", 0, n).at(0),
+        range(out, "out", 0, n).at(0),
+        n);
   }
 
   @Override
@@ -361,25 +573,49 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public void biasActivationForward(ActivationKind kind, float alpha, DeviceBuffer y, DeviceBuffer bias,
-      int rows, int cols) {
+  public void biasActivationForward(
+      ActivationKind kind, float alpha, DeviceBuffer y, DeviceBuffer bias, int rows, int cols) {
     long n = (long) rows * cols;
     CuBuffer cy = range(y, "y", 0, n);
     // Without a bias the kernel never reads its bias argument; y stands in for it.
     CuBuffer cb = bias == null ? cy : range(bias, "bias", 0, cols);
     if (bias == null && kind == ActivationKind.LINEAR) return;
-    launch1d("bias_activation_forward", n, kind.ordinal(), alpha, cy.at(0), cb.at(0), bias != null, cols, n);
+    launch1d(
+        "bias_activation_forward",
+        n,
+        kind.ordinal(),
+        alpha,
+        cy.at(0),
+        cb.at(0),
+        bias != null,
+        cols,
+        n);
   }
 
   @Override
-  public void activationBackwardBias(ActivationKind kind, float alpha, DeviceBuffer y, DeviceBuffer dy,
-      DeviceBuffer dz, int rows, int cols, DeviceBuffer dBias) {
+  public void activationBackwardBias(
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dz,
+      int rows,
+      int cols,
+      DeviceBuffer dBias) {
     long n = (long) rows * cols;
     CuBuffer cy = range(y, "y", 0, n);
     CuBuffer cdy = range(dy, "dy", 0, n);
     CuBuffer cdz = range(dz, "dz", 0, n);
     if (kind != ActivationKind.LINEAR || dz != dy) {
-      launch1d("activation_backward_from_output", n, kind.ordinal(), alpha, cy.at(0), cdy.at(0), cdz.at(0), n);
+      launch1d(
+          "activation_backward_from_output",
+          n,
+          kind.ordinal(),
+          alpha,
+          cy.at(0),
+          cdy.at(0),
+          cdz.at(0),
+          n);
     }
     if (dBias != null) reduceMiddle(dz, 1, rows, cols, 1f, dBias);
   }
@@ -387,9 +623,11 @@ public final class CudaBackend implements Backend {
   // ---------------------------------------------------------------- reductions and broadcasts
 
   @Override
-  public void reduceMiddle(DeviceBuffer x, int outer, int mid, int inner, float scale, DeviceBuffer out) {
+  public void reduceMiddle(
+      DeviceBuffer x, int outer, int mid, int inner, float scale, DeviceBuffer out) {
     if (outer < 0 || mid < 0 || inner < 0) {
-      throw new IllegalArgumentException("reduceMiddle sizes must be >= 0: " + outer + ", " + mid + ", " + inner);
+      throw new IllegalArgumentException(
+          "reduceMiddle sizes must be >= 0: " + outer + ", " + mid + ", " + inner);
     }
     CuBuffer cx = range(x, "x", 0, (long) outer * mid * inner);
     CuBuffer co = range(out, "out", 0, (long) outer * inner);
@@ -417,19 +655,48 @@ public final class CudaBackend implements Backend {
     int chunk = (int) OwnGemm.ceilDiv(Math.max(mid, 1), slices);
     slices = mid == 0 ? 1 : (int) OwnGemm.ceilDiv(mid, chunk);
     if (slices == 1) {
-      module.launch("reduce_middle", blocks, 1, 1, tx, ty, 0, x.at(0), outer, mid, inner, chunk, 1, scale, out.at(0));
+      module.launch(
+          "reduce_middle",
+          blocks,
+          1,
+          1,
+          tx,
+          ty,
+          0,
+          x.at(0),
+          outer,
+          mid,
+          inner,
+          chunk,
+          1,
+          scale,
+          out.at(0));
       return;
     }
     try (CuBuffer partial = allocator.allocate((long) outer * slices * inner, false)) {
-      module.launch("reduce_middle", blocks, slices, 1, tx, ty, 0, x.at(0), outer, mid, inner, chunk, slices, 1f,
+      module.launch(
+          "reduce_middle",
+          blocks,
+          slices,
+          1,
+          tx,
+          ty,
+          0,
+          x.at(0),
+          outer,
+          mid,
+          inner,
+          chunk,
+          slices,
+          1f,
           partial.at(0));
       sumMiddle(partial, outer, slices, inner, scale, out);
     }
   }
 
   @Override
-  public void broadcastMiddle(DeviceBuffer src, int outer, int mid, int inner, float scale, float beta,
-      DeviceBuffer y) {
+  public void broadcastMiddle(
+      DeviceBuffer src, int outer, int mid, int inner, float scale, float beta, DeviceBuffer y) {
     long total = (long) outer * mid * inner;
     CuBuffer cs = range(src, "src", 0, (long) outer * inner);
     CuBuffer cy = range(y, "y", 0, total);
@@ -444,33 +711,59 @@ public final class CudaBackend implements Backend {
   @Override
   public void softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols) {
     long total = (long) rows * cols;
-    launchRows("softmax", rows, range(x, "x", 0, total).at(0), range(y, "y", 0, total).at(0), rows, cols);
+    launchRows(
+        "softmax", rows, range(x, "x", 0, total).at(0), range(y, "y", 0, total).at(0), rows, cols);
   }
 
   @Override
-  public void softmaxBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols) {
+  public void softmaxBackward(
+      DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols) {
     long total = (long) rows * cols;
-    launchRows("softmax_backward", rows, range(y, "y", 0, total).at(0), range(dy, "dy", 0, total).at(0),
-        range(dx, "dx", 0, total).at(0), rows, cols);
+    launchRows(
+        "softmax_backward",
+        rows,
+        range(y, "y", 0, total).at(0),
+        range(dy, "dy", 0, total).at(0),
+        range(dx, "dx", 0, total).at(0),
+        rows,
+        cols);
   }
 
   @Override
-  public void loss(LossKind kind, DeviceBuffer pred, DeviceBuffer target, int rows, int cols,
-      DeviceBuffer lossPerRow, DeviceBuffer grad, float gradScale) {
+  public void loss(
+      LossKind kind,
+      DeviceBuffer pred,
+      DeviceBuffer target,
+      int rows,
+      int cols,
+      DeviceBuffer lossPerRow,
+      DeviceBuffer grad,
+      float gradScale) {
     long total = (long) rows * cols;
     CuBuffer p = range(pred, "pred", 0, total);
     CuBuffer t = range(target, "target", 0, kind.sparseTargets() ? rows : total);
     CuBuffer l = range(lossPerRow, "lossPerRow", 0, rows);
     // Without a gradient the kernel never touches its grad argument; pred stands in for it.
     CuBuffer g = grad == null ? p : range(grad, "grad", 0, total);
-    launchRows("loss", rows, kind.ordinal(), p.at(0), t.at(0), rows, cols, l.at(0), g.at(0), grad != null,
+    launchRows(
+        "loss",
+        rows,
+        kind.ordinal(),
+        p.at(0),
+        t.at(0),
+        rows,
+        cols,
+        l.at(0),
+        g.at(0),
+        grad != null,
         gradScale);
   }
 
   // ---------------------------------------------------------------- batch normalisation
 
   @Override
-  public void batchNormStatistics(DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance) {
+  public void batchNormStatistics(
+      DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance) {
     CuBuffer cx = range(x, "x", 0, (long) rows * cols);
     CuBuffer cm = range(mean, "mean", 0, cols);
     CuBuffer cv = range(variance, "variance", 0, cols);
@@ -478,24 +771,62 @@ public final class CudaBackend implements Backend {
     sumMiddle(cx, 1, rows, cols, 1f / rows, cm);
     ColumnPlan plan = columnPlan(rows, cols);
     try (CuBuffer partial = allocator.allocate((long) plan.slices() * cols, false)) {
-      module.launch("bn_square_deviation", plan.tiles(), plan.slices(), 1, 32, 8, 0, cx.at(0), rows, cols,
-          plan.chunk(), cm.at(0), partial.at(0));
+      module.launch(
+          "bn_square_deviation",
+          plan.tiles(),
+          plan.slices(),
+          1,
+          32,
+          8,
+          0,
+          cx.at(0),
+          rows,
+          cols,
+          plan.chunk(),
+          cm.at(0),
+          partial.at(0));
       sumMiddle(partial, 1, plan.slices(), cols, 1f / rows, cv);
     }
   }
 
   @Override
-  public void batchNormApply(DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance,
-      DeviceBuffer gamma, DeviceBuffer beta, float eps, DeviceBuffer y) {
+  public void batchNormApply(
+      DeviceBuffer x,
+      int rows,
+      int cols,
+      DeviceBuffer mean,
+      DeviceBuffer variance,
+      DeviceBuffer gamma,
+      DeviceBuffer beta,
+      float eps,
+      DeviceBuffer y) {
     long total = (long) rows * cols;
-    launch1d("bn_apply", total, range(x, "x", 0, total).at(0), cols, range(mean, "mean", 0, cols).at(0),
-        range(variance, "variance", 0, cols).at(0), range(gamma, "gamma", 0, cols).at(0),
-        range(beta, "beta", 0, cols).at(0), eps, range(y, "y", 0, total).at(0), total);
+    launch1d(
+        "bn_apply",
+        total,
+        range(x, "x", 0, total).at(0),
+        cols,
+        range(mean, "mean", 0, cols).at(0),
+        range(variance, "variance", 0, cols).at(0),
+        range(gamma, "gamma", 0, cols).at(0),
+        range(beta, "beta", 0, cols).at(0),
+        eps,
+        range(y, "y", 0, total).at(0),
+        total);
   }
 
   @Override
-  public void batchNormBackward(DeviceBuffer x, DeviceBuffer dy, int rows, int cols, DeviceBuffer mean,
-      DeviceBuffer variance, DeviceBuffer gamma, float eps, DeviceBuffer dx, DeviceBuffer dGamma,
+  public void batchNormBackward(
+      DeviceBuffer x,
+      DeviceBuffer dy,
+      int rows,
+      int cols,
+      DeviceBuffer mean,
+      DeviceBuffer variance,
+      DeviceBuffer gamma,
+      float eps,
+      DeviceBuffer dx,
+      DeviceBuffer dGamma,
       DeviceBuffer dBeta) {
     long total = (long) rows * cols;
     CuBuffer cx = range(x, "x", 0, total);
@@ -510,13 +841,42 @@ public final class CudaBackend implements Backend {
     ColumnPlan plan = columnPlan(rows, cols);
     try (CuBuffer sumDy = allocator.allocate((long) plan.slices() * cols, false);
         CuBuffer sumDyXhat = allocator.allocate((long) plan.slices() * cols, false)) {
-      module.launch("bn_backward_sums", plan.tiles(), plan.slices(), 1, 32, 8, 0, cx.at(0), cdy.at(0), rows, cols,
-          plan.chunk(), cm.at(0), cv.at(0), eps, sumDy.at(0), sumDyXhat.at(0));
+      module.launch(
+          "bn_backward_sums",
+          plan.tiles(),
+          plan.slices(),
+          1,
+          32,
+          8,
+          0,
+          cx.at(0),
+          cdy.at(0),
+          rows,
+          cols,
+          plan.chunk(),
+          cm.at(0),
+          cv.at(0),
+          eps,
+          sumDy.at(0),
+          sumDyXhat.at(0));
       sumMiddle(sumDy, 1, plan.slices(), cols, 1f, cdBeta);
       sumMiddle(sumDyXhat, 1, plan.slices(), cols, 1f, cdGamma);
     }
-    launch1d("bn_backward_dx", total, cx.at(0), cdy.at(0), rows, cols, cm.at(0), cv.at(0), cg.at(0), eps,
-        cdGamma.at(0), cdBeta.at(0), cdx.at(0), total);
+    launch1d(
+        "bn_backward_dx",
+        total,
+        cx.at(0),
+        cdy.at(0),
+        rows,
+        cols,
+        cm.at(0),
+        cv.at(0),
+        cg.at(0),
+        eps,
+        cdGamma.at(0),
+        cdBeta.at(0),
+        cdx.at(0),
+        total);
   }
 
   /** Column sums over rows: 32-column tiles, rows split into slices to fill the GPU. */
@@ -525,7 +885,8 @@ public final class CudaBackend implements Backend {
   private ColumnPlan columnPlan(int rows, int cols) {
     long tiles = OwnGemm.ceilDiv(cols, 32);
     int target = 4 * cu.device().multiprocessors();
-    int slices = (int) Math.max(1, Math.min(Math.min(OwnGemm.ceilDiv(target, tiles), rows / 64L), 1024));
+    int slices =
+        (int) Math.max(1, Math.min(Math.min(OwnGemm.ceilDiv(target, tiles), rows / 64L), 1024));
     int chunk = (int) OwnGemm.ceilDiv(Math.max(rows, 1), slices);
     slices = rows == 0 ? 1 : (int) OwnGemm.ceilDiv(rows, chunk);
     return new ColumnPlan(tiles, slices, chunk);
@@ -542,28 +903,79 @@ public final class CudaBackend implements Backend {
   // ---------------------------------------------------------------- optimizer steps
 
   @Override
-  public void sgdStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, long n, float lr,
-      float momentum, boolean nesterov) {
+  public void sgdStep(
+      DeviceBuffer param,
+      DeviceBuffer grad,
+      DeviceBuffer velocity,
+      long n,
+      float lr,
+      float momentum,
+      boolean nesterov) {
     CuBuffer p = range(param, "param", 0, n);
     // Without momentum the kernel never touches velocity (which may be null); param stands in.
     CuBuffer v = momentum == 0f ? p : range(velocity, "velocity", 0, n);
-    launch1d("sgd_step", n, p.at(0), range(grad, "grad", 0, n).at(0), v.at(0), n, lr, momentum, nesterov);
+    launch1d(
+        "sgd_step",
+        n,
+        p.at(0),
+        range(grad, "grad", 0, n).at(0),
+        v.at(0),
+        n,
+        lr,
+        momentum,
+        nesterov);
   }
 
   @Override
-  public void adamStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v, long n,
-      float lr, float beta1, float beta2, float eps, long t, float weightDecay) {
+  public void adamStep(
+      DeviceBuffer param,
+      DeviceBuffer grad,
+      DeviceBuffer m,
+      DeviceBuffer v,
+      long n,
+      float lr,
+      float beta1,
+      float beta2,
+      float eps,
+      long t,
+      float weightDecay) {
     if (t < 1) throw new IllegalArgumentException("Adam's step t counts from 1, got " + t);
     double lrHat = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
-    launch1d("adam_step", n, range(param, "param", 0, n).at(0), range(grad, "grad", 0, n).at(0),
-        range(m, "m", 0, n).at(0), range(v, "v", 0, n).at(0), n, lr, beta1, beta2, eps, (float) lrHat, weightDecay);
+    launch1d(
+        "adam_step",
+        n,
+        range(param, "param", 0, n).at(0),
+        range(grad, "grad", 0, n).at(0),
+        range(m, "m", 0, n).at(0),
+        range(v, "v", 0, n).at(0),
+        n,
+        lr,
+        beta1,
+        beta2,
+        eps,
+        (float) lrHat,
+        weightDecay);
   }
 
   @Override
-  public void rmspropStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer meanSquare, long n, float lr,
-      float rho, float eps) {
-    launch1d("rmsprop_step", n, range(param, "param", 0, n).at(0), range(grad, "grad", 0, n).at(0),
-        range(meanSquare, "meanSquare", 0, n).at(0), n, lr, rho, eps);
+  public void rmspropStep(
+      DeviceBuffer param,
+      DeviceBuffer grad,
+      DeviceBuffer meanSquare,
+      long n,
+      float lr,
+      float rho,
+      float eps) {
+    launch1d(
+        "rmsprop_step",
+        n,
+        range(param, "param", 0, n).at(0),
+        range(grad, "grad", 0, n).at(0),
+        range(meanSquare, "meanSquare", 0, n).at(0),
+        n,
+        lr,
+        rho,
+        eps);
   }
 
   // ---------------------------------------------------------------- launches
@@ -577,7 +989,8 @@ public final class CudaBackend implements Backend {
   /** A row kernel: one warp per row, eight rows a block. */
   private void launchRows(String kernel, int rows, Object... args) {
     if (rows <= 0) return;
-    module.launch(kernel, Math.min(OwnGemm.ceilDiv(rows, BLOCK / 32), maxBlocks), 1, 1, BLOCK, 1, 0, args);
+    module.launch(
+        kernel, Math.min(OwnGemm.ceilDiv(rows, BLOCK / 32), maxBlocks), 1, 1, BLOCK, 1, 0, args);
   }
 
   // ---------------------------------------------------------------- argument checks
@@ -595,7 +1008,8 @@ public final class CudaBackend implements Backend {
   }
 
   /** Checks a row-major {@code rows x cols} matrix with leading dimension {@code ld} at offset. */
-  private CuBuffer matrix(DeviceBuffer buffer, String name, long offset, int rows, int cols, int ld) {
+  private CuBuffer matrix(
+      DeviceBuffer buffer, String name, long offset, int rows, int cols, int ld) {
     CuBuffer b = allocator.own(buffer, name);
     Ranges.checkMatrix(name, b, offset, rows, cols, ld);
     return b;

@@ -55,7 +55,8 @@ public final class CudaBackendProvider implements BackendProvider {
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
       return Availability.unavailable(CudaProbe.noDriver(e));
     } catch (Throwable e) {
-      return Availability.unavailable("CUDA probing failed with " + e + "; " + CudaProbe.INSTALL_DRIVER);
+      return Availability.unavailable(
+          "CUDA probing failed with " + e + "; " + CudaProbe.INSTALL_DRIVER);
     }
   }
 
@@ -66,23 +67,32 @@ public final class CudaBackendProvider implements BackendProvider {
     CuDevice device = CudaProbe.choose(CudaProbe.discover(), config.get(ID, "device"));
     String gemmChoice = config.get(ID, "gemm").orElse("auto").trim().toLowerCase(Locale.ROOT);
     boolean tf32 = config.get(ID, "tf32").map(Boolean::parseBoolean).orElse(false);
-    byte[] fatbin = KernelImage.fatbin().orElseThrow(() -> new BackendException(ID, "open",
-        CudaProbe.noKernels(KernelImage.describe())));
+    byte[] fatbin =
+        KernelImage.fatbin()
+            .orElseThrow(
+                () ->
+                    new BackendException(ID, "open", CudaProbe.noKernels(KernelImage.describe())));
     CuContext cu = new CuContext(device);
     try {
       CuModule module = new CuModule(cu, fatbin);
       CuAllocator allocator = new CuAllocator(cu);
-      CuGemm gemm = switch (gemmChoice) {
-        case "own" -> new OwnGemm(module, allocator, device.multiprocessors());
-        case "cublas" -> {
-          requireCublas();
-          yield new CublasGemm(cu, tf32);
-        }
-        case "auto", "" -> CublasSupport.probe().isEmpty() ? new CublasGemm(cu, tf32)
-            : new OwnGemm(module, allocator, device.multiprocessors());
-        default -> throw new BackendException(ID, "open",
-            "cnn4j.cuda.gemm must be auto, own or cublas, got '" + gemmChoice + "'");
-      };
+      CuGemm gemm =
+          switch (gemmChoice) {
+            case "own" -> new OwnGemm(module, allocator, device.multiprocessors());
+            case "cublas" -> {
+              requireCublas();
+              yield new CublasGemm(cu, tf32);
+            }
+            case "auto", "" ->
+                CublasSupport.probe().isEmpty()
+                    ? new CublasGemm(cu, tf32)
+                    : new OwnGemm(module, allocator, device.multiprocessors());
+            default ->
+                throw new BackendException(
+                    ID,
+                    "open",
+                    "cnn4j.cuda.gemm must be auto, own or cublas, got '" + gemmChoice + "'");
+          };
       return new CudaBackend(cu, module, gemm, allocator, KernelImage.describe());
     } catch (RuntimeException | Error e) {
       cu.close();
@@ -92,6 +102,7 @@ public final class CudaBackendProvider implements BackendProvider {
 
   private static void requireCublas() {
     Optional<String> why = CublasSupport.probe();
-    if (why.isPresent()) throw new BackendException(ID, "open", "cnn4j.cuda.gemm=cublas, but " + why.get());
+    if (why.isPresent())
+      throw new BackendException(ID, "open", "cnn4j.cuda.gemm=cublas, but " + why.get());
   }
 }

@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The kernels this jar carries: {@code kernels/cnn4j.fatbin} (SASS for several GPU generations
- * plus PTX, built by nvcc during the module's build) and {@code kernels/kernels.properties},
- * which says what was built. Reading it touches nothing native.
+ * The kernels this jar carries: {@code kernels/cnn4j.fatbin} (SASS for several GPU generations plus
+ * PTX, built by nvcc during the module's build) and {@code kernels/kernels.properties}, which says
+ * what was built. Reading it touches nothing native.
  *
  * @param built whether nvcc was present when the jar was built
  * @param reason why not, when not built
@@ -22,8 +22,15 @@ import java.util.Properties;
  * @param minDriver the smallest {@code cuDriverGetVersion()} that loads it (13000 for CUDA 13.0)
  * @param kernels the kernel entry names
  */
-record KernelImage(boolean built, String reason, String nvcc, String ptxIsa, List<String> sass,
-    String ptx, int minDriver, List<String> kernels) {
+record KernelImage(
+    boolean built,
+    String reason,
+    String nvcc,
+    String ptxIsa,
+    List<String> sass,
+    String ptx,
+    int minDriver,
+    List<String> kernels) {
   static final String FATBIN = "kernels/cnn4j.fatbin";
   static final String PROPERTIES = "kernels/kernels.properties";
 
@@ -31,7 +38,8 @@ record KernelImage(boolean built, String reason, String nvcc, String ptxIsa, Lis
   static KernelImage describe() {
     try (InputStream in = KernelImage.class.getResourceAsStream(PROPERTIES)) {
       if (in == null) {
-        return notBuilt("the jar holds no " + PROPERTIES + " (it was not built by this module's pom)");
+        return notBuilt(
+            "the jar holds no " + PROPERTIES + " (it was not built by this module's pom)");
       }
       Properties p = new Properties();
       p.load(in);
@@ -45,9 +53,15 @@ record KernelImage(boolean built, String reason, String nvcc, String ptxIsa, Lis
     if (!Boolean.parseBoolean(p.getProperty("built", "false"))) {
       return notBuilt(p.getProperty("reason", "the build did not compile the kernels"));
     }
-    return new KernelImage(true, "", p.getProperty("nvcc", "?"), p.getProperty("ptxIsa", "?"),
-        list(p.getProperty("sass", "")), p.getProperty("ptx", ""),
-        Integer.parseInt(p.getProperty("minDriver", "0")), list(p.getProperty("kernels", "")));
+    return new KernelImage(
+        true,
+        "",
+        p.getProperty("nvcc", "?"),
+        p.getProperty("ptxIsa", "?"),
+        list(p.getProperty("sass", "")),
+        p.getProperty("ptx", ""),
+        Integer.parseInt(p.getProperty("minDriver", "0")),
+        list(p.getProperty("kernels", "")));
   }
 
   private static KernelImage notBuilt(String reason) {
@@ -74,7 +88,16 @@ record KernelImage(boolean built, String reason, String nvcc, String ptxIsa, Lis
 
   /** One line for logs and {@code cnn4j backends}. */
   String summary() {
-    return built ? "nvcc " + nvcc + ", SASS " + String.join("/", sass) + " + PTX " + ptx + " (ISA " + ptxIsa + ")"
+    return built
+        ? "nvcc "
+            + nvcc
+            + ", SASS "
+            + String.join("/", sass)
+            + " + PTX "
+            + ptx
+            + " (ISA "
+            + ptxIsa
+            + ")"
         : "none (" + reason + ")";
   }
 }

@@ -25,7 +25,8 @@ class CachingAllocatorTest {
 
     @Override
     public long[] allocate(long bytes) {
-      if (used + bytes > capacity) throw CuStatus.failure(CuStatus.OUT_OF_MEMORY, "cuMemAlloc", bytes + " bytes");
+      if (used + bytes > capacity)
+        throw CuStatus.failure(CuStatus.OUT_OF_MEMORY, "cuMemAlloc", bytes + " bytes");
       used += bytes;
       allocations.add(bytes);
       return new long[] {bytes};

@@ -29,7 +29,10 @@ class CuStatusTest {
   @Test
   void checkPassesSuccessAndThrowsTheNamedStatusOtherwise() {
     CuStatus.check(0, "cuInit", "");
-    BackendException e = assertThrows(BackendException.class, () -> CuStatus.check(700, "cuLaunchKernel im2col", "grid 1x1x1"));
+    BackendException e =
+        assertThrows(
+            BackendException.class,
+            () -> CuStatus.check(700, "cuLaunchKernel im2col", "grid 1x1x1"));
     assertEquals("cuda", e.backendId());
     assertEquals("cuLaunchKernel im2col", e.op());
     assertEquals("CUDA_ERROR_ILLEGAL_ADDRESS", e.status());

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 class CudaProviderTest {
   /** Whether this machine has the NVIDIA driver (the usual places of libcuda.so.1). */
   static boolean driverInstalled() {
-    for (String dir : new String[] {"/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib/wsl/lib", "/usr/local/nvidia/lib64"}) {
+    for (String dir :
+        new String[] {
+          "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib/wsl/lib", "/usr/local/nvidia/lib64"
+        }) {
       if (Files.exists(Path.of(dir, "libcuda.so.1"))) return true;
     }
     return false;
@@ -27,8 +30,12 @@ class CudaProviderTest {
 
   @Test
   void theProviderIsFoundByServiceLoaderWithItsIdAndPriority() {
-    BackendProvider cuda = ServiceLoader.load(BackendProvider.class).stream().map(ServiceLoader.Provider::get)
-        .filter(p -> p.id().equals("cuda")).findFirst().orElseThrow();
+    BackendProvider cuda =
+        ServiceLoader.load(BackendProvider.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .filter(p -> p.id().equals("cuda"))
+            .findFirst()
+            .orElseThrow();
     assertEquals(100, cuda.priority());
     assertTrue(cuda instanceof CudaBackendProvider);
   }
@@ -48,7 +55,8 @@ class CudaProviderTest {
     CudaBackendProvider provider = new CudaBackendProvider();
     Availability first = provider.probe();
     assertSame(first, provider.probe(), "cached");
-    // A second provider meets NoClassDefFoundError (JCuda's static initialiser failed before): same words.
+    // A second provider meets NoClassDefFoundError (JCuda's static initialiser failed before): same
+    // words.
     Availability again = new CudaBackendProvider().probe();
     assertEquals(first.reason(), again.reason());
   }
@@ -57,13 +65,16 @@ class CudaProviderTest {
   void openingAnUnavailableBackendThrowsTheProbesReason() {
     assumeFalse(driverInstalled(), "this machine has the NVIDIA driver");
     CudaBackendProvider provider = new CudaBackendProvider();
-    BackendException e = assertThrows(BackendException.class, () -> provider.open(BackendConfig.defaults()));
+    BackendException e =
+        assertThrows(BackendException.class, () -> provider.open(BackendConfig.defaults()));
     assertTrue(e.getMessage().contains(provider.probe().reason()), e.getMessage());
   }
 
   @Test
   void cublasReportsWhyItCannotLoadWithoutThrowing() {
     assumeFalse(driverInstalled(), "this machine has the NVIDIA driver");
-    assertTrue(CublasSupport.probe().orElseThrow().contains("libcublas.so.12"), CublasSupport.probe().toString());
+    assertTrue(
+        CublasSupport.probe().orElseThrow().contains("libcublas.so.12"),
+        CublasSupport.probe().toString());
   }
 }

@@ -12,18 +12,47 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fatbin the build put in the jar. When nvcc was on PATH at build time these check that every
- * kernel the backend launches is in it and which GPUs it carries SASS for; nvcc compiling every
- * .cu for every target is the build itself.
+ * kernel the backend launches is in it and which GPUs it carries SASS for; nvcc compiling every .cu
+ * for every target is the build itself.
  */
 class KernelImageTest {
   /** Every kernel CudaBackend, OwnGemm and the probe launch or look up. */
-  static final List<String> LAUNCHED = List.of("activation_backward", "activation_backward_from_output",
-      "activation_forward", "adam_step", "avg_pool_backward", "avg_pool_forward", "axpby",
-      "bias_activation_forward", "binary", "bn_apply", "bn_backward_dx", "bn_backward_sums",
-      "bn_square_deviation", "broadcast_middle", "col2im", "dropout_mask", "gemm_nn_large", "gemm_nn_small",
-      "gemm_nt_large", "gemm_nt_small", "gemm_splitk_reduce", "gemm_tn_large", "gemm_tn_small",
-      "gemm_tt_large", "gemm_tt_small", "im2col", "loss", "max_pool_backward", "max_pool_forward",
-      "reduce_middle", "rmsprop_step", "sgd_step", "softmax", "softmax_backward");
+  static final List<String> LAUNCHED =
+      List.of(
+          "activation_backward",
+          "activation_backward_from_output",
+          "activation_forward",
+          "adam_step",
+          "avg_pool_backward",
+          "avg_pool_forward",
+          "axpby",
+          "bias_activation_forward",
+          "binary",
+          "bn_apply",
+          "bn_backward_dx",
+          "bn_backward_sums",
+          "bn_square_deviation",
+          "broadcast_middle",
+          "col2im",
+          "dropout_mask",
+          "gemm_nn_large",
+          "gemm_nn_small",
+          "gemm_nt_large",
+          "gemm_nt_small",
+          "gemm_splitk_reduce",
+          "gemm_tn_large",
+          "gemm_tn_small",
+          "gemm_tt_large",
+          "gemm_tt_small",
+          "im2col",
+          "loss",
+          "max_pool_backward",
+          "max_pool_forward",
+          "reduce_middle",
+          "rmsprop_step",
+          "sgd_step",
+          "softmax",
+          "softmax_backward");
 
   private static boolean nvccAtBuild() {
     return KernelImage.describe().built();
@@ -44,7 +73,9 @@ class KernelImageTest {
   void theFatbinCarriesSassFromTuringToBlackwellAndPtxForNewerGpus() {
     assumeTrue(nvccAtBuild(), "the jar was built without nvcc");
     KernelImage image = KernelImage.describe();
-    assertTrue(image.sass().containsAll(List.of("sm_75", "sm_80", "sm_86", "sm_89", "sm_90")), image.sass().toString());
+    assertTrue(
+        image.sass().containsAll(List.of("sm_75", "sm_80", "sm_86", "sm_89", "sm_90")),
+        image.sass().toString());
     assertEquals("compute_90", image.ptx());
     assertTrue(image.minDriver() >= 12000, "minDriver " + image.minDriver());
   }
@@ -52,11 +83,15 @@ class KernelImageTest {
   @Test
   void everyLaunchedKernelIsAnEntryOfTheFatbin() {
     assumeTrue(nvccAtBuild(), "the jar was built without nvcc");
-    assertTrue(KernelImage.describe().kernels().containsAll(LAUNCHED), "kernels.properties lists " + KernelImage.describe().kernels());
+    assertTrue(
+        KernelImage.describe().kernels().containsAll(LAUNCHED),
+        "kernels.properties lists " + KernelImage.describe().kernels());
     // The PTX image is stored uncompressed, so its entry directives are readable in the bytes.
     String fatbin = new String(KernelImage.fatbin().orElseThrow(), StandardCharsets.ISO_8859_1);
     for (String kernel : LAUNCHED) {
-      assertTrue(fatbin.contains(".entry " + kernel + "("), kernel + " is an entry of the PTX in cnn4j.fatbin");
+      assertTrue(
+          fatbin.contains(".entry " + kernel + "("),
+          kernel + " is an entry of the PTX in cnn4j.fatbin");
     }
   }
 
@@ -78,7 +113,8 @@ class KernelImageTest {
     p.setProperty("reason", "nvcc was not on PATH when this jar was built");
     KernelImage image = KernelImage.parse(p);
     assertFalse(image.built());
-    assertTrue(CudaProbe.noKernels(image).contains("built without CUDA kernels (nvcc was not on PATH"),
+    assertTrue(
+        CudaProbe.noKernels(image).contains("built without CUDA kernels (nvcc was not on PATH"),
         CudaProbe.noKernels(image));
   }
 
@@ -92,6 +128,10 @@ class KernelImageTest {
     p.setProperty("ptxIsa", "9.0");
     p.setProperty("minDriver", "13000");
     String reason = CudaProbe.driverTooOld(12080, KernelImage.parse(p));
-    assertTrue(reason.contains("supports CUDA 12.8") && reason.contains("need CUDA 13.0") && reason.contains("R580"), reason);
+    assertTrue(
+        reason.contains("supports CUDA 12.8")
+            && reason.contains("need CUDA 13.0")
+            && reason.contains("R580"),
+        reason);
   }
 }

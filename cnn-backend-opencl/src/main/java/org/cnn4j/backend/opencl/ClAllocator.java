@@ -24,13 +24,19 @@ final class ClAllocator {
     if (length < 0) throw new IllegalArgumentException("negative buffer length " + length);
     long bytes = length * Sizeof.cl_float;
     if (bytes > cl.device().maxAllocBytes()) {
-      throw new IllegalArgumentException("a buffer of " + length + " floats exceeds the device's"
-          + " largest allocation (" + (cl.device().maxAllocBytes() >> 20) + " MiB)");
+      throw new IllegalArgumentException(
+          "a buffer of "
+              + length
+              + " floats exceeds the device's"
+              + " largest allocation ("
+              + (cl.device().maxAllocBytes() >> 20)
+              + " MiB)");
     }
     int[] err = new int[1];
     // OpenCL rejects zero-sized buffers; an empty DeviceBuffer still needs a handle.
-    cl_mem mem = clCreateBuffer(cl.context(), CL_MEM_READ_WRITE, Math.max(bytes, Sizeof.cl_float),
-        null, err);
+    cl_mem mem =
+        clCreateBuffer(
+            cl.context(), CL_MEM_READ_WRITE, Math.max(bytes, Sizeof.cl_float), null, err);
     cl.check(err[0], "allocate", length + " floats");
     ClBuffer buffer = new ClBuffer(this, mem, length, counted);
     if (counted) {
@@ -62,6 +68,7 @@ final class ClAllocator {
       b.mem(); // fails fast when closed
       return b;
     }
-    throw new IllegalArgumentException(name + " is " + buffer + ", not a buffer of this OpenCL backend");
+    throw new IllegalArgumentException(
+        name + " is " + buffer + ", not a buffer of this OpenCL backend");
   }
 }

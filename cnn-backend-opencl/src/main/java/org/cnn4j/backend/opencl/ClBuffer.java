@@ -42,7 +42,8 @@ final class ClBuffer implements DeviceBuffer {
 
   /** The native buffer; using a closed buffer is a programming error, reported as such. */
   cl_mem mem() {
-    if (closed.get()) throw new IllegalStateException("OpenCL buffer of " + length + " floats is closed");
+    if (closed.get())
+      throw new IllegalStateException("OpenCL buffer of " + length + " floats is closed");
     return mem;
   }
 

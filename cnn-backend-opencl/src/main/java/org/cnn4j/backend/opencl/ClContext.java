@@ -55,8 +55,8 @@ final class ClContext implements AutoCloseable {
   }
 
   /**
-   * Checks a native status (see {@link ClStatus#check}); a device fault is remembered and
-   * rethrown by every later {@link #ensureHealthy()}.
+   * Checks a native status (see {@link ClStatus#check}); a device fault is remembered and rethrown
+   * by every later {@link #ensureHealthy()}.
    */
   void check(int status, String op, String detail) {
     if (status == ClStatus.SUCCESS) return;
@@ -69,8 +69,12 @@ final class ClContext implements AutoCloseable {
   void ensureHealthy(String op) {
     BackendException first = fault;
     if (first != null) {
-      throw new BackendException(OpenClBackendProvider.ID, op, first.status(),
-          "the device failed earlier and this backend can no longer be used", first);
+      throw new BackendException(
+          OpenClBackendProvider.ID,
+          op,
+          first.status(),
+          "the device failed earlier and this backend can no longer be used",
+          first);
     }
     if (closed) throw new IllegalStateException("the OpenCL backend is closed");
   }

@@ -6,8 +6,8 @@ import org.jocl.cl_platform_id;
 /**
  * One OpenCL device found on this machine, with the properties the backend sizes its work by.
  *
- * @param index position in the list of all devices of all platforms (what
- *     {@code -Dcnn4j.opencl.device=INDEX} names)
+ * @param index position in the list of all devices of all platforms (what {@code
+ *     -Dcnn4j.opencl.device=INDEX} names)
  */
 record ClDevice(
     int index,
@@ -25,7 +25,15 @@ record ClDevice(
 
   /** One line for logs and the probe's device list. */
   String summary() {
-    return index + ": " + name + " (" + (gpu ? "GPU" : "non-GPU") + ", " + platformName + ", "
-        + openclVersion.trim() + ")";
+    return index
+        + ": "
+        + name
+        + " ("
+        + (gpu ? "GPU" : "non-GPU")
+        + ", "
+        + platformName
+        + ", "
+        + openclVersion.trim()
+        + ")";
   }
 }

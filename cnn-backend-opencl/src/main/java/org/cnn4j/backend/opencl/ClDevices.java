@@ -29,9 +29,10 @@ import org.jocl.cl_platform_id;
 
 /** Finds the OpenCL platforms and devices of this machine and picks the one to run on. */
 final class ClDevices {
-  static final String INSTALL_HINT = "install an OpenCL driver: for CPUs `apt-get install"
-      + " pocl-opencl-icd ocl-icd-libopencl1`, for GPUs the vendor's driver (NVIDIA, AMD ROCm,"
-      + " Intel compute-runtime)";
+  static final String INSTALL_HINT =
+      "install an OpenCL driver: for CPUs `apt-get install"
+          + " pocl-opencl-icd ocl-icd-libopencl1`, for GPUs the vendor's driver (NVIDIA, AMD ROCm,"
+          + " Intel compute-runtime)";
 
   private static final int CL_PLATFORM_NOT_FOUND_KHR = -1001;
 
@@ -47,13 +48,21 @@ final class ClDevices {
     int[] count = new int[1];
     int status = clGetPlatformIDs(0, null, count);
     if (status == CL_PLATFORM_NOT_FOUND_KHR || (status == ClStatus.SUCCESS && count[0] == 0)) {
-      throw new BackendException(OpenClBackendProvider.ID, "probe", ClStatus.name(status),
-          "the OpenCL loader found no platform (no ICD registered in " + vendorsDirectory() + "); "
-              + INSTALL_HINT, null);
+      throw new BackendException(
+          OpenClBackendProvider.ID,
+          "probe",
+          ClStatus.name(status),
+          "the OpenCL loader found no platform (no ICD registered in "
+              + vendorsDirectory()
+              + "); "
+              + INSTALL_HINT,
+          null);
     }
     ClStatus.check(status, "clGetPlatformIDs", "listing OpenCL platforms");
     cl_platform_id[] platforms = new cl_platform_id[count[0]];
-    ClStatus.check(clGetPlatformIDs(platforms.length, platforms, null), "clGetPlatformIDs",
+    ClStatus.check(
+        clGetPlatformIDs(platforms.length, platforms, null),
+        "clGetPlatformIDs",
         "listing OpenCL platforms");
     List<ClDevice> devices = new ArrayList<>();
     List<String> platformNames = new ArrayList<>();
@@ -65,13 +74,19 @@ final class ClDevices {
       if (s == -1 /* CL_DEVICE_NOT_FOUND */ || n[0] == 0) continue;
       ClStatus.check(s, "clGetDeviceIDs", "listing the devices of " + platformName);
       cl_device_id[] ids = new cl_device_id[n[0]];
-      ClStatus.check(clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, ids.length, ids, null),
-          "clGetDeviceIDs", "listing the devices of " + platformName);
+      ClStatus.check(
+          clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, ids.length, ids, null),
+          "clGetDeviceIDs",
+          "listing the devices of " + platformName);
       for (cl_device_id id : ids) devices.add(describe(devices.size(), platform, platformName, id));
     }
     if (devices.isEmpty()) {
-      throw new BackendException(OpenClBackendProvider.ID, "probe", "CL_DEVICE_NOT_FOUND",
-          "OpenCL platform(s) " + platformNames + " offer no device; " + INSTALL_HINT, null);
+      throw new BackendException(
+          OpenClBackendProvider.ID,
+          "probe",
+          "CL_DEVICE_NOT_FOUND",
+          "OpenCL platform(s) " + platformNames + " offer no device; " + INSTALL_HINT,
+          null);
     }
     return List.copyOf(devices);
   }
@@ -79,12 +94,14 @@ final class ClDevices {
   /** Where ocl-icd looks for ICD files: {@code OCL_ICD_VENDORS} when set, else the system's. */
   private static String vendorsDirectory() {
     String override = System.getenv("OCL_ICD_VENDORS");
-    return override == null || override.isBlank() ? "/etc/OpenCL/vendors" : override + " (OCL_ICD_VENDORS)";
+    return override == null || override.isBlank()
+        ? "/etc/OpenCL/vendors"
+        : override + " (OCL_ICD_VENDORS)";
   }
 
   /**
-   * The device {@code selector} names (an index into {@code all} or a case-insensitive substring
-   * of the device name); without one, the first GPU, else the first device.
+   * The device {@code selector} names (an index into {@code all} or a case-insensitive substring of
+   * the device name); without one, the first GPU, else the first device.
    *
    * @throws BackendException listing the devices when nothing matches
    */
@@ -102,40 +119,66 @@ final class ClDevices {
         if (d.name().toLowerCase(Locale.ROOT).contains(needle)) return d;
       }
     }
-    throw new BackendException(OpenClBackendProvider.ID, "select device",
-        "-Dcnn4j.opencl.device=" + wanted + " matches no device; present: "
+    throw new BackendException(
+        OpenClBackendProvider.ID,
+        "select device",
+        "-Dcnn4j.opencl.device="
+            + wanted
+            + " matches no device; present: "
             + all.stream().map(ClDevice::summary).toList());
   }
 
-  private static ClDevice describe(int index, cl_platform_id platform, String platformName,
-      cl_device_id id) {
+  private static ClDevice describe(
+      int index, cl_platform_id platform, String platformName, cl_device_id id) {
     long[] type = new long[1];
-    ClStatus.check(clGetDeviceInfo(id, CL_DEVICE_TYPE, Sizeof.cl_long, Pointer.to(type), null),
-        "clGetDeviceInfo", "CL_DEVICE_TYPE");
+    ClStatus.check(
+        clGetDeviceInfo(id, CL_DEVICE_TYPE, Sizeof.cl_long, Pointer.to(type), null),
+        "clGetDeviceInfo",
+        "CL_DEVICE_TYPE");
     int[] units = new int[1];
-    ClStatus.check(clGetDeviceInfo(id, CL_DEVICE_MAX_COMPUTE_UNITS, Sizeof.cl_uint,
-        Pointer.to(units), null), "clGetDeviceInfo", "CL_DEVICE_MAX_COMPUTE_UNITS");
+    ClStatus.check(
+        clGetDeviceInfo(id, CL_DEVICE_MAX_COMPUTE_UNITS, Sizeof.cl_uint, Pointer.to(units), null),
+        "clGetDeviceInfo",
+        "CL_DEVICE_MAX_COMPUTE_UNITS");
     long[] workGroup = new long[1];
-    ClStatus.check(clGetDeviceInfo(id, CL_DEVICE_MAX_WORK_GROUP_SIZE, Sizeof.size_t,
-        Pointer.to(workGroup), null), "clGetDeviceInfo", "CL_DEVICE_MAX_WORK_GROUP_SIZE");
+    ClStatus.check(
+        clGetDeviceInfo(
+            id, CL_DEVICE_MAX_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(workGroup), null),
+        "clGetDeviceInfo",
+        "CL_DEVICE_MAX_WORK_GROUP_SIZE");
     long[] mem = new long[1];
-    ClStatus.check(clGetDeviceInfo(id, CL_DEVICE_GLOBAL_MEM_SIZE, Sizeof.cl_ulong,
-        Pointer.to(mem), null), "clGetDeviceInfo", "CL_DEVICE_GLOBAL_MEM_SIZE");
+    ClStatus.check(
+        clGetDeviceInfo(id, CL_DEVICE_GLOBAL_MEM_SIZE, Sizeof.cl_ulong, Pointer.to(mem), null),
+        "clGetDeviceInfo",
+        "CL_DEVICE_GLOBAL_MEM_SIZE");
     long[] alloc = new long[1];
-    ClStatus.check(clGetDeviceInfo(id, CL_DEVICE_MAX_MEM_ALLOC_SIZE, Sizeof.cl_ulong,
-        Pointer.to(alloc), null), "clGetDeviceInfo", "CL_DEVICE_MAX_MEM_ALLOC_SIZE");
-    return new ClDevice(index, platform, id, platformName, deviceString(id, CL_DEVICE_NAME),
-        deviceString(id, CL_DEVICE_VERSION), deviceString(id, CL_DRIVER_VERSION),
-        (type[0] & CL_DEVICE_TYPE_GPU) != 0, Math.max(1, units[0]), Math.max(1, workGroup[0]),
-        mem[0], alloc[0]);
+    ClStatus.check(
+        clGetDeviceInfo(id, CL_DEVICE_MAX_MEM_ALLOC_SIZE, Sizeof.cl_ulong, Pointer.to(alloc), null),
+        "clGetDeviceInfo",
+        "CL_DEVICE_MAX_MEM_ALLOC_SIZE");
+    return new ClDevice(
+        index,
+        platform,
+        id,
+        platformName,
+        deviceString(id, CL_DEVICE_NAME),
+        deviceString(id, CL_DEVICE_VERSION),
+        deviceString(id, CL_DRIVER_VERSION),
+        (type[0] & CL_DEVICE_TYPE_GPU) != 0,
+        Math.max(1, units[0]),
+        Math.max(1, workGroup[0]),
+        mem[0],
+        alloc[0]);
   }
 
   private static String platformString(cl_platform_id platform, int param) {
     long[] size = new long[1];
     ClStatus.check(clGetPlatformInfo(platform, param, 0, null, size), "clGetPlatformInfo", "size");
     byte[] bytes = new byte[(int) size[0]];
-    ClStatus.check(clGetPlatformInfo(platform, param, bytes.length, Pointer.to(bytes), null),
-        "clGetPlatformInfo", "value");
+    ClStatus.check(
+        clGetPlatformInfo(platform, param, bytes.length, Pointer.to(bytes), null),
+        "clGetPlatformInfo",
+        "value");
     return cString(bytes);
   }
 
@@ -143,8 +186,10 @@ final class ClDevices {
     long[] size = new long[1];
     ClStatus.check(clGetDeviceInfo(device, param, 0, null, size), "clGetDeviceInfo", "size");
     byte[] bytes = new byte[(int) size[0]];
-    ClStatus.check(clGetDeviceInfo(device, param, bytes.length, Pointer.to(bytes), null),
-        "clGetDeviceInfo", "value");
+    ClStatus.check(
+        clGetDeviceInfo(device, param, bytes.length, Pointer.to(bytes), null),
+        "clGetDeviceInfo",
+        "value");
     return cString(bytes);
   }
 

@@ -11,11 +11,11 @@ import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
 
 /**
- * One built kernel with the work-group limits the device reports for it. {@link #launch} sets
- * the arguments and enqueues atomically, since a cl_kernel's arguments are shared state.
+ * One built kernel with the work-group limits the device reports for it. {@link #launch} sets the
+ * arguments and enqueues atomically, since a cl_kernel's arguments are shared state.
  *
- * <p>Arguments map by Java type: {@link ClBuffer} to a cl_mem, {@link Integer} to int, {@link
- * Long} to long, {@link Float} to float, {@link Boolean} to int, and an {@code int[16]} to int16.
+ * <p>Arguments map by Java type: {@link ClBuffer} to a cl_mem, {@link Integer} to int, {@link Long}
+ * to long, {@link Float} to float, {@link Boolean} to int, and an {@code int[16]} to int16.
  */
 final class ClKernel {
   private final ClContext cl;
@@ -29,12 +29,27 @@ final class ClKernel {
     this.name = name;
     this.handle = handle;
     long[] value = new long[1];
-    cl.check(clGetKernelWorkGroupInfo(handle, cl.device().device(), CL_KERNEL_WORK_GROUP_SIZE,
-        Sizeof.size_t, Pointer.to(value), null), "clGetKernelWorkGroupInfo", name);
+    cl.check(
+        clGetKernelWorkGroupInfo(
+            handle,
+            cl.device().device(),
+            CL_KERNEL_WORK_GROUP_SIZE,
+            Sizeof.size_t,
+            Pointer.to(value),
+            null),
+        "clGetKernelWorkGroupInfo",
+        name);
     maxWorkGroupSize = Math.max(1, value[0]);
-    cl.check(clGetKernelWorkGroupInfo(handle, cl.device().device(),
-        CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE, Sizeof.size_t, Pointer.to(value), null),
-        "clGetKernelWorkGroupInfo", name);
+    cl.check(
+        clGetKernelWorkGroupInfo(
+            handle,
+            cl.device().device(),
+            CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE,
+            Sizeof.size_t,
+            Pointer.to(value),
+            null),
+        "clGetKernelWorkGroupInfo",
+        name);
     preferredMultiple = Math.max(1, value[0]);
   }
 
@@ -64,11 +79,23 @@ final class ClKernel {
     cl.ensureHealthy(name);
     for (int i = 0; i < args.length; i++) setArg(i, args[i]);
     long t0 = ClKernelProfile.ENABLED ? System.nanoTime() : 0;
-    cl.check(clEnqueueNDRangeKernel(cl.queue(), handle, range.global().length, null,
-        range.global(), range.local(), 0, null, null), "enqueue " + name, range.toString());
+    cl.check(
+        clEnqueueNDRangeKernel(
+            cl.queue(),
+            handle,
+            range.global().length,
+            null,
+            range.global(),
+            range.local(),
+            0,
+            null,
+            null),
+        "enqueue " + name,
+        range.toString());
     if (ClKernelProfile.ENABLED) {
       cl.finish(name);
-      ClKernelProfile.add(name + " " + java.util.Arrays.toString(range.global()), System.nanoTime() - t0);
+      ClKernelProfile.add(
+          name + " " + java.util.Arrays.toString(range.global()), System.nanoTime() - t0);
     }
   }
 
@@ -87,7 +114,8 @@ final class ClKernel {
     } else if (arg instanceof int[] v && v.length == 16) {
       status = clSetKernelArg(handle, index, (long) Sizeof.cl_int * 16, Pointer.to(v));
     } else {
-      throw new IllegalArgumentException("kernel " + name + " argument " + index + ": unsupported " + arg);
+      throw new IllegalArgumentException(
+          "kernel " + name + " argument " + index + ": unsupported " + arg);
     }
     cl.check(status, "clSetKernelArg", name + " argument " + index);
   }

@@ -21,8 +21,8 @@ import org.jocl.cl_program;
 
 /**
  * Builds the {@code .cl} resources (one per op family, beside this class under {@code kernels/})
- * once per context and caches their programs and kernels. A source may be built with several
- * option strings (e.g. GEMM's transpose variants); each combination is built on first use.
+ * once per context and caches their programs and kernels. A source may be built with several option
+ * strings (e.g. GEMM's transpose variants); each combination is built on first use.
  */
 final class ClPrograms implements AutoCloseable {
   private final ClContext cl;
@@ -64,9 +64,19 @@ final class ClPrograms implements AutoCloseable {
     if (status != ClStatus.SUCCESS) {
       String log = buildLog(program);
       clReleaseProgram(program);
-      throw new BackendException(OpenClBackendProvider.ID, "build " + file, ClStatus.name(status),
-          "the OpenCL compiler of " + cl.device().name() + " rejected " + file + " (options '"
-              + options + "'):\n" + log, null);
+      throw new BackendException(
+          OpenClBackendProvider.ID,
+          "build " + file,
+          ClStatus.name(status),
+          "the OpenCL compiler of "
+              + cl.device().name()
+              + " rejected "
+              + file
+              + " (options '"
+              + options
+              + "'):\n"
+              + log,
+          null);
     }
     programs.put(key, program);
     return program;
@@ -79,13 +89,16 @@ final class ClPrograms implements AutoCloseable {
       return "(no build log)";
     }
     byte[] bytes = new byte[(int) size[0]];
-    clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, bytes.length, Pointer.to(bytes), null);
+    clGetProgramBuildInfo(
+        program, device, CL_PROGRAM_BUILD_LOG, bytes.length, Pointer.to(bytes), null);
     return new String(bytes, StandardCharsets.UTF_8).trim();
   }
 
   private static String source(String file) {
     try (InputStream in = ClPrograms.class.getResourceAsStream("kernels/" + file)) {
-      if (in == null) throw new IllegalStateException("kernel source kernels/" + file + " is missing from the jar");
+      if (in == null)
+        throw new IllegalStateException(
+            "kernel source kernels/" + file + " is missing from the jar");
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("reading kernels/" + file, e);

@@ -5,10 +5,10 @@ import java.util.Map;
 
 /**
  * The backend's temporary buffers (im2col columns, split-K partial sums, transposed copies), kept
- * between calls and grown when a larger one is needed. Creating them per call cost a
- * clCreateBuffer and, on CPU devices, first-touch page faults over megabytes in every
- * convolution. Reuse is safe because the queue is in order: a later call's kernels run only after
- * the earlier ones that read the buffer.
+ * between calls and grown when a larger one is needed. Creating them per call cost a clCreateBuffer
+ * and, on CPU devices, first-touch page faults over megabytes in every convolution. Reuse is safe
+ * because the queue is in order: a later call's kernels run only after the earlier ones that read
+ * the buffer.
  *
  * <p>Each {@link Slot} is one purpose, so nested uses (a convolution's columns, then its GEMM's
  * partial sums) never share a buffer. A slot already leased (by another thread using the same
@@ -16,7 +16,15 @@ import java.util.Map;
  */
 final class ClScratch implements AutoCloseable {
   /** One purpose a temporary buffer serves; nested uses have distinct slots. */
-  enum Slot { CONV_COLUMNS, GEMM_OPERAND, GEMM_PARTIAL, FUSED_PARTIAL, REDUCE_PARTIAL, BN_FIRST, BN_SECOND }
+  enum Slot {
+    CONV_COLUMNS,
+    GEMM_OPERAND,
+    GEMM_PARTIAL,
+    FUSED_PARTIAL,
+    REDUCE_PARTIAL,
+    BN_FIRST,
+    BN_SECOND
+  }
 
   /** A buffer of at least the requested length, returned to its slot on close. */
   final class Lease implements AutoCloseable {

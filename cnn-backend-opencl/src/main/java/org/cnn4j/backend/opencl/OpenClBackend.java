@@ -24,9 +24,9 @@ import org.jocl.Sizeof;
  * (see {@link ClPrograms}), issued on one in-order queue, so ops run in the order called and only
  * {@link #download} and {@link #synchronize()} wait.
  *
- * <p>Offsets travel as kernel arguments, never as sub-buffers, so no alignment rule applies.
- * Every range is checked on the host before launch: a CPU device such as PoCL runs kernels inside
- * this process, where an out-of-bounds write would corrupt the JVM instead of failing.
+ * <p>Offsets travel as kernel arguments, never as sub-buffers, so no alignment rule applies. Every
+ * range is checked on the host before launch: a CPU device such as PoCL runs kernels inside this
+ * process, where an out-of-bounds write would corrupt the JVM instead of failing.
  */
 public final class OpenClBackend implements Backend {
   private static final String MEMORY = "memory.cl";
@@ -63,8 +63,16 @@ public final class OpenClBackend implements Backend {
   @Override
   public String description() {
     ClDevice d = cl.device();
-    return d.name() + ", " + d.platformName() + ", " + d.openclVersion() + ", driver "
-        + d.driverVersion() + ", " + d.computeUnits() + " compute units";
+    return d.name()
+        + ", "
+        + d.platformName()
+        + ", "
+        + d.openclVersion()
+        + ", driver "
+        + d.driverVersion()
+        + ", "
+        + d.computeUnits()
+        + " compute units";
   }
 
   @Override
@@ -80,9 +88,19 @@ public final class OpenClBackend implements Backend {
     if (len == 0) return;
     cl.ensureHealthy("upload");
     // Blocking: the Java array may move once this call returns.
-    cl.check(clEnqueueWriteBuffer(cl.queue(), d.mem(), CL_TRUE, dstOffset * Sizeof.cl_float,
-        (long) len * Sizeof.cl_float, Pointer.to(src).withByteOffset((long) srcOffset * Sizeof.cl_float),
-        0, null, null), "upload", len + " floats");
+    cl.check(
+        clEnqueueWriteBuffer(
+            cl.queue(),
+            d.mem(),
+            CL_TRUE,
+            dstOffset * Sizeof.cl_float,
+            (long) len * Sizeof.cl_float,
+            Pointer.to(src).withByteOffset((long) srcOffset * Sizeof.cl_float),
+            0,
+            null,
+            null),
+        "upload",
+        len + " floats");
   }
 
   @Override
@@ -94,9 +112,19 @@ public final class OpenClBackend implements Backend {
       cl.finish("download");
       return;
     }
-    cl.check(clEnqueueReadBuffer(cl.queue(), s.mem(), CL_TRUE, srcOffset * Sizeof.cl_float,
-        (long) len * Sizeof.cl_float, Pointer.to(dst).withByteOffset((long) dstOffset * Sizeof.cl_float),
-        0, null, null), "download", len + " floats");
+    cl.check(
+        clEnqueueReadBuffer(
+            cl.queue(),
+            s.mem(),
+            CL_TRUE,
+            srcOffset * Sizeof.cl_float,
+            (long) len * Sizeof.cl_float,
+            Pointer.to(dst).withByteOffset((long) dstOffset * Sizeof.cl_float),
+            0,
+            null,
+            null),
+        "download",
+        len + " floats");
   }
 
   @Override
@@ -105,8 +133,19 @@ public final class OpenClBackend implements Backend {
     ClBuffer d = range(dst, "dst", dstOffset, len);
     if (len == 0) return;
     cl.ensureHealthy("copy");
-    cl.check(clEnqueueCopyBuffer(cl.queue(), s.mem(), d.mem(), srcOffset * Sizeof.cl_float,
-        dstOffset * Sizeof.cl_float, len * Sizeof.cl_float, 0, null, null), "copy", len + " floats");
+    cl.check(
+        clEnqueueCopyBuffer(
+            cl.queue(),
+            s.mem(),
+            d.mem(),
+            srcOffset * Sizeof.cl_float,
+            dstOffset * Sizeof.cl_float,
+            len * Sizeof.cl_float,
+            0,
+            null,
+            null),
+        "copy",
+        len + " floats");
   }
 
   @Override
@@ -139,9 +178,23 @@ public final class OpenClBackend implements Backend {
   // ---------------------------------------------------------------- GEMM
 
   @Override
-  public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-      DeviceBuffer a, long aOffset, int lda, DeviceBuffer b, long bOffset, int ldb,
-      float beta, DeviceBuffer c, long cOffset, int ldc) {
+  public void gemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      DeviceBuffer a,
+      long aOffset,
+      int lda,
+      DeviceBuffer b,
+      long bOffset,
+      int ldb,
+      float beta,
+      DeviceBuffer c,
+      long cOffset,
+      int ldc) {
     if (m < 0 || n < 0 || k < 0) {
       throw new IllegalArgumentException("gemm sizes must be >= 0: m=" + m + " n=" + n + " k=" + k);
     }
@@ -149,36 +202,59 @@ public final class OpenClBackend implements Backend {
     ClBuffer cb = matrix(b, "B", bOffset, transB ? n : k, transB ? k : n, ldb);
     ClBuffer cc = matrix(c, "C", cOffset, m, n, ldc);
     if (m == 0 || n == 0) return;
-    gemm.run(transA, transB, m, n, k, alpha, ca, aOffset, lda, cb, bOffset, ldb, beta, cc, cOffset, ldc);
+    gemm.run(
+        transA, transB, m, n, k, alpha, ca, aOffset, lda, cb, bOffset, ldb, beta, cc, cOffset, ldc);
   }
 
   // ---------------------------------------------------------------- convolution
 
   @Override
-  public void im2col(Conv2dSpec s, DeviceBuffer x, int first, int count, int group, DeviceBuffer cols) {
+  public void im2col(
+      Conv2dSpec s, DeviceBuffer x, int first, int count, int group, DeviceBuffer cols) {
     checkImages(s, first, count, group);
     long total = (long) count * s.outH() * s.outW() * columnWidth(s);
     int32(total, "im2col columns");
     ClBuffer cx = range(x, "x", 0, int32(s.inputLength(), "convolution input"));
     ClBuffer cc = range(cols, "cols", 0, total);
-    programs.kernel(CONV, "im2col").launch3d(channelLanes(s.c() / s.groups()), s.outW(),
-        (long) count * s.outH(), geometry(s), cx, first, count, group, cc);
+    programs
+        .kernel(CONV, "im2col")
+        .launch3d(
+            channelLanes(s.c() / s.groups()),
+            s.outW(),
+            (long) count * s.outH(),
+            geometry(s),
+            cx,
+            first,
+            count,
+            group,
+            cc);
   }
 
   @Override
-  public void col2im(Conv2dSpec s, DeviceBuffer cols, int first, int count, int group, DeviceBuffer dx) {
+  public void col2im(
+      Conv2dSpec s, DeviceBuffer cols, int first, int count, int group, DeviceBuffer dx) {
     checkImages(s, first, count, group);
     ClBuffer cc = range(cols, "cols", 0, (long) count * s.outH() * s.outW() * columnWidth(s));
     ClBuffer cx = range(dx, "dx", 0, int32(s.inputLength(), "convolution input"));
     int32((long) count * s.outH() * s.outW() * columnWidth(s), "im2col columns");
-    programs.kernel(CONV, "col2im").launch3d(channelLanes(s.c() / s.groups()), s.w(),
-        (long) count * s.h(), geometry(s), cc, first, count, group, cx);
+    programs
+        .kernel(CONV, "col2im")
+        .launch3d(
+            channelLanes(s.c() / s.groups()),
+            s.w(),
+            (long) count * s.h(),
+            geometry(s),
+            cc,
+            first,
+            count,
+            group,
+            cx);
   }
 
   /**
-   * im2col + GEMM on the device. A 1x1, stride-1, unpadded, ungrouped convolution is already a
-   * GEMM on the NHWC input, so it skips the unfolding; scratch columns are not counted as the
-   * caller's memory.
+   * im2col + GEMM on the device. A 1x1, stride-1, unpadded, ungrouped convolution is already a GEMM
+   * on the NHWC input, so it skips the unfolding; scratch columns are not counted as the caller's
+   * memory.
    */
   @Override
   public void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y) {
@@ -187,8 +263,23 @@ public final class OpenClBackend implements Backend {
     range(y, "y", 0, s.outputLength());
     int pixels = s.outH() * s.outW();
     if (isPointwise(s)) {
-      gemm(false, false, s.n() * pixels, s.filters(), s.c(), 1f, x, 0, s.c(), kernel, 0,
-          s.filters(), 0f, y, 0, s.filters());
+      gemm(
+          false,
+          false,
+          s.n() * pixels,
+          s.filters(),
+          s.c(),
+          1f,
+          x,
+          0,
+          s.c(),
+          kernel,
+          0,
+          s.filters(),
+          0f,
+          y,
+          0,
+          s.filters());
       return;
     }
     int fg = s.filters() / s.groups();
@@ -200,22 +291,53 @@ public final class OpenClBackend implements Backend {
         int count = Math.min(chunk, s.n() - first);
         for (int g = 0; g < s.groups(); g++) {
           im2col(s, x, first, count, g, cols);
-          gemm(false, false, count * pixels, fg, k, 1f, cols, 0, k, kernel, (long) g * fg,
-              s.filters(), 0f, y, (long) first * pixels * s.filters() + (long) g * fg, s.filters());
+          gemm(
+              false,
+              false,
+              count * pixels,
+              fg,
+              k,
+              1f,
+              cols,
+              0,
+              k,
+              kernel,
+              (long) g * fg,
+              s.filters(),
+              0f,
+              y,
+              (long) first * pixels * s.filters() + (long) g * fg,
+              s.filters());
         }
       }
     }
   }
 
   @Override
-  public void conv2dBackwardData(Conv2dSpec s, DeviceBuffer dy, DeviceBuffer kernel, DeviceBuffer dx) {
+  public void conv2dBackwardData(
+      Conv2dSpec s, DeviceBuffer dy, DeviceBuffer kernel, DeviceBuffer dx) {
     range(dy, "dy", 0, s.outputLength());
     range(kernel, "kernel", 0, s.kernelLength());
     range(dx, "dx", 0, s.inputLength());
     int pixels = s.outH() * s.outW();
     if (isPointwise(s)) {
-      gemm(false, true, s.n() * pixels, s.c(), s.filters(), 1f, dy, 0, s.filters(), kernel, 0,
-          s.filters(), 0f, dx, 0, s.c());
+      gemm(
+          false,
+          true,
+          s.n() * pixels,
+          s.c(),
+          s.filters(),
+          1f,
+          dy,
+          0,
+          s.filters(),
+          kernel,
+          0,
+          s.filters(),
+          0f,
+          dx,
+          0,
+          s.c());
       return;
     }
     int fg = s.filters() / s.groups();
@@ -227,9 +349,23 @@ public final class OpenClBackend implements Backend {
       for (int first = 0; first < s.n(); first += chunk) {
         int count = Math.min(chunk, s.n() - first);
         for (int g = 0; g < s.groups(); g++) {
-          gemm(false, true, count * pixels, k, fg, 1f, dy,
-              (long) first * pixels * s.filters() + (long) g * fg, s.filters(), kernel,
-              (long) g * fg, s.filters(), 0f, cols, 0, k);
+          gemm(
+              false,
+              true,
+              count * pixels,
+              k,
+              fg,
+              1f,
+              dy,
+              (long) first * pixels * s.filters() + (long) g * fg,
+              s.filters(),
+              kernel,
+              (long) g * fg,
+              s.filters(),
+              0f,
+              cols,
+              0,
+              k);
           col2im(s, cols, first, count, g, dx);
         }
       }
@@ -237,14 +373,30 @@ public final class OpenClBackend implements Backend {
   }
 
   @Override
-  public void conv2dBackwardFilter(Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dKernel) {
+  public void conv2dBackwardFilter(
+      Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dKernel) {
     range(x, "x", 0, s.inputLength());
     range(dy, "dy", 0, s.outputLength());
     range(dKernel, "dKernel", 0, s.kernelLength());
     int pixels = s.outH() * s.outW();
     if (isPointwise(s)) {
-      gemm(true, false, s.c(), s.filters(), s.n() * pixels, 1f, x, 0, s.c(), dy, 0, s.filters(),
-          0f, dKernel, 0, s.filters());
+      gemm(
+          true,
+          false,
+          s.c(),
+          s.filters(),
+          s.n() * pixels,
+          1f,
+          x,
+          0,
+          s.c(),
+          dy,
+          0,
+          s.filters(),
+          0f,
+          dKernel,
+          0,
+          s.filters());
       return;
     }
     int fg = s.filters() / s.groups();
@@ -256,17 +408,38 @@ public final class OpenClBackend implements Backend {
         int count = Math.min(chunk, s.n() - first);
         for (int g = 0; g < s.groups(); g++) {
           im2col(s, x, first, count, g, cols);
-          gemm(true, false, k, fg, count * pixels, 1f, cols, 0, k, dy,
-              (long) first * pixels * s.filters() + (long) g * fg, s.filters(),
-              first == 0 ? 0f : 1f, dKernel, (long) g * fg, s.filters());
+          gemm(
+              true,
+              false,
+              k,
+              fg,
+              count * pixels,
+              1f,
+              cols,
+              0,
+              k,
+              dy,
+              (long) first * pixels * s.filters() + (long) g * fg,
+              s.filters(),
+              first == 0 ? 0f : 1f,
+              dKernel,
+              (long) g * fg,
+              s.filters());
         }
       }
     }
   }
 
   private static boolean isPointwise(Conv2dSpec s) {
-    return s.kh() == 1 && s.kw() == 1 && s.strideH() == 1 && s.strideW() == 1 && s.padTop() == 0
-        && s.padLeft() == 0 && s.groups() == 1 && s.outH() == s.h() && s.outW() == s.w();
+    return s.kh() == 1
+        && s.kw() == 1
+        && s.strideH() == 1
+        && s.strideW() == 1
+        && s.padTop() == 0
+        && s.padLeft() == 0
+        && s.groups() == 1
+        && s.outH() == s.h()
+        && s.outW() == s.w();
   }
 
   private static int columnWidth(Conv2dSpec s) {
@@ -275,16 +448,31 @@ public final class OpenClBackend implements Backend {
 
   private static void checkImages(Conv2dSpec s, int first, int count, int group) {
     if (first < 0 || count < 0 || first + count > s.n() || group < 0 || group >= s.groups()) {
-      throw new IllegalArgumentException("images [" + first + ", " + (first + count) + ") group "
-          + group + " outside " + s);
+      throw new IllegalArgumentException(
+          "images [" + first + ", " + (first + count) + ") group " + group + " outside " + s);
     }
   }
 
   /** Conv2dSpec's sixteen components in declaration order, as conv.cl's int16 expects. */
   private static int[] geometry(Conv2dSpec s) {
-    return new int[] {s.n(), s.h(), s.w(), s.c(), s.kh(), s.kw(), s.filters(), s.strideH(),
-        s.strideW(), s.padTop(), s.padLeft(), s.dilationH(), s.dilationW(), s.groups(), s.outH(),
-        s.outW()};
+    return new int[] {
+      s.n(),
+      s.h(),
+      s.w(),
+      s.c(),
+      s.kh(),
+      s.kw(),
+      s.filters(),
+      s.strideH(),
+      s.strideW(),
+      s.padTop(),
+      s.padLeft(),
+      s.dilationH(),
+      s.dilationW(),
+      s.groups(),
+      s.outH(),
+      s.outW()
+    };
   }
 
   // ---------------------------------------------------------------- pooling
@@ -295,8 +483,9 @@ public final class OpenClBackend implements Backend {
     ClBuffer cy = range(y, "y", 0, s.outputLength());
     int rows = int32((long) s.n() * s.outH(), "pooling output rows");
     int32(s.inputLength(), "pooling input");
-    programs.kernel(POOL, "max_pool_forward").launch3d(channelLanes(s.c()), s.outW(), rows,
-        geometry(s), cx, cy, rows);
+    programs
+        .kernel(POOL, "max_pool_forward")
+        .launch3d(channelLanes(s.c()), s.outW(), rows, geometry(s), cx, cy, rows);
   }
 
   @Override
@@ -308,13 +497,15 @@ public final class OpenClBackend implements Backend {
     if (s.strideH() >= s.poolH() && s.strideW() >= s.poolW()) {
       if (!coversInput(s)) fill(dx, 0, s.inputLength(), 0f);
       int rows = int32((long) s.n() * s.outH(), "pooling output rows");
-      programs.kernel(POOL, "max_pool_backward_disjoint").launch3d(channelLanes(s.c()), s.outW(),
-          rows, geometry(s), cx, cdy, cdx, rows);
+      programs
+          .kernel(POOL, "max_pool_backward_disjoint")
+          .launch3d(channelLanes(s.c()), s.outW(), rows, geometry(s), cx, cdy, cdx, rows);
       return;
     }
     int rows = int32((long) s.n() * s.h(), "pooling input rows");
-    programs.kernel(POOL, "max_pool_backward").launch3d(channelLanes(s.c()), s.w(), rows,
-        geometry(s), cx, cdy, cdx, rows);
+    programs
+        .kernel(POOL, "max_pool_backward")
+        .launch3d(channelLanes(s.c()), s.w(), rows, geometry(s), cx, cdy, cdx, rows);
   }
 
   @Override
@@ -323,8 +514,9 @@ public final class OpenClBackend implements Backend {
     ClBuffer cy = range(y, "y", 0, s.outputLength());
     int rows = int32((long) s.n() * s.outH(), "pooling output rows");
     int32(s.inputLength(), "pooling input");
-    programs.kernel(POOL, "avg_pool_forward").launch3d(channelLanes(s.c()), s.outW(), rows,
-        geometry(s), cx, cy, rows);
+    programs
+        .kernel(POOL, "avg_pool_forward")
+        .launch3d(channelLanes(s.c()), s.outW(), rows, geometry(s), cx, cy, rows);
   }
 
   @Override
@@ -333,21 +525,26 @@ public final class OpenClBackend implements Backend {
     ClBuffer cdx = range(dx, "dx", 0, s.inputLength());
     int rows = int32((long) s.n() * s.h(), "pooling input rows");
     int32(s.inputLength(), "pooling input");
-    programs.kernel(POOL, "avg_pool_backward").launch3d(channelLanes(s.c()), s.w(), rows,
-        geometry(s), cdy, cdx, rows);
+    programs
+        .kernel(POOL, "avg_pool_backward")
+        .launch3d(channelLanes(s.c()), s.w(), rows, geometry(s), cdy, cdx, rows);
   }
 
   /** Whether the pooling windows, laid side by side without overlap, cover every input position. */
   private static boolean coversInput(Pool2dSpec s) {
-    return s.strideH() == s.poolH() && s.strideW() == s.poolW() && s.padTop() == 0
-        && s.padLeft() == 0 && s.outH() * s.strideH() >= s.h() && s.outW() * s.strideW() >= s.w();
+    return s.strideH() == s.poolH()
+        && s.strideW() == s.poolW()
+        && s.padTop() == 0
+        && s.padLeft() == 0
+        && s.outH() * s.strideH() >= s.h()
+        && s.outW() * s.strideW() >= s.w();
   }
 
   /**
    * Work items across the channels of one pixel in conv.cl and pool.cl: one per channel on a GPU,
    * where neighbouring work items then read neighbouring addresses; one on other devices (PoCL's
-   * CPU device), where a work item walking the contiguous channels computes its window once for
-   * all of them instead of once per channel with integer divisions.
+   * CPU device), where a work item walking the contiguous channels computes its window once for all
+   * of them instead of once per channel with integer divisions.
    */
   private int channelLanes(int channels) {
     return cl.device().gpu() ? channels : 1;
@@ -355,47 +552,86 @@ public final class OpenClBackend implements Backend {
 
   /** Pool2dSpec's twelve components in declaration order, padded to pool.cl's int16. */
   private static int[] geometry(Pool2dSpec s) {
-    return new int[] {s.n(), s.h(), s.w(), s.c(), s.poolH(), s.poolW(), s.strideH(), s.strideW(),
-        s.padTop(), s.padLeft(), s.outH(), s.outW(), 0, 0, 0, 0};
+    return new int[] {
+      s.n(),
+      s.h(),
+      s.w(),
+      s.c(),
+      s.poolH(),
+      s.poolW(),
+      s.strideH(),
+      s.strideW(),
+      s.padTop(),
+      s.padLeft(),
+      s.outH(),
+      s.outW(),
+      0,
+      0,
+      0,
+      0
+    };
   }
 
   // ---------------------------------------------------------------- element-wise
 
   @Override
-  public void activationForward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
-    programs.kernel(ELEMENTWISE, "activation_forward").launch1d(n, kind.ordinal(), alpha,
-        range(x, "x", 0, n), range(y, "y", 0, n), n);
+  public void activationForward(
+      ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+    programs
+        .kernel(ELEMENTWISE, "activation_forward")
+        .launch1d(n, kind.ordinal(), alpha, range(x, "x", 0, n), range(y, "y", 0, n), n);
   }
 
   @Override
-  public void activationBackward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y,
-      DeviceBuffer dy, DeviceBuffer dx, long n) {
-    programs.kernel(ELEMENTWISE, "activation_backward").launch1d(n, kind.ordinal(), alpha,
-        range(x, "x", 0, n), range(y, "y", 0, n), range(dy, "dy", 0, n), range(dx, "dx", 0, n), n);
+  public void activationBackward(
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer x,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dx,
+      long n) {
+    programs
+        .kernel(ELEMENTWISE, "activation_backward")
+        .launch1d(
+            n,
+            kind.ordinal(),
+            alpha,
+            range(x, "x", 0, n),
+            range(y, "y", 0, n),
+            range(dy, "dy", 0, n),
+            range(dx, "dx", 0, n),
+            n);
   }
 
   @Override
   public void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
-    programs.kernel(ELEMENTWISE, "binary").launch1d(n, op.ordinal(), range(a, "a", 0, n),
-        range(b, "b", 0, n), range(out, "out", 0, n), n);
+    programs
+        .kernel(ELEMENTWISE, "binary")
+        .launch1d(
+            n, op.ordinal(), range(a, "a", 0, n), range(b, "b", 0, n), range(out, "out", 0, n), n);
   }
 
   @Override
   public void axpby(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, long n) {
-    programs.kernel(ELEMENTWISE, "axpby").launch1d(n, alpha, range(x, "x", 0, n), beta,
-        range(y, "y", 0, n), n);
+    programs
+        .kernel(ELEMENTWISE, "axpby")
+        .launch1d(n, alpha, range(x, "x", 0, n), beta, range(y, "y", 0, n), n);
   }
 
   // ---------------------------------------------------------------- reductions and broadcasts
 
   @Override
-  public void reduceMiddle(DeviceBuffer x, int outer, int mid, int inner, float scale, DeviceBuffer out) {
+  public void reduceMiddle(
+      DeviceBuffer x, int outer, int mid, int inner, float scale, DeviceBuffer out) {
     ClBuffer cx = range(x, "x", 0, (long) outer * mid * inner);
     ClBuffer co = range(out, "out", 0, (long) outer * inner);
     sumMiddle(cx, outer, mid, inner, scale, co);
   }
 
-  /** out[o, i] = scale * sum_m x[o, m, i], sliced when there are too few sums to fill the device. */
+  /**
+   * out[o, i] = scale * sum_m x[o, m, i], sliced when there are too few sums to fill the device.
+   */
   private void sumMiddle(ClBuffer x, int outer, int mid, int inner, float scale, ClBuffer out) {
     long outputs = (long) outer * inner;
     if (outputs == 0) return;
@@ -407,44 +643,71 @@ public final class OpenClBackend implements Backend {
     }
     try (var lease = scratch.lease(ClScratch.Slot.REDUCE_PARTIAL, outputs * plan.slices())) {
       ClBuffer partial = lease.buffer();
-      reduce.launch3d(outputs, plan.slices(), 1, x, outer, mid, inner, plan.chunk(), plan.slices(),
-          1f, partial);
-      reduce.launch3d(outputs, 1, 1, partial, outer, plan.slices(), inner, plan.slices(), 1, scale,
-          out);
+      reduce.launch3d(
+          outputs,
+          plan.slices(),
+          1,
+          x,
+          outer,
+          mid,
+          inner,
+          plan.chunk(),
+          plan.slices(),
+          1f,
+          partial);
+      reduce.launch3d(
+          outputs, 1, 1, partial, outer, plan.slices(), inner, plan.slices(), 1, scale, out);
     }
   }
 
   @Override
-  public void broadcastMiddle(DeviceBuffer src, int outer, int mid, int inner, float scale, float beta,
-      DeviceBuffer y) {
+  public void broadcastMiddle(
+      DeviceBuffer src, int outer, int mid, int inner, float scale, float beta, DeviceBuffer y) {
     long total = (long) outer * mid * inner;
-    programs.kernel(REDUCE, "broadcast_middle").launch1d(total,
-        range(src, "src", 0, (long) outer * inner), outer, mid, inner, scale, beta,
-        range(y, "y", 0, total));
+    programs
+        .kernel(REDUCE, "broadcast_middle")
+        .launch1d(
+            total,
+            range(src, "src", 0, (long) outer * inner),
+            outer,
+            mid,
+            inner,
+            scale,
+            beta,
+            range(y, "y", 0, total));
   }
 
   @Override
-  public void biasActivationForward(ActivationKind kind, float alpha, DeviceBuffer y,
-      DeviceBuffer bias, int rows, int cols) {
+  public void biasActivationForward(
+      ActivationKind kind, float alpha, DeviceBuffer y, DeviceBuffer bias, int rows, int cols) {
     long total = (long) rows * cols;
     ClBuffer cy = range(y, "y", 0, total);
     // Without a bias the kernel never reads its bias argument; y stands in for it.
     ClBuffer cb = bias == null ? cy : range(bias, "bias", 0, cols);
     if (bias == null && kind == ActivationKind.LINEAR) return;
-    programs.kernel(ELEMENTWISE, "bias_activation_forward").launch3d(cols, rows, 1,
-        kind.ordinal(), alpha, cy, cb, bias != null, rows, cols);
+    programs
+        .kernel(ELEMENTWISE, "bias_activation_forward")
+        .launch3d(cols, rows, 1, kind.ordinal(), alpha, cy, cb, bias != null, rows, cols);
   }
 
   /** One pass computes dz and the bias gradient's partial column sums (folded when sliced). */
   @Override
-  public void activationBackwardBias(ActivationKind kind, float alpha, DeviceBuffer y,
-      DeviceBuffer dy, DeviceBuffer dz, int rows, int cols, DeviceBuffer dBias) {
+  public void activationBackwardBias(
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dz,
+      int rows,
+      int cols,
+      DeviceBuffer dBias) {
     long total = (long) rows * cols;
     ClBuffer cy = range(y, "y", 0, total);
     ClBuffer cdy = range(dy, "dy", 0, total);
     ClBuffer cdz = range(dz, "dz", 0, total);
     if (dBias == null) {
-      if (kind != ActivationKind.LINEAR || dz != dy) activationBackward(kind, alpha, y, y, dy, dz, total);
+      if (kind != ActivationKind.LINEAR || dz != dy)
+        activationBackward(kind, alpha, y, y, dy, dz, total);
       return;
     }
     ClBuffer cdb = range(dBias, "dBias", 0, cols);
@@ -452,14 +715,26 @@ public final class OpenClBackend implements Backend {
     ClKernel kernel = programs.kernel(ELEMENTWISE, "activation_backward_bias");
     SlicePlan plan = SlicePlan.finest(rows);
     if (!plan.split()) {
-      kernel.launch3d(cols, 1, 1, kind.ordinal(), alpha, cy, cdy, cdz, rows, cols,
-          Math.max(rows, 1), 1, cdb);
+      kernel.launch3d(
+          cols, 1, 1, kind.ordinal(), alpha, cy, cdy, cdz, rows, cols, Math.max(rows, 1), 1, cdb);
       return;
     }
     try (var lease = scratch.lease(ClScratch.Slot.FUSED_PARTIAL, (long) plan.slices() * cols)) {
       ClBuffer partial = lease.buffer();
-      kernel.launch3d(cols, plan.slices(), 1, kind.ordinal(), alpha, cy, cdy, cdz, rows, cols,
-          plan.chunk(), plan.slices(), partial);
+      kernel.launch3d(
+          cols,
+          plan.slices(),
+          1,
+          kind.ordinal(),
+          alpha,
+          cy,
+          cdy,
+          cdz,
+          rows,
+          cols,
+          plan.chunk(),
+          plan.slices(),
+          partial);
       sumMiddle(partial, 1, plan.slices(), cols, 1f, cdb);
     }
   }
@@ -467,35 +742,52 @@ public final class OpenClBackend implements Backend {
   @Override
   public void softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols) {
     long total = (long) rows * cols;
-    programs.kernel(REDUCE, "softmax").launch1d(rows, range(x, "x", 0, total),
-        range(y, "y", 0, total), rows, cols);
+    programs
+        .kernel(REDUCE, "softmax")
+        .launch1d(rows, range(x, "x", 0, total), range(y, "y", 0, total), rows, cols);
   }
 
   @Override
-  public void softmaxBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols) {
+  public void softmaxBackward(
+      DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols) {
     long total = (long) rows * cols;
-    programs.kernel(REDUCE, "softmax_backward").launch1d(rows, range(y, "y", 0, total),
-        range(dy, "dy", 0, total), range(dx, "dx", 0, total), rows, cols);
+    programs
+        .kernel(REDUCE, "softmax_backward")
+        .launch1d(
+            rows,
+            range(y, "y", 0, total),
+            range(dy, "dy", 0, total),
+            range(dx, "dx", 0, total),
+            rows,
+            cols);
   }
 
   @Override
-  public void loss(LossKind kind, DeviceBuffer pred, DeviceBuffer target, int rows, int cols,
-      DeviceBuffer lossPerRow, DeviceBuffer grad, float gradScale) {
+  public void loss(
+      LossKind kind,
+      DeviceBuffer pred,
+      DeviceBuffer target,
+      int rows,
+      int cols,
+      DeviceBuffer lossPerRow,
+      DeviceBuffer grad,
+      float gradScale) {
     long total = (long) rows * cols;
     ClBuffer p = range(pred, "pred", 0, total);
     ClBuffer t = range(target, "target", 0, kind.sparseTargets() ? rows : total);
     ClBuffer l = range(lossPerRow, "lossPerRow", 0, rows);
     // Without a gradient the kernel never touches its grad argument; pred stands in for it.
     ClBuffer g = grad == null ? p : range(grad, "grad", 0, total);
-    programs.kernel(REDUCE, "loss").launch1d(rows, kind.ordinal(), p, t, rows, cols, l, g,
-        grad != null, gradScale);
+    programs
+        .kernel(REDUCE, "loss")
+        .launch1d(rows, kind.ordinal(), p, t, rows, cols, l, g, grad != null, gradScale);
   }
 
   // ---------------------------------------------------------------- batch normalisation
 
   @Override
-  public void batchNormStatistics(DeviceBuffer x, int rows, int cols, DeviceBuffer mean,
-      DeviceBuffer variance) {
+  public void batchNormStatistics(
+      DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance) {
     ClBuffer cx = range(x, "x", 0, (long) rows * cols);
     ClBuffer cm = range(mean, "mean", 0, cols);
     ClBuffer cv = range(variance, "variance", 0, cols);
@@ -506,25 +798,52 @@ public final class OpenClBackend implements Backend {
     SlicePlan plan = SlicePlan.of(cols, rows, WorkSizes.busyItems(deviations, cl.device()));
     try (var lease = scratch.lease(ClScratch.Slot.BN_FIRST, (long) plan.slices() * cols)) {
       ClBuffer partial = lease.buffer();
-      deviations.launch3d(cols, plan.slices(), 1, cx, rows, cols, plan.chunk(), plan.slices(), cm,
-          partial);
+      deviations.launch3d(
+          cols, plan.slices(), 1, cx, rows, cols, plan.chunk(), plan.slices(), cm, partial);
       sumMiddle(partial, 1, plan.slices(), cols, 1f / rows, cv);
     }
   }
 
   @Override
-  public void batchNormApply(DeviceBuffer x, int rows, int cols, DeviceBuffer mean,
-      DeviceBuffer variance, DeviceBuffer gamma, DeviceBuffer beta, float eps, DeviceBuffer y) {
+  public void batchNormApply(
+      DeviceBuffer x,
+      int rows,
+      int cols,
+      DeviceBuffer mean,
+      DeviceBuffer variance,
+      DeviceBuffer gamma,
+      DeviceBuffer beta,
+      float eps,
+      DeviceBuffer y) {
     long total = (long) rows * cols;
-    programs.kernel(BATCHNORM, "bn_apply").launch1d(total, range(x, "x", 0, total), rows, cols,
-        range(mean, "mean", 0, cols), range(variance, "variance", 0, cols),
-        range(gamma, "gamma", 0, cols), range(beta, "beta", 0, cols), eps, range(y, "y", 0, total));
+    programs
+        .kernel(BATCHNORM, "bn_apply")
+        .launch1d(
+            total,
+            range(x, "x", 0, total),
+            rows,
+            cols,
+            range(mean, "mean", 0, cols),
+            range(variance, "variance", 0, cols),
+            range(gamma, "gamma", 0, cols),
+            range(beta, "beta", 0, cols),
+            eps,
+            range(y, "y", 0, total));
   }
 
   @Override
-  public void batchNormBackward(DeviceBuffer x, DeviceBuffer dy, int rows, int cols,
-      DeviceBuffer mean, DeviceBuffer variance, DeviceBuffer gamma, float eps, DeviceBuffer dx,
-      DeviceBuffer dGamma, DeviceBuffer dBeta) {
+  public void batchNormBackward(
+      DeviceBuffer x,
+      DeviceBuffer dy,
+      int rows,
+      int cols,
+      DeviceBuffer mean,
+      DeviceBuffer variance,
+      DeviceBuffer gamma,
+      float eps,
+      DeviceBuffer dx,
+      DeviceBuffer dGamma,
+      DeviceBuffer dBeta) {
     long total = (long) rows * cols;
     ClBuffer cx = range(x, "x", 0, total);
     ClBuffer cdy = range(dy, "dy", 0, total);
@@ -541,50 +860,109 @@ public final class OpenClBackend implements Backend {
         var second = scratch.lease(ClScratch.Slot.BN_SECOND, (long) plan.slices() * cols)) {
       ClBuffer sumDy = first.buffer();
       ClBuffer sumDyXhat = second.buffer();
-      sums.launch3d(cols, plan.slices(), 1, cx, cdy, rows, cols, plan.chunk(), plan.slices(), cm,
-          cv, eps, sumDy, sumDyXhat);
+      sums.launch3d(
+          cols,
+          plan.slices(),
+          1,
+          cx,
+          cdy,
+          rows,
+          cols,
+          plan.chunk(),
+          plan.slices(),
+          cm,
+          cv,
+          eps,
+          sumDy,
+          sumDyXhat);
       sumMiddle(sumDy, 1, plan.slices(), cols, 1f, cdBeta);
       sumMiddle(sumDyXhat, 1, plan.slices(), cols, 1f, cdGamma);
     }
-    programs.kernel(BATCHNORM, "bn_backward_dx").launch1d(total, cx, cdy, rows, cols, cm, cv, cg,
-        eps, cdGamma, cdBeta, cdx);
+    programs
+        .kernel(BATCHNORM, "bn_backward_dx")
+        .launch1d(total, cx, cdy, rows, cols, cm, cv, cg, eps, cdGamma, cdBeta, cdx);
   }
 
   // ---------------------------------------------------------------- dropout
 
   @Override
   public void dropoutMask(long seed, float rate, DeviceBuffer mask, long n) {
-    programs.kernel(DROPOUT, "dropout_mask").launch1d(n, seed, rate, 1f / (1f - rate),
-        range(mask, "mask", 0, n), n);
+    programs
+        .kernel(DROPOUT, "dropout_mask")
+        .launch1d(n, seed, rate, 1f / (1f - rate), range(mask, "mask", 0, n), n);
   }
 
   // ---------------------------------------------------------------- optimizer steps
 
   @Override
-  public void sgdStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, long n, float lr,
-      float momentum, boolean nesterov) {
+  public void sgdStep(
+      DeviceBuffer param,
+      DeviceBuffer grad,
+      DeviceBuffer velocity,
+      long n,
+      float lr,
+      float momentum,
+      boolean nesterov) {
     ClBuffer p = range(param, "param", 0, n);
     // Without momentum the kernel never touches velocity (which may be null); param stands in.
     ClBuffer v = momentum == 0f ? p : range(velocity, "velocity", 0, n);
-    programs.kernel(OPTIMIZERS, "sgd_step").launch1d(n, p, range(grad, "grad", 0, n), v, n, lr,
-        momentum, nesterov);
+    programs
+        .kernel(OPTIMIZERS, "sgd_step")
+        .launch1d(n, p, range(grad, "grad", 0, n), v, n, lr, momentum, nesterov);
   }
 
   @Override
-  public void adamStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v, long n,
-      float lr, float beta1, float beta2, float eps, long t, float weightDecay) {
+  public void adamStep(
+      DeviceBuffer param,
+      DeviceBuffer grad,
+      DeviceBuffer m,
+      DeviceBuffer v,
+      long n,
+      float lr,
+      float beta1,
+      float beta2,
+      float eps,
+      long t,
+      float weightDecay) {
     if (t < 1) throw new IllegalArgumentException("Adam's step t counts from 1, got " + t);
     double lrHat = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
-    programs.kernel(OPTIMIZERS, "adam_step").launch1d(n, range(param, "param", 0, n),
-        range(grad, "grad", 0, n), range(m, "m", 0, n), range(v, "v", 0, n), n, lr, beta1, beta2,
-        eps, (float) lrHat, weightDecay);
+    programs
+        .kernel(OPTIMIZERS, "adam_step")
+        .launch1d(
+            n,
+            range(param, "param", 0, n),
+            range(grad, "grad", 0, n),
+            range(m, "m", 0, n),
+            range(v, "v", 0, n),
+            n,
+            lr,
+            beta1,
+            beta2,
+            eps,
+            (float) lrHat,
+            weightDecay);
   }
 
   @Override
-  public void rmspropStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer meanSquare, long n,
-      float lr, float rho, float eps) {
-    programs.kernel(OPTIMIZERS, "rmsprop_step").launch1d(n, range(param, "param", 0, n),
-        range(grad, "grad", 0, n), range(meanSquare, "meanSquare", 0, n), n, lr, rho, eps);
+  public void rmspropStep(
+      DeviceBuffer param,
+      DeviceBuffer grad,
+      DeviceBuffer meanSquare,
+      long n,
+      float lr,
+      float rho,
+      float eps) {
+    programs
+        .kernel(OPTIMIZERS, "rmsprop_step")
+        .launch1d(
+            n,
+            range(param, "param", 0, n),
+            range(grad, "grad", 0, n),
+            range(meanSquare, "meanSquare", 0, n),
+            n,
+            lr,
+            rho,
+            eps);
   }
 
   // ---------------------------------------------------------------- argument checks
@@ -602,7 +980,8 @@ public final class OpenClBackend implements Backend {
   }
 
   /** Checks a row-major {@code rows x cols} matrix with leading dimension {@code ld} at offset. */
-  private ClBuffer matrix(DeviceBuffer buffer, String name, long offset, int rows, int cols, int ld) {
+  private ClBuffer matrix(
+      DeviceBuffer buffer, String name, long offset, int rows, int cols, int ld) {
     ClBuffer b = allocator.own(buffer, name);
     Ranges.checkMatrix(name, b, offset, rows, cols, ld);
     return b;

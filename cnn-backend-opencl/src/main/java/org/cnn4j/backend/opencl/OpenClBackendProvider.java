@@ -11,8 +11,8 @@ import org.cnn4j.spi.BackendProvider;
 
 /**
  * The OpenCL backend's {@link java.util.ServiceLoader} entry. Nothing native happens until {@link
- * #probe()} or {@link #open}: JOCL's classes load its native library in their static
- * initialisers, so they are touched only inside those methods.
+ * #probe()} or {@link #open}: JOCL's classes load its native library in their static initialisers,
+ * so they are touched only inside those methods.
  */
 public final class OpenClBackendProvider implements BackendProvider {
   /** The id users name this backend by. */
@@ -55,8 +55,8 @@ public final class OpenClBackendProvider implements BackendProvider {
       throw new BackendException(ID, "open", availability.reason());
     }
     ClDevice device = ClDevices.choose(ClDevices.discover(), config.get(ID, DEVICE_OPTION));
-    int gemmRows = config.get(ID, GEMM_ROWS_OPTION).map(Integer::parseInt)
-        .orElse(ClGemm.DEFAULT_TILE_M);
+    int gemmRows =
+        config.get(ID, GEMM_ROWS_OPTION).map(Integer::parseInt).orElse(ClGemm.DEFAULT_TILE_M);
     return new OpenClBackend(device, gemmRows);
   }
 
@@ -76,10 +76,15 @@ public final class OpenClBackendProvider implements BackendProvider {
     } catch (BackendException e) {
       return Availability.unavailable(e.getMessage());
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-      return Availability.unavailable("no OpenCL loader could be loaded (libOpenCL.so.1, OpenCL.dll"
-          + " or the OpenCL framework: " + e.getMessage() + "); " + ClDevices.INSTALL_HINT);
+      return Availability.unavailable(
+          "no OpenCL loader could be loaded (libOpenCL.so.1, OpenCL.dll"
+              + " or the OpenCL framework: "
+              + e.getMessage()
+              + "); "
+              + ClDevices.INSTALL_HINT);
     } catch (Throwable e) {
-      return Availability.unavailable("OpenCL probing failed with " + e + "; " + ClDevices.INSTALL_HINT);
+      return Availability.unavailable(
+          "OpenCL probing failed with " + e + "; " + ClDevices.INSTALL_HINT);
     }
   }
 }

@@ -1,10 +1,10 @@
 package org.cnn4j.backend.opencl;
 
 /**
- * How a long summation is cut into slices when there are too few outputs to keep the device busy
- * (a bias gradient has a handful of sums over a whole batch; a weight gradient GEMM has a few
- * tiles over a long k). Each slice of {@code chunk} terms is summed by its own work item and the
- * partial sums are folded in a second pass.
+ * How a long summation is cut into slices when there are too few outputs to keep the device busy (a
+ * bias gradient has a handful of sums over a whole batch; a weight gradient GEMM has a few tiles
+ * over a long k). Each slice of {@code chunk} terms is summed by its own work item and the partial
+ * sums are folded in a second pass.
  *
  * @param slices how many partial sums per output (1: no second pass)
  * @param chunk terms per slice
@@ -29,10 +29,10 @@ record SlicePlan(int slices, int chunk) {
   }
 
   /**
-   * As many slices as {@link #MIN_CHUNK} and {@link #MAX_SLICES} allow, for a summation fused
-   * into an element-wise pass: the pass must spread its whole input over the device, not just
-   * create enough work items (on a CPU device each work group runs on one thread, and a few
-   * long-running groups would leave cores idle).
+   * As many slices as {@link #MIN_CHUNK} and {@link #MAX_SLICES} allow, for a summation fused into
+   * an element-wise pass: the pass must spread its whole input over the device, not just create
+   * enough work items (on a CPU device each work group runs on one thread, and a few long-running
+   * groups would leave cores idle).
    */
   static SlicePlan finest(int length) {
     return of(1, length, Long.MAX_VALUE);

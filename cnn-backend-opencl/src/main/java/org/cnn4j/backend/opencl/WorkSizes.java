@@ -6,8 +6,9 @@ import java.util.Arrays;
  * Chooses global and local work sizes from what the device and kernel report (work-group limit,
  * preferred multiple, compute units) rather than constants tuned for one device: work groups as
  * large as allowed up to {@link #MAX_GROUP}, shrunk while there are too few groups to give every
- * compute unit {@link #GROUPS_PER_UNIT} of them ({@link #CPU_GROUPS_PER_UNIT} on CPU devices). Global sizes are rounded up to whole groups
- * (OpenCL 1.2 requires it), so kernels check their bounds.
+ * compute unit {@link #GROUPS_PER_UNIT} of them ({@link #CPU_GROUPS_PER_UNIT} on CPU devices).
+ * Global sizes are rounded up to whole groups (OpenCL 1.2 requires it), so kernels check their
+ * bounds.
  */
 final class WorkSizes {
   /** Larger groups buy nothing on GPUs for these memory-bound kernels and delay CPU scheduling. */
@@ -35,8 +36,7 @@ final class WorkSizes {
 
   /** Work items that keep every compute unit busy with a few full groups. */
   static long busyItems(ClKernel kernel, ClDevice device) {
-    return 2L * groupsWanted(device) * Math.min(MAX_GROUP,
-        Math.max(kernel.preferredMultiple(), 8));
+    return 2L * groupsWanted(device) * Math.min(MAX_GROUP, Math.max(kernel.preferredMultiple(), 8));
   }
 
   static Range linear(ClKernel kernel, ClDevice device, long n) {
@@ -56,7 +56,8 @@ final class WorkSizes {
     long ly = Math.min(powerOfTwoCeil(ny), Math.max(1, budget / lx));
     long wanted = groupsWanted(device);
     while (lx * ly > minimum && ceilDiv(nx, lx) * ceilDiv(ny, ly) * nz < wanted) {
-      if (ly >= lx && ly > 1) ly /= 2; else lx /= 2;
+      if (ly >= lx && ly > 1) ly /= 2;
+      else lx /= 2;
     }
     return new Range(new long[] {roundUp(nx, lx), roundUp(ny, ly), nz}, new long[] {lx, ly, 1});
   }
@@ -68,7 +69,8 @@ final class WorkSizes {
 
   /** The largest power of two allowed for this kernel on this device, at most MAX_GROUP. */
   private static long groupBudget(ClKernel kernel, ClDevice device) {
-    long limit = Math.min(MAX_GROUP, Math.min(kernel.maxWorkGroupSize(), device.maxWorkGroupSize()));
+    long limit =
+        Math.min(MAX_GROUP, Math.min(kernel.maxWorkGroupSize(), device.maxWorkGroupSize()));
     return Long.highestOneBit(Math.max(1, limit));
   }
 

@@ -34,16 +34,19 @@ public final class ConvBenchmark {
     float[] w = new float[(int) s.kernelLength()];
     for (int i = 0; i < x.length; i++) x[i] = random.nextFloat();
     for (int i = 0; i < w.length; i++) w[i] = random.nextFloat();
-    try (DeviceBuffer dx = backend.allocate(x.length); DeviceBuffer dw = backend.allocate(w.length);
+    try (DeviceBuffer dx = backend.allocate(x.length);
+        DeviceBuffer dw = backend.allocate(w.length);
         DeviceBuffer y = backend.allocate(s.outputLength());
-        DeviceBuffer gx = backend.allocate(x.length); DeviceBuffer gw = backend.allocate(w.length)) {
+        DeviceBuffer gx = backend.allocate(x.length);
+        DeviceBuffer gw = backend.allocate(w.length)) {
       backend.upload(x, 0, dx, 0, x.length);
       backend.upload(w, 0, dw, 0, w.length);
-      Runnable step = () -> {
-        backend.conv2dForward(s, dx, dw, y);
-        backend.conv2dBackwardData(s, y, dw, gx);
-        backend.conv2dBackwardFilter(s, dx, y, gw);
-      };
+      Runnable step =
+          () -> {
+            backend.conv2dForward(s, dx, dw, y);
+            backend.conv2dBackwardData(s, y, dw, gx);
+            backend.conv2dBackwardFilter(s, dx, y, gw);
+          };
       step.run();
       backend.synchronize();
       int reps = 20;
@@ -51,7 +54,8 @@ public final class ConvBenchmark {
       for (int i = 0; i < reps; i++) step.run();
       backend.synchronize();
       double ms = (System.nanoTime() - start) / 1e6 / reps;
-      System.out.printf("%s: conv %dx%dx%d -> %d filters, batch %d: %.2f ms per training step%n",
+      System.out.printf(
+          "%s: conv %dx%dx%d -> %d filters, batch %d: %.2f ms per training step%n",
           backend.id(), s.h(), s.w(), s.c(), s.filters(), s.n(), ms);
     }
   }

@@ -6,8 +6,8 @@ import org.cnn4j.spi.BackendConfig;
 import org.cnn4j.spi.DeviceBuffer;
 
 /**
- * GFLOP/s of the OpenCL GEMM for square and convolution-like shapes. Run from the module with
- * the test class path, e.g. {@code java -cp "target/test-classes:target/classes:$CP"
+ * GFLOP/s of the OpenCL GEMM for square and convolution-like shapes. Run from the module with the
+ * test class path, e.g. {@code java -cp "target/test-classes:target/classes:$CP"
  * org.cnn4j.backend.opencl.GemmBenchmark [m n k transA transB]...}; without arguments it runs the
  * default table.
  */
@@ -15,23 +15,31 @@ public final class GemmBenchmark {
   private GemmBenchmark() {}
 
   public static void main(String[] args) {
-    String[][] shapes = args.length > 0 ? new String[][] {args} : new String[][] {
-      {"512", "512", "512", "false", "false"},
-      {"1024", "1024", "1024", "false", "false"},
-      {"21632", "16", "9", "false", "false"},
-      {"3872", "32", "144", "false", "false"},
-      {"3872", "144", "32", "false", "true"},
-      {"144", "32", "3872", "true", "false"},
-      {"512", "512", "512", "true", "true"},
-    };
+    String[][] shapes =
+        args.length > 0
+            ? new String[][] {args}
+            : new String[][] {
+              {"512", "512", "512", "false", "false"},
+              {"1024", "1024", "1024", "false", "false"},
+              {"21632", "16", "9", "false", "false"},
+              {"3872", "32", "144", "false", "false"},
+              {"3872", "144", "32", "false", "true"},
+              {"144", "32", "3872", "true", "false"},
+              {"512", "512", "512", "true", "true"},
+            };
     String rows = System.getProperty("rows", "8");
     for (String r : rows.split(",")) {
       var config = new BackendConfig(java.util.Map.of("gemmRows", r));
       try (Backend backend = new OpenClBackendProvider().open(config)) {
         System.out.println(backend.description() + ", gemm rows per work item " + r);
         for (String[] s : shapes) {
-          run(backend, Integer.parseInt(s[0]), Integer.parseInt(s[1]), Integer.parseInt(s[2]),
-              Boolean.parseBoolean(s[3]), Boolean.parseBoolean(s[4]));
+          run(
+              backend,
+              Integer.parseInt(s[0]),
+              Integer.parseInt(s[1]),
+              Integer.parseInt(s[2]),
+              Boolean.parseBoolean(s[3]),
+              Boolean.parseBoolean(s[4]));
         }
       }
     }
@@ -42,7 +50,8 @@ public final class GemmBenchmark {
     float[] a = new float[m * k], b = new float[k * n];
     for (int i = 0; i < a.length; i++) a[i] = random.nextFloat();
     for (int i = 0; i < b.length; i++) b[i] = random.nextFloat();
-    try (DeviceBuffer da = backend.allocate(a.length); DeviceBuffer db = backend.allocate(b.length);
+    try (DeviceBuffer da = backend.allocate(a.length);
+        DeviceBuffer db = backend.allocate(b.length);
         DeviceBuffer dc = backend.allocate((long) m * n)) {
       backend.upload(a, 0, da, 0, a.length);
       backend.upload(b, 0, db, 0, b.length);
@@ -54,14 +63,16 @@ public final class GemmBenchmark {
       int reps = (int) Math.max(3, Math.min(200, 2e10 / flops));
       // Process CPU time counts PoCL's worker threads too and, unlike wall time, does not grow
       // when other jobs share the machine.
-      var os = (com.sun.management.OperatingSystemMXBean)
-          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      var os =
+          (com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       long start = System.nanoTime(), cpuStart = os.getProcessCpuTime();
       for (int i = 0; i < reps; i++) op.run();
       backend.synchronize();
       double seconds = (System.nanoTime() - start) / 1e9 / reps;
       double cpuMs = (os.getProcessCpuTime() - cpuStart) / 1e6 / reps;
-      System.out.printf("m=%d n=%d k=%d transA=%b transB=%b: %.2f ms, %.1f GFLOP/s, %.2f CPU ms%n",
+      System.out.printf(
+          "m=%d n=%d k=%d transA=%b transB=%b: %.2f ms, %.1f GFLOP/s, %.2f CPU ms%n",
           m, n, k, ta, tb, seconds * 1e3, flops / seconds / 1e9, cpuMs);
     }
   }

@@ -37,10 +37,16 @@ class NoPlatformTest {
   void withoutAPlatformProbeAndOpenSayWhatToInstall(@TempDir Path emptyVendors)
       throws IOException, InterruptedException {
     // OCL_ICD_VENDORS is ocl-icd's (Linux); other loaders ignore it and would find their platforms.
-    assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "ocl-icd is Linux's loader");
+    assumeTrue(
+        System.getProperty("os.name").toLowerCase().contains("linux"), "ocl-icd is Linux's loader");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    var builder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-        NoPlatformTest.class.getName()).redirectErrorStream(true);
+    var builder =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                NoPlatformTest.class.getName())
+            .redirectErrorStream(true);
     builder.environment().put("OCL_ICD_VENDORS", emptyVendors.toString());
     Process child = builder.start();
     String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

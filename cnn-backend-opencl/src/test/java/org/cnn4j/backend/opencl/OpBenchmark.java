@@ -16,9 +16,9 @@ import org.cnn4j.spi.Pool2dSpec;
 
 /**
  * Wall and process CPU milliseconds per call of the ops of one training step of benchmark W2's
- * layers (batch 32), for each backend id given ({@code -Dids=cpu,opencl}). Process CPU time
- * counts every thread (PoCL's and OpenBLAS's workers too), so it stays meaningful on a machine
- * shared with other jobs, where wall time does not.
+ * layers (batch 32), for each backend id given ({@code -Dids=cpu,opencl}). Process CPU time counts
+ * every thread (PoCL's and OpenBLAS's workers too), so it stays meaningful on a machine shared with
+ * other jobs, where wall time does not.
  */
 public final class OpBenchmark {
   private OpBenchmark() {}
@@ -45,10 +45,14 @@ public final class OpBenchmark {
         ops.put("conv2 backwardFilter", () -> b.conv2dBackwardFilter(c2, x2, dy2, dw2));
         ops.put("pool1 max forward", () -> b.maxPool2dForward(p1, y1, py));
         ops.put("pool1 max backward", () -> b.maxPool2dBackward(p1, y1, py, pdx));
-        ops.put("conv1 bias+relu", () -> b.biasActivationForward(ActivationKind.RELU, 0f, y1, bias,
-            32 * 30 * 30, 32));
-        ops.put("conv1 relu' + dBias", () -> b.activationBackwardBias(ActivationKind.RELU, 0f, y1,
-            g1, g1, 32 * 30 * 30, 32, bias));
+        ops.put(
+            "conv1 bias+relu",
+            () -> b.biasActivationForward(ActivationKind.RELU, 0f, y1, bias, 32 * 30 * 30, 32));
+        ops.put(
+            "conv1 relu' + dBias",
+            () ->
+                b.activationBackwardBias(
+                    ActivationKind.RELU, 0f, y1, g1, g1, 32 * 30 * 30, 32, bias));
         var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (var e : ops.entrySet()) {
           e.getValue().run();
@@ -56,8 +60,12 @@ public final class OpBenchmark {
           long wall = System.nanoTime(), cpu = os.getProcessCpuTime();
           for (int i = 0; i < reps; i++) e.getValue().run();
           b.synchronize();
-          System.out.printf("%-7s %-24s wall %7.2f ms  cpu %7.2f ms%n", id, e.getKey(),
-              (System.nanoTime() - wall) / 1e6 / reps, (os.getProcessCpuTime() - cpu) / 1e6 / reps);
+          System.out.printf(
+              "%-7s %-24s wall %7.2f ms  cpu %7.2f ms%n",
+              id,
+              e.getKey(),
+              (System.nanoTime() - wall) / 1e6 / reps,
+              (os.getProcessCpuTime() - cpu) / 1e6 / reps);
         }
       }
     }

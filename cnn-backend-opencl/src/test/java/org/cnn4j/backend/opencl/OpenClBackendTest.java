@@ -22,8 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Quick checks of the OpenCL kernels against plain host loops; the conformance suite in
- * {@code conformance/} is the full specification.
+ * Quick checks of the OpenCL kernels against plain host loops; the conformance suite in {@code
+ * conformance/} is the full specification.
  */
 class OpenClBackendTest {
   private static final OpenClBackendProvider PROVIDER = new OpenClBackendProvider();
@@ -58,7 +58,8 @@ class OpenClBackendTest {
   @Test
   void uploadCopyFillDownloadRoundTrip() {
     float[] data = randoms(37);
-    try (DeviceBuffer a = backend.allocate(37); DeviceBuffer b = backend.allocate(50)) {
+    try (DeviceBuffer a = backend.allocate(37);
+        DeviceBuffer b = backend.allocate(50)) {
       backend.upload(data, 0, a, 0, 37);
       backend.fill(b, 0, 50, -1f);
       backend.copy(a, 3, b, 5, 30);
@@ -94,8 +95,9 @@ class OpenClBackendTest {
   @Test
   void gemmMatchesHostLoopsForEveryTransposeWithOffsetsAndGarbageInC() {
     // 300 rows exercise the copy of a transposed B (ClGemm.TRANSPOSE_B_MIN_ROWS).
-    int[][] shapes = {{1, 1, 1}, {5, 7, 3}, {13, 17, 29}, {64, 40, 33}, {9, 16, 2000}, {3, 5, 0},
-        {300, 21, 17}};
+    int[][] shapes = {
+      {1, 1, 1}, {5, 7, 3}, {13, 17, 29}, {64, 40, 33}, {9, 16, 2000}, {3, 5, 0}, {300, 21, 17}
+    };
     for (int[] shape : shapes) {
       for (int t = 0; t < 4; t++) {
         checkGemm(t >= 2, (t & 1) == 1, shape[0], shape[1], shape[2], 1.5f, 0f);
@@ -125,15 +127,33 @@ class OpenClBackendTest {
         expected[ci] = (float) (alpha * s + (beta == 0f ? 0 : beta * c[ci]));
       }
     }
-    try (DeviceBuffer da = upload(a); DeviceBuffer db = upload(b); DeviceBuffer dc = upload(c)) {
+    try (DeviceBuffer da = upload(a);
+        DeviceBuffer db = upload(b);
+        DeviceBuffer dc = upload(c)) {
       backend.gemm(ta, tb, m, n, k, alpha, da, aOff, lda, db, bOff, ldb, beta, dc, cOff, ldc);
       float[] got = download(dc);
       for (int i = 0; i < got.length; i++) {
         if (Float.isNaN(expected[i])) {
           assertTrue(Float.isNaN(got[i]), "untouched NaN at " + i);
         } else {
-          assertEquals(expected[i], got[i], 1e-4f * (1 + k), "gemm ta=" + ta + " tb=" + tb + " m="
-              + m + " n=" + n + " k=" + k + " beta=" + beta + " at " + i);
+          assertEquals(
+              expected[i],
+              got[i],
+              1e-4f * (1 + k),
+              "gemm ta="
+                  + ta
+                  + " tb="
+                  + tb
+                  + " m="
+                  + m
+                  + " n="
+                  + n
+                  + " k="
+                  + k
+                  + " beta="
+                  + beta
+                  + " at "
+                  + i);
         }
       }
     }
@@ -150,7 +170,8 @@ class OpenClBackendTest {
       float[] x = randoms((int) s.inputLength());
       float[] w = randoms((int) s.kernelLength());
       float[] expected = directConv(s, x, w);
-      try (DeviceBuffer dx = upload(x); DeviceBuffer dw = upload(w);
+      try (DeviceBuffer dx = upload(x);
+          DeviceBuffer dw = upload(w);
           DeviceBuffer dy = backend.allocate(s.outputLength())) {
         backend.conv2dForward(s, dx, dw, dy);
         assertArrayEquals(expected, download(dy), 1e-4f, s.toString());
@@ -165,7 +186,8 @@ class OpenClBackendTest {
     float[] w = randoms((int) s.kernelLength());
     float[] g = randoms((int) s.outputLength());
     float[] y = directConv(s, x, w);
-    try (DeviceBuffer dw = upload(w); DeviceBuffer dg = upload(g);
+    try (DeviceBuffer dw = upload(w);
+        DeviceBuffer dg = upload(g);
         DeviceBuffer dx = backend.allocate(s.inputLength())) {
       backend.conv2dBackwardData(s, dg, dw, dx);
       float[] back = download(dx);
@@ -177,8 +199,10 @@ class OpenClBackendTest {
   @Test
   void maxPoolingPicksTheFirstMaximumAndRoutesItsGradient() {
     Pool2dSpec s = Pool2dSpec.of(1, 2, 2, 1, 2, 2, 2, 2, Padding.VALID);
-    try (DeviceBuffer x = upload(new float[] {3, 5, 5, 1}); DeviceBuffer y = backend.allocate(1);
-        DeviceBuffer dy = upload(new float[] {2}); DeviceBuffer dx = backend.allocate(4)) {
+    try (DeviceBuffer x = upload(new float[] {3, 5, 5, 1});
+        DeviceBuffer y = backend.allocate(1);
+        DeviceBuffer dy = upload(new float[] {2});
+        DeviceBuffer dx = backend.allocate(4)) {
       backend.maxPool2dForward(s, x, y);
       backend.maxPool2dBackward(s, x, dy, dx);
       assertArrayEquals(new float[] {5}, download(y));
@@ -193,7 +217,8 @@ class OpenClBackendTest {
     float[] x = new float[(int) s.inputLength()];
     for (int i = 0; i < x.length; i++) x[i] = random.nextInt(3);
     float[] dy = randoms((int) s.outputLength());
-    try (DeviceBuffer bx = upload(x); DeviceBuffer bdy = upload(dy);
+    try (DeviceBuffer bx = upload(x);
+        DeviceBuffer bdy = upload(dy);
         DeviceBuffer bdx = upload(randoms(x.length))) {
       backend.maxPool2dBackward(s, bx, bdy, bdx);
       try (DeviceBuffer by = backend.allocate(s.outputLength())) {
@@ -236,7 +261,8 @@ class OpenClBackendTest {
   void averagePoolingDoesNotCountPadding() {
     Pool2dSpec s = Pool2dSpec.of(1, 3, 3, 1, 2, 2, 2, 2, Padding.SAME);
     float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
-    try (DeviceBuffer dx = upload(x); DeviceBuffer y = backend.allocate(s.outputLength())) {
+    try (DeviceBuffer dx = upload(x);
+        DeviceBuffer y = backend.allocate(s.outputLength())) {
       backend.avgPool2dForward(s, dx, y);
       assertArrayEquals(new float[] {3, 4.5f, 7.5f, 9}, download(y), 1e-6f);
     }
@@ -269,7 +295,8 @@ class OpenClBackendTest {
         expected[o * inner + i] = (float) (0.5 * s);
       }
     }
-    try (DeviceBuffer dx = upload(x); DeviceBuffer out = backend.allocate(outer * inner)) {
+    try (DeviceBuffer dx = upload(x);
+        DeviceBuffer out = backend.allocate(outer * inner)) {
       backend.reduceMiddle(dx, outer, mid, inner, 0.5f, out);
       assertArrayEquals(expected, download(out), 1e-3f);
     }
@@ -278,8 +305,10 @@ class OpenClBackendTest {
   @Test
   void softmaxIsStableForLargeLogitsAndSparseCrossEntropyMatches() {
     float[] logits = {1000f, 1001f, 999f, 0f, 0f, 0f};
-    try (DeviceBuffer x = upload(logits); DeviceBuffer y = backend.allocate(6);
-        DeviceBuffer labels = upload(new float[] {1, 2}); DeviceBuffer loss = backend.allocate(2);
+    try (DeviceBuffer x = upload(logits);
+        DeviceBuffer y = backend.allocate(6);
+        DeviceBuffer labels = upload(new float[] {1, 2});
+        DeviceBuffer loss = backend.allocate(2);
         DeviceBuffer grad = backend.allocate(6)) {
       backend.softmax(x, y, 2, 3);
       float[] p = download(y);
@@ -298,7 +327,8 @@ class OpenClBackendTest {
   void batchNormStatisticsAreTheColumnMeanAndBiasedVariance() {
     int rows = 3000, cols = 5;
     float[] x = randoms(rows * cols);
-    try (DeviceBuffer dx = upload(x); DeviceBuffer mean = backend.allocate(cols);
+    try (DeviceBuffer dx = upload(x);
+        DeviceBuffer mean = backend.allocate(cols);
         DeviceBuffer var = backend.allocate(cols)) {
       backend.batchNormStatistics(dx, rows, cols, mean, var);
       float[] m = download(mean), v = download(var);
@@ -316,7 +346,8 @@ class OpenClBackendTest {
   @Test
   void activationsAndTheirGradients() {
     float[] x = {-2f, -0.5f, 0f, 0.5f, 3f};
-    try (DeviceBuffer dx = upload(x); DeviceBuffer y = backend.allocate(5);
+    try (DeviceBuffer dx = upload(x);
+        DeviceBuffer y = backend.allocate(5);
         DeviceBuffer g = backend.allocate(5)) {
       backend.activationForward(ActivationKind.LEAKY_RELU, 0.3f, dx, y, 5);
       assertArrayEquals(new float[] {-0.6f, -0.15f, 0f, 0.5f, 3f}, download(y), 1e-6f);
@@ -337,18 +368,20 @@ class OpenClBackendTest {
     float[] y = randoms(rows * cols), bias = randoms(cols);
     for (ActivationKind kind : ActivationKind.values()) {
       for (boolean withBias : new boolean[] {true, false}) {
-        try (DeviceBuffer dy = upload(y); DeviceBuffer db = upload(bias)) {
+        try (DeviceBuffer dy = upload(y);
+            DeviceBuffer db = upload(bias)) {
           backend.biasActivationForward(kind, 0.3f, dy, withBias ? db : null, rows, cols);
           float[] out = download(dy);
           for (int i = 0; i < y.length; i++) {
             double v = y[i] + (withBias ? bias[i % cols] : 0);
-            double expected = switch (kind) {
-              case LINEAR -> v;
-              case RELU -> Math.max(v, 0);
-              case SIGMOID -> 1 / (1 + Math.exp(-v));
-              case TANH -> Math.tanh(v);
-              case LEAKY_RELU -> v > 0 ? v : 0.3 * v;
-            };
+            double expected =
+                switch (kind) {
+                  case LINEAR -> v;
+                  case RELU -> Math.max(v, 0);
+                  case SIGMOID -> 1 / (1 + Math.exp(-v));
+                  case TANH -> Math.tanh(v);
+                  case LEAKY_RELU -> v > 0 ? v : 0.3 * v;
+                };
             assertEquals(expected, out[i], 1e-6, kind + " bias " + withBias + " element " + i);
           }
         }
@@ -363,25 +396,29 @@ class OpenClBackendTest {
     float[] y = randoms(rows * cols), dy = randoms(rows * cols);
     for (ActivationKind kind : ActivationKind.values()) {
       for (boolean inPlace : new boolean[] {true, false}) {
-        try (DeviceBuffer by = upload(y); DeviceBuffer bdy = upload(dy);
-            DeviceBuffer bdz = backend.allocate(rows * cols); DeviceBuffer bias = backend.allocate(cols)) {
+        try (DeviceBuffer by = upload(y);
+            DeviceBuffer bdy = upload(dy);
+            DeviceBuffer bdz = backend.allocate(rows * cols);
+            DeviceBuffer bias = backend.allocate(cols)) {
           DeviceBuffer dz = inPlace ? bdy : bdz;
           backend.activationBackwardBias(kind, 0.3f, by, bdy, dz, rows, cols, bias);
           float[] got = download(dz), sums = download(bias);
           double[] expectedSums = new double[cols];
           for (int i = 0; i < y.length; i++) {
             double o = y[i], g = dy[i];
-            double expected = switch (kind) {
-              case LINEAR -> g;
-              case RELU -> o > 0 ? g : 0;
-              case SIGMOID -> g * o * (1 - o);
-              case TANH -> g * (1 - o * o);
-              case LEAKY_RELU -> o > 0 ? g : 0.3 * g;
-            };
+            double expected =
+                switch (kind) {
+                  case LINEAR -> g;
+                  case RELU -> o > 0 ? g : 0;
+                  case SIGMOID -> g * o * (1 - o);
+                  case TANH -> g * (1 - o * o);
+                  case LEAKY_RELU -> o > 0 ? g : 0.3 * g;
+                };
             assertEquals(expected, got[i], 1e-6, kind + " element " + i);
             expectedSums[i % cols] += expected;
           }
-          for (int c = 0; c < cols; c++) assertEquals(expectedSums[c], sums[c], 1e-3, kind + " column " + c);
+          for (int c = 0; c < cols; c++)
+            assertEquals(expectedSums[c], sums[c], 1e-3, kind + " column " + c);
         }
       }
     }
@@ -390,7 +427,9 @@ class OpenClBackendTest {
   @Test
   void activationBackwardBiasWithoutABiasOnlyWritesDz() {
     float[] y = {-1f, 2f, 0.5f, -3f}, dy = {1f, 1f, 2f, 2f};
-    try (DeviceBuffer by = upload(y); DeviceBuffer bdy = upload(dy); DeviceBuffer dz = backend.allocate(4)) {
+    try (DeviceBuffer by = upload(y);
+        DeviceBuffer bdy = upload(dy);
+        DeviceBuffer dz = backend.allocate(4)) {
       backend.activationBackwardBias(ActivationKind.RELU, 0f, by, bdy, dz, 2, 2, null);
       assertArrayEquals(new float[] {0f, 1f, 2f, 0f}, download(dz), 0f);
     }
@@ -398,8 +437,10 @@ class OpenClBackendTest {
 
   @Test
   void adamStepFollowsKeras() {
-    try (DeviceBuffer p = upload(new float[] {1f}); DeviceBuffer g = upload(new float[] {0.5f});
-        DeviceBuffer m = upload(new float[] {0f}); DeviceBuffer v = upload(new float[] {0f})) {
+    try (DeviceBuffer p = upload(new float[] {1f});
+        DeviceBuffer g = upload(new float[] {0.5f});
+        DeviceBuffer m = upload(new float[] {0f});
+        DeviceBuffer v = upload(new float[] {0f})) {
       backend.adamStep(p, g, m, v, 1, 0.1f, 0.9f, 0.999f, 1e-7f, 1, 0f);
       // First step: m = 0.05, v = 0.00025, lrHat = 0.1 * sqrt(0.001) / 0.1.
       double expected = 1 - 0.1 * Math.sqrt(0.001) / 0.1 * 0.05 / (Math.sqrt(0.00025) + 1e-7);
@@ -425,8 +466,9 @@ class OpenClBackendTest {
                 int ix = ox * s.strideW() - s.padLeft() + kx * s.dilationW();
                 if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) continue;
                 for (int ci = 0; ci < cg; ci++) {
-                  sum += x[((n * s.h() + iy) * s.w() + ix) * s.c() + g * cg + ci]
-                      * w[((ky * s.kw() + kx) * cg + ci) * s.filters() + f];
+                  sum +=
+                      x[((n * s.h() + iy) * s.w() + ix) * s.c() + g * cg + ci]
+                          * w[((ky * s.kw() + kx) * cg + ci) * s.filters() + f];
                 }
               }
             }

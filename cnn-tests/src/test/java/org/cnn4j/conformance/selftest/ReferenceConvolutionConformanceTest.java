@@ -4,5 +4,7 @@ import org.cnn4j.conformance.ConvolutionConformance;
 
 /** The suite against the reference itself, through the provider registered in test resources. */
 class ReferenceConvolutionConformanceTest extends ConvolutionConformance {
-  ReferenceConvolutionConformanceTest() { super("reference"); }
+  ReferenceConvolutionConformanceTest() {
+    super("reference");
+  }
 }

@@ -4,5 +4,7 @@ import org.cnn4j.conformance.DropoutConformance;
 
 /** The suite against the reference itself, through the provider registered in test resources. */
 class ReferenceDropoutConformanceTest extends DropoutConformance {
-  ReferenceDropoutConformanceTest() { super("reference"); }
+  ReferenceDropoutConformanceTest() {
+    super("reference");
+  }
 }

@@ -4,5 +4,7 @@ import org.cnn4j.conformance.ElementwiseConformance;
 
 /** The suite against the reference itself, through the provider registered in test resources. */
 class ReferenceElementwiseConformanceTest extends ElementwiseConformance {
-  ReferenceElementwiseConformanceTest() { super("reference"); }
+  ReferenceElementwiseConformanceTest() {
+    super("reference");
+  }
 }

@@ -4,5 +4,7 @@ import org.cnn4j.conformance.LayerGradientConformance;
 
 /** The suite against the reference itself, through the provider registered in test resources. */
 class ReferenceLayerGradientConformanceTest extends LayerGradientConformance {
-  ReferenceLayerGradientConformanceTest() { super("reference"); }
+  ReferenceLayerGradientConformanceTest() {
+    super("reference");
+  }
 }

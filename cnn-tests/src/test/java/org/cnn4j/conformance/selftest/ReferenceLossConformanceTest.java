@@ -4,5 +4,7 @@ import org.cnn4j.conformance.LossConformance;
 
 /** The suite against the reference itself, through the provider registered in test resources. */
 class ReferenceLossConformanceTest extends LossConformance {
-  ReferenceLossConformanceTest() { super("reference"); }
+  ReferenceLossConformanceTest() {
+    super("reference");
+  }
 }

@@ -4,5 +4,7 @@ import org.cnn4j.conformance.MemoryConformance;
 
 /** The suite against the reference itself, through the provider registered in test resources. */
 class ReferenceMemoryConformanceTest extends MemoryConformance {
-  ReferenceMemoryConformanceTest() { super("reference"); }
+  ReferenceMemoryConformanceTest() {
+    super("reference");
+  }
 }

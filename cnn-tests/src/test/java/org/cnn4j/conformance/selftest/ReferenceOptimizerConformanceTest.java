@@ -4,5 +4,7 @@ import org.cnn4j.conformance.OptimizerConformance;
 
 /** The suite against the reference itself, through the provider registered in test resources. */
 class ReferenceOptimizerConformanceTest extends OptimizerConformance {
-  ReferenceOptimizerConformanceTest() { super("reference"); }
+  ReferenceOptimizerConformanceTest() {
+    super("reference");
+  }
 }

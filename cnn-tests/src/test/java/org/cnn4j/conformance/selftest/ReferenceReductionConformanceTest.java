@@ -4,5 +4,7 @@ import org.cnn4j.conformance.ReductionConformance;
 
 /** The suite against the reference itself, through the provider registered in test resources. */
 class ReferenceReductionConformanceTest extends ReductionConformance {
-  ReferenceReductionConformanceTest() { super("reference"); }
+  ReferenceReductionConformanceTest() {
+    super("reference");
+  }
 }

@@ -4,5 +4,7 @@ import org.cnn4j.conformance.SoftmaxConformance;
 
 /** The suite against the reference itself, through the provider registered in test resources. */
 class ReferenceSoftmaxConformanceTest extends SoftmaxConformance {
-  ReferenceSoftmaxConformanceTest() { super("reference"); }
+  ReferenceSoftmaxConformanceTest() {
+    super("reference");
+  }
 }

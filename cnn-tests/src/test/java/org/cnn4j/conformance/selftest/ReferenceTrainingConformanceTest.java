@@ -4,5 +4,7 @@ import org.cnn4j.conformance.TrainingConformance;
 
 /** The suite against the reference itself, through the provider registered in test resources. */
 class ReferenceTrainingConformanceTest extends TrainingConformance {
-  ReferenceTrainingConformanceTest() { super("reference"); }
+  ReferenceTrainingConformanceTest() {
+    super("reference");
+  }
 }

@@ -3,5 +3,7 @@ package org.cnn4j.backend.cpu.conformance;
 import org.cnn4j.conformance.BatchNormConformance;
 
 class CpuBatchNormConformanceTest extends BatchNormConformance {
-  CpuBatchNormConformanceTest() { super("cpu"); }
+  CpuBatchNormConformanceTest() {
+    super("cpu");
+  }
 }

@@ -3,5 +3,7 @@ package org.cnn4j.backend.cpu.conformance;
 import org.cnn4j.conformance.DropoutConformance;
 
 class CpuDropoutConformanceTest extends DropoutConformance {
-  CpuDropoutConformanceTest() { super("cpu"); }
+  CpuDropoutConformanceTest() {
+    super("cpu");
+  }
 }

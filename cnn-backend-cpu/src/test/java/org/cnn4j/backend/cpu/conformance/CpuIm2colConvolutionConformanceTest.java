@@ -6,5 +6,7 @@ import org.cnn4j.spi.BackendConfig;
 
 /** The CPU backend's im2col + OpenBLAS convolutions, which oneDNN otherwise replaces. */
 class CpuIm2colConvolutionConformanceTest extends ConvolutionConformance {
-  CpuIm2colConvolutionConformanceTest() { super("cpu", new BackendConfig(Map.of("onednn", "false"))); }
+  CpuIm2colConvolutionConformanceTest() {
+    super("cpu", new BackendConfig(Map.of("onednn", "false")));
+  }
 }

@@ -3,5 +3,7 @@ package org.cnn4j.backend.cuda.conformance;
 import org.cnn4j.conformance.BatchNormConformance;
 
 class CudaBatchNormConformanceTest extends BatchNormConformance {
-  CudaBatchNormConformanceTest() { super("cuda"); }
+  CudaBatchNormConformanceTest() {
+    super("cuda");
+  }
 }

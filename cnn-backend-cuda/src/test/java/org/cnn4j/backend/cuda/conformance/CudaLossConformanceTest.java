@@ -3,5 +3,7 @@ package org.cnn4j.backend.cuda.conformance;
 import org.cnn4j.conformance.LossConformance;
 
 class CudaLossConformanceTest extends LossConformance {
-  CudaLossConformanceTest() { super("cuda"); }
+  CudaLossConformanceTest() {
+    super("cuda");
+  }
 }

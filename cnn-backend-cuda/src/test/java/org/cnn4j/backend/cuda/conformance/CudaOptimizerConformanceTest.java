@@ -3,5 +3,7 @@ package org.cnn4j.backend.cuda.conformance;
 import org.cnn4j.conformance.OptimizerConformance;
 
 class CudaOptimizerConformanceTest extends OptimizerConformance {
-  CudaOptimizerConformanceTest() { super("cuda"); }
+  CudaOptimizerConformanceTest() {
+    super("cuda");
+  }
 }

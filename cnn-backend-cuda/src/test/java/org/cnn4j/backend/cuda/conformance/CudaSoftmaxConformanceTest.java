@@ -3,5 +3,7 @@ package org.cnn4j.backend.cuda.conformance;
 import org.cnn4j.conformance.SoftmaxConformance;
 
 class CudaSoftmaxConformanceTest extends SoftmaxConformance {
-  CudaSoftmaxConformanceTest() { super("cuda"); }
+  CudaSoftmaxConformanceTest() {
+    super("cuda");
+  }
 }

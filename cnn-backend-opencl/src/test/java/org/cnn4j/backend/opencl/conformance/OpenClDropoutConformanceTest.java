@@ -3,5 +3,7 @@ package org.cnn4j.backend.opencl.conformance;
 import org.cnn4j.conformance.DropoutConformance;
 
 class OpenClDropoutConformanceTest extends DropoutConformance {
-  OpenClDropoutConformanceTest() { super("opencl"); }
+  OpenClDropoutConformanceTest() {
+    super("opencl");
+  }
 }

@@ -3,5 +3,7 @@ package org.cnn4j.backend.opencl.conformance;
 import org.cnn4j.conformance.MemoryConformance;
 
 class OpenClMemoryConformanceTest extends MemoryConformance {
-  OpenClMemoryConformanceTest() { super("opencl"); }
+  OpenClMemoryConformanceTest() {
+    super("opencl");
+  }
 }

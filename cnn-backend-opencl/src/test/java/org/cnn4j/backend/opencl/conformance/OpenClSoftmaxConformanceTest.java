@@ -3,5 +3,7 @@ package org.cnn4j.backend.opencl.conformance;
 import org.cnn4j.conformance.SoftmaxConformance;
 
 class OpenClSoftmaxConformanceTest extends SoftmaxConformance {
-  OpenClSoftmaxConformanceTest() { super("opencl"); }
+  OpenClSoftmaxConformanceTest() {
+    super("opencl");
+  }
 }
