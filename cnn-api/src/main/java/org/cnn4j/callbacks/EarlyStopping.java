@@ -2,7 +2,7 @@ package org.cnn4j.callbacks;
 
 import java.util.List;
 import java.util.Map;
-import org.cnn4j.models.Sequential;
+import org.cnn4j.models.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +28,7 @@ public final class EarlyStopping implements Callback {
   private int startFromEpoch;
   private int verbose;
 
-  private Sequential model;
+  private Model model;
   private Monitor direction;
   private int wait;
   private int stoppedEpoch;
@@ -98,7 +98,7 @@ public final class EarlyStopping implements Callback {
   }
 
   @Override
-  public void setModel(Sequential m) {
+  public void setModel(Model m) {
     this.model = m;
   }
 
@@ -146,11 +146,11 @@ public final class EarlyStopping implements Callback {
   @Override
   public void onTrainEnd() {
     if (stoppedEpoch > 0 && verbose > 0)
-      model.output().println("Epoch " + (stoppedEpoch + 1) + ": early stopping");
+      model.printStream().println("Epoch " + (stoppedEpoch + 1) + ": early stopping");
     if (restoreBestWeights && bestWeights != null) {
       if (verbose > 0) {
         model
-            .output()
+            .printStream()
             .println(
                 "Restoring model weights from the end of the best epoch: " + (bestEpoch + 1) + ".");
       }

@@ -1,7 +1,7 @@
 package org.cnn4j.callbacks;
 
 import java.util.Map;
-import org.cnn4j.models.Sequential;
+import org.cnn4j.models.Model;
 
 /**
  * Keras' {@code LearningRateScheduler}: at the start of each epoch sets the optimizer's learning
@@ -20,7 +20,7 @@ public final class LearningRateScheduler implements Callback {
 
   private final Schedule schedule;
   private int verbose;
-  private Sequential model;
+  private Model model;
 
   public LearningRateScheduler(Schedule schedule) {
     this.schedule = schedule;
@@ -35,7 +35,7 @@ public final class LearningRateScheduler implements Callback {
   }
 
   @Override
-  public void setModel(Sequential m) {
+  public void setModel(Model m) {
     this.model = m;
   }
 
@@ -49,7 +49,7 @@ public final class LearningRateScheduler implements Callback {
     model.optimizer().learningRate((float) lr);
     if (verbose > 0) {
       model
-          .output()
+          .printStream()
           .println(
               "\nEpoch "
                   + (epoch + 1)

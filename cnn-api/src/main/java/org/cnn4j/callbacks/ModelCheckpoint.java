@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.cnn4j.models.Sequential;
+import org.cnn4j.models.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,7 @@ public final class ModelCheckpoint implements Callback {
   private String mode = "auto";
   private Double initialValueThreshold;
 
-  private Sequential model;
+  private Model model;
   private Monitor direction;
   private double best;
 
@@ -80,7 +80,7 @@ public final class ModelCheckpoint implements Callback {
   }
 
   @Override
-  public void setModel(Sequential m) {
+  public void setModel(Model m) {
     this.model = m;
   }
 
@@ -102,7 +102,7 @@ public final class ModelCheckpoint implements Callback {
       if (!direction.improves(current, best, 0)) {
         if (verbose > 0) {
           model
-              .output()
+              .printStream()
               .println(
                   "\nEpoch "
                       + (epoch + 1)
@@ -115,7 +115,7 @@ public final class ModelCheckpoint implements Callback {
       }
       if (verbose > 0) {
         model
-            .output()
+            .printStream()
             .println(
                 "\nEpoch "
                     + (epoch + 1)
@@ -130,7 +130,7 @@ public final class ModelCheckpoint implements Callback {
       }
       best = current;
     } else if (verbose > 0) {
-      model.output().println("\nEpoch " + (epoch + 1) + ": saving model to " + path);
+      model.printStream().println("\nEpoch " + (epoch + 1) + ": saving model to " + path);
     }
     try {
       if (saveWeightsOnly) model.saveWeights(path);

@@ -1,7 +1,7 @@
 package org.cnn4j.callbacks;
 
 import java.util.Map;
-import org.cnn4j.models.Sequential;
+import org.cnn4j.models.Model;
 import org.cnn4j.optimizers.Optimizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +27,7 @@ public final class ReduceLROnPlateau implements Callback {
   private int cooldown;
   private double minLr;
 
-  private Sequential model;
+  private Model model;
   private Monitor direction;
   private double best;
   private int wait;
@@ -81,7 +81,7 @@ public final class ReduceLROnPlateau implements Callback {
   }
 
   @Override
-  public void setModel(Sequential m) {
+  public void setModel(Model m) {
     this.model = m;
   }
 
@@ -121,7 +121,7 @@ public final class ReduceLROnPlateau implements Callback {
           opt.learningRate((float) next);
           if (verbose > 0) {
             model
-                .output()
+                .printStream()
                 .println(
                     "\nEpoch "
                         + (epoch + 1)

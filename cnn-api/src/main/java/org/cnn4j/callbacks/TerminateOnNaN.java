@@ -1,17 +1,17 @@
 package org.cnn4j.callbacks;
 
 import java.util.Map;
-import org.cnn4j.models.Sequential;
+import org.cnn4j.models.Model;
 
 /**
  * Keras' {@code TerminateOnNaN}: stops training after a batch whose loss is NaN or infinite,
  * printing "Batch N: Invalid loss, terminating training" to the model's output.
  */
 public final class TerminateOnNaN implements Callback {
-  private Sequential model;
+  private Model model;
 
   @Override
-  public void setModel(Sequential m) {
+  public void setModel(Model m) {
     this.model = m;
   }
 
@@ -19,7 +19,7 @@ public final class TerminateOnNaN implements Callback {
   public void onBatchEnd(int batch, Map<String, Double> logs) {
     Double loss = logs.get("loss");
     if (loss != null && (loss.isNaN() || loss.isInfinite())) {
-      model.output().println("Batch " + batch + ": Invalid loss, terminating training");
+      model.printStream().println("Batch " + batch + ": Invalid loss, terminating training");
       model.stopTraining();
     }
   }

@@ -9,6 +9,14 @@ import java.util.Set;
  * context}, e.g. "layer 'conv2d' (Conv2D)") and the key.
  */
 record Configs(String context, Map<String, Object> map) {
+  /** This object without {@code key} (read separately, e.g. a layer's common "trainable"). */
+  Configs without(String key) {
+    if (!map.containsKey(key)) return this;
+    Map<String, Object> rest = new java.util.LinkedHashMap<>(map);
+    rest.remove(key);
+    return new Configs(context, rest);
+  }
+
   boolean has(String key) {
     return map.containsKey(key) && map.get(key) != null;
   }

@@ -5,10 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.cnn4j.backends.Backends;
 import org.cnn4j.data.FillMode;
 import org.cnn4j.layers.Activation;
 import org.cnn4j.layers.AveragePooling2D;
@@ -21,12 +24,16 @@ import org.cnn4j.layers.GlobalAveragePooling2D;
 import org.cnn4j.layers.Input;
 import org.cnn4j.layers.Layer;
 import org.cnn4j.layers.MaxPooling2D;
+import org.cnn4j.layers.Node;
 import org.cnn4j.layers.RandomFlip;
 import org.cnn4j.layers.RandomRotation;
 import org.cnn4j.layers.RandomTranslation;
 import org.cnn4j.layers.RandomZoom;
 import org.cnn4j.layers.Rescaling;
+import org.cnn4j.layers.SymbolicTensor;
 import org.cnn4j.losses.Loss;
+import org.cnn4j.models.Functional;
+import org.cnn4j.models.Model;
 import org.cnn4j.models.Sequential;
 import org.cnn4j.optimizers.Adam;
 import org.cnn4j.optimizers.AdamW;
@@ -41,27 +48,41 @@ import org.cnn4j.spi.Backend;
 
 /**
  * A model's architecture as JSON, the {@code config.json} of a model file and the form of a
- * hand-written architecture file (docs/MODEL_FORMAT.md):
+ * hand-written architecture file (docs/MODEL_FORMAT.md). It follows Keras 3's model config: a
+ * Sequential lists its layers (an InputLayer first, with {@code batch_shape}); a Functional lists
+ * each layer with its {@code inbound_nodes} (the tensors each call reads, as {@code keras_history}
+ * triples {@code [layer, call, output]}) and names its {@code input_layers} and {@code
+ * output_layers}:
  *
  * <pre>{@code
- * {"class_name": "Sequential",
- *  "config": {"name": "sequential", "seed": 42, "input_shape": [28, 28, 1],
- *             "layers": [{"class_name": "Conv2D", "config": {"filters": 16, "kernel_size": 3,
- *                                                            "activation": "relu"}}, ...]},
+ * {"class_name": "Functional",
+ *  "config": {"name": "functional", "seed": 42,
+ *    "layers": [
+ *      {"class_name": "InputLayer", "name": "input_layer",
+ *       "config": {"name": "input_layer", "batch_shape": [null, 32, 32, 3]}, "inbound_nodes": []},
+ *      {"class_name": "Conv2D", "name": "conv2d", "config": {"name": "conv2d", "filters": 16, ...},
+ *       "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__",
+ *           "config": {"shape": [null, 32, 32, 3], "keras_history": ["input_layer", 0, 0]}}],
+ *         "kwargs": {}}]},
+ *      ...],
+ *    "input_layers": [["input_layer", 0, 0]], "output_layers": [["dense", 0, 0]]},
  *  "compile_config": {"optimizer": {"name": "adam", "learning_rate": 0.001},
  *                     "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]}}
  * }</pre>
  *
- * Layers take Keras' argument names; left-out arguments take Keras' defaults. The layer types are a
- * closed set: Conv2D, Dense, MaxPooling2D, AveragePooling2D, Flatten, GlobalAveragePooling2D,
- * Dropout, BatchNormalization, Activation.
+ * Layers take Keras' argument names; left-out arguments take Keras' defaults. A model may be a
+ * layer of another (its entry holds the nested model's config). Files of format version 1 (a
+ * Sequential with {@code input_shape} and no InputLayer) still read.
  */
 public final class ModelConfig {
   private ModelConfig() {}
 
-  /** The types a config can hold. */
+  private static final String TENSOR = "__keras_tensor__";
+
+  /** The types a config can hold, besides nested Sequential and Functional models. */
   public static final Set<String> LAYER_TYPES =
       Set.of(
+          "InputLayer",
           "Conv2D",
           "Dense",
           "MaxPooling2D",
@@ -77,45 +98,141 @@ public final class ModelConfig {
           "RandomTranslation",
           "RandomZoom");
 
+  // ---------------------------------------------------------------- writing
+
   /** The config of {@code model} (architecture, seed, and compile settings when compiled). */
-  public static Map<String, Object> of(Sequential model) {
-    List<Object> layers = new ArrayList<>();
-    for (Layer l : model.layers()) {
-      if (!LAYER_TYPES.contains(l.typeName())) {
-        throw new IllegalArgumentException(
-            "cannot save layer "
-                + l.describe()
-                + ": model files hold only "
-                + LAYER_TYPES.stream().sorted().toList());
-      }
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("class_name", l.typeName());
-      entry.put("config", l.config());
-      layers.add(entry);
-    }
+  public static Map<String, Object> of(Model model) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("class_name", modelClass(model));
+    root.put("config", modelConfig(model));
+    if (model.optimizer() != null && model.loss() != null)
+      root.put("compile_config", compile(model));
+    return root;
+  }
+
+  private static String modelClass(Model model) {
+    return model instanceof Sequential ? "Sequential" : "Functional";
+  }
+
+  private static Map<String, Object> modelConfig(Model model) {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("name", model.name());
     config.put("seed", model.seed());
-    config.put("input_shape", model.inputShape().dims());
+    if (!model.trainable()) config.put("trainable", false);
+    if (model instanceof Sequential seq) {
+      List<Object> layers = new ArrayList<>();
+      layers.add(entry(seq.inputs().get(0).layer()));
+      for (Layer l : seq.layers()) layers.add(entry(l));
+      config.put("layers", layers);
+      return config;
+    }
+    // Keras numbers a layer's calls within the model only: calls outside it are left out.
+    Set<Node> inModel = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (SymbolicTensor t : model.inputs()) inModel.add(t.node());
+    inModel.addAll(graphNodes(model));
+    List<Object> layers = new ArrayList<>();
+    for (Layer l : model.layers()) {
+      Map<String, Object> e = entry(l);
+      e.put("name", l.name());
+      List<Object> inbound = new ArrayList<>();
+      for (Node n : l.nodes()) {
+        if (!inModel.contains(n) || n.inputs().isEmpty()) continue;
+        List<Object> tensors = new ArrayList<>();
+        for (SymbolicTensor t : n.inputs()) tensors.add(tensor(t, inModel));
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("args", tensors.size() == 1 ? tensors : List.of(tensors));
+        node.put("kwargs", new LinkedHashMap<String, Object>());
+        inbound.add(node);
+      }
+      e.put("inbound_nodes", inbound);
+      layers.add(e);
+    }
     config.put("layers", layers);
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("class_name", "Sequential");
-    root.put("config", config);
-    if (model.optimizer() != null && model.loss() != null) {
-      Map<String, Object> compile = new LinkedHashMap<>();
-      compile.put("optimizer", model.optimizer().config());
+    config.put("input_layers", model.inputs().stream().map(t -> history(t, inModel)).toList());
+    config.put("output_layers", model.outputs().stream().map(t -> history(t, inModel)).toList());
+    return config;
+  }
+
+  private static List<Node> graphNodes(Model model) {
+    List<Node> nodes = new ArrayList<>();
+    Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    java.util.ArrayDeque<SymbolicTensor> todo = new java.util.ArrayDeque<>(model.outputs());
+    while (!todo.isEmpty()) {
+      SymbolicTensor t = todo.pop();
+      if (seen.add(t.node())) {
+        nodes.add(t.node());
+        todo.addAll(t.node().inputs());
+      }
+    }
+    return nodes;
+  }
+
+  private static Map<String, Object> entry(Layer l) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    if (l instanceof Model nested) {
+      e.put("class_name", modelClass(nested));
+      e.put("config", modelConfig(nested));
+      return e;
+    }
+    if (!LAYER_TYPES.contains(l.typeName())) {
+      throw new IllegalArgumentException(
+          "cannot save layer "
+              + l.describe()
+              + ": model files hold only "
+              + LAYER_TYPES.stream().sorted().toList()
+              + " and nested models");
+    }
+    e.put("class_name", l.typeName());
+    e.put("config", l.config());
+    return e;
+  }
+
+  private static Map<String, Object> tensor(SymbolicTensor t, Set<Node> inModel) {
+    Map<String, Object> config = new LinkedHashMap<>();
+    List<Object> shape = new ArrayList<>();
+    shape.add(null);
+    for (int d : t.shape().dims()) shape.add(d);
+    config.put("shape", shape);
+    config.put("keras_history", history(t, inModel));
+    Map<String, Object> kt = new LinkedHashMap<>();
+    kt.put("class_name", TENSOR);
+    kt.put("config", config);
+    return kt;
+  }
+
+  /** {@code [layer, call index among the layer's calls in this model, output index]}. */
+  private static List<Object> history(SymbolicTensor t, Set<Node> inModel) {
+    int index = 0;
+    for (Node n : t.layer().nodes()) {
+      if (n == t.node()) break;
+      if (inModel.contains(n)) index++;
+    }
+    return List.of(t.layer().name(), index, t.index());
+  }
+
+  private static Map<String, Object> compile(Model model) {
+    Map<String, Object> compile = new LinkedHashMap<>();
+    compile.put("optimizer", model.optimizer().config());
+    if (model.outputs().size() == 1) {
       compile.put("loss", model.loss().name());
       compile.put("metrics", model.metricNames());
-      root.put("compile_config", compile);
+    } else {
+      Map<String, Object> losses = new LinkedHashMap<>();
+      model.losses().forEach((k, v) -> losses.put(k, v.name()));
+      compile.put("loss", losses);
+      compile.put("loss_weights", new LinkedHashMap<String, Object>(model.lossWeights()));
+      compile.put("metrics", new LinkedHashMap<String, Object>(model.metricNamesPerOutput()));
     }
-    return root;
+    return compile;
   }
+
+  // ---------------------------------------------------------------- reading
 
   /**
    * Reads an architecture file and builds its model on {@code backend} (null: the default backend,
    * owned by the model).
    */
-  public static Sequential read(Path file, Backend backend) throws IOException {
+  public static Model read(Path file, Backend backend) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
     try {
       return build(Json.parseObject(text), backend);
@@ -128,36 +245,19 @@ public final class ModelConfig {
    * Builds (and, when the config has a compile_config, compiles) the model a config describes, on
    * {@code backend}, or on the default backend (owned by the model) when null.
    */
-  public static Sequential build(Map<String, Object> root, Backend backend) {
+  public static Model build(Map<String, Object> root, Backend backend) {
     Configs r = new Configs("model config", root);
     r.onlyKeys(Set.of("class_name", "config", "compile_config"));
-    String cls = r.getString("class_name");
-    if (!cls.equals("Sequential")) {
-      throw new IllegalArgumentException(
-          "model config: class_name must be \"Sequential\", got \"" + cls + "\"");
+    Backend opened = backend == null ? Backends.open() : null;
+    Backend on = backend != null ? backend : opened;
+    Model model;
+    try {
+      model = model(r.getString("class_name"), r.getObject("config", "model config"), on, true);
+    } catch (RuntimeException e) {
+      if (opened != null) opened.close();
+      throw e;
     }
-    Configs c = r.getObject("config", "model config");
-    c.onlyKeys(Set.of("name", "seed", "input_shape", "layers"));
-    long seed = c.getLong("seed", 42L);
-    List<Layer> stack = new ArrayList<>();
-    stack.add(new Input(c.getInts("input_shape", -1)));
-    List<?> layers = c.getList("layers");
-    for (int i = 0; i < layers.size(); i++) {
-      if (!(layers.get(i) instanceof Map))
-        throw new IllegalArgumentException("model config: layer " + i + " must be an object");
-      @SuppressWarnings("unchecked")
-      Configs entry = new Configs("layer " + i, (Map<String, Object>) layers.get(i));
-      entry.onlyKeys(Set.of("class_name", "config"));
-      String type = entry.getString("class_name");
-      Configs args =
-          entry.has("config")
-              ? entry.getObject("config", "layer " + i + " (" + type + ")")
-              : new Configs("layer " + i + " (" + type + ")", Map.of());
-      stack.add(layer(type, args));
-    }
-    Layer[] array = stack.toArray(Layer[]::new);
-    Sequential model =
-        backend == null ? new Sequential(seed, array) : new Sequential(backend, seed, array);
+    if (opened != null) model.closeWith(opened);
     try {
       if (r.has("compile_config")) compile(model, r.getObject("compile_config", "compile_config"));
     } catch (RuntimeException e) {
@@ -167,18 +267,255 @@ public final class ModelConfig {
     return model;
   }
 
-  private static void compile(Sequential model, Configs c) {
-    c.onlyKeys(Set.of("optimizer", "loss", "metrics"));
-    Optimizer opt = optimizer(c.getObject("optimizer", "compile_config optimizer"));
-    List<String> metrics = new ArrayList<>();
-    if (c.has("metrics")) {
-      for (Object m : c.getList("metrics")) {
-        if (!(m instanceof String s))
-          throw new IllegalArgumentException("compile_config: metrics must be names");
-        metrics.add(s);
+  /** A Sequential or Functional model from its config; nested ones close with the outer one. */
+  private static Model model(String cls, Configs c, Backend backend, boolean top) {
+    List<Model> nested = new ArrayList<>();
+    try {
+      Model model =
+          switch (cls) {
+            case "Sequential" -> sequential(c, backend, nested);
+            case "Functional", "Model" -> functional(c, backend, nested);
+            default ->
+                throw new IllegalArgumentException(
+                    c.context()
+                        + ": class_name must be \"Sequential\" or \"Functional\", got \""
+                        + cls
+                        + "\"");
+          };
+      nested.forEach(model::closeWith);
+      if (c.has("trainable") && !c.getBoolean("trainable", true)) model.trainable(false);
+      return model;
+    } catch (RuntimeException e) {
+      nested.forEach(Model::close);
+      throw e;
+    }
+  }
+
+  private static Model sequential(Configs c, Backend backend, List<Model> nested) {
+    c.onlyKeys(Set.of("name", "seed", "input_shape", "layers", "trainable"));
+    long seed = c.getLong("seed", 42L);
+    List<Layer> stack = new ArrayList<>();
+    List<?> layers = c.getList("layers");
+    if (c.has("input_shape")) stack.add(new Input(c.getInts("input_shape", -1)));
+    for (int i = 0; i < layers.size(); i++) {
+      Configs entry = layerEntry(layers.get(i), i);
+      entry.onlyKeys(Set.of("class_name", "config", "name", "inbound_nodes"));
+      Layer layer = layer(entry, backend, nested);
+      if (i == 0 && !(layer instanceof Input) && stack.isEmpty()) {
+        throw new IllegalArgumentException(
+            c.context() + ": a Sequential's first layer must be an InputLayer with batch_shape");
+      }
+      stack.add(layer);
+    }
+    Sequential model = new Sequential(backend, seed, stack.toArray(Layer[]::new));
+    if (c.has("name")) model.name(c.getString("name"));
+    return model;
+  }
+
+  private static Model functional(Configs c, Backend backend, List<Model> nested) {
+    c.onlyKeys(Set.of("name", "seed", "layers", "input_layers", "output_layers", "trainable"));
+    long seed = c.getLong("seed", 42L);
+    List<?> layers = c.getList("layers");
+    // Each layer's calls, made in an order where every call's inputs exist already (a shared
+    // layer's second call may read a layer listed after it, as in Keras' own configs).
+    Map<String, List<List<SymbolicTensor>>> outputs = new HashMap<>();
+    List<PendingCall> pending = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      Configs entry = layerEntry(layers.get(i), i);
+      entry.onlyKeys(
+          Set.of(
+              "class_name",
+              "config",
+              "name",
+              "inbound_nodes",
+              "module",
+              "registered_name",
+              "build_config"));
+      Layer layer = layer(entry, backend, nested);
+      String layerName = entry.has("name") ? entry.getString("name") : layer.name();
+      if (layerName == null) {
+        throw new IllegalArgumentException(c.context() + ": layer " + i + " has no name");
+      }
+      if (outputs.put(layerName, new ArrayList<>()) != null) {
+        throw new IllegalArgumentException(c.context() + ": two layers are named " + layerName);
+      }
+      if (layer instanceof Input input) {
+        outputs.get(layerName).add(List.of(input.output()));
+        continue;
+      }
+      List<?> nodes = entry.has("inbound_nodes") ? entry.getList("inbound_nodes") : List.of();
+      for (Object node : nodes) pending.add(new PendingCall(layerName, layer, node));
+    }
+    while (!pending.isEmpty()) {
+      boolean progress = false;
+      for (var it = pending.iterator(); it.hasNext(); ) {
+        PendingCall call = it.next();
+        List<SymbolicTensor> inputs = call.inputs(outputs, c.context());
+        if (inputs == null) continue;
+        outputs.get(call.layerName).add(call.layer.applyAll(inputs));
+        it.remove();
+        progress = true;
+      }
+      if (!progress) {
+        throw new IllegalArgumentException(
+            c.context()
+                + ": the calls of "
+                + pending.stream().map(p -> p.layerName).distinct().toList()
+                + " read tensors no layer makes (a missing layer or a cycle)");
       }
     }
-    model.compile(opt, Loss.of(c.getString("loss")), metrics.toArray(String[]::new));
+    List<SymbolicTensor> ins = tensors(c, "input_layers", outputs);
+    List<SymbolicTensor> outs = tensors(c, "output_layers", outputs);
+    Functional model = new Functional(backend, seed, ins, outs);
+    if (c.has("name")) model.name(c.getString("name"));
+    return model;
+  }
+
+  /** One inbound node of a layer, waiting until the tensors it reads exist. */
+  private record PendingCall(String layerName, Layer layer, Object node) {
+    /** The tensors the call reads, or null while one of them is not made yet. */
+    List<SymbolicTensor> inputs(Map<String, List<List<SymbolicTensor>>> made, String context) {
+      String where = context + ": inbound node of " + layerName;
+      if (!(node instanceof Map<?, ?> m) || !(m.get("args") instanceof List<?> args)) {
+        throw new IllegalArgumentException(where + " must be {\"args\": [...], \"kwargs\": {}}");
+      }
+      List<?> tensors = args.size() == 1 && args.get(0) instanceof List<?> l ? l : args;
+      List<SymbolicTensor> result = new ArrayList<>();
+      for (Object t : tensors) {
+        List<?> history = kerasHistory(t, where);
+        SymbolicTensor found = lookup(made, history, where);
+        if (found == null) return null;
+        result.add(found);
+      }
+      return result;
+    }
+  }
+
+  private static List<?> kerasHistory(Object tensor, String where) {
+    if (tensor instanceof Map<?, ?> kt
+        && TENSOR.equals(kt.get("class_name"))
+        && kt.get("config") instanceof Map<?, ?> cfg
+        && cfg.get("keras_history") instanceof List<?> h
+        && h.size() == 3) {
+      return h;
+    }
+    throw new IllegalArgumentException(
+        where
+            + ": each argument must be a "
+            + TENSOR
+            + " with a keras_history [layer, node, index]");
+  }
+
+  /** The tensor {@code [layer, node, index]} names, null if that node is not made yet. */
+  private static SymbolicTensor lookup(
+      Map<String, List<List<SymbolicTensor>>> made, List<?> history, String where) {
+    if (!(history.get(0) instanceof String layer)
+        || !(history.get(1) instanceof Long node)
+        || !(history.get(2) instanceof Long index)) {
+      throw new IllegalArgumentException(where + ": bad keras_history " + history);
+    }
+    List<List<SymbolicTensor>> calls = made.get(layer);
+    if (calls == null) {
+      throw new IllegalArgumentException(
+          where + ": reads layer '" + layer + "', which is not listed");
+    }
+    if (node >= calls.size()) return null;
+    List<SymbolicTensor> outs = calls.get((int) (long) node);
+    if (index < 0 || index >= outs.size()) {
+      throw new IllegalArgumentException(
+          where
+              + ": layer '"
+              + layer
+              + "' has no output "
+              + index
+              + " (it has "
+              + outs.size()
+              + ")");
+    }
+    return outs.get((int) (long) index);
+  }
+
+  private static List<SymbolicTensor> tensors(
+      Configs c, String key, Map<String, List<List<SymbolicTensor>>> made) {
+    List<SymbolicTensor> result = new ArrayList<>();
+    for (Object h : c.getList(key)) {
+      if (!(h instanceof List<?> history) || history.size() != 3) {
+        throw new IllegalArgumentException(
+            c.context() + ": " + key + " must list [layer, node, index]");
+      }
+      SymbolicTensor t = lookup(made, history, c.context() + " " + key);
+      if (t == null) {
+        throw new IllegalArgumentException(
+            c.context() + ": " + key + " names a call never made: " + history);
+      }
+      result.add(t);
+    }
+    return result;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Configs layerEntry(Object o, int i) {
+    if (!(o instanceof Map)) {
+      throw new IllegalArgumentException("model config: layer " + i + " must be an object");
+    }
+    return new Configs("layer " + i, (Map<String, Object>) o);
+  }
+
+  /** The layer an entry describes; a nested model is built at once, on the same backend. */
+  private static Layer layer(Configs entry, Backend backend, List<Model> nested) {
+    String type = entry.getString("class_name");
+    String context = entry.context() + " (" + type + ")";
+    Configs args =
+        entry.has("config") ? entry.getObject("config", context) : new Configs(context, Map.of());
+    if (type.equals("Sequential") || type.equals("Functional")) {
+      Model m = model(type, args, backend, false);
+      nested.add(m);
+      return m;
+    }
+    return layer(type, args);
+  }
+
+  private static void compile(Model model, Configs c) {
+    c.onlyKeys(Set.of("optimizer", "loss", "loss_weights", "metrics"));
+    Optimizer opt = optimizer(c.getObject("optimizer", "compile_config optimizer"));
+    List<String> outputs = model.outputNames();
+    Map<String, Loss> losses = new LinkedHashMap<>();
+    Object loss = c.require("loss");
+    for (String out : outputs) {
+      Object name = loss instanceof Map<?, ?> m ? m.get(out) : loss;
+      if (!(name instanceof String s)) {
+        throw new IllegalArgumentException("compile_config: no loss name for output '" + out + "'");
+      }
+      losses.put(out, Loss.of(s));
+    }
+    Map<String, Double> weights = new LinkedHashMap<>();
+    if (c.has("loss_weights")) {
+      Configs w = c.getObject("loss_weights", "compile_config loss_weights");
+      for (String out : outputs) weights.put(out, w.getDouble(out, 1.0));
+    }
+    Map<String, List<String>> metrics = new LinkedHashMap<>();
+    if (c.has("metrics")) {
+      Object m = c.require("metrics");
+      for (String out : outputs) {
+        Object list = m instanceof Map<?, ?> map ? map.get(out) : m;
+        metrics.put(out, names(list));
+      }
+    }
+    model.compile(opt, losses, weights, metrics);
+  }
+
+  private static List<String> names(Object list) {
+    if (list == null) return List.of();
+    if (!(list instanceof List<?> l)) {
+      throw new IllegalArgumentException("compile_config: metrics must be lists of names");
+    }
+    List<String> out = new ArrayList<>();
+    for (Object o : l) {
+      if (!(o instanceof String s))
+        throw new IllegalArgumentException("compile_config: metrics must be names");
+      out.add(s);
+    }
+    return out;
   }
 
   /** An optimizer from its config (Optimizer.config()). */
@@ -277,8 +614,29 @@ public final class ModelConfig {
   }
 
   private static Layer layer(String type, Configs c) {
+    boolean trainable = c.getBoolean("trainable", true);
+    Configs args = c.without("trainable");
+    Layer layer = layerOfType(type, args);
+    if (!trainable) layer.trainable(false);
+    return layer;
+  }
+
+  private static Layer layerOfType(String type, Configs c) {
     Layer layer =
         switch (type) {
+          case "InputLayer" -> {
+            c.onlyKeys(Set.of("name", "batch_shape", "batch_input_shape", "dtype", "sparse"));
+            List<?> shape = c.getList(c.has("batch_shape") ? "batch_shape" : "batch_input_shape");
+            int[] dims = new int[shape.size() - 1];
+            for (int i = 1; i < shape.size(); i++) {
+              if (!(shape.get(i) instanceof Long d) || d < 1 || d > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(
+                    c.context() + ": batch_shape must be [null, positive sizes...], got " + shape);
+              }
+              dims[i - 1] = (int) (long) d;
+            }
+            yield new Input(dims);
+          }
           case "Conv2D" -> {
             c.onlyKeys(
                 Set.of(

@@ -25,19 +25,19 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
-import org.cnn4j.models.Sequential;
+import org.cnn4j.models.Model;
 import org.cnn4j.optimizers.Optimizer;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.tensor.Parameter;
 
 /**
  * Reads and writes cnn4j model files: a zip of JSON and little-endian float32 entries described in
- * docs/MODEL_FORMAT.md. Use {@link Sequential#save}, {@link Models#load} and {@link
- * Sequential#saveWeights}/{@link Sequential#loadWeights}.
+ * docs/MODEL_FORMAT.md. Use {@link Model#save}, {@link Models#load} and {@link
+ * Model#saveWeights}/{@link Model#loadWeights}.
  */
 public final class ModelFiles {
   /** The format version this cnn4j writes and the newest it reads. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   /** The cnn4j version written into each file. */
   public static final String CNN4J_VERSION = "0.1.0";
@@ -56,15 +56,15 @@ public final class ModelFiles {
   // ---------------------------------------------------------------- writing
 
   /** Writes the whole model: metadata, config, weights, optimizer state, epochs trained. */
-  public static void save(Sequential model, Path path) throws IOException {
+  public static void save(Model model, Path path) throws IOException {
     save(model, path, Map.of());
   }
 
   /**
-   * As {@link #save(Sequential, Path)}, with {@code userMetadata} (e.g. the data set's name) kept
-   * in {@code metadata.json} and returned by {@link Models#metadata}.
+   * As {@link #save(Model, Path)}, with {@code userMetadata} (e.g. the data set's name) kept in
+   * {@code metadata.json} and returned by {@link Models#metadata}.
    */
-  public static void save(Sequential model, Path path, Map<String, String> userMetadata)
+  public static void save(Model model, Path path, Map<String, String> userMetadata)
       throws IOException {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     entries.put(METADATA, json(metadata(model, "model", userMetadata)));
@@ -75,12 +75,13 @@ public final class ModelFiles {
       List<Object> slots = new ArrayList<>();
       List<float[]> data = new ArrayList<>();
       long offset = 0;
+      Map<Parameter, String> keys = weightNames(model);
       for (Parameter p : model.parameters()) {
         float[][] v = opt.slotValues(model.backend(), p);
         if (v == null) continue;
         for (int i = 0; i < v.length; i++) {
           Map<String, Object> s = new LinkedHashMap<>();
-          s.put("parameter", p.name());
+          s.put("parameter", keys.get(p));
           s.put("slot", i);
           s.put("shape", p.shape().dims());
           s.put("offset", offset);
@@ -104,7 +105,7 @@ public final class ModelFiles {
   }
 
   /** Writes the weights only: metadata, weights index and values. */
-  public static void saveWeights(Sequential model, Path path) throws IOException {
+  public static void saveWeights(Model model, Path path) throws IOException {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     entries.put(METADATA, json(metadata(model, "weights", Map.of())));
     addWeights(model, entries);
@@ -112,7 +113,7 @@ public final class ModelFiles {
   }
 
   private static Map<String, Object> metadata(
-      Sequential model, String contents, Map<String, String> user) {
+      Model model, String contents, Map<String, String> user) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("format", FORMAT);
     m.put("format_version", FORMAT_VERSION);
@@ -123,15 +124,16 @@ public final class ModelFiles {
     return m;
   }
 
-  private static void addWeights(Sequential model, Map<String, byte[]> entries) {
+  private static void addWeights(Model model, Map<String, byte[]> entries) {
     List<Object> tensors = new ArrayList<>();
     List<Parameter> params = model.parameters();
+    Map<Parameter, String> keys = weightNames(model);
     List<float[]> values = model.getWeights();
     long offset = 0;
     for (int i = 0; i < params.size(); i++) {
       Parameter p = params.get(i);
       Map<String, Object> t = new LinkedHashMap<>();
-      t.put("name", p.name());
+      t.put("name", keys.get(p));
       t.put("shape", p.shape().dims());
       t.put("trainable", p.trainable());
       t.put("offset", offset);
@@ -144,6 +146,29 @@ public final class ModelFiles {
     index.put("tensors", tensors);
     entries.put(WEIGHTS_INDEX, json(index));
     entries.put(WEIGHTS, floats(values));
+  }
+
+  /**
+   * Each weight's name in the file: {@code layer/weight}, and for the layers of a nested model
+   * {@code model/layer/weight}, so two nested models with layers of the same name stay apart.
+   */
+  static Map<Parameter, String> weightNames(Model model) {
+    Map<Parameter, String> names = new LinkedHashMap<>();
+    addWeightNames(model, "", names);
+    return names;
+  }
+
+  private static void addWeightNames(Model model, String prefix, Map<Parameter, String> names) {
+    for (org.cnn4j.layers.Layer layer : model.layers()) {
+      if (layer instanceof Model nested) {
+        addWeightNames(nested, prefix + nested.name() + "/", names);
+        continue;
+      }
+      for (Parameter p : layer.parameters()) {
+        String weight = p.name().substring(p.name().lastIndexOf('/') + 1);
+        names.putIfAbsent(p, prefix + layer.name() + "/" + weight);
+      }
+    }
   }
 
   private static byte[] json(Object value) {
@@ -323,14 +348,14 @@ public final class ModelFiles {
    * Builds, compiles and fills a model from a full model file, on {@code backend} (null: the
    * default, owned by the model).
    */
-  static Sequential load(Path path, Backend backend) throws IOException {
+  static Model load(Path path, Backend backend) throws IOException {
     Contents c = read(path);
     if (!c.has(CONFIG)) {
       throw new ModelFileException(
           path, CONFIG, "missing: this is a weights-only file (use model.loadWeights)");
     }
     Map<String, Object> config = c.json(CONFIG);
-    Sequential model;
+    Model model;
     try {
       model = ModelConfig.build(config, backend);
     } catch (IllegalArgumentException e) {
@@ -356,15 +381,16 @@ public final class ModelFiles {
   /**
    * Loads the weights of a model or weights file into {@code model}; names and shapes must match.
    */
-  public static void loadWeights(Sequential model, Path path) throws IOException {
+  public static void loadWeights(Model model, Path path) throws IOException {
     fillWeights(model, read(path));
   }
 
-  private static void fillWeights(Sequential model, Contents c) throws ModelFileException {
+  private static void fillWeights(Model model, Contents c) throws ModelFileException {
     Map<String, float[]> byName = tensors(c, WEIGHTS_INDEX, WEIGHTS, "tensors", "name");
     List<float[]> values = new ArrayList<>();
+    Map<Parameter, String> keys = weightNames(model);
     for (Parameter p : model.parameters()) {
-      float[] v = byName.remove(p.name());
+      float[] v = byName.remove(keys.get(p));
       if (v == null) {
         throw new ModelFileException(
             c.file(),
@@ -403,7 +429,7 @@ public final class ModelFiles {
     return names;
   }
 
-  private static void restoreOptimizer(Sequential model, Contents c) throws ModelFileException {
+  private static void restoreOptimizer(Model model, Contents c) throws ModelFileException {
     Map<String, Object> index = c.json(OPTIMIZER_INDEX);
     Optimizer opt;
     try {
@@ -418,7 +444,7 @@ public final class ModelFiles {
           c.file(), OPTIMIZER_INDEX, "corrupt: iterations is " + iterations);
     }
     Map<String, Parameter> params = new LinkedHashMap<>();
-    for (Parameter p : model.parameters()) params.put(p.name(), p);
+    weightNames(model).forEach((p, key) -> params.put(key, p));
     List<?> slots = index.get("slots") instanceof List<?> l ? l : null;
     if (slots == null)
       throw new ModelFileException(c.file(), OPTIMIZER_INDEX, "corrupt: no slot list");

@@ -4,15 +4,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.cnn4j.models.Sequential;
+import org.cnn4j.models.Model;
 import org.cnn4j.spi.Backend;
 
 /**
- * Loads model files written by {@link Sequential#save}, as Keras' {@code load_model}. The file's
- * data is host floats, so a model saved on one backend loads on any other.
+ * Loads model files written by {@link Model#save}, as Keras' {@code load_model}. The file's data is
+ * host floats, so a model saved on one backend loads on any other.
  *
  * <pre>{@code
- * try (Sequential model = Models.load(Path.of("model.cnn4j"))) {
+ * try (Model model = Models.load(Path.of("model.cnn4j"))) {
  *   float[] probabilities = model.predict(images);
  * }
  * }</pre>
@@ -28,20 +28,18 @@ public final class Models {
    * @throws ModelFileException naming the file and the entry when it is truncated, corrupt, from a
    *     newer format version, or not a model file
    */
-  public static Sequential load(Path path) throws IOException {
+  public static Model load(Path path) throws IOException {
     return ModelFiles.load(path, null);
   }
 
   /** As {@link #load(Path)}, on {@code backend}, which the caller keeps and closes. */
-  public static Sequential load(Path path, Backend backend) throws IOException {
+  public static Model load(Path path, Backend backend) throws IOException {
     if (backend == null)
       throw new IllegalArgumentException("backend is null; use load(path) for the default one");
     return ModelFiles.load(path, backend);
   }
 
-  /**
-   * The user metadata saved with {@link ModelFiles#save(Sequential, Path, Map)} (empty if none).
-   */
+  /** The user metadata saved with {@link ModelFiles#save(Model, Path, Map)} (empty if none). */
   public static Map<String, String> metadata(Path path) throws IOException {
     Object user = ModelFiles.read(path).metadata().get("user_metadata");
     Map<String, String> out = new LinkedHashMap<>();

@@ -10,10 +10,23 @@ import org.cnn4j.data.Dataset;
  * #close()} stops the thread.
  */
 final class Batches implements AutoCloseable {
-  /** One host batch: x {@code [size, sample]} and y {@code [size, labelSize]}. */
-  record Batch(float[] x, float[] y, int size) {}
+  /**
+   * One host batch: {@code xs[i]} is {@code [size, sample of input i]}, {@code ys[t]} is {@code
+   * [size, labelSize of target t]}.
+   */
+  record Batch(float[][] xs, float[][] ys, int size) {
+    /** The first input (the only one of an image model). */
+    float[] x() {
+      return xs[0];
+    }
 
-  private static final Batch END = new Batch(new float[0], new float[0], 0);
+    /** The first target. */
+    float[] y() {
+      return ys[0];
+    }
+  }
+
+  private static final Batch END = new Batch(new float[0][], new float[0][], 0);
 
   /**
    * Arrays in rotation: two queued, one being read by the trainer, one being filled. The filler
@@ -29,13 +42,19 @@ final class Batches implements AutoCloseable {
    * @param count how many samples of the order to read
    */
   Batches(Dataset data, int[] order, int offset, int count, int batchSize) {
-    int sample = 1;
-    for (int d : data.sampleShape()) sample *= d;
-    int sampleSize = sample;
-    // Full batches rotate through RING arrays instead of new ones per batch, so a long run makes
-    // no garbage proportional to the data (and the heap, hence resident memory, stays flat).
-    float[][] xs = new float[RING][];
-    float[][] ys = new float[RING][];
+    int inputs = data.inputCount();
+    int targets = data.targetCount();
+    int[] sampleSizes = new int[inputs];
+    for (int i = 0; i < inputs; i++) {
+      int sample = 1;
+      for (int d : data.sampleShape(i)) sample *= d;
+      sampleSizes[i] = sample;
+    }
+    int[] labelSizes = new int[targets];
+    for (int t = 0; t < targets; t++) labelSizes[t] = data.labelSize(t);
+    // Full batches rotate through RING sets of arrays instead of new ones per batch, so a long run
+    // makes no garbage proportional to the data (and the heap, hence resident memory, stays flat).
+    Batch[] ring = new Batch[RING];
     worker =
         new Thread(
             () -> {
@@ -43,23 +62,16 @@ final class Batches implements AutoCloseable {
                 int index = 0;
                 for (int from = 0; from < count; from += batchSize, index++) {
                   int size = Math.min(batchSize, count - from);
-                  float[] x;
-                  float[] y;
+                  Batch b;
                   if (size == batchSize) {
                     int slot = index % RING;
-                    if (xs[slot] == null) {
-                      xs[slot] = new float[size * sampleSize];
-                      ys[slot] = new float[size * data.labelSize()];
-                    }
-                    x = xs[slot];
-                    y = ys[slot];
+                    if (ring[slot] == null) ring[slot] = allocate(size, sampleSizes, labelSizes);
+                    b = ring[slot];
                   } else {
-                    x = new float[size * sampleSize];
-                    y = new float[size * data.labelSize()];
+                    b = allocate(size, sampleSizes, labelSizes);
                   }
-                  if (order == null) data.copyBatch(null, offset + from, size, x, y);
-                  else data.copyBatch(order, offset + from, size, x, y);
-                  queue.put(new Batch(x, y, size));
+                  data.copyBatch(order, offset + from, size, b.xs(), b.ys());
+                  queue.put(b);
                 }
                 queue.put(END);
               } catch (InterruptedException e) {
@@ -72,6 +84,14 @@ final class Batches implements AutoCloseable {
             "cnn4j-batches");
     worker.setDaemon(true);
     worker.start();
+  }
+
+  private static Batch allocate(int size, int[] sampleSizes, int[] labelSizes) {
+    float[][] xs = new float[sampleSizes.length][];
+    for (int i = 0; i < xs.length; i++) xs[i] = new float[size * sampleSizes[i]];
+    float[][] ys = new float[labelSizes.length][];
+    for (int t = 0; t < ys.length; t++) ys[t] = new float[size * labelSizes[t]];
+    return new Batch(xs, ys, size);
   }
 
   /** The next batch, or null at the end. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.cnn4j.spi.Backend;
+import org.cnn4j.spi.BinaryOp;
 import org.cnn4j.spi.DeviceBuffer;
 
 /**
@@ -104,20 +105,46 @@ public final class Step implements AutoCloseable {
 
   /**
    * Gives {@code t} the gradient {@code g}, or adds {@code g} to the one it has (a tensor read by
-   * two layers receives two contributions).
+   * several layers receives the sum of their contributions).
+   *
+   * <p>The first contribution is taken by reference: a layer may pass on its own output's gradient
+   * (Add hands the same buffer to both inputs, Flatten a view of it). So a second contribution is
+   * never added into a borrowed buffer, which would change the other tensor's gradient too: the sum
+   * goes to a new buffer this tensor owns, and later contributions are added into that one.
    */
   public void accumulateGrad(Tensor t, Tensor g) {
     if (!t.requiresGrad()) return;
-    if (t.grad() == null) {
-      t.setGrad(g);
+    if (g.size() != t.size()) {
+      throw new IllegalArgumentException(
+          "gradient of shape " + g.shape() + " for a tensor of shape " + t.shape());
+    }
+    Tensor have = t.grad();
+    if (have == null) {
+      t.setGrad(g, false);
+    } else if (t.gradOwned()) {
+      backend.axpby(1f, g.buffer(), 1f, have.buffer(), t.size());
     } else {
-      backend.axpby(1f, g.buffer(), 1f, t.grad().buffer(), t.size());
+      Tensor sum = allocate(t.shape(), false);
+      backend.binary(BinaryOp.ADD, have.buffer(), g.buffer(), sum.buffer(), t.size());
+      t.setGrad(sum, true);
     }
   }
 
   /** Seeds {@code output}'s gradient with {@code seedGrad} and runs the tape in reverse. */
   public void backward(Tensor output, Tensor seedGrad) {
-    output.setGrad(seedGrad);
+    backward(List.of(output), List.of(seedGrad));
+  }
+
+  /**
+   * Seeds each output's gradient (outputs listed twice, or read by another output's layer, get the
+   * sum) and runs the tape in reverse.
+   */
+  public void backward(List<Tensor> outputs, List<Tensor> seedGrads) {
+    if (outputs.size() != seedGrads.size()) {
+      throw new IllegalArgumentException(
+          outputs.size() + " outputs but " + seedGrads.size() + " seed gradients");
+    }
+    for (int i = 0; i < outputs.size(); i++) accumulateGrad(outputs.get(i), seedGrads.get(i));
     while (!tape.isEmpty()) tape.pop().run();
   }
 

@@ -12,6 +12,7 @@ public final class Tensor {
   private final Shape shape;
   private final boolean requiresGrad;
   private Tensor grad;
+  private boolean gradOwned;
 
   Tensor(DeviceBuffer buffer, Shape shape, boolean requiresGrad) {
     if (shape.size() > buffer.length()) {
@@ -53,8 +54,18 @@ public final class Tensor {
     return grad;
   }
 
-  void setGrad(Tensor g) {
+  /**
+   * Whether {@link #grad} is a buffer this tensor alone holds (so more contributions may be added
+   * into it in place), rather than one lent by the layer that computed it, which may also be
+   * another tensor's gradient or a view of one.
+   */
+  boolean gradOwned() {
+    return gradOwned;
+  }
+
+  void setGrad(Tensor g, boolean owned) {
     this.grad = g;
+    this.gradOwned = owned;
   }
 
   @Override

@@ -19,6 +19,7 @@ import org.cnn4j.layers.Input;
 import org.cnn4j.layers.MaxPooling2D;
 import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.models.FitOptions;
+import org.cnn4j.models.Model;
 import org.cnn4j.models.Sequential;
 import org.cnn4j.optimizers.Adam;
 
@@ -93,7 +94,7 @@ public final class Cifar10Example {
                     .build()
                     .flow(plainTrain)
                 : null;
-        Sequential model = lessonNetwork().output(out)) {
+        Model model = lessonNetwork().output(out)) {
       Dataset train = augmented != null ? augmented : plainTrain;
       model.summary();
       model.compile(new Adam(), new SparseCategoricalCrossentropy(), "accuracy");

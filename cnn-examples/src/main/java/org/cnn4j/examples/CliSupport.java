@@ -11,6 +11,7 @@ import org.cnn4j.data.LabeledImages;
 import org.cnn4j.data.TrainTestSplit;
 import org.cnn4j.io.ModelConfig;
 import org.cnn4j.io.Models;
+import org.cnn4j.models.Model;
 import org.cnn4j.models.Sequential;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.BackendConfig;
@@ -76,7 +77,7 @@ final class CliSupport {
    * A built-in architecture or a JSON architecture file, on {@code backend}, initialised from
    * {@code seed}.
    */
-  static Sequential architecture(String name, Backend backend, long seed) throws IOException {
+  static Model architecture(String name, Backend backend, long seed) throws IOException {
     Workload w =
         switch (name.toLowerCase(Locale.ROOT)) {
           case "lesson", "w1" -> Workload.W1;
@@ -97,7 +98,7 @@ final class CliSupport {
    * A saved model file, or an architecture (built-in or JSON) when {@code name} is not a model
    * file.
    */
-  static Sequential modelOrArchitecture(String name, Backend backend) throws IOException {
+  static Model modelOrArchitecture(String name, Backend backend) throws IOException {
     Path file = Path.of(name);
     if (Files.isRegularFile(file) && !name.toLowerCase(Locale.ROOT).endsWith(".json"))
       return Models.load(file, backend);

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cnn4j.data.LabeledImages;
 import org.cnn4j.io.Models;
-import org.cnn4j.models.Sequential;
+import org.cnn4j.models.Model;
 import org.cnn4j.spi.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +58,7 @@ final class EvaluateCommand implements Callable<Integer> {
             : Models.metadata(modelFile).getOrDefault("dataset", "fashion-mnist");
     LabeledImages test = CliSupport.dataset(name).test();
     try (Backend backend = CliSupport.openBackend(backendId);
-        Sequential net = Models.load(modelFile, backend)) {
+        Model net = Models.load(modelFile, backend)) {
       if (net.loss() == null)
         throw new IllegalArgumentException(
             modelFile + " holds no compile settings (loss, metrics)");

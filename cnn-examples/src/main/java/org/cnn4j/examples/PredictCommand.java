@@ -12,7 +12,7 @@ import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.cnn4j.data.LabeledImages;
 import org.cnn4j.io.Models;
-import org.cnn4j.models.Sequential;
+import org.cnn4j.models.Model;
 import org.cnn4j.spi.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,7 +75,7 @@ final class PredictCommand implements Callable<Integer> {
               + " or a comma list");
     }
     try (Backend backend = CliSupport.openBackend(backendId);
-        Sequential net = Models.load(modelFile, backend)) {
+        Model net = Models.load(modelFile, backend)) {
       int[] shape = net.inputShape().dims();
       if (shape.length != 3 || (shape[2] != 1 && shape[2] != 3)) {
         throw new IllegalArgumentException(

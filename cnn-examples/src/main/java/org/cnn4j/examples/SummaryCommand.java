@@ -1,7 +1,7 @@
 package org.cnn4j.examples;
 
 import java.util.concurrent.Callable;
-import org.cnn4j.models.Sequential;
+import org.cnn4j.models.Model;
 import org.cnn4j.spi.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +33,7 @@ final class SummaryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (Backend backend = CliSupport.openBackend(backendId);
-        Sequential net = CliSupport.modelOrArchitecture(model, backend)) {
+        Model net = CliSupport.modelOrArchitecture(model, backend)) {
       net.summary();
     }
     return 0;

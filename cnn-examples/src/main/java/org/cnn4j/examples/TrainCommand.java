@@ -16,7 +16,7 @@ import org.cnn4j.io.Models;
 import org.cnn4j.losses.Loss;
 import org.cnn4j.models.FitOptions;
 import org.cnn4j.models.History;
-import org.cnn4j.models.Sequential;
+import org.cnn4j.models.Model;
 import org.cnn4j.optimizers.Optimizer;
 import org.cnn4j.spi.Backend;
 import picocli.CommandLine.Command;
@@ -113,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainTestSplit data = CliSupport.dataset(dataset);
     try (Backend backend = CliSupport.openBackend(backendId)) {
       boolean resume = checkpoint != null && Files.isRegularFile(checkpoint);
-      try (Sequential net =
+      try (Model net =
           resume
               ? Models.load(checkpoint, backend)
               : CliSupport.architecture(model, backend, seed)) {

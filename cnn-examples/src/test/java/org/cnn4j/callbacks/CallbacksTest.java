@@ -19,6 +19,7 @@ import org.cnn4j.io.Models;
 import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.models.FitOptions;
 import org.cnn4j.models.History;
+import org.cnn4j.models.Model;
 import org.cnn4j.models.Sequential;
 import org.cnn4j.models.SmallModels;
 import org.cnn4j.optimizers.Adam;
@@ -72,10 +73,10 @@ class CallbacksTest {
   /** The first weight array at the end of each epoch. */
   private static final class Weights implements Callback {
     final List<float[]> perEpoch = new ArrayList<>();
-    Sequential model;
+    Model model;
 
     @Override
-    public void setModel(Sequential m) {
+    public void setModel(Model m) {
       model = m;
     }
 
@@ -204,7 +205,7 @@ class CallbacksTest {
     assertTrue(
         printed().contains("\nEpoch 2: saving model to " + dir + "/model-02-0.25.cnn4j\n"),
         printed());
-    try (Sequential loaded = Models.load(dir.resolve("model-02-0.25.cnn4j"), backend)) {
+    try (Model loaded = Models.load(dir.resolve("model-02-0.25.cnn4j"), backend)) {
       assertEquals(2, loaded.epochsTrained());
     }
   }
@@ -232,7 +233,7 @@ class CallbacksTest {
             + "\n"
             + "\nEpoch 4: val_loss did not improve from 0.40000\n",
         printed());
-    try (Sequential best = Models.load(dir.resolve("best.cnn4j"), backend)) {
+    try (Model best = Models.load(dir.resolve("best.cnn4j"), backend)) {
       assertEquals(3, best.epochsTrained());
       assertArrayEquals(w.perEpoch.get(2), best.getWeights().get(0));
     }

@@ -67,7 +67,7 @@ class ResumeTest {
     }
     BatchLosses resumed = new BatchLosses();
     History rest;
-    try (Sequential m = Models.load(checkpoint, backend)) {
+    try (Model m = Models.load(checkpoint, backend)) {
       m.output(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
       assertEquals(2, m.epochsTrained());
       assertEquals(2L * 13, m.optimizer().iterations());

@@ -1,0 +1,611 @@
+package org.cnn4j.models;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.cnn4j.backends.Backends;
+import org.cnn4j.io.ModelFiles;
+import org.cnn4j.layers.Layer;
+import org.cnn4j.layers.Node;
+import org.cnn4j.layers.SoftmaxOutput;
+import org.cnn4j.layers.SymbolicTensor;
+import org.cnn4j.losses.Loss;
+import org.cnn4j.metrics.Metric;
+import org.cnn4j.optimizers.Optimizer;
+import org.cnn4j.regularizers.Regularizer;
+import org.cnn4j.spi.Backend;
+import org.cnn4j.spi.LossKind;
+import org.cnn4j.tensor.Parameter;
+import org.cnn4j.tensor.Shape;
+import org.cnn4j.tensor.Step;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * What every model has, whatever the shape of its network, as Keras' {@code keras.Model}: a graph
+ * of layers from its inputs to its outputs, {@link #compile}, {@link #fit}, {@link #evaluate},
+ * {@link #predict}, weights, model files and {@link #summary()}. {@link Functional} builds the
+ * graph from symbolic tensors, {@link Sequential} from a list of layers.
+ *
+ * <p>A model is also a layer: applied to symbolic tensors it becomes part of a larger model and
+ * shares its weights with it.
+ *
+ * <p>The model owns the parameters of the layers it built and its optimizer state, and frees them
+ * on {@link #close()}, and the backend too when it opened it. Layers it took already built (a
+ * feature extractor made from another model's layers) stay their builder's. It prints only {@link
+ * #summary()} and the progress line, to {@link #output(PrintStream)} (System.out by default).
+ */
+public abstract class Model extends Layer {
+  private final Graph graph;
+  private final Backend backend;
+  private final boolean ownsBackend;
+  private final long seed;
+  private final List<Layer> ownLayers = new ArrayList<>();
+  private final List<AutoCloseable> closeWith = new ArrayList<>();
+  private Optimizer optimizer;
+  private List<Head> heads = List.of();
+  private PrintStream out = System.out;
+  private Training training;
+  private int epochsTrained;
+  private boolean closed;
+
+  /**
+   * Makes the model of the graph from {@code inputs} to {@code outputs}: names unnamed layers
+   * Keras' way ("conv2d", "conv2d_1", ...) and builds those not built yet, in the order they run,
+   * from a generator seeded with {@code seed}.
+   *
+   * @param backend where to build the weights; null for the backend of the layers already built, or
+   *     else the default backend ({@link Backends#open()}), which the model then owns
+   */
+  protected Model(
+      String defaultName,
+      Backend backend,
+      long seed,
+      List<SymbolicTensor> inputs,
+      List<SymbolicTensor> outputs) {
+    this.graph = Graph.of(defaultName, inputs, outputs);
+    Backend built = builtBackend(graph.layers());
+    if (backend != null && built != null && built != backend) {
+      throw new IllegalArgumentException(
+          defaultName + ": its layers are built on another backend than the one given");
+    }
+    boolean open = backend == null && built == null;
+    this.backend = backend != null ? backend : built != null ? built : Backends.open();
+    this.ownsBackend = open;
+    this.seed = seed;
+    name(defaultName);
+    try {
+      LayerNames.assign(name(), graph.layers());
+      SplittableRandom random = new SplittableRandom(seed);
+      for (Layer layer : graph.layers()) {
+        if (!layer.isBuilt()) {
+          layer.build(this.backend, random);
+          ownLayers.add(layer);
+        }
+      }
+      markBuilt(this.backend);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private static Backend builtBackend(List<Layer> layers) {
+    Backend found = null;
+    for (Layer l : layers) {
+      if (!l.isBuilt()) continue;
+      if (found == null) found = l.backend();
+      else if (l.backend() != found) {
+        throw new IllegalArgumentException(
+            "Layer " + l.describe() + " is built on another backend than the model's other layers");
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public Model name(String newName) {
+    super.name(newName);
+    return this;
+  }
+
+  /** The backend the model's weights live on. */
+  @Override
+  public Backend backend() {
+    return backend;
+  }
+
+  /** The seed the weights were initialised from; {@code fit} options keep their own seed. */
+  public long seed() {
+    return seed;
+  }
+
+  // ---------------------------------------------------------------- the graph
+
+  /** The model's inputs (Keras' {@code model.inputs}). */
+  public List<SymbolicTensor> inputs() {
+    return graph.inputs();
+  }
+
+  /** The model's outputs (Keras' {@code model.outputs}). */
+  public List<SymbolicTensor> outputs() {
+    return graph.outputs();
+  }
+
+  /**
+   * Every layer of the graph in the order they run, inputs first (Keras' {@code model.layers};
+   * {@link Sequential} leaves its input out, as Keras does).
+   */
+  public List<Layer> layers() {
+    return graph.layers();
+  }
+
+  /** The calls of the graph in the order they run. */
+  List<Node> graphNodes() {
+    return graph.nodes();
+  }
+
+  /**
+   * The layer named {@code layerName} (Keras' {@code model.get_layer(name)}).
+   *
+   * @throws IllegalArgumentException listing the model's layer names when there is none
+   */
+  public Layer getLayer(String layerName) {
+    for (Layer l : graph.layers()) {
+      if (layerName.equals(l.name())) return l;
+    }
+    throw new IllegalArgumentException(
+        "No such layer: "
+            + layerName
+            + ". Existing layers are: "
+            + graph.layers().stream().map(Layer::name).toList());
+  }
+
+  /** The sample shape of the model's only input. */
+  @Override
+  public Shape inputShape() {
+    return only(graph.inputs(), "input").shape();
+  }
+
+  /** The sample shape of the model's only output. */
+  @Override
+  public Shape outputShape() {
+    return only(graph.outputs(), "output").shape();
+  }
+
+  private SymbolicTensor only(List<SymbolicTensor> tensors, String what) {
+    if (tensors.size() != 1) {
+      throw new IllegalStateException(
+          "Model '" + name() + "' has " + tensors.size() + " " + what + "s; use " + what + "s()");
+    }
+    return tensors.get(0);
+  }
+
+  // ---------------------------------------------------------------- the model as a layer
+
+  @Override
+  public String typeName() {
+    return getClass().getSimpleName();
+  }
+
+  @Override
+  protected List<Shape> computeOutputShapes(List<Shape> in) {
+    List<Shape> expected = graph.inputs().stream().map(SymbolicTensor::shape).toList();
+    if (!in.equals(expected)) {
+      throw new IllegalArgumentException(
+          "Model '"
+              + name()
+              + "' takes inputs of shape "
+              + expected.stream().map(Shape::toBatchString).toList()
+              + ", got "
+              + in.stream().map(Shape::toBatchString).toList());
+    }
+    return graph.outputs().stream().map(SymbolicTensor::shape).toList();
+  }
+
+  @Override
+  protected Shape computeOutputShape(Shape input) {
+    return computeOutputShapes(List.of(input)).get(0);
+  }
+
+  @Override
+  public Tensor forward(Step step, Tensor x) {
+    return forward(step, List.of(x)).get(0);
+  }
+
+  @Override
+  public List<Tensor> forward(Step step, List<Tensor> inputs) {
+    return graph.run(step, inputs, Set.of());
+  }
+
+  @Override
+  public boolean rowsIndependentInTraining() {
+    return graph.layers().stream().allMatch(Layer::rowsIndependentInTraining);
+  }
+
+  /** Every weight of every layer, each once, in layer order (Keras' {@code model.weights}). */
+  @Override
+  public List<Parameter> parameters() {
+    Set<Parameter> all = new LinkedHashSet<>();
+    for (Layer l : graph.layers()) all.addAll(l.parameters());
+    return List.copyOf(all);
+  }
+
+  @Override
+  public List<Parameter> trainableParameters() {
+    if (!trainable()) return List.of();
+    Set<Parameter> all = new LinkedHashSet<>();
+    for (Layer l : graph.layers()) all.addAll(l.trainableParameters());
+    return List.copyOf(all);
+  }
+
+  @Override
+  public Map<Parameter, Regularizer> regularizers() {
+    Map<Parameter, Regularizer> all = new LinkedHashMap<>();
+    for (Layer l : graph.layers()) all.putAll(l.regularizers());
+    return all;
+  }
+
+  /**
+   * Freezes or unfreezes every layer, as Keras 3's {@code model.trainable = False}, which sets the
+   * flag on all sublayers; a layer unfrozen afterwards trains again.
+   */
+  @Override
+  public Model trainable(boolean on) {
+    super.trainable(on);
+    for (Layer l : graph.layers()) l.trainable(on);
+    return this;
+  }
+
+  // ---------------------------------------------------------------- printing
+
+  /** Where summary(), the progress line and callbacks' messages go. */
+  public Model output(PrintStream stream) {
+    this.out = stream;
+    return this;
+  }
+
+  /** Where summary(), the progress line and callbacks' messages go. */
+  public PrintStream printStream() {
+    return out;
+  }
+
+  /** The model's only output (Keras' {@code model.output}). */
+  @Override
+  public SymbolicTensor output() {
+    return only(graph.outputs(), "output");
+  }
+
+  /** The model's only input (Keras' {@code model.input}). */
+  @Override
+  public SymbolicTensor input() {
+    return only(graph.inputs(), "input");
+  }
+
+  /** Prints Keras 3's summary table. */
+  public void summary() {
+    SummaryTable.print(this, out);
+  }
+
+  // ---------------------------------------------------------------- compile
+
+  /**
+   * Sets the optimizer, the loss and the metrics ("accuracy", "top_k_categorical_accuracy"); a
+   * model with several outputs applies the loss and the metrics to each, with weight 1.
+   */
+  public void compile(Optimizer opt, Loss loss, String... metricNames) {
+    Map<String, Loss> losses = new LinkedHashMap<>();
+    Map<String, List<String>> metrics = new LinkedHashMap<>();
+    for (String outName : outputNames()) {
+      losses.put(outName, loss);
+      metrics.put(outName, List.of(metricNames));
+    }
+    compile(opt, losses, Map.of(), metrics);
+  }
+
+  /** Keras' string form: {@code compile("adam", "sparse_categorical_crossentropy", "accuracy")}. */
+  public void compile(String opt, String lossName, String... metricNames) {
+    compile(Optimizer.of(opt), Loss.of(lossName), metricNames);
+  }
+
+  /**
+   * A loss, a weight in the total loss (default 1) and metrics per output, keyed by the output
+   * layers' names, as Keras' {@code compile(loss={...}, loss_weights={...}, metrics={...})}. The
+   * logs name each output's loss and metrics after it ("out1_loss", "out1_accuracy") when the model
+   * has several outputs; "loss" is the weighted sum.
+   *
+   * @throws IllegalArgumentException for a name that is not an output, or an output without loss
+   */
+  public void compile(
+      Optimizer opt,
+      Map<String, Loss> losses,
+      Map<String, Double> lossWeights,
+      Map<String, List<String>> metrics) {
+    List<String> names = outputNames();
+    for (Map<String, ?> m : List.of(losses, lossWeights, metrics)) {
+      for (String key : m.keySet()) {
+        if (!names.contains(key)) {
+          throw new IllegalArgumentException(
+              "compile: '"
+                  + key
+                  + "' is not an output of model '"
+                  + name()
+                  + "'; outputs: "
+                  + names);
+        }
+      }
+    }
+    List<Head> made = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      String outName = names.get(i);
+      Loss loss = losses.get(outName);
+      if (loss == null) {
+        throw new IllegalArgumentException("compile: no loss for output '" + outName + "'");
+      }
+      List<String> metricNames = metrics.getOrDefault(outName, List.of());
+      List<Metric> metricList = metricNames.stream().map(Metric::of).toList();
+      Node fused = fusedNode(graph.outputs().get(i), loss);
+      LossKind kind = fused != null ? loss.kindOnSoftmaxLogits() : loss.kind();
+      double weight = lossWeights.getOrDefault(outName, 1.0);
+      if (!(weight >= 0 && Double.isFinite(weight))) {
+        throw new IllegalArgumentException(
+            "compile: loss weight of '" + outName + "' must be finite and >= 0, got " + weight);
+      }
+      made.add(new Head(i, outName, loss, weight, metricList, metricNames, kind, fused));
+    }
+    if (optimizer != null && optimizer != opt) optimizer.close();
+    this.optimizer = opt;
+    this.heads = List.copyOf(made);
+  }
+
+  /**
+   * The output's node when the loss can take its logits: the layer ends in a softmax, the loss is a
+   * cross-entropy of probabilities, and nothing else in the graph reads the output (it would need
+   * the probabilities).
+   */
+  private Node fusedNode(SymbolicTensor output, Loss loss) {
+    boolean fuse =
+        loss.kindOnSoftmaxLogits() != null
+            && output.layer() instanceof SoftmaxOutput s
+            && s.endsInSoftmax()
+            && !graph.isRead(output)
+            && graph.outputs().stream().filter(o -> o == output).count() == 1
+            && graph.nodes().contains(output.node());
+    return fuse ? output.node() : null;
+  }
+
+  /** The output layers' names, as Keras names outputs in logs and compile's maps. */
+  public List<String> outputNames() {
+    return graph.outputs().stream().map(t -> t.layer().name()).toList();
+  }
+
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  /** The loss of the only output (or of the first, for several), null before compile. */
+  public Loss loss() {
+    return heads.isEmpty() ? null : heads.get(0).loss();
+  }
+
+  /** The losses per output name, null values before compile. */
+  public Map<String, Loss> losses() {
+    Map<String, Loss> all = new LinkedHashMap<>();
+    for (Head h : heads) all.put(h.name(), h.loss());
+    return all;
+  }
+
+  /** The loss weights per output name. */
+  public Map<String, Double> lossWeights() {
+    Map<String, Double> all = new LinkedHashMap<>();
+    for (Head h : heads) all.put(h.name(), h.weight());
+    return all;
+  }
+
+  /** The metric names given to {@link #compile} for the first output, as written there. */
+  public List<String> metricNames() {
+    return heads.isEmpty() ? List.of() : heads.get(0).metricNames();
+  }
+
+  /** The metric names per output name. */
+  public Map<String, List<String>> metricNamesPerOutput() {
+    Map<String, List<String>> all = new LinkedHashMap<>();
+    for (Head h : heads) all.put(h.name(), h.metricNames());
+    return all;
+  }
+
+  List<Head> heads() {
+    return heads;
+  }
+
+  /**
+   * Epochs completed by {@code fit} so far, counting those of a model file it was loaded from: the
+   * {@code initialEpoch} to resume with.
+   */
+  public int epochsTrained() {
+    return epochsTrained;
+  }
+
+  /** Sets the epochs completed (model files restore it). */
+  public void epochsTrained(int epochs) {
+    if (epochs < 0)
+      throw new IllegalArgumentException("epochs trained must be >= 0, got " + epochs);
+    this.epochsTrained = epochs;
+  }
+
+  // ---------------------------------------------------------------- weights and model files
+
+  /**
+   * Host copies of every parameter's value, trainable or not, in {@link #parameters()} order
+   * (Keras' get_weights).
+   */
+  public List<float[]> getWeights() {
+    requireOpen("get_weights");
+    List<float[]> all = new ArrayList<>();
+    for (Parameter p : parameters()) {
+      float[] v = new float[(int) p.shape().size()];
+      backend.download(p.value().buffer(), 0, v, 0, v.length);
+      all.add(v);
+    }
+    return all;
+  }
+
+  /**
+   * Sets every parameter's value from host arrays in {@link #parameters()} order (Keras'
+   * set_weights).
+   */
+  public void setWeights(List<float[]> weights) {
+    requireOpen("set_weights");
+    List<Parameter> params = parameters();
+    if (weights.size() != params.size()) {
+      throw new IllegalArgumentException(
+          "set_weights: the model has " + params.size() + " weights, got " + weights.size());
+    }
+    for (int i = 0; i < params.size(); i++) {
+      Parameter p = params.get(i);
+      if (weights.get(i).length != p.shape().size()) {
+        throw new IllegalArgumentException(
+            "set_weights: "
+                + p.name()
+                + " of shape "
+                + p.shape()
+                + " holds "
+                + p.shape().size()
+                + " values, got "
+                + weights.get(i).length);
+      }
+    }
+    for (int i = 0; i < params.size(); i++) {
+      backend.upload(weights.get(i), 0, params.get(i).value().buffer(), 0, weights.get(i).length);
+    }
+  }
+
+  /**
+   * Saves the architecture, weights, optimizer state and epochs trained to one file (format in
+   * docs/MODEL_FORMAT.md), atomically: a failure leaves any previous file as it was.
+   */
+  public void save(Path path) throws IOException {
+    ModelFiles.save(this, path);
+  }
+
+  /** Saves the weights only (names, shapes, values), atomically. */
+  public void saveWeights(Path path) throws IOException {
+    ModelFiles.saveWeights(this, path);
+  }
+
+  /** Loads weights saved by {@link #saveWeights} or {@link #save}; names and shapes must match. */
+  public void loadWeights(Path path) throws IOException {
+    ModelFiles.loadWeights(this, path);
+  }
+
+  // ---------------------------------------------------------------- training
+
+  /**
+   * Asks {@code fit} to stop: after the current batch, or at the end of the epoch if called there.
+   */
+  public void stopTraining() {
+    training().stop();
+  }
+
+  /** Trains on {@code train}; returns the per-epoch loss and metrics. */
+  public History fit(org.cnn4j.data.Dataset train, FitOptions options) {
+    requireCompiled("fit");
+    return training().fit(train, options);
+  }
+
+  /** The loss and metrics on {@code data}, as Keras' {@code evaluate(..., return_dict=True)}. */
+  public Map<String, Double> evaluate(org.cnn4j.data.Dataset data, int batchSize) {
+    requireCompiled("evaluate");
+    return training().evaluate(data, batchSize);
+  }
+
+  /** {@link #evaluate(org.cnn4j.data.Dataset, int)} with batches of 32. */
+  public Map<String, Double> evaluate(org.cnn4j.data.Dataset data) {
+    return evaluate(data, 32);
+  }
+
+  /**
+   * The model's output for every sample, {@code [size, outputs]} row-major (probabilities for a
+   * softmax).
+   *
+   * @throws IllegalStateException for a model with several outputs: use {@link #predictAll}
+   */
+  public float[] predict(org.cnn4j.data.Dataset data, int batchSize) {
+    if (graph.outputs().size() != 1) {
+      throw new IllegalStateException(
+          "Model '" + name() + "' has " + graph.outputs().size() + " outputs; use predictAll");
+    }
+    return predictAll(data, batchSize).get(0);
+  }
+
+  /** {@link #predict(org.cnn4j.data.Dataset, int)} with batches of 32. */
+  public float[] predict(org.cnn4j.data.Dataset data) {
+    return predict(data, 32);
+  }
+
+  /** Every output for every sample: one array {@code [size, output size]} per model output. */
+  public List<float[]> predictAll(org.cnn4j.data.Dataset data, int batchSize) {
+    requireOpen("predict");
+    return training().predict(data, batchSize);
+  }
+
+  private Training training() {
+    requireOpen("training");
+    if (training == null) training = new Training(this, graph);
+    return training;
+  }
+
+  private void requireCompiled(String what) {
+    requireOpen(what);
+    if (heads.isEmpty() || optimizer == null) {
+      throw new IllegalStateException(what + ": call compile(optimizer, loss, metrics...) first");
+    }
+  }
+
+  private void requireOpen(String what) {
+    if (closed) throw new IllegalStateException(what + ": model '" + name() + "' is closed");
+  }
+
+  /** Called by fit at the end of each epoch. */
+  void epochDone(int epoch) {
+    epochsTrained = epoch + 1;
+  }
+
+  /**
+   * Makes this model close {@code resource} when it closes, after its own weights: the nested
+   * models and the backend a model file or config built it with. Returns this model.
+   */
+  public Model closeWith(AutoCloseable resource) {
+    closeWith.add(resource);
+    return this;
+  }
+
+  /**
+   * Frees what the model owns: its layers' weights, optimizer state, threads, the resources given
+   * to {@link #closeWith}, and its backend when it opened it. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    if (training != null) training.close();
+    ownLayers.forEach(Layer::close);
+    if (optimizer != null) optimizer.close();
+    RuntimeException failure = null;
+    for (AutoCloseable c : closeWith) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        if (failure == null) failure = new IllegalStateException("closing " + c, e);
+      }
+    }
+    if (ownsBackend && backend != null) backend.close();
+    if (failure != null) throw failure;
+  }
+}

@@ -1,0 +1,446 @@
+package org.cnn4j.models;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.cnn4j.callbacks.Callback;
+import org.cnn4j.data.Dataset;
+import org.cnn4j.layers.Node;
+import org.cnn4j.layers.SymbolicTensor;
+import org.cnn4j.metrics.Metric;
+import org.cnn4j.regularizers.Regularizer;
+import org.cnn4j.spi.Backend;
+import org.cnn4j.tensor.Parameter;
+import org.cnn4j.tensor.Shape;
+import org.cnn4j.tensor.Step;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * The loops behind a model's {@code fit}, {@code evaluate} and {@code predict}: batches from the
+ * data set, each split across the backend's lanes, the graph forward, every output's loss and
+ * metrics, the backward pass, regularization and the optimizer step, the progress line and the
+ * callbacks.
+ */
+final class Training implements AutoCloseable {
+  private final Model model;
+  private final Graph graph;
+  private Lanes lanes;
+  private volatile boolean stopTraining;
+
+  Training(Model model, Graph graph) {
+    this.model = model;
+    this.graph = graph;
+  }
+
+  void stop() {
+    stopTraining = true;
+  }
+
+  /** The batch-splitting helper, made on first use (the backend's lanes and their threads). */
+  private Lanes lanes() {
+    if (lanes == null) lanes = new Lanes(model.backend());
+    return lanes;
+  }
+
+  // ---------------------------------------------------------------- fit
+
+  History fit(Dataset train, FitOptions options) {
+    checkSamples(train, "training data", true);
+    int count = train.size();
+    Dataset validation = options.validationData;
+    int trainCount = count;
+    if (options.validationSplit > 0) {
+      if (validation != null) {
+        throw new IllegalArgumentException("give validation_data or validation_split, not both");
+      }
+      trainCount = (int) (count * (1 - options.validationSplit));
+      if (trainCount < 1 || trainCount == count) {
+        throw new IllegalArgumentException(
+            "validation_split "
+                + options.validationSplit
+                + " of "
+                + count
+                + " samples leaves no training or no validation samples");
+      }
+    }
+    if (validation != null) checkSamples(validation, "validation data", true);
+    History history = new History();
+    stopTraining = false;
+    PrintStream out = model.printStream();
+    List<Callback> callbacks = options.callbacks;
+    callbacks.forEach(c -> c.setModel(model));
+    callbacks.forEach(Callback::onTrainBegin);
+    int stepsPerEpoch = (trainCount + options.batchSize - 1) / options.batchSize;
+    boolean interactive = System.console() != null && out == System.out;
+    for (int epoch = options.initialEpoch; epoch < options.epochs && !stopTraining; epoch++) {
+      final int e = epoch;
+      callbacks.forEach(c -> c.onEpochBegin(e));
+      if (options.verbose > 0) out.println("Epoch " + (epoch + 1) + "/" + options.epochs);
+      // The order and the step seeds are functions of (seed, epoch, step), so a run resumed at
+      // initialEpoch from a checkpoint takes the same steps as one that never stopped.
+      int[] order =
+          options.shuffle
+              ? permutation(trainCount, new Random(mix(options.seed, epoch, -1)))
+              : null;
+      ProgressBar bar = new ProgressBar(out, stepsPerEpoch, options.verbose, interactive);
+      Map<String, Double> logs =
+          trainEpoch(
+              train, order, trainCount, options.batchSize, bar, callbacks, options.seed, epoch);
+      if (validation != null || options.validationSplit > 0) {
+        Map<String, Double> val =
+            validation != null
+                ? run(validation, 0, validation.size(), options.batchSize)
+                : run(train, trainCount, count - trainCount, options.batchSize);
+        val.forEach((k, v) -> logs.put("val_" + k, v));
+      }
+      bar.finish(logs);
+      model.epochDone(epoch);
+      callbacks.forEach(c -> c.onEpochEnd(e, logs));
+      // After the callbacks, as Keras' History is the last one (they may add keys).
+      history.record(logs);
+    }
+    callbacks.forEach(Callback::onTrainEnd);
+    return history;
+  }
+
+  private Map<String, Double> trainEpoch(
+      Dataset data,
+      int[] order,
+      int count,
+      int batchSize,
+      ProgressBar bar,
+      List<Callback> callbacks,
+      long seed,
+      int epoch) {
+    List<Head> heads = model.heads();
+    heads.forEach(h -> h.metrics().forEach(Metric::reset));
+    Totals totals = new Totals(heads);
+    Map<String, Double> running = new LinkedHashMap<>();
+    List<Parameter> trainable = model.trainableParameters();
+    Map<Parameter, Regularizer> penalties = model.regularizers();
+    Set<Parameter> training =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    training.addAll(trainable);
+    boolean split = model.rowsIndependentInTraining();
+    Backend backend = model.backend();
+    try (Batches it = new Batches(data, order, 0, count, batchSize)) {
+      int batches = 0;
+      for (Batches.Batch next = it.next(); next != null; next = it.next()) {
+        Batches.Batch b = next;
+        long stepSeed = mix(seed, epoch, batches);
+        PassResults results = new PassResults(heads, b.size(), outputSizes());
+        lanes()
+            .run(
+                b.size(),
+                split,
+                trainable,
+                (lane, first, rows, gradients) -> {
+                  try (Step step = new Step(lane, true, stepSeed, first, gradients)) {
+                    slicePass(step, b, first, rows, results);
+                  }
+                });
+        // Keras adds every layer's penalty to the loss, frozen or not; only weights that train
+        // take its gradient.
+        double penalty = 0;
+        for (var entry : penalties.entrySet()) {
+          Parameter p = entry.getKey();
+          var grad = training.contains(p) ? p.gradient().buffer() : null;
+          penalty += entry.getValue().apply(backend, p.value().buffer(), grad, p.shape().size());
+        }
+        model.optimizer().apply(backend, trainable);
+        results.updateMetrics(b);
+        totals.add(results, b.size(), penalty);
+        batches++;
+        totals.fill(running, heads, false);
+        bar.update(batches, running);
+        int index = batches - 1;
+        Map<String, Double> logs = Map.copyOf(running);
+        callbacks.forEach(c -> c.onBatchEnd(index, logs));
+        if (stopTraining) break;
+      }
+    }
+    return running;
+  }
+
+  private int[] outputSizes() {
+    return graph.outputs().stream().mapToInt(t -> (int) t.shape().size()).toArray();
+  }
+
+  /**
+   * Rows {@code [first, first + rows)} of batch {@code b} through the graph and every output's loss
+   * on the step's backend: per-row losses and outputs (logits where the softmax is fused into the
+   * loss) land at those rows of {@code results}, and in training the backward pass runs with each
+   * loss gradient scaled by its weight over the whole batch's rows.
+   */
+  private void slicePass(Step step, Batches.Batch b, int first, int rows, PassResults results) {
+    Backend lane = step.backend();
+    List<Head> heads = model.heads();
+    List<Tensor> ys = graph.run(step, inputs(step, b, first, rows), results.fusedNodes);
+    List<Tensor> grads = new ArrayList<>(heads.size());
+    for (Head h : heads) {
+      Tensor y = ys.get(h.index());
+      int cols = (int) (y.size() / rows);
+      int expected = h.sparse() ? 1 : cols;
+      float[] labels = b.ys()[h.index()];
+      if (labels.length != b.size() * expected) {
+        throw new IllegalArgumentException(
+            "loss "
+                + h.loss().name()
+                + (heads.size() > 1 ? " of output '" + h.name() + "'" : "")
+                + " expects "
+                + (h.sparse()
+                    ? "one class index per sample"
+                    : cols + " target values per sample (one-hot)")
+                + ", but the data has "
+                + labels.length / b.size()
+                + " per sample");
+      }
+      Tensor target = step.allocate(Shape.of(rows * expected), false);
+      lane.upload(labels, first * expected, target.buffer(), 0, rows * expected);
+      Tensor perRow = step.allocate(Shape.of(rows), false);
+      Tensor grad = step.training() ? step.allocate(y.shape(), false) : null;
+      lane.loss(
+          h.kind(),
+          y.buffer(),
+          target.buffer(),
+          rows,
+          cols,
+          perRow.buffer(),
+          grad == null ? null : grad.buffer(),
+          (float) (h.weight() / b.size()));
+      lane.download(perRow.buffer(), 0, results.losses[h.index()], first, rows);
+      float[] outputs = results.outputs[h.index()];
+      if (outputs != null) lane.download(y.buffer(), 0, outputs, first * cols, rows * cols);
+      grads.add(grad);
+    }
+    if (step.training()) step.backward(ys, grads);
+  }
+
+  /** Rows {@code [first, first + rows)} of the batch's inputs, uploaded to the step's backend. */
+  private List<Tensor> inputs(Step step, Batches.Batch b, int first, int rows) {
+    List<Tensor> xs = new ArrayList<>(graph.inputs().size());
+    for (int i = 0; i < graph.inputs().size(); i++) {
+      Shape shape = graph.inputs().get(i).shape();
+      int sample = (int) shape.size();
+      Tensor x = step.allocate(shape.withBatch(rows), false);
+      step.backend().upload(b.xs()[i], first * sample, x.buffer(), 0, rows * sample);
+      xs.add(x);
+    }
+    return xs;
+  }
+
+  // ---------------------------------------------------------------- evaluate and predict
+
+  Map<String, Double> evaluate(Dataset data, int batchSize) {
+    checkSamples(data, "evaluation data", true);
+    return run(data, 0, data.size(), batchSize);
+  }
+
+  private Map<String, Double> run(Dataset data, int offset, int count, int batchSize) {
+    List<Head> heads = model.heads();
+    heads.forEach(h -> h.metrics().forEach(Metric::reset));
+    Totals totals = new Totals(heads);
+    try (Batches it = new Batches(data, null, offset, count, batchSize)) {
+      for (Batches.Batch next = it.next(); next != null; next = it.next()) {
+        Batches.Batch b = next;
+        PassResults results = new PassResults(heads, b.size(), outputSizes());
+        lanes()
+            .run(
+                b.size(),
+                true,
+                List.of(),
+                (lane, first, rows, gradients) -> {
+                  try (Step step = new Step(lane, false, 0, first, gradients)) {
+                    slicePass(step, b, first, rows, results);
+                  }
+                });
+        results.updateMetrics(b);
+        totals.add(results, b.size(), 0);
+      }
+    }
+    Map<String, Double> result = new LinkedHashMap<>();
+    totals.fill(result, heads, true);
+    return result;
+  }
+
+  List<float[]> predict(Dataset data, int batchSize) {
+    checkSamples(data, "prediction data", false);
+    List<SymbolicTensor> outs = graph.outputs();
+    int[] sizes = outs.stream().mapToInt(t -> (int) t.shape().size()).toArray();
+    List<float[]> result = new ArrayList<>();
+    for (int size : sizes) result.add(new float[data.size() * size]);
+    int row = 0;
+    try (Batches it = new Batches(data, null, 0, data.size(), batchSize)) {
+      for (Batches.Batch next = it.next(); next != null; next = it.next()) {
+        Batches.Batch b = next;
+        int batchStart = row;
+        lanes()
+            .run(
+                b.size(),
+                true,
+                List.of(),
+                (lane, first, rows, gradients) -> {
+                  try (Step step = new Step(lane, false, 0, first, gradients)) {
+                    List<Tensor> ys = graph.run(step, inputs(step, b, first, rows), Set.of());
+                    for (int o = 0; o < ys.size(); o++) {
+                      lane.download(
+                          ys.get(o).buffer(),
+                          0,
+                          result.get(o),
+                          (batchStart + first) * sizes[o],
+                          rows * sizes[o]);
+                    }
+                  }
+                });
+        row += b.size();
+      }
+    }
+    return result;
+  }
+
+  private void checkSamples(Dataset data, String what, boolean targets) {
+    List<SymbolicTensor> ins = graph.inputs();
+    if (data.inputCount() != ins.size()) {
+      throw new IllegalArgumentException(
+          "Model '"
+              + model.name()
+              + "' has "
+              + ins.size()
+              + " inputs, but the "
+              + what
+              + " has "
+              + data.inputCount());
+    }
+    for (int i = 0; i < ins.size(); i++) {
+      Shape got = Shape.of(data.sampleShape(i));
+      Shape want = ins.get(i).shape();
+      if (!got.equals(want)) {
+        throw new IllegalArgumentException(
+            "Input "
+                + (ins.size() > 1 ? "'" + ins.get(i).layer().name() + "' " : "")
+                + "of model '"
+                + model.name()
+                + "': "
+                + what
+                + " has samples of shape "
+                + got.toBatchString()
+                + ", but the model expects "
+                + want.toBatchString());
+      }
+    }
+    if (targets && data.targetCount() != graph.outputs().size()) {
+      throw new IllegalArgumentException(
+          "Model '"
+              + model.name()
+              + "' has "
+              + graph.outputs().size()
+              + " outputs, but the "
+              + what
+              + " has "
+              + data.targetCount()
+              + " targets");
+    }
+    if (data.size() < 1) throw new IllegalArgumentException(what + " holds no samples");
+  }
+
+  // ---------------------------------------------------------------- results of passes
+
+  /** One batch's per-row losses and, for outputs with metrics, outputs; lanes fill their rows. */
+  private static final class PassResults {
+    final float[][] losses;
+    final float[][] outputs;
+    final List<Head> heads;
+    final Set<Node> fusedNodes;
+
+    /** For a batch of {@code rows}; {@code sizes[o]} is output o's size per sample. */
+    PassResults(List<Head> heads, int rows, int[] sizes) {
+      this.heads = heads;
+      losses = new float[heads.size()][rows];
+      outputs = new float[heads.size()][];
+      Set<Node> fused = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      for (Head h : heads) {
+        if (!h.metrics().isEmpty()) outputs[h.index()] = new float[rows * sizes[h.index()]];
+        if (h.fusedNode() != null) fused.add(h.fusedNode());
+      }
+      this.fusedNodes = fused;
+    }
+
+    void updateMetrics(Batches.Batch b) {
+      for (Head h : heads) {
+        float[] out = outputs[h.index()];
+        if (out == null) continue;
+        for (Metric m : h.metrics()) {
+          m.update(out, b.ys()[h.index()], b.size(), out.length / b.size(), h.sparse());
+        }
+      }
+    }
+  }
+
+  /** Running sums over an epoch's batches: losses per output, their weighted total, penalties. */
+  private static final class Totals {
+    final double[] lossSums;
+    double totalSum;
+    long samples;
+
+    Totals(List<Head> heads) {
+      lossSums = new double[heads.size()];
+    }
+
+    void add(PassResults r, int rows, double penalty) {
+      double total = penalty * rows;
+      for (int h = 0; h < lossSums.length; h++) {
+        double sum = 0;
+        for (float v : r.losses[h]) sum += v;
+        lossSums[h] += sum;
+        total += r.heads.get(h).weight() * sum;
+      }
+      totalSum += total;
+      samples += rows;
+    }
+
+    /** Keras' logs: "loss", then per output "name_loss" (several outputs), then the metrics. */
+    void fill(Map<String, Double> logs, List<Head> heads, boolean evaluation) {
+      logs.put("loss", totalSum / samples);
+      boolean several = heads.size() > 1;
+      if (several) {
+        for (Head h : heads) logs.put(h.name() + "_loss", lossSums[h.index()] / samples);
+      }
+      for (Head h : heads) {
+        for (Metric m : h.metrics())
+          logs.put(several ? h.name() + "_" + m.name() : m.name(), m.result());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- seeds and orders
+
+  /** A well-mixed 64-bit seed from (fit seed, epoch, step); step -1 is the epoch's shuffle. */
+  private static long mix(long seed, int epoch, int step) {
+    long h = seed;
+    h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL + epoch;
+    h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L + step;
+    h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
+    return h ^ (h >>> 33);
+  }
+
+  private static int[] permutation(int n, Random random) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) p[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  @Override
+  public void close() {
+    if (lanes != null) lanes.close();
+  }
+}
