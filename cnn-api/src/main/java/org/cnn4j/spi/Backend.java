@@ -330,7 +330,10 @@ public interface Backend extends AutoCloseable {
 
   // ---------------------------------------------------------------- element-wise
 
-  /** {@code y[i] = f(x[i])} for {@code i < n}; {@code alpha} is LeakyReLU's slope. x may be y. */
+  /**
+   * {@code y[i] = f(x[i])} for {@code i < n}, f as {@link ActivationKind} defines it with parameter
+   * {@code alpha}. x may be y.
+   */
   void activationForward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n);
 
   /**
@@ -346,11 +349,108 @@ public interface Backend extends AutoCloseable {
       DeviceBuffer dx,
       long n);
 
-  /** {@code out[i] = a[i] op b[i]} for {@code i < n}. out may alias a or b. */
+  /** {@code out[i] = a[i] op b[i]} for {@code i < n} ({@link BinaryOp}). out may alias a or b. */
   void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n);
 
   /** {@code y[i] = alpha * x[i] + beta * y[i]} for {@code i < n}; with beta 0, y is not read. */
   void axpby(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, long n);
+
+  /**
+   * The gradients of {@link #binary}: {@code da = dy * d(a op b)/da} and {@code db = dy * d(a op
+   * b)/db}, each overwritten unless null. MAX passes dy to a where {@code a >= b}, else to b; MIN
+   * to a where {@code a <= b}, else to b (ties go to a, as TensorFlow's maximum and minimum do).
+   * Shapes: all {@code [n]}.
+   */
+  void binaryBackward(
+      BinaryOp op,
+      DeviceBuffer a,
+      DeviceBuffer b,
+      DeviceBuffer dy,
+      DeviceBuffer da,
+      DeviceBuffer db,
+      long n);
+
+  /**
+   * Element-wise with broadcasting: {@code out[i] = a[av.position(i)] op b[bv.position(i)]} for
+   * every row-major index i of the views' common shape, out contiguous from {@code outOffset}. A
+   * stride 0 repeats an operand along that axis, as NumPy's broadcasting. out must not overlap a or
+   * b. Shapes: av and bv have equal shapes; out holds their size from outOffset.
+   */
+  void binaryBroadcast(
+      BinaryOp op,
+      DeviceBuffer a,
+      StridedView av,
+      DeviceBuffer b,
+      StridedView bv,
+      DeviceBuffer out,
+      long outOffset);
+
+  // ---------------------------------------------------------------- layout
+
+  /**
+   * Copies between two views of equal shape: {@code dst[to.position(i)] = src[from.position(i)]}
+   * for every row-major index i. The source may repeat elements (stride 0); the destination may not
+   * ({@link StridedView#repeats()}), and the two must not overlap in one buffer. Concatenation,
+   * slicing, padding, cropping, transposes and nearest upsampling are copies of this kind.
+   */
+  void copyStrided(DeviceBuffer src, StridedView from, DeviceBuffer dst, StridedView to);
+
+  /**
+   * Reduces a contiguous tensor over some axes: {@code out = scale * op(x over axes)}, out
+   * contiguous with the reduced axes removed (or, which is the same layout, kept as size 1). MAX
+   * and MIN keep NaN. Shapes: x {@code shape}; axes distinct, ascending, each in {@code [0,
+   * shape.length)}; out the product of the kept sizes (1 when every axis is reduced).
+   */
+  void reduce(ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out);
+
+  /**
+   * Bilinear resize with half-pixel centres (TensorFlow's {@code resize(method="bilinear")}, Keras'
+   * UpSampling2D(interpolation="bilinear")): output pixel o samples input position {@code s =
+   * max(0, (o + 0.5) * in / out - 0.5)} along each axis, between {@code floor(s)} and {@code
+   * min(floor(s) + 1, in - 1)} with weight {@code s - floor(s)}. Shapes: x {@code [n, h, w, c]}, y
+   * {@code [n, outH, outW, c]}.
+   */
+  void resizeBilinear(
+      DeviceBuffer x, int n, int h, int w, int c, int outH, int outW, DeviceBuffer y);
+
+  /** The adjoint of {@link #resizeBilinear}, overwriting dx. Shapes as there, dy like y. */
+  void resizeBilinearBackward(
+      DeviceBuffer dy, int n, int h, int w, int c, int outH, int outW, DeviceBuffer dx);
+
+  // ---------------------------------------------------------------- layer normalisation
+
+  /**
+   * Normalises each row: {@code y = gamma * (x - mean) * rstd + beta} with the row's mean and
+   * {@code rstd = 1 / sqrt(biased variance + eps)}, which it also writes (the backward reads them).
+   * gamma or beta may be null (Keras' scale=False, center=False). Shapes: x and y {@code [rows,
+   * cols]}; gamma and beta {@code [cols]}; mean and rstd {@code [rows]}. x may be y.
+   */
+  void layerNormForward(
+      DeviceBuffer x,
+      int rows,
+      int cols,
+      DeviceBuffer gamma,
+      DeviceBuffer beta,
+      float eps,
+      DeviceBuffer y,
+      DeviceBuffer mean,
+      DeviceBuffer rstd);
+
+  /**
+   * Gradients of {@link #layerNormForward} from its input, mean and rstd: overwrites dx, and dGamma
+   * and dBeta unless null. gamma null means 1. Shapes as the forward, dy and dx like x.
+   */
+  void layerNormBackward(
+      DeviceBuffer x,
+      DeviceBuffer dy,
+      int rows,
+      int cols,
+      DeviceBuffer mean,
+      DeviceBuffer rstd,
+      DeviceBuffer gamma,
+      DeviceBuffer dx,
+      DeviceBuffer dGamma,
+      DeviceBuffer dBeta);
 
   // ---------------------------------------------------------------- reductions and broadcasts
 

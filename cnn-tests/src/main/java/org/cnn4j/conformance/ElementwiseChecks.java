@@ -18,7 +18,7 @@ public final class ElementwiseChecks extends Checks {
     @Override
     public String toString() {
       return kind
-          + (kind == ActivationKind.LEAKY_RELU ? " alpha=" + alpha : "")
+          + (alpha != 0f ? " alpha=" + alpha : "")
           + " n="
           + n
           + (inPlace ? " in place" : "");
@@ -26,9 +26,9 @@ public final class ElementwiseChecks extends Checks {
 
     Tolerance tolerance() {
       return switch (kind) {
-        case LINEAR, RELU -> Tolerances.EXACT;
-        case LEAKY_RELU -> Tolerances.ROUNDED;
-        case SIGMOID, TANH -> Tolerances.TRANSCENDENTAL;
+        case LINEAR, RELU, CLIPPED_RELU -> Tolerances.EXACT;
+        case LEAKY_RELU, HARD_SIGMOID, SOFTSIGN -> Tolerances.ROUNDED;
+        default -> Tolerances.TRANSCENDENTAL;
       };
     }
   }
@@ -53,14 +53,23 @@ public final class ElementwiseChecks extends Checks {
     super(underTest, reference);
   }
 
-  /** Every ActivationKind at n = 1 and n = 1000, separate and in place; LeakyReLU at two slopes. */
+  /**
+   * Every ActivationKind at n = 1 and n = 1000, separate, and in place where the SPI allows it (the
+   * kinds whose derivative comes from the output); LeakyReLU at two slopes.
+   */
   public static List<ActivationCase> activationCases() {
     List<ActivationCase> cases = new ArrayList<>();
     for (ActivationKind kind : ActivationKind.values()) {
-      float alpha = kind == ActivationKind.LEAKY_RELU ? 0.3f : 0f;
+      float alpha =
+          switch (kind) {
+            case LEAKY_RELU -> 0.3f;
+            case CLIPPED_RELU -> 6f;
+            case ELU -> 1f;
+            default -> 0f;
+          };
       cases.add(new ActivationCase(kind, alpha, 1, false));
       cases.add(new ActivationCase(kind, alpha, 1000, false));
-      cases.add(new ActivationCase(kind, alpha, 1000, true));
+      if (kind.derivativeFromOutput()) cases.add(new ActivationCase(kind, alpha, 1000, true));
     }
     cases.add(new ActivationCase(ActivationKind.LEAKY_RELU, 0.01f, 1000, false));
     return cases;

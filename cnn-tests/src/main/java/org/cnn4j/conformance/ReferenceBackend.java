@@ -1,5 +1,6 @@
 package org.cnn4j.conformance;
 
+import org.apache.commons.numbers.gamma.Erf;
 import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.BinaryOp;
@@ -9,6 +10,8 @@ import org.cnn4j.spi.DropoutRng;
 import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.MemoryStats;
 import org.cnn4j.spi.Pool2dSpec;
+import org.cnn4j.spi.ReduceOp;
+import org.cnn4j.spi.StridedView;
 
 /**
  * The oracle of the conformance suite: every {@link Backend} op as plain loops written straight
@@ -513,23 +516,64 @@ public final class ReferenceBackend implements Backend {
       case LINEAR -> x;
       case RELU -> x > 0 ? x : 0;
       case LEAKY_RELU -> x > 0 ? x : alpha * x;
+      case CLIPPED_RELU -> Math.min(Math.max(x, 0), alpha);
+      case ELU -> x > 0 ? x : alpha * Math.expm1(x);
+      case SELU ->
+          ActivationKind.SELU_SCALE * (x > 0 ? x : ActivationKind.SELU_ALPHA * Math.expm1(x));
+      case GELU -> 0.5 * x * (1 + Erf.value(x / Math.sqrt(2)));
+      case GELU_TANH -> 0.5 * x * (1 + Math.tanh(GELU_C * (x + 0.044715 * x * x * x)));
+      case SILU -> x / (1 + Math.exp(-x));
+      case HARD_SIGMOID -> hardSigmoid(x);
+      case HARD_SILU -> x * hardSigmoid(x);
+      case SOFTPLUS -> x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+      case SOFTSIGN -> x / (1 + Math.abs(x));
+      case EXPONENTIAL -> Math.exp(x);
       case SIGMOID -> 1 / (1 + Math.exp(-x));
       case TANH -> Math.tanh(x);
     };
   }
 
+  private static final double GELU_C = Math.sqrt(2 / Math.PI);
+
+  private static double hardSigmoid(double x) {
+    return Math.min(Math.max(x / 6 + 0.5, 0), 1);
+  }
+
   /**
-   * The derivative, from the input x (ReLU kinds) or the output y (sigmoid, tanh) as the SPI says.
-   * At x == 0 ReLU and LeakyReLU take the left branch (0, alpha), as TensorFlow does; the SPI does
-   * not say, so the suite never feeds exactly 0 there.
+   * The derivative, from the output y for the kinds whose {@link
+   * ActivationKind#derivativeFromOutput()} holds (as the SPI allows callers to pass y for x after
+   * an in-place activation), else from the input x. At x == 0 the ReLU family takes the left branch
+   * (0, alpha), as TensorFlow does; the SPI does not say, so the suite never feeds exactly 0 there.
    */
   static double derivative(ActivationKind kind, double alpha, double x, double y) {
     return switch (kind) {
       case LINEAR -> 1;
-      case RELU -> x > 0 ? 1 : 0;
-      case LEAKY_RELU -> x > 0 ? 1 : alpha;
+      case RELU -> y > 0 ? 1 : 0;
+      case LEAKY_RELU -> y > 0 ? 1 : alpha;
+      case CLIPPED_RELU -> y > 0 && y < alpha ? 1 : 0;
+      case ELU -> y > 0 ? 1 : y + alpha;
+      case SELU ->
+          y > 0
+              ? ActivationKind.SELU_SCALE
+              : y + ActivationKind.SELU_SCALE * ActivationKind.SELU_ALPHA;
+      case HARD_SIGMOID -> y > 0 && y < 1 ? 1.0 / 6 : 0;
+      case SOFTPLUS -> -Math.expm1(-y);
+      case SOFTSIGN -> (1 - Math.abs(y)) * (1 - Math.abs(y));
+      case EXPONENTIAL -> y;
       case SIGMOID -> y * (1 - y);
       case TANH -> 1 - y * y;
+      case GELU ->
+          0.5 * (1 + Erf.value(x / Math.sqrt(2)))
+              + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+      case GELU_TANH -> {
+        double t = Math.tanh(GELU_C * (x + 0.044715 * x * x * x));
+        yield 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * x * x);
+      }
+      case SILU -> {
+        double sig = 1 / (1 + Math.exp(-x));
+        yield sig * (1 + x * (1 - sig));
+      }
+      case HARD_SILU -> hardSigmoid(x) + (x > -3 && x < 3 ? x / 6 : 0);
     };
   }
 
@@ -562,16 +606,279 @@ public final class ReferenceBackend implements Backend {
     float[] av = data(a);
     float[] bv = data(b);
     float[] ov = data(out);
+    for (int i = 0; i < n; i++) ov[i] = (float) op.apply(av[i], bv[i]);
+  }
+
+  @Override
+  public void binaryBackward(
+      BinaryOp op,
+      DeviceBuffer a,
+      DeviceBuffer b,
+      DeviceBuffer dy,
+      DeviceBuffer da,
+      DeviceBuffer db,
+      long n) {
+    float[] av = data(a);
+    float[] bv = data(b);
+    float[] g = data(dy);
+    float[] ga = da == null ? null : data(da);
+    float[] gb = db == null ? null : data(db);
     for (int i = 0; i < n; i++) {
       double p = av[i];
       double q = bv[i];
-      ov[i] =
-          (float)
-              switch (op) {
-                case ADD -> p + q;
-                case SUB -> p - q;
-                case MUL -> p * q;
-              };
+      double d = g[i];
+      double toA;
+      double toB;
+      switch (op) {
+        case ADD -> {
+          toA = d;
+          toB = d;
+        }
+        case SUB -> {
+          toA = d;
+          toB = -d;
+        }
+        case MUL -> {
+          toA = d * q;
+          toB = d * p;
+        }
+        case DIV -> {
+          toA = d / q;
+          toB = -d * p / (q * q);
+        }
+        case MAX -> {
+          toA = p >= q ? d : 0;
+          toB = p >= q ? 0 : d;
+        }
+        case MIN -> {
+          toA = p <= q ? d : 0;
+          toB = p <= q ? 0 : d;
+        }
+        default -> throw new IllegalArgumentException("binary op " + op);
+      }
+      if (ga != null) ga[i] = (float) toA;
+      if (gb != null) gb[i] = (float) toB;
+    }
+  }
+
+  @Override
+  public void binaryBroadcast(
+      BinaryOp op,
+      DeviceBuffer a,
+      StridedView av,
+      DeviceBuffer b,
+      StridedView bv,
+      DeviceBuffer out,
+      long outOffset) {
+    if (!java.util.Arrays.equals(av.shape(), bv.shape())) {
+      throw new IllegalArgumentException("binaryBroadcast: views of shapes " + av + " and " + bv);
+    }
+    float[] x = data(a);
+    float[] y = data(b);
+    float[] o = data(out);
+    long size = av.size();
+    for (long i = 0; i < size; i++) {
+      o[idx(outOffset + i)] = (float) op.apply(x[idx(av.position(i))], y[idx(bv.position(i))]);
+    }
+  }
+
+  // ---------------------------------------------------------------- layout
+
+  @Override
+  public void copyStrided(DeviceBuffer src, StridedView from, DeviceBuffer dst, StridedView to) {
+    if (!java.util.Arrays.equals(from.shape(), to.shape())) {
+      throw new IllegalArgumentException("copyStrided: views of shapes " + from + " and " + to);
+    }
+    if (to.repeats()) throw new IllegalArgumentException("copyStrided: " + to + " repeats");
+    float[] s = data(src);
+    float[] d = data(dst);
+    for (long i = 0; i < from.size(); i++) d[idx(to.position(i))] = s[idx(from.position(i))];
+  }
+
+  @Override
+  public void reduce(
+      ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out) {
+    float[] xv = data(x);
+    float[] ov = data(out);
+    boolean[] reduced = new boolean[shape.length];
+    for (int a : axes) reduced[a] = true;
+    long total = 1;
+    for (int d : shape) total *= d;
+    long outSize = 1;
+    for (int i = 0; i < shape.length; i++) if (!reduced[i]) outSize *= shape[i];
+    double[] acc = new double[(int) outSize];
+    java.util.Arrays.fill(
+        acc,
+        switch (op) {
+          case SUM -> 0;
+          case MAX -> Double.NEGATIVE_INFINITY;
+          case MIN -> Double.POSITIVE_INFINITY;
+        });
+    int[] index = new int[shape.length];
+    for (long flat = 0; flat < total; flat++) {
+      long rem = flat;
+      for (int i = shape.length - 1; i >= 0; i--) {
+        index[i] = (int) (rem % shape[i]);
+        rem /= shape[i];
+      }
+      long o = 0;
+      for (int i = 0; i < shape.length; i++) if (!reduced[i]) o = o * shape[i] + index[i];
+      double v = xv[(int) flat];
+      int k = (int) o;
+      acc[k] =
+          switch (op) {
+            case SUM -> acc[k] + v;
+            case MAX -> Double.isNaN(v) || Double.isNaN(acc[k]) ? Double.NaN : Math.max(acc[k], v);
+            case MIN -> Double.isNaN(v) || Double.isNaN(acc[k]) ? Double.NaN : Math.min(acc[k], v);
+          };
+    }
+    for (int k = 0; k < acc.length; k++) ov[k] = (float) ((double) scale * acc[k]);
+  }
+
+  /** Where output pixel o samples the input along one axis: lower index, upper index, weight. */
+  private static double[] bilinearTap(int o, int in, int out) {
+    double s = Math.max(0, (o + 0.5) * in / out - 0.5);
+    int lo = Math.min((int) Math.floor(s), in - 1);
+    int hi = Math.min(lo + 1, in - 1);
+    return new double[] {lo, hi, s - Math.floor(s)};
+  }
+
+  @Override
+  public void resizeBilinear(
+      DeviceBuffer x, int n, int h, int w, int c, int outH, int outW, DeviceBuffer y) {
+    float[] xv = data(x);
+    float[] yv = data(y);
+    for (int img = 0; img < n; img++) {
+      for (int oy = 0; oy < outH; oy++) {
+        double[] ty = bilinearTap(oy, h, outH);
+        for (int ox = 0; ox < outW; ox++) {
+          double[] tx = bilinearTap(ox, w, outW);
+          for (int ch = 0; ch < c; ch++) {
+            double top =
+                (1 - tx[2]) * xv[((img * h + (int) ty[0]) * w + (int) tx[0]) * c + ch]
+                    + tx[2] * xv[((img * h + (int) ty[0]) * w + (int) tx[1]) * c + ch];
+            double bottom =
+                (1 - tx[2]) * xv[((img * h + (int) ty[1]) * w + (int) tx[0]) * c + ch]
+                    + tx[2] * xv[((img * h + (int) ty[1]) * w + (int) tx[1]) * c + ch];
+            yv[((img * outH + oy) * outW + ox) * c + ch] =
+                (float) ((1 - ty[2]) * top + ty[2] * bottom);
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void resizeBilinearBackward(
+      DeviceBuffer dy, int n, int h, int w, int c, int outH, int outW, DeviceBuffer dx) {
+    float[] g = data(dy);
+    double[] acc = new double[n * h * w * c];
+    for (int img = 0; img < n; img++) {
+      for (int oy = 0; oy < outH; oy++) {
+        double[] ty = bilinearTap(oy, h, outH);
+        for (int ox = 0; ox < outW; ox++) {
+          double[] tx = bilinearTap(ox, w, outW);
+          for (int ch = 0; ch < c; ch++) {
+            double d = g[((img * outH + oy) * outW + ox) * c + ch];
+            acc[((img * h + (int) ty[0]) * w + (int) tx[0]) * c + ch] +=
+                d * (1 - ty[2]) * (1 - tx[2]);
+            acc[((img * h + (int) ty[0]) * w + (int) tx[1]) * c + ch] += d * (1 - ty[2]) * tx[2];
+            acc[((img * h + (int) ty[1]) * w + (int) tx[0]) * c + ch] += d * ty[2] * (1 - tx[2]);
+            acc[((img * h + (int) ty[1]) * w + (int) tx[1]) * c + ch] += d * ty[2] * tx[2];
+          }
+        }
+      }
+    }
+    float[] out = data(dx);
+    for (int i = 0; i < acc.length; i++) out[i] = (float) acc[i];
+  }
+
+  // ---------------------------------------------------------------- layer normalisation
+
+  @Override
+  public void layerNormForward(
+      DeviceBuffer x,
+      int rows,
+      int cols,
+      DeviceBuffer gamma,
+      DeviceBuffer beta,
+      float eps,
+      DeviceBuffer y,
+      DeviceBuffer mean,
+      DeviceBuffer rstd) {
+    float[] xv = data(x);
+    float[] yv = data(y);
+    float[] g = gamma == null ? null : data(gamma);
+    float[] bt = beta == null ? null : data(beta);
+    float[] mv = data(mean);
+    float[] rv = data(rstd);
+    for (int r = 0; r < rows; r++) {
+      double sum = 0;
+      for (int j = 0; j < cols; j++) sum += xv[r * cols + j];
+      double mu = sum / cols;
+      double sq = 0;
+      for (int j = 0; j < cols; j++) {
+        double d = xv[r * cols + j] - mu;
+        sq += d * d;
+      }
+      double inv = 1 / Math.sqrt(sq / cols + eps);
+      for (int j = 0; j < cols; j++) {
+        double v = (xv[r * cols + j] - mu) * inv;
+        if (g != null) v *= g[j];
+        if (bt != null) v += bt[j];
+        yv[r * cols + j] = (float) v;
+      }
+      mv[r] = (float) mu;
+      rv[r] = (float) inv;
+    }
+  }
+
+  @Override
+  public void layerNormBackward(
+      DeviceBuffer x,
+      DeviceBuffer dy,
+      int rows,
+      int cols,
+      DeviceBuffer mean,
+      DeviceBuffer rstd,
+      DeviceBuffer gamma,
+      DeviceBuffer dx,
+      DeviceBuffer dGamma,
+      DeviceBuffer dBeta) {
+    float[] xv = data(x);
+    float[] g = data(dy);
+    float[] mv = data(mean);
+    float[] rv = data(rstd);
+    float[] gm = gamma == null ? null : data(gamma);
+    float[] out = data(dx);
+    double[] dg = new double[cols];
+    double[] db = new double[cols];
+    for (int r = 0; r < rows; r++) {
+      double mu = mv[r];
+      double inv = rv[r];
+      double sumD = 0;
+      double sumDx = 0;
+      for (int j = 0; j < cols; j++) {
+        double xhat = (xv[r * cols + j] - mu) * inv;
+        double d = g[r * cols + j] * (gm == null ? 1 : gm[j]);
+        sumD += d;
+        sumDx += d * xhat;
+        dg[j] += g[r * cols + j] * xhat;
+        db[j] += g[r * cols + j];
+      }
+      for (int j = 0; j < cols; j++) {
+        double xhat = (xv[r * cols + j] - mu) * inv;
+        double d = g[r * cols + j] * (gm == null ? 1 : gm[j]);
+        out[r * cols + j] = (float) (inv * (d - sumD / cols - xhat * sumDx / cols));
+      }
+    }
+    if (dGamma != null) {
+      float[] o = data(dGamma);
+      for (int j = 0; j < cols; j++) o[j] = (float) dg[j];
+    }
+    if (dBeta != null) {
+      float[] o = data(dBeta);
+      for (int j = 0; j < cols; j++) o[j] = (float) db[j];
     }
   }
 

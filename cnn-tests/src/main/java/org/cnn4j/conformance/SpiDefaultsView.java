@@ -8,6 +8,8 @@ import org.cnn4j.spi.DeviceBuffer;
 import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.MemoryStats;
 import org.cnn4j.spi.Pool2dSpec;
+import org.cnn4j.spi.ReduceOp;
+import org.cnn4j.spi.StridedView;
 
 /**
  * A backend seen through its required ops only: every abstract SPI method forwards to the delegate,
@@ -146,6 +148,82 @@ public class SpiDefaultsView implements Backend {
   @Override
   public void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
     delegate.binary(op, a, b, out, n);
+  }
+
+  @Override
+  public void binaryBackward(
+      BinaryOp op,
+      DeviceBuffer a,
+      DeviceBuffer b,
+      DeviceBuffer dy,
+      DeviceBuffer da,
+      DeviceBuffer db,
+      long n) {
+    delegate.binaryBackward(op, a, b, dy, da, db, n);
+  }
+
+  @Override
+  public void binaryBroadcast(
+      BinaryOp op,
+      DeviceBuffer a,
+      StridedView av,
+      DeviceBuffer b,
+      StridedView bv,
+      DeviceBuffer out,
+      long outOffset) {
+    delegate.binaryBroadcast(op, a, av, b, bv, out, outOffset);
+  }
+
+  @Override
+  public void copyStrided(DeviceBuffer src, StridedView from, DeviceBuffer dst, StridedView to) {
+    delegate.copyStrided(src, from, dst, to);
+  }
+
+  @Override
+  public void reduce(
+      ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out) {
+    delegate.reduce(op, x, shape, axes, scale, out);
+  }
+
+  @Override
+  public void resizeBilinear(
+      DeviceBuffer x, int n, int h, int w, int c, int outH, int outW, DeviceBuffer y) {
+    delegate.resizeBilinear(x, n, h, w, c, outH, outW, y);
+  }
+
+  @Override
+  public void resizeBilinearBackward(
+      DeviceBuffer dy, int n, int h, int w, int c, int outH, int outW, DeviceBuffer dx) {
+    delegate.resizeBilinearBackward(dy, n, h, w, c, outH, outW, dx);
+  }
+
+  @Override
+  public void layerNormForward(
+      DeviceBuffer x,
+      int rows,
+      int cols,
+      DeviceBuffer gamma,
+      DeviceBuffer beta,
+      float eps,
+      DeviceBuffer y,
+      DeviceBuffer mean,
+      DeviceBuffer rstd) {
+    delegate.layerNormForward(x, rows, cols, gamma, beta, eps, y, mean, rstd);
+  }
+
+  @Override
+  public void layerNormBackward(
+      DeviceBuffer x,
+      DeviceBuffer dy,
+      int rows,
+      int cols,
+      DeviceBuffer mean,
+      DeviceBuffer rstd,
+      DeviceBuffer gamma,
+      DeviceBuffer dx,
+      DeviceBuffer dGamma,
+      DeviceBuffer dBeta) {
+    delegate.layerNormBackward(x, dy, rows, cols, mean, rstd, gamma, dx, dGamma, dBeta);
   }
 
   @Override

@@ -15,6 +15,8 @@ import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.MemoryStats;
 import org.cnn4j.spi.Pool2dSpec;
 import org.cnn4j.spi.Ranges;
+import org.cnn4j.spi.ReduceOp;
+import org.cnn4j.spi.StridedView;
 
 /**
  * The CPU backend. GEMM (and so convolution, through im2col) runs in OpenBLAS; the memory-bound
@@ -26,6 +28,7 @@ final class CpuBackend implements Backend {
 
   private final BufferPool pool;
   private final Parallel parallel;
+  private final CpuTensorOps tensorOps;
   private final String description;
 
   /** oneDNN's convolutions when its library loaded, else null (im2col + OpenBLAS throughout). */
@@ -46,6 +49,7 @@ final class CpuBackend implements Backend {
     this.pool = new BufferPool();
     this.lane = false;
     this.parallel = new Parallel(threads);
+    this.tensorOps = new CpuTensorOps(parallel);
     openblas_full.openblas_set_num_threads(1);
     this.dnnl = useOnednn ? new DnnlConvolutions() : null;
     int laneCount = lanes && threads > 1 ? threads : 0;
@@ -68,6 +72,7 @@ final class CpuBackend implements Backend {
     this.pool = shared;
     this.lane = true;
     this.parallel = new Parallel(1);
+    this.tensorOps = new CpuTensorOps(parallel);
     this.dnnl = dnnl;
     this.lanes = List.of();
     this.description = description;
@@ -710,7 +715,8 @@ final class CpuBackend implements Backend {
       // than another pass over the larger output); otherwise our activation keeps NaN, as Keras
       // does.
       boolean clean =
-          !hasNaN(x, s.inputLength())
+          DnnlConvolutions.hasActivation(kind)
+              && !hasNaN(x, s.inputLength())
               && !hasNaN(kernel, s.kernelLength())
               && (bias == null || !hasNaN(bias, s.filters()));
       dnnl.forward(
@@ -808,7 +814,9 @@ final class CpuBackend implements Backend {
       try (DeviceBuffer dz = allocate(s.outputLength())) {
         int rows = s.n() * s.outH() * s.outW();
         if (kind == ActivationKind.LINEAR) copy(dy, 0, dz, 0, s.outputLength());
-        else dnnl.activationBackward(kind, alpha, buf(y), buf(dy), buf(dz), rows, s.filters());
+        else if (DnnlConvolutions.hasActivation(kind))
+          dnnl.activationBackward(kind, alpha, buf(y), buf(dy), buf(dz), rows, s.filters());
+        else activationBackward(kind, alpha, y, y, dy, dz, s.outputLength());
         dnnl.backwardWeights(s, buf(x), buf(dz), buf(dKernel), dBias == null ? null : buf(dBias));
         if (dx != null) dnnl.backwardData(s, buf(dz), buf(kernel), buf(dx));
       }
@@ -1401,6 +1409,10 @@ final class CpuBackend implements Backend {
             case TANH -> {
               for (int i = lo; i < hi; i++) out.put(i, (float) Math.tanh(in.get(i)));
             }
+            default -> {
+              for (int i = lo; i < hi; i++)
+                out.put(i, ActivationMath.apply(kind, alpha, in.get(i)));
+            }
           }
         });
   }
@@ -1447,6 +1459,11 @@ final class CpuBackend implements Backend {
                 d.put(i, g.get(i) * (1f - t * t));
               }
             }
+            default -> {
+              for (int i = lo; i < hi; i++) {
+                d.put(i, ActivationMath.backward(kind, alpha, in.get(i), out.get(i), g.get(i)));
+              }
+            }
           }
         });
   }
@@ -1473,8 +1490,169 @@ final class CpuBackend implements Backend {
             case MUL -> {
               for (int i = lo; i < hi; i++) o.put(i, x.get(i) * y.get(i));
             }
+            default -> {
+              for (int i = lo; i < hi; i++) o.put(i, CpuTensorOps.apply(op, x.get(i), y.get(i)));
+            }
           }
         });
+  }
+
+  // ---------------------------------------------------------------- graph ops (CpuTensorOps)
+
+  @Override
+  public void binaryBackward(
+      BinaryOp op,
+      DeviceBuffer a,
+      DeviceBuffer b,
+      DeviceBuffer dy,
+      DeviceBuffer da,
+      DeviceBuffer db,
+      long n) {
+    for (DeviceBuffer buf : new DeviceBuffer[] {a, b, dy, da, db}) {
+      if (buf != null) checkRange("binaryBackward", buf, 0, n);
+    }
+    tensorOps.binaryBackward(
+        op,
+        data(a),
+        data(b),
+        data(dy),
+        da == null ? null : data(da),
+        db == null ? null : data(db),
+        n);
+  }
+
+  @Override
+  public void binaryBroadcast(
+      BinaryOp op,
+      DeviceBuffer a,
+      StridedView av,
+      DeviceBuffer b,
+      StridedView bv,
+      DeviceBuffer out,
+      long outOffset) {
+    if (!java.util.Arrays.equals(av.shape(), bv.shape())) {
+      throw new IllegalArgumentException("binaryBroadcast: views of shapes " + av + " and " + bv);
+    }
+    checkRange("binaryBroadcast", a, 0, av.extent());
+    checkRange("binaryBroadcast", b, 0, bv.extent());
+    checkRange("binaryBroadcast", out, outOffset, av.size());
+    tensorOps.binaryBroadcast(op, data(a), av, data(b), bv, data(out), outOffset);
+  }
+
+  @Override
+  public void copyStrided(DeviceBuffer src, StridedView from, DeviceBuffer dst, StridedView to) {
+    if (!java.util.Arrays.equals(from.shape(), to.shape())) {
+      throw new IllegalArgumentException("copyStrided: views of shapes " + from + " and " + to);
+    }
+    if (to.repeats()) {
+      throw new IllegalArgumentException(
+          "copyStrided: the destination " + to + " repeats elements");
+    }
+    checkRange("copyStrided", src, 0, from.extent());
+    checkRange("copyStrided", dst, 0, to.extent());
+    tensorOps.copyStrided(data(src), from, data(dst), to);
+  }
+
+  @Override
+  public void reduce(
+      ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out) {
+    long size = 1;
+    for (int d : shape) size *= d;
+    long kept = size;
+    for (int i = 0; i < axes.length; i++) {
+      if (axes[i] < 0 || axes[i] >= shape.length || (i > 0 && axes[i] <= axes[i - 1])) {
+        throw new IllegalArgumentException(
+            "reduce: axes "
+                + java.util.Arrays.toString(axes)
+                + " of a rank-"
+                + shape.length
+                + " tensor must be distinct, ascending and in range");
+      }
+      kept /= shape[axes[i]];
+    }
+    checkRange("reduce", x, 0, size);
+    checkRange("reduce", out, 0, kept);
+    tensorOps.reduce(op, data(x), shape, axes, scale, data(out));
+  }
+
+  @Override
+  public void resizeBilinear(
+      DeviceBuffer x, int n, int h, int w, int c, int outH, int outW, DeviceBuffer y) {
+    checkRange("resizeBilinear", x, 0, (long) n * h * w * c);
+    checkRange("resizeBilinear", y, 0, (long) n * outH * outW * c);
+    tensorOps.resizeBilinear(data(x), n, h, w, c, outH, outW, data(y));
+  }
+
+  @Override
+  public void resizeBilinearBackward(
+      DeviceBuffer dy, int n, int h, int w, int c, int outH, int outW, DeviceBuffer dx) {
+    checkRange("resizeBilinearBackward", dy, 0, (long) n * outH * outW * c);
+    checkRange("resizeBilinearBackward", dx, 0, (long) n * h * w * c);
+    tensorOps.resizeBilinearBackward(data(dy), n, h, w, c, outH, outW, data(dx));
+  }
+
+  @Override
+  public void layerNormForward(
+      DeviceBuffer x,
+      int rows,
+      int cols,
+      DeviceBuffer gamma,
+      DeviceBuffer beta,
+      float eps,
+      DeviceBuffer y,
+      DeviceBuffer mean,
+      DeviceBuffer rstd) {
+    long n = (long) rows * cols;
+    checkRange("layerNormForward", x, 0, n);
+    checkRange("layerNormForward", y, 0, n);
+    checkRange("layerNormForward", mean, 0, rows);
+    checkRange("layerNormForward", rstd, 0, rows);
+    if (gamma != null) checkRange("layerNormForward", gamma, 0, cols);
+    if (beta != null) checkRange("layerNormForward", beta, 0, cols);
+    tensorOps.layerNormForward(
+        data(x),
+        rows,
+        cols,
+        gamma == null ? null : data(gamma),
+        beta == null ? null : data(beta),
+        eps,
+        data(y),
+        data(mean),
+        data(rstd));
+  }
+
+  @Override
+  public void layerNormBackward(
+      DeviceBuffer x,
+      DeviceBuffer dy,
+      int rows,
+      int cols,
+      DeviceBuffer mean,
+      DeviceBuffer rstd,
+      DeviceBuffer gamma,
+      DeviceBuffer dx,
+      DeviceBuffer dGamma,
+      DeviceBuffer dBeta) {
+    long n = (long) rows * cols;
+    checkRange("layerNormBackward", x, 0, n);
+    checkRange("layerNormBackward", dy, 0, n);
+    checkRange("layerNormBackward", dx, 0, n);
+    checkRange("layerNormBackward", mean, 0, rows);
+    checkRange("layerNormBackward", rstd, 0, rows);
+    if (gamma != null) checkRange("layerNormBackward", gamma, 0, cols);
+    if (dGamma != null) checkRange("layerNormBackward", dGamma, 0, cols);
+    if (dBeta != null) checkRange("layerNormBackward", dBeta, 0, cols);
+    tensorOps.layerNormBackward(
+        data(x),
+        data(dy),
+        rows,
+        cols,
+        data(mean),
+        data(rstd),
+        gamma == null ? null : data(gamma),
+        data(dx),
+        dGamma == null ? null : data(dGamma),
+        dBeta == null ? null : data(dBeta));
   }
 
   @Override
@@ -1534,13 +1712,7 @@ final class CpuBackend implements Backend {
   }
 
   private static float activate(ActivationKind kind, float alpha, float v) {
-    return switch (kind) {
-      case LINEAR -> v;
-      case RELU -> Math.max(v, 0f);
-      case LEAKY_RELU -> v > 0 ? v : alpha * v;
-      case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-v)));
-      case TANH -> (float) Math.tanh(v);
-    };
+    return ActivationMath.apply(kind, alpha, v);
   }
 
   @Override
@@ -1603,13 +1775,7 @@ final class CpuBackend implements Backend {
 
   /** dy * f'(x) from the output y (ReLU's sign is y's). */
   private static float derivative(ActivationKind kind, float alpha, float y, float dy) {
-    return switch (kind) {
-      case LINEAR -> dy;
-      case RELU -> y > 0 ? dy : 0f;
-      case LEAKY_RELU -> y > 0 ? dy : alpha * dy;
-      case SIGMOID -> dy * y * (1f - y);
-      case TANH -> dy * (1f - y * y);
-    };
+    return ActivationMath.backward(kind, alpha, y, y, dy);
   }
 
   // ---------------------------------------------------------------- reductions and broadcasts

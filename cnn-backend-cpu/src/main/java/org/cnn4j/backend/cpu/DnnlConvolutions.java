@@ -37,6 +37,17 @@ final class DnnlConvolutions implements AutoCloseable {
     check(dnnl_stream_create(stream, engine, dnnl_stream_default_flags), "stream");
   }
 
+  /**
+   * Whether oneDNN applies this activation itself (a convolution post-op forward, an eltwise
+   * backward from the output); the caller applies the others in Java.
+   */
+  static boolean hasActivation(ActivationKind kind) {
+    return switch (kind) {
+      case RELU, LEAKY_RELU, SIGMOID, TANH -> true;
+      default -> false;
+    };
+  }
+
   /** Whether oneDNN takes this geometry (else the caller uses im2col + GEMM). */
   static boolean supports(Conv2dSpec s) {
     return s.groups() == 1 && padBottom(s) >= 0 && padRight(s) >= 0;
@@ -130,7 +141,7 @@ final class DnnlConvolutions implements AutoCloseable {
           case RELU, LEAKY_RELU -> dnnl_eltwise_relu_use_dst_for_bwd;
           case SIGMOID -> dnnl_eltwise_logistic_use_dst_for_bwd;
           case TANH -> dnnl_eltwise_tanh_use_dst_for_bwd;
-          case LINEAR -> throw new IllegalArgumentException("no activation to differentiate");
+          default -> throw new IllegalArgumentException("oneDNN does not differentiate " + kind);
         };
     float a = kind == ActivationKind.LEAKY_RELU ? alpha : 0f;
     dnnl_primitive_desc hint = new dnnl_primitive_desc();
@@ -415,7 +426,7 @@ final class DnnlConvolutions implements AutoCloseable {
             case RELU, LEAKY_RELU -> dnnl_eltwise_relu;
             case SIGMOID -> dnnl_eltwise_logistic;
             case TANH -> dnnl_eltwise_tanh;
-            case LINEAR -> throw new IllegalStateException();
+            default -> throw new IllegalArgumentException("oneDNN has no post-op for " + kind);
           };
       check(
           dnnl_post_ops_append_eltwise(
