@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.cnn4j.backends.Backends;
 import org.cnn4j.data.FillMode;
-import org.cnn4j.layers.Activation;
+import org.cnn4j.layers.*;
 import org.cnn4j.layers.AveragePooling2D;
 import org.cnn4j.layers.BatchNormalization;
 import org.cnn4j.layers.Conv2D;
@@ -83,6 +83,27 @@ public final class ModelConfig {
   public static final Set<String> LAYER_TYPES =
       Set.of(
           "InputLayer",
+          "DepthwiseConv2D",
+          "SeparableConv2D",
+          "Add",
+          "Subtract",
+          "Multiply",
+          "Average",
+          "Maximum",
+          "Minimum",
+          "Concatenate",
+          "ZeroPadding2D",
+          "Cropping2D",
+          "UpSampling2D",
+          "Reshape",
+          "Permute",
+          "GlobalMaxPooling2D",
+          "LayerNormalization",
+          "ReLU",
+          "LeakyReLU",
+          "ELU",
+          "Softmax",
+          "SpatialDropout2D",
           "Conv2D",
           "Dense",
           "MaxPooling2D",
@@ -608,6 +629,75 @@ public final class ModelConfig {
     };
   }
 
+  /** Strides and dilation of a convolution config, each one int or a pair. */
+  private record ConvLayerArgs(Configs c) {
+    void strides(java.util.function.BiConsumer<Integer, Integer> set) {
+      if (c.has("strides")) {
+        int[] s = c.getInts("strides", 2);
+        set.accept(s[0], s[1]);
+      }
+    }
+
+    void dilation(java.util.function.BiConsumer<Integer, Integer> set) {
+      if (c.has("dilation_rate")) {
+        int[] d = c.getInts("dilation_rate", 2);
+        set.accept(d[0], d[1]);
+      }
+    }
+  }
+
+  /** Keras' initializer: a name, or {"class_name": "HeNormal", ...} (its config not read). */
+  private static String initializer(Configs c, String key) {
+    if (!c.has(key)) return "glorot_uniform";
+    Object v = c.require(key);
+    if (v instanceof String s) return s;
+    if (v instanceof Map<?, ?> m && m.get("class_name") instanceof String cls) {
+      return cls.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    }
+    throw new IllegalArgumentException(c.context() + ": " + key + " must be a name or a config");
+  }
+
+  /** Keras' regularizer config {"class_name": "L2", "config": {"l2": ...}}, or null. */
+  @SuppressWarnings("unchecked")
+  private static org.cnn4j.regularizers.Regularizer regularizer(Configs c, String key) {
+    if (!c.has(key)) return null;
+    Object v = c.require(key);
+    if (v instanceof String s) return org.cnn4j.regularizers.Regularizer.of(s);
+    if (v instanceof Map<?, ?> m
+        && m.get("class_name") instanceof String cls
+        && m.get("config") instanceof Map<?, ?> cfg) {
+      return org.cnn4j.regularizers.Regularizer.of(cls, (Map<String, Object>) cfg);
+    }
+    throw new IllegalArgumentException(
+        c.context() + ": " + key + " must be {\"class_name\": \"L2\", \"config\": {...}}");
+  }
+
+  /** Keras' padding or cropping amounts: n, [h, w] or [[top, bottom], [left, right]]. */
+  private static int[] amounts(Configs c, String key, int def) {
+    if (!c.has(key)) return new int[] {def};
+    Object v = c.require(key);
+    if (v instanceof Long) return new int[] {c.getInt(key)};
+    if (v instanceof List<?> l && l.size() == 2) {
+      if (l.get(0) instanceof Long && l.get(1) instanceof Long) return c.getInts(key, 2);
+      if (l.get(0) instanceof List<?> a
+          && l.get(1) instanceof List<?> b
+          && a.size() == 2
+          && b.size() == 2) {
+        int[] out = new int[4];
+        List<?> all = List.of(a.get(0), a.get(1), b.get(0), b.get(1));
+        for (int i = 0; i < 4; i++) {
+          if (!(all.get(i) instanceof Long x) || x < 0 || x > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(c.context() + ": bad " + key + " " + v);
+          }
+          out[i] = (int) (long) x;
+        }
+        return out;
+      }
+    }
+    throw new IllegalArgumentException(
+        c.context() + ": " + key + " must be n, [h, w] or [[top, bottom], [left, right]]");
+  }
+
   /** Keras' default fill mode for the random image layers is "reflect". */
   private static FillMode fillMode(Configs c) {
     return FillMode.of(c.getString("fill_mode", "reflect"));
@@ -637,7 +727,49 @@ public final class ModelConfig {
             }
             yield new Input(dims);
           }
-          case "Conv2D" -> {
+          case "Conv2D", "DepthwiseConv2D" -> {
+            boolean depthwise = type.equals("DepthwiseConv2D");
+            String init = depthwise ? "depthwise_initializer" : "kernel_initializer";
+            String reg = depthwise ? "depthwise_regularizer" : "kernel_regularizer";
+            c.onlyKeys(
+                Set.of(
+                    "name",
+                    depthwise ? "depth_multiplier" : "filters",
+                    "kernel_size",
+                    "strides",
+                    "padding",
+                    "dilation_rate",
+                    "groups",
+                    "activation",
+                    "use_bias",
+                    init,
+                    reg));
+            int[] k = c.getInts("kernel_size", 2);
+            ConvLayerArgs args = new ConvLayerArgs(c);
+            if (depthwise) {
+              DepthwiseConv2D d =
+                  new DepthwiseConv2D(k[0], k[1]).depthMultiplier(c.getInt("depth_multiplier", 1));
+              args.strides(d::strides);
+              args.dilation(d::dilationRate);
+              d.padding(c.getString("padding", "valid"))
+                  .useBias(c.getBoolean("use_bias", true))
+                  .activation(c.getString("activation", "linear"))
+                  .kernelInitializer(initializer(c, init))
+                  .kernelRegularizer(regularizer(c, reg));
+              yield d;
+            }
+            Conv2D conv = new Conv2D(c.getInt("filters"), k[0], k[1]);
+            args.strides(conv::strides);
+            args.dilation(conv::dilationRate);
+            conv.padding(c.getString("padding", "valid"))
+                .groups(c.getInt("groups", 1))
+                .useBias(c.getBoolean("use_bias", true))
+                .activation(c.getString("activation", "linear"))
+                .kernelInitializer(initializer(c, init))
+                .kernelRegularizer(regularizer(c, reg));
+            yield conv;
+          }
+          case "SeparableConv2D" -> {
             c.onlyKeys(
                 Set.of(
                     "name",
@@ -646,33 +778,117 @@ public final class ModelConfig {
                     "strides",
                     "padding",
                     "dilation_rate",
-                    "groups",
+                    "depth_multiplier",
                     "activation",
-                    "use_bias"));
+                    "use_bias",
+                    "depthwise_initializer",
+                    "pointwise_initializer",
+                    "depthwise_regularizer",
+                    "pointwise_regularizer"));
             int[] k = c.getInts("kernel_size", 2);
-            Conv2D conv = new Conv2D(c.getInt("filters"), k[0], k[1]);
-            if (c.has("strides")) {
-              int[] s = c.getInts("strides", 2);
-              conv.strides(s[0], s[1]);
-            }
-            if (c.has("dilation_rate")) {
-              int[] d = c.getInts("dilation_rate", 2);
-              if (d[0] != d[1])
-                throw new IllegalArgumentException(
-                    c.context() + ": dilation_rate must be equal on both axes");
-              conv.dilationRate(d[0]);
-            }
-            conv.padding(c.getString("padding", "valid"))
-                .groups(c.getInt("groups", 1))
+            SeparableConv2D s =
+                new SeparableConv2D(c.getInt("filters"), k[0], k[1])
+                    .depthMultiplier(c.getInt("depth_multiplier", 1));
+            ConvLayerArgs args = new ConvLayerArgs(c);
+            args.strides(s::strides);
+            args.dilation((h, w) -> s.dilationRate(h));
+            yield s.padding(c.getString("padding", "valid"))
                 .useBias(c.getBoolean("use_bias", true))
-                .activation(c.getString("activation", "linear"));
-            yield conv;
+                .activation(c.getString("activation", "linear"))
+                .depthwiseInitializer(initializer(c, "depthwise_initializer"))
+                .pointwiseInitializer(initializer(c, "pointwise_initializer"))
+                .depthwiseRegularizer(regularizer(c, "depthwise_regularizer"))
+                .pointwiseRegularizer(regularizer(c, "pointwise_regularizer"));
           }
           case "Dense" -> {
-            c.onlyKeys(Set.of("name", "units", "activation", "use_bias"));
+            c.onlyKeys(
+                Set.of(
+                    "name",
+                    "units",
+                    "activation",
+                    "use_bias",
+                    "kernel_initializer",
+                    "kernel_regularizer"));
             yield new Dense(c.getInt("units"))
                 .activation(c.getString("activation", "linear"))
-                .useBias(c.getBoolean("use_bias", true));
+                .useBias(c.getBoolean("use_bias", true))
+                .kernelInitializer(initializer(c, "kernel_initializer"))
+                .kernelRegularizer(regularizer(c, "kernel_regularizer"));
+          }
+          case "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum" -> {
+            c.onlyKeys(Set.of("name"));
+            yield switch (type) {
+              case "Add" -> new Add();
+              case "Subtract" -> new Subtract();
+              case "Multiply" -> new Multiply();
+              case "Average" -> new Average();
+              case "Maximum" -> new Maximum();
+              default -> new Minimum();
+            };
+          }
+          case "Concatenate" -> {
+            c.onlyKeys(Set.of("name", "axis"));
+            yield new Concatenate(c.getInt("axis", -1));
+          }
+          case "ZeroPadding2D" -> {
+            c.onlyKeys(Set.of("name", "padding"));
+            yield new ZeroPadding2D(amounts(c, "padding", 1));
+          }
+          case "Cropping2D" -> {
+            c.onlyKeys(Set.of("name", "cropping"));
+            yield new Cropping2D(amounts(c, "cropping", 0));
+          }
+          case "UpSampling2D" -> {
+            c.onlyKeys(Set.of("name", "size", "interpolation"));
+            int[] s = c.has("size") ? c.getInts("size", 2) : new int[] {2, 2};
+            yield new UpSampling2D(s[0], s[1], c.getString("interpolation", "nearest"));
+          }
+          case "Reshape" -> {
+            c.onlyKeys(Set.of("name", "target_shape"));
+            yield new Reshape(c.getInts("target_shape", -1));
+          }
+          case "Permute" -> {
+            c.onlyKeys(Set.of("name", "dims"));
+            yield new Permute(c.getInts("dims", -1));
+          }
+          case "GlobalMaxPooling2D" -> {
+            c.onlyKeys(Set.of("name", "keepdims"));
+            yield new GlobalMaxPooling2D(c.getBoolean("keepdims", false));
+          }
+          case "LayerNormalization" -> {
+            c.onlyKeys(Set.of("name", "axis", "epsilon", "center", "scale"));
+            Object axis = c.has("axis") ? c.require("axis") : -1L;
+            if (!(axis.equals(-1L) || (axis instanceof List<?> l && l.equals(List.of(-1L))))) {
+              throw new IllegalArgumentException(
+                  c.context() + ": only axis -1 (the last) is supported, got " + axis);
+            }
+            yield new LayerNormalization()
+                .epsilon(c.getDouble("epsilon", 1e-3))
+                .center(c.getBoolean("center", true))
+                .scale(c.getBoolean("scale", true));
+          }
+          case "ReLU" -> {
+            c.onlyKeys(Set.of("name", "max_value", "negative_slope", "threshold"));
+            yield new ReLU(
+                c.has("max_value") ? c.getDouble("max_value") : null,
+                c.getDouble("negative_slope", 0),
+                c.getDouble("threshold", 0));
+          }
+          case "LeakyReLU" -> {
+            c.onlyKeys(Set.of("name", "negative_slope", "alpha"));
+            yield new LeakyReLU(c.getDouble("negative_slope", c.getDouble("alpha", 0.3)));
+          }
+          case "ELU" -> {
+            c.onlyKeys(Set.of("name", "alpha"));
+            yield new ELU(c.getDouble("alpha", 1.0));
+          }
+          case "Softmax" -> {
+            c.onlyKeys(Set.of("name", "axis"));
+            yield new Softmax(c.getInt("axis", -1));
+          }
+          case "SpatialDropout2D" -> {
+            c.onlyKeys(Set.of("name", "rate"));
+            yield new SpatialDropout2D(c.getDouble("rate"));
           }
           case "MaxPooling2D", "AveragePooling2D" -> {
             c.onlyKeys(Set.of("name", "pool_size", "strides", "padding"));
@@ -696,8 +912,8 @@ public final class ModelConfig {
             yield new Flatten();
           }
           case "GlobalAveragePooling2D" -> {
-            c.onlyKeys(Set.of("name"));
-            yield new GlobalAveragePooling2D();
+            c.onlyKeys(Set.of("name", "keepdims"));
+            yield new GlobalAveragePooling2D(c.getBoolean("keepdims", false));
           }
           case "Dropout" -> {
             c.onlyKeys(Set.of("name", "rate"));

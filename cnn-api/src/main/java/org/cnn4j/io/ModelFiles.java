@@ -484,7 +484,7 @@ public final class ModelFiles {
     }
     // The model's compile() optimizer is replaced by the saved one, hyper-parameters and schedule
     // included.
-    model.compile(opt, model.loss(), model.metricNames().toArray(String[]::new));
+    model.compile(opt, model.losses(), model.lossWeights(), model.metricNamesPerOutput());
     opt.restoreState(model.backend(), it, values);
   }
 

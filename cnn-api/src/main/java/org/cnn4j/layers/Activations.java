@@ -6,29 +6,76 @@ import org.cnn4j.tensor.Step;
 import org.cnn4j.tensor.Tensor;
 
 /**
- * Keras' activation names and how a layer applies one in place on its output: {@code relu}, {@code
- * sigmoid}, {@code tanh}, {@code softmax}, {@code leaky_relu} (slope 0.3), {@code linear}.
+ * Keras' activation names ({@code keras.activations}) and how a layer applies one: linear, relu,
+ * relu6, leaky_relu (slope 0.2, as {@code keras.activations.leaky_relu}; 0.3 is only the LeakyReLU
+ * layer's default), elu, selu, gelu (exact; {@code gelu_approximate} is cnn4j's name for Keras'
+ * {@code gelu(x, approximate=True)}), silu (swish), hard_sigmoid, hard_silu (hard_swish), softplus,
+ * softsign, sigmoid, tanh, exponential, softmax (last axis).
  */
 public record Activations(String name, ActivationKind kind, float alpha, boolean softmax) {
   public static final Activations LINEAR =
       new Activations("linear", ActivationKind.LINEAR, 0f, false);
+
+  /** The names {@link #of} takes. */
+  public static final java.util.List<String> NAMES =
+      java.util.List.of(
+          "linear",
+          "relu",
+          "relu6",
+          "leaky_relu",
+          "elu",
+          "selu",
+          "gelu",
+          "gelu_approximate",
+          "silu",
+          "swish",
+          "hard_sigmoid",
+          "hard_silu",
+          "hard_swish",
+          "softplus",
+          "softsign",
+          "sigmoid",
+          "tanh",
+          "exponential",
+          "softmax");
 
   /** Parses a Keras activation name; null or "linear" means none. */
   public static Activations of(String name) {
     if (name == null) return LINEAR;
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "linear" -> LINEAR;
-      case "relu" -> new Activations("relu", ActivationKind.RELU, 0f, false);
-      case "sigmoid" -> new Activations("sigmoid", ActivationKind.SIGMOID, 0f, false);
-      case "tanh" -> new Activations("tanh", ActivationKind.TANH, 0f, false);
-      case "leaky_relu" -> new Activations("leaky_relu", ActivationKind.LEAKY_RELU, 0.3f, false);
+      case "relu" -> of("relu", ActivationKind.RELU, 0f);
+      case "relu6" -> of("relu6", ActivationKind.CLIPPED_RELU, 6f);
+      case "leaky_relu" -> of("leaky_relu", ActivationKind.LEAKY_RELU, 0.2f);
+      case "elu" -> of("elu", ActivationKind.ELU, 1f);
+      case "selu" -> of("selu", ActivationKind.SELU, 0f);
+      case "gelu" -> of("gelu", ActivationKind.GELU, 0f);
+      case "gelu_approximate" -> of("gelu_approximate", ActivationKind.GELU_TANH, 0f);
+      case "silu", "swish" -> of("silu", ActivationKind.SILU, 0f);
+      case "hard_sigmoid" -> of("hard_sigmoid", ActivationKind.HARD_SIGMOID, 0f);
+      case "hard_silu", "hard_swish" -> of("hard_silu", ActivationKind.HARD_SILU, 0f);
+      case "softplus" -> of("softplus", ActivationKind.SOFTPLUS, 0f);
+      case "softsign" -> of("softsign", ActivationKind.SOFTSIGN, 0f);
+      case "sigmoid" -> of("sigmoid", ActivationKind.SIGMOID, 0f);
+      case "tanh" -> of("tanh", ActivationKind.TANH, 0f);
+      case "exponential" -> of("exponential", ActivationKind.EXPONENTIAL, 0f);
       case "softmax" -> new Activations("softmax", ActivationKind.LINEAR, 0f, true);
       default ->
           throw new IllegalArgumentException(
-              "unknown activation '"
-                  + name
-                  + "'; expected one of linear, relu, sigmoid, tanh, softmax, leaky_relu");
+              "unknown activation '" + name + "'; expected one of " + NAMES);
     };
+  }
+
+  private static Activations of(String name, ActivationKind kind, float alpha) {
+    return new Activations(name, kind, alpha, false);
+  }
+
+  /**
+   * Whether a layer may apply it in place over its pre-activation output and still differentiate it
+   * (the derivative comes from the output); softmax and the GELU/SiLU family need a copy.
+   */
+  public boolean inPlace() {
+    return !softmax && kind.derivativeFromOutput();
   }
 
   public boolean isLinear() {
@@ -66,7 +113,13 @@ public record Activations(String name, ActivationKind kind, float alpha, boolean
             if (y.grad() == null) return;
             Tensor dz = step.allocate(z.shape());
             backend.activationBackward(
-                kind, alpha, y.buffer(), y.buffer(), y.grad().buffer(), dz.buffer(), z.size());
+                kind,
+                alpha,
+                inPlace ? y.buffer() : z.buffer(),
+                y.buffer(),
+                y.grad().buffer(),
+                dz.buffer(),
+                z.size());
             step.accumulateGrad(z, dz);
           });
     }

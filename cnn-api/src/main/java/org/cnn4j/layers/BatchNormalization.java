@@ -55,10 +55,13 @@ public final class BatchNormalization extends Layer {
         addParameter(backend, "moving_variance", Shape.of(c), Initializers.constant(c, 1f), false);
   }
 
-  /** Training normalises with the batch's statistics, so a slice of the batch would see others. */
+  /**
+   * Training normalises with the batch's statistics, so a slice of the batch would see others
+   * (unless the layer is frozen: then it uses the moving statistics).
+   */
   @Override
   public boolean rowsIndependentInTraining() {
-    return false;
+    return !trainable();
   }
 
   @Override
@@ -67,7 +70,9 @@ public final class BatchNormalization extends Layer {
     int cols = inputShape().dim(-1);
     int rows = (int) (x.size() / cols);
     Tensor y = step.allocate(x.shape());
-    if (!step.training()) {
+    // Frozen, the layer runs in inference mode even while the model trains (Keras 3), so
+    // fine-tuning a model does not disturb its statistics.
+    if (!step.training() || !trainable()) {
       backend.batchNormApply(
           x.buffer(),
           rows,

@@ -9,13 +9,15 @@ import org.cnn4j.tensor.Step;
 import org.cnn4j.tensor.Tensor;
 
 /**
- * Keras' {@code Dense}: kernel {@code [in, units]} (glorot_uniform), zero bias. Input {@code (None,
- * in)}.
+ * Keras' {@code Dense}: kernel {@code [in, units]} (glorot_uniform), zero bias. Applied to the last
+ * axis of an input of any rank, as Keras: {@code (None, ..., in)} gives {@code (None, ..., units)}.
  */
 public final class Dense extends Layer implements SoftmaxOutput {
   private final int units;
   private boolean useBias = true;
   private Activations activation = Activations.LINEAR;
+  private String kernelInitializer = "glorot_uniform";
+  private org.cnn4j.regularizers.Regularizer kernelRegularizer;
   private Parameter kernel;
   private Parameter bias;
 
@@ -43,6 +45,18 @@ public final class Dense extends Layer implements SoftmaxOutput {
     return this;
   }
 
+  /** Keras' kernel_initializer by name ("glorot_uniform" by default, "he_normal", ...). */
+  public Dense kernelInitializer(String name) {
+    this.kernelInitializer = Initializers.check(name);
+    return this;
+  }
+
+  /** Keras' kernel_regularizer (e.g. {@code new L2(1e-4)}), null for none. */
+  public Dense kernelRegularizer(org.cnn4j.regularizers.Regularizer r) {
+    this.kernelRegularizer = r;
+    return this;
+  }
+
   public int units() {
     return units;
   }
@@ -61,27 +75,34 @@ public final class Dense extends Layer implements SoftmaxOutput {
     c.put("units", units);
     c.put("activation", activation.name());
     c.put("use_bias", useBias);
+    c.put("kernel_initializer", kernelInitializer);
+    if (kernelRegularizer != null) {
+      c.put(
+          "kernel_regularizer",
+          Map.of(
+              "class_name", kernelRegularizer.className(), "config", kernelRegularizer.config()));
+    }
     return c;
   }
 
   @Override
   protected Shape computeOutputShape(Shape input) {
-    if (input.rank() != 1) {
-      throw badInput(input, "(None, features): add a Flatten layer before Dense");
-    }
-    return Shape.of(units);
+    int[] out = input.dims();
+    out[out.length - 1] = units;
+    return Shape.of(out);
   }
 
   @Override
   protected void createParameters(Shape input, Backend backend, SplittableRandom random) {
-    int in = input.dim(0);
+    int in = input.dim(-1);
     kernel =
         addParameter(
             backend,
             "kernel",
             Shape.of(in, units),
-            Initializers.glorotUniform(random, in * units, in, units),
+            Initializers.of(kernelInitializer, random, in * units, in, units),
             true);
+    regularize(kernel, kernelRegularizer);
     if (useBias) bias = addParameter(backend, "bias", Shape.of(units), new float[units], true);
   }
 
@@ -102,9 +123,12 @@ public final class Dense extends Layer implements SoftmaxOutput {
 
   private Tensor forward(Step step, Tensor x, Activations act) {
     Backend backend = step.backend();
-    int batch = x.shape().dim(0);
-    int in = inputShape().dim(0);
-    Tensor z = step.allocate(Shape.of(batch, units));
+    // Every axis but the last is a row: (None, ..., in) is a [rows, in] matrix.
+    int in = inputShape().dim(-1);
+    int batch = (int) (x.size() / in);
+    int[] outDims = x.shape().dims();
+    outDims[outDims.length - 1] = units;
+    Tensor z = step.allocate(Shape.of(outDims));
     backend.gemm(
         false,
         false,

@@ -27,10 +27,12 @@ final class Epilogue {
       Consumer<Tensor> productBackward) {
     var backend = step.backend();
     var biasBuffer = bias == null ? null : bias.value().buffer();
-    var elementwise = act.softmax() ? Activations.LINEAR : act;
+    // In place when the activation's derivative comes from its output; else the bias goes in
+    // place and the activation (softmax, GELU, SiLU) writes a new tensor, keeping z for backward.
+    var elementwise = act.inPlace() ? act : Activations.LINEAR;
     backend.biasActivationForward(
         elementwise.kind(), elementwise.alpha(), z.buffer(), biasBuffer, rows, cols);
-    Tensor y = act.softmax() ? z : z.view(z.shape());
+    Tensor y = act.inPlace() ? z.view(z.shape()) : z;
     step.record(
         () -> {
           Tensor dy = y.grad();
@@ -47,6 +49,6 @@ final class Epilogue {
               bias == null ? null : step.gradient(bias).buffer());
           productBackward.accept(dz);
         });
-    return act.softmax() ? act.apply(step, z, true) : y;
+    return act.inPlace() || act.isLinear() ? y : act.apply(step, z, act.softmax());
   }
 }

@@ -8,10 +8,28 @@ import org.cnn4j.tensor.Tensor;
  * Keras' {@code GlobalAveragePooling2D}: the mean over height and width, {@code (None, channels)}.
  */
 public final class GlobalAveragePooling2D extends Layer {
+  private final boolean keepdims;
+
+  public GlobalAveragePooling2D() {
+    this(false);
+  }
+
+  /** With {@code keepdims} the output is {@code (None, 1, 1, channels)}, as Keras' argument. */
+  public GlobalAveragePooling2D(boolean keepdims) {
+    this.keepdims = keepdims;
+  }
+
+  @Override
+  public java.util.Map<String, Object> config() {
+    java.util.Map<String, Object> c = super.config();
+    c.put("keepdims", keepdims);
+    return c;
+  }
+
   @Override
   protected Shape computeOutputShape(Shape input) {
     if (input.rank() != 3) throw badInput(input, "(None, height, width, channels)");
-    return Shape.of(input.dim(2));
+    return keepdims ? Shape.of(1, 1, input.dim(2)) : Shape.of(input.dim(2));
   }
 
   @Override
@@ -20,7 +38,7 @@ public final class GlobalAveragePooling2D extends Layer {
     int batch = x.shape().dim(0);
     int pixels = inputShape().dim(0) * inputShape().dim(1);
     int channels = inputShape().dim(2);
-    Tensor y = step.allocate(Shape.of(batch, channels));
+    Tensor y = step.allocate(outputShape().withBatch(batch));
     backend.reduceMiddle(x.buffer(), batch, pixels, channels, 1f / pixels, y.buffer());
     step.record(
         () -> {

@@ -44,6 +44,12 @@ public class Functional extends Model {
     super("functional", backend, seed, inputs, outputs);
   }
 
+  @Override
+  public Functional name(String newName) {
+    super.name(newName);
+    return this;
+  }
+
   /** For {@link Sequential}: its own default name. */
   Functional(
       String defaultName,

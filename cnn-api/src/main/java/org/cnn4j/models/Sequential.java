@@ -68,6 +68,12 @@ public class Sequential extends Functional {
     return new Chain(input.output(), x, List.copyOf(layers));
   }
 
+  @Override
+  public Sequential name(String newName) {
+    super.name(newName);
+    return this;
+  }
+
   /** The layers after the Input, as Keras' {@code Sequential.layers}. */
   @Override
   public List<Layer> layers() {

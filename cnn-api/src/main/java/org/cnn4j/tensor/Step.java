@@ -34,6 +34,9 @@ public final class Step implements AutoCloseable {
   private final Map<Parameter, Tensor> gradients;
   private final List<DeviceBuffer> owned = new ArrayList<>();
   private final ArrayDeque<Backward> tape = new ArrayDeque<>();
+  private final java.util.Set<Parameter> written =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  private final List<Tensor[]> extraGradients = new ArrayList<>();
 
   /**
    * @param training whether layers record their backward and behave as in training (dropout, batch
@@ -68,10 +71,19 @@ public final class Step implements AutoCloseable {
     return firstRow;
   }
 
-  /** Where this pass writes the gradient of {@code p} (overwriting it). */
+  /**
+   * Where this pass writes the gradient of {@code p}, overwriting what is there. The first write of
+   * a pass goes straight to the parameter's gradient (or the lane's own buffer); a layer applied at
+   * several places writes again, so later writes go to scratch buffers that {@link #backward} adds
+   * in at its end: a shared layer's gradient is the sum over its calls.
+   */
   public Tensor gradient(Parameter p) {
     Tensor g = gradients.get(p);
-    return g != null ? g : p.gradient();
+    Tensor target = g != null ? g : p.gradient();
+    if (written.add(p)) return target;
+    Tensor extra = allocate(target.shape(), false);
+    extraGradients.add(new Tensor[] {extra, target});
+    return extra;
   }
 
   public Backend backend() {
@@ -146,6 +158,10 @@ public final class Step implements AutoCloseable {
     }
     for (int i = 0; i < outputs.size(); i++) accumulateGrad(outputs.get(i), seedGrads.get(i));
     while (!tape.isEmpty()) tape.pop().run();
+    for (Tensor[] pair : extraGradients) {
+      backend.axpby(1f, pair[0].buffer(), 1f, pair[1].buffer(), pair[1].size());
+    }
+    extraGradients.clear();
   }
 
   @Override

@@ -1,0 +1,19 @@
+package org.cnn4j.layers;
+
+import java.util.List;
+import org.cnn4j.spi.BinaryOp;
+import org.cnn4j.tensor.Step;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * Keras' {@code Maximum}: takes the element-wise maximum of its inputs (ties pass the gradient to
+ * the first), with broadcasting.
+ *
+ * <pre>{@code SymbolicTensor y = new Maximum().apply(a, b);}</pre>
+ */
+public final class Maximum extends Merge {
+  @Override
+  Tensor merge(Step step, List<Tensor> inputs) {
+    return fold(step, BinaryOp.MAX, inputs);
+  }
+}
