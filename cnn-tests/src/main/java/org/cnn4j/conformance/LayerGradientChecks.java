@@ -5,15 +5,36 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.cnn4j.layers.Activation;
+import org.cnn4j.layers.Add;
+import org.cnn4j.layers.Average;
 import org.cnn4j.layers.AveragePooling2D;
 import org.cnn4j.layers.BatchNormalization;
+import org.cnn4j.layers.Concatenate;
 import org.cnn4j.layers.Conv2D;
+import org.cnn4j.layers.Cropping2D;
 import org.cnn4j.layers.Dense;
+import org.cnn4j.layers.DepthwiseConv2D;
 import org.cnn4j.layers.Dropout;
+import org.cnn4j.layers.ELU;
 import org.cnn4j.layers.Flatten;
 import org.cnn4j.layers.GlobalAveragePooling2D;
+import org.cnn4j.layers.GlobalMaxPooling2D;
 import org.cnn4j.layers.Layer;
+import org.cnn4j.layers.LayerNormalization;
+import org.cnn4j.layers.LeakyReLU;
 import org.cnn4j.layers.MaxPooling2D;
+import org.cnn4j.layers.Maximum;
+import org.cnn4j.layers.Minimum;
+import org.cnn4j.layers.Multiply;
+import org.cnn4j.layers.Permute;
+import org.cnn4j.layers.ReLU;
+import org.cnn4j.layers.Reshape;
+import org.cnn4j.layers.SeparableConv2D;
+import org.cnn4j.layers.Softmax;
+import org.cnn4j.layers.SpatialDropout2D;
+import org.cnn4j.layers.Subtract;
+import org.cnn4j.layers.UpSampling2D;
+import org.cnn4j.layers.ZeroPadding2D;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.tensor.Parameter;
 import org.cnn4j.tensor.Shape;
@@ -152,11 +173,167 @@ public final class LayerGradientChecks extends Checks {
         new LayerCase(
             "Activation(softmax)", () -> new Activation("softmax"), Shape.of(2, 2, 5), 2, false),
         new LayerCase(
-            "Activation(softmax) features",
-            () -> new Activation("softmax"),
+            "Activation(softmax) features", () -> new Activation("softmax"), Shape.of(6), 3, false),
+        // ---- the layers of functional models
+        new LayerCase(
+            "Add of two slices",
+            () -> merge(new Add(), new MergeOfSlices.Window(0, 0, 0, 3, 3, 2), half(2)),
+            Shape.of(3, 3, 4),
+            2,
+            false),
+        new LayerCase(
+            "Subtract of two slices",
+            () -> merge(new Subtract(), new MergeOfSlices.Window(0, 0, 0, 3, 3, 2), half(2)),
+            Shape.of(3, 3, 4),
+            2,
+            false),
+        new LayerCase(
+            "Multiply broadcasting a 1x1 window",
+            () ->
+                merge(
+                    new Multiply(),
+                    new MergeOfSlices.Window(0, 0, 0, 3, 3, 2),
+                    new MergeOfSlices.Window(1, 1, 2, 1, 1, 2)),
+            Shape.of(3, 3, 4),
+            2,
+            false),
+        new LayerCase(
+            "Average of three slices",
+            () ->
+                merge(
+                    new Average(),
+                    new MergeOfSlices.Window(0, 0, 0, 3, 3, 1),
+                    new MergeOfSlices.Window(0, 0, 1, 3, 3, 1),
+                    new MergeOfSlices.Window(0, 0, 2, 3, 3, 1)),
+            Shape.of(3, 3, 3),
+            2,
+            false),
+        new LayerCase(
+            "Maximum of two slices",
+            () -> merge(new Maximum(), new MergeOfSlices.Window(0, 0, 0, 3, 3, 2), half(2)),
+            Shape.of(3, 3, 4),
+            2,
+            true),
+        new LayerCase(
+            "Minimum of two slices",
+            () -> merge(new Minimum(), new MergeOfSlices.Window(0, 0, 0, 3, 3, 2), half(2)),
+            Shape.of(3, 3, 4),
+            2,
+            true),
+        new LayerCase(
+            "Concatenate channels",
+            () ->
+                merge(
+                    new Concatenate(),
+                    new MergeOfSlices.Window(0, 0, 0, 3, 3, 1),
+                    new MergeOfSlices.Window(0, 0, 1, 3, 3, 3)),
+            Shape.of(3, 3, 4),
+            2,
+            false),
+        new LayerCase(
+            "Concatenate axis 2",
+            () ->
+                merge(
+                    new Concatenate(2),
+                    new MergeOfSlices.Window(0, 0, 0, 3, 1, 2),
+                    new MergeOfSlices.Window(0, 1, 2, 3, 2, 2)),
+            Shape.of(3, 3, 4),
+            2,
+            false),
+        new LayerCase(
+            "ZeroPadding2D(1, 2)", () -> new ZeroPadding2D(1, 2), Shape.of(3, 2, 2), 2, false),
+        new LayerCase(
+            "Cropping2D(1, 0, 1, 2)",
+            () -> new Cropping2D(1, 0, 1, 2),
+            Shape.of(4, 5, 2),
+            2,
+            false),
+        new LayerCase("UpSampling2D(2)", () -> new UpSampling2D(2), Shape.of(2, 3, 2), 2, false),
+        new LayerCase(
+            "UpSampling2D(2, 3, bilinear)",
+            () -> new UpSampling2D(2, 3, "bilinear"),
+            Shape.of(3, 2, 2),
+            2,
+            false),
+        new LayerCase("Reshape(-1, 4)", () -> new Reshape(-1, 4), Shape.of(2, 3, 2), 2, false),
+        new LayerCase("Permute(3, 1, 2)", () -> new Permute(3, 1, 2), Shape.of(2, 3, 4), 2, false),
+        new LayerCase(
+            "GlobalMaxPooling2D keepdims",
+            () -> new GlobalMaxPooling2D(true),
+            Shape.of(3, 4, 3),
+            2,
+            false),
+        new LayerCase(
+            "GlobalAveragePooling2D keepdims",
+            () -> new GlobalAveragePooling2D(true),
+            Shape.of(3, 4, 3),
+            2,
+            false),
+        new LayerCase(
+            "DepthwiseConv2D(3, x2, relu) same",
+            () -> new DepthwiseConv2D(3).depthMultiplier(2).padding("same").activation("relu"),
+            Shape.of(4, 4, 3),
+            2,
+            true),
+        new LayerCase(
+            "DepthwiseConv2D(3) strides 2 valid",
+            () -> new DepthwiseConv2D(3).strides(2),
+            Shape.of(5, 5, 2),
+            2,
+            false),
+        new LayerCase(
+            "SeparableConv2D(4, 3, tanh) same",
+            () -> new SeparableConv2D(4, 3).padding("same").activation("tanh"),
+            Shape.of(4, 4, 3),
+            2,
+            false),
+        new LayerCase("LayerNormalization", LayerNormalization::new, Shape.of(3, 5), 2, false),
+        new LayerCase(
+            "LayerNormalization without center and scale",
+            () -> new LayerNormalization().center(false).scale(false),
             Shape.of(6),
             3,
-            false));
+            false),
+        new LayerCase("ReLU(6)", () -> new ReLU(6.0), Shape.of(3, 3, 2), 2, false),
+        new LayerCase("LeakyReLU", LeakyReLU::new, Shape.of(3, 3, 2), 2, false),
+        new LayerCase("ELU", ELU::new, Shape.of(3, 3, 2), 2, false),
+        new LayerCase("Softmax(axis=1)", () -> new Softmax(1), Shape.of(3, 2, 2), 2, false),
+        new LayerCase(
+            "SpatialDropout2D(0.5) training",
+            () -> new SpatialDropout2D(0.5),
+            Shape.of(2, 2, 6),
+            3,
+            false),
+        new LayerCase(
+            "Dense(3, selu) on rank 3", () -> new Dense(3, "selu"), Shape.of(2, 4), 2, false),
+        new LayerCase("Dense(3, gelu)", () -> new Dense(3, "gelu"), Shape.of(5), 2, false),
+        new LayerCase(
+            "Conv2D(2, 3, silu) same",
+            () -> new Conv2D(2, 3, "silu").padding("same"),
+            Shape.of(3, 3, 2),
+            2,
+            false),
+        new LayerCase(
+            "Activation(hard_silu)", () -> new Activation("hard_silu"), Shape.of(3, 3, 2), 2, true),
+        new LayerCase(
+            "Activation(gelu_approximate)",
+            () -> new Activation("gelu_approximate"),
+            Shape.of(3, 3, 2),
+            2,
+            false),
+        new LayerCase(
+            "Activation(softplus)", () -> new Activation("softplus"), Shape.of(6), 2, false),
+        new LayerCase(
+            "Activation(softsign)", () -> new Activation("softsign"), Shape.of(6), 2, false));
+  }
+
+  private static MergeOfSlices merge(Layer merge, MergeOfSlices.Window... windows) {
+    return new MergeOfSlices(merge, windows);
+  }
+
+  /** The channels {@code [c, 2c)} of a 3x3 input. */
+  private static MergeOfSlices.Window half(int c) {
+    return new MergeOfSlices.Window(0, 0, c, 3, 3, c);
   }
 
   /** The inputs, the backward's seed and the trainable parameters' values of one case. */
