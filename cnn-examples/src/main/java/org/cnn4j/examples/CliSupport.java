@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.cnn4j.applications.CifarResNet;
 import org.cnn4j.backends.Backends;
 import org.cnn4j.data.Datasets;
 import org.cnn4j.data.LabeledImages;
@@ -37,7 +38,8 @@ final class CliSupport {
   static final List<String> DIGITS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
   static final String DATASETS = "fashion-mnist, mnist, cifar10";
   static final String ARCHITECTURES =
-      "lesson (28x28x1), cifar (32x32x3), w3 (224x224x3), or a JSON architecture file";
+      "lesson (28x28x1), cifar (32x32x3), w3 (224x224x3), resnet20 (or resnet32, 44, 56, 110:"
+          + " Keras' CIFAR-10 ResNet v1, 32x32x3), or a JSON architecture file";
 
   /** A data set by name, pixels scaled to [0, 1] as in Keras' {@code x / 255.0}. */
   static TrainTestSplit dataset(String name) throws IOException {
@@ -86,6 +88,12 @@ final class CliSupport {
           default -> null;
         };
     if (w != null) return new Sequential(backend, seed, w.layers());
+    java.util.regex.Matcher resnet =
+        java.util.regex.Pattern.compile("resnet(\\d+)").matcher(name.toLowerCase(Locale.ROOT));
+    if (resnet.matches()) {
+      return CifarResNet.v1(
+          Integer.parseInt(resnet.group(1)), new int[] {32, 32, 3}, 10, backend, seed);
+    }
     Path file = Path.of(name);
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(
