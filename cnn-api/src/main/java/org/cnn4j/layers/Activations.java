@@ -7,7 +7,9 @@ import org.cnn4j.tensor.Tensor;
 
 /**
  * Keras' activation names and how a layer applies one in place on its output: {@code relu}, {@code
- * sigmoid}, {@code tanh}, {@code softmax}, {@code leaky_relu} (slope 0.3), {@code linear}.
+ * sigmoid}, {@code tanh}, {@code softmax}, {@code leaky_relu} (slope 0.2, {@code
+ * keras.activations.leaky_relu}'s default: 0.3 is only the {@code LeakyReLU} layer's), {@code
+ * linear}.
  */
 public record Activations(String name, ActivationKind kind, float alpha, boolean softmax) {
   public static final Activations LINEAR =
@@ -21,7 +23,7 @@ public record Activations(String name, ActivationKind kind, float alpha, boolean
       case "relu" -> new Activations("relu", ActivationKind.RELU, 0f, false);
       case "sigmoid" -> new Activations("sigmoid", ActivationKind.SIGMOID, 0f, false);
       case "tanh" -> new Activations("tanh", ActivationKind.TANH, 0f, false);
-      case "leaky_relu" -> new Activations("leaky_relu", ActivationKind.LEAKY_RELU, 0.3f, false);
+      case "leaky_relu" -> new Activations("leaky_relu", ActivationKind.LEAKY_RELU, 0.2f, false);
       case "softmax" -> new Activations("softmax", ActivationKind.LINEAR, 0f, true);
       default ->
           throw new IllegalArgumentException(
