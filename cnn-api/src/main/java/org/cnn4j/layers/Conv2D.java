@@ -136,6 +136,22 @@ public final class Conv2D extends Layer {
   @Override
   protected Shape computeOutputShape(Shape input) {
     if (input.rank() != 3) throw badInput(input, "(None, height, width, channels)");
+    if (Math.max(strideH, strideW) > 1 && Math.max(dilationH, dilationW) > 1) {
+      // Keras rejects this geometry in its constructor; we do when the layer has its name.
+      throw new IllegalArgumentException(
+          "Layer "
+              + describe()
+              + ": strides > 1 are not supported together with dilation_rate > 1, as in Keras;"
+              + " received strides=("
+              + strideH
+              + ", "
+              + strideW
+              + ") and dilation_rate=("
+              + dilationH
+              + ", "
+              + dilationW
+              + ")");
+    }
     if (input.dim(2) % groups != 0) {
       throw badInput(input, "channels divisible by groups=" + groups);
     }

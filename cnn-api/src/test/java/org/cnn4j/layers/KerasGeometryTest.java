@@ -47,4 +47,13 @@ class KerasGeometryTest {
     assertEquals(Shape.of(1, 1, 2), built(new MaxPooling2D(3).strides(2).name("p"), 4, 3, 2));
     assertEquals(Shape.of(3, 4, 4), built(new Conv2D(4, 5).strides(3).padding("same"), 7, 10, 1));
   }
+
+  @Test
+  void convWithStridesAndDilationBothAboveOneIsRejectedAsKerasDoesNamingTheLayer() {
+    String msg = buildError(new Conv2D(4, 3).strides(2).dilationRate(2).name("atrous"), 16, 16, 1);
+    assertTrue(msg.contains("atrous (Conv2D)"), msg);
+    assertTrue(msg.contains("strides=(2, 2)") && msg.contains("dilation_rate=(2, 2)"), msg);
+    assertEquals(Shape.of(12, 12, 4), built(new Conv2D(4, 3).dilationRate(2), 16, 16, 1));
+    assertEquals(Shape.of(7, 7, 4), built(new Conv2D(4, 3).strides(2), 16, 16, 1));
+  }
 }
