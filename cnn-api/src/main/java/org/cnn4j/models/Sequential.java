@@ -62,6 +62,7 @@ public final class Sequential implements AutoCloseable {
   private boolean stopTraining;
   private int epochsTrained;
   private Lanes lanes;
+  private final UseGuard guard;
 
   /** A model on the backend chosen by {@link Backends#open()}, initialised with seed 42. */
   public Sequential(Layer... stack) {
@@ -80,6 +81,7 @@ public final class Sequential implements AutoCloseable {
 
   private Sequential(Backend backend, boolean ownsBackend, long seed, Layer... stack) {
     this.name = "sequential";
+    this.guard = new UseGuard(name);
     this.backend = backend;
     this.ownsBackend = ownsBackend;
     this.seed = seed;
@@ -204,6 +206,12 @@ public final class Sequential implements AutoCloseable {
    * (Keras' get_weights).
    */
   public List<float[]> getWeights() {
+    try (var use = guard.enter("get_weights")) {
+      return downloadWeights();
+    }
+  }
+
+  private List<float[]> downloadWeights() {
     List<float[]> all = new ArrayList<>();
     for (Parameter p : parameters()) {
       float[] v = new float[(int) p.shape().size()];
@@ -218,6 +226,12 @@ public final class Sequential implements AutoCloseable {
    * set_weights).
    */
   public void setWeights(List<float[]> weights) {
+    try (var use = guard.enter("set_weights")) {
+      uploadWeights(weights);
+    }
+  }
+
+  private void uploadWeights(List<float[]> weights) {
     List<Parameter> params = parameters();
     if (weights.size() != params.size()) {
       throw new IllegalArgumentException(
@@ -276,6 +290,12 @@ public final class Sequential implements AutoCloseable {
 
   /** Trains on {@code train}; returns the per-epoch loss and metrics. */
   public History fit(Dataset train, FitOptions options) {
+    try (var use = guard.enter("fit")) {
+      return fitEpochs(train, options);
+    }
+  }
+
+  private History fitEpochs(Dataset train, FitOptions options) {
     requireCompiled("fit");
     checkSamples(train, "training data");
     int count = train.size();
@@ -477,6 +497,7 @@ public final class Sequential implements AutoCloseable {
 
   /** The batch-splitting helper, made on first use (the backend's lanes and their threads). */
   private Lanes lanes() {
+    guard.check();
     if (lanes == null) lanes = new Lanes(backend);
     return lanes;
   }
@@ -485,9 +506,11 @@ public final class Sequential implements AutoCloseable {
 
   /** The loss and metrics on {@code data}, as Keras' {@code evaluate(..., return_dict=True)}. */
   public Map<String, Double> evaluate(Dataset data, int batchSize) {
-    requireCompiled("evaluate");
-    checkSamples(data, "evaluation data");
-    return run(data, 0, data.size(), batchSize, false);
+    try (var use = guard.enter("evaluate")) {
+      requireCompiled("evaluate");
+      checkSamples(data, "evaluation data");
+      return run(data, 0, data.size(), batchSize, false);
+    }
   }
 
   public Map<String, Double> evaluate(Dataset data) {
@@ -530,6 +553,12 @@ public final class Sequential implements AutoCloseable {
    * softmax).
    */
   public float[] predict(Dataset data, int batchSize) {
+    try (var use = guard.enter("predict")) {
+      return predictBatches(data, batchSize);
+    }
+  }
+
+  private float[] predictBatches(Dataset data, int batchSize) {
     checkSamples(data, "prediction data");
     int outputs = (int) outputShape().size();
     float[] result = new float[data.size() * outputs];
@@ -603,8 +632,17 @@ public final class Sequential implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Frees the model's memory (and its backend when it opened it). Idempotent. Another thread's fit,
+   * evaluate or predict on this model stops at its next batch with an error saying the model is
+   * closed; the memory is freed once it has stopped.
+   */
   @Override
   public void close() {
+    guard.close(this::release);
+  }
+
+  private void release() {
     if (lanes != null) lanes.close();
     layers.forEach(Layer::close);
     if (optimizer != null) optimizer.close();
