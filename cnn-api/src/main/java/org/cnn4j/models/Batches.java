@@ -1,13 +1,14 @@
 package org.cnn4j.models;
 
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.cnn4j.data.Dataset;
 
 /**
  * The batches of one pass over a data set, assembled on a background thread two batches ahead, so
- * the backend does not wait for the host copy (or for decoding, with a slower data set). {@link
- * #close()} stops the thread.
+ * the backend does not wait for the host copy (or for decoding, with a slower data set), and each
+ * checked as it is copied ({@link SampleChecks}). {@link #close()} stops the thread.
  */
 final class Batches implements AutoCloseable {
   /** One host batch: x {@code [size, sample]} and y {@code [size, labelSize]}. */
@@ -27,11 +28,29 @@ final class Batches implements AutoCloseable {
   /**
    * @param order the sample order, or null for the data set's order
    * @param count how many samples of the order to read
+   * @throws IllegalArgumentException for a batch size below 1 or a batch no Java array holds
    */
-  Batches(Dataset data, int[] order, int offset, int count, int batchSize) {
-    int sample = 1;
+  Batches(Dataset data, int[] order, int offset, int count, int batchSize, SampleChecks checks) {
+    if (batchSize < 1)
+      throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+    long sample = 1;
     for (int d : data.sampleShape()) sample *= d;
-    int sampleSize = sample;
+    int sampleSize = (int) sample;
+    int labelSize = data.labelSize();
+    int largest = Math.min(batchSize, count);
+    String shape = Arrays.toString(data.sampleShape()).replace('[', '(').replace(']', ')');
+    long fits = HostArrays.MAX_LENGTH / Math.max(sample, 1);
+    String advice =
+        "use a smaller batch size"
+            + (largest > fits
+                ? " (a batch size of at most " + fits + " fits in a Java array)"
+                : "");
+    if ((long) largest * sample > HostArrays.MAX_LENGTH
+        || 4 * (long) largest * sample > Runtime.getRuntime().maxMemory()) {
+      // Fails here, on the caller's thread, rather than in the copying thread.
+      HostArrays.floats(
+          (long) largest * sample, "a batch of " + largest + " samples of shape " + shape, advice);
+    }
     // Full batches rotate through RING arrays instead of new ones per batch, so a long run makes
     // no garbage proportional to the data (and the heap, hence resident memory, stays flat).
     float[][] xs = new float[RING][];
@@ -48,17 +67,25 @@ final class Batches implements AutoCloseable {
                   if (size == batchSize) {
                     int slot = index % RING;
                     if (xs[slot] == null) {
-                      xs[slot] = new float[size * sampleSize];
-                      ys[slot] = new float[size * data.labelSize()];
+                      xs[slot] = batchArray(size, sampleSize, shape, advice);
+                      ys[slot] = new float[size * labelSize];
                     }
                     x = xs[slot];
                     y = ys[slot];
                   } else {
-                    x = new float[size * sampleSize];
-                    y = new float[size * data.labelSize()];
+                    x = batchArray(size, sampleSize, shape, advice);
+                    y = new float[size * labelSize];
                   }
-                  if (order == null) data.copyBatch(null, offset + from, size, x, y);
-                  else data.copyBatch(order, offset + from, size, x, y);
+                  int first = offset + from;
+                  if (order == null) data.copyBatch(null, first, size, x, y);
+                  else data.copyBatch(order, first, size, x, y);
+                  checks.check(
+                      x,
+                      y,
+                      size,
+                      sampleSize,
+                      labelSize,
+                      row -> order == null ? first + row : order[first + row]);
                   queue.put(new Batch(x, y, size));
                 }
                 queue.put(END);
@@ -72,6 +99,11 @@ final class Batches implements AutoCloseable {
             "cnn4j-batches");
     worker.setDaemon(true);
     worker.start();
+  }
+
+  private static float[] batchArray(int size, int sampleSize, String shape, String advice) {
+    return HostArrays.floats(
+        (long) size * sampleSize, "a batch of " + size + " samples of shape " + shape, advice);
   }
 
   /** The next batch, or null at the end. */

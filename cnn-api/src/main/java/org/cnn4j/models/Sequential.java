@@ -339,8 +339,8 @@ public final class Sequential implements AutoCloseable {
       if (validation != null || options.validationSplit > 0) {
         Map<String, Double> val =
             validation != null
-                ? run(validation, 0, validation.size(), options.batchSize, false)
-                : run(train, trainCount, count - trainCount, options.batchSize, false);
+                ? run(validation, 0, validation.size(), options.batchSize, "validation data")
+                : run(train, trainCount, count - trainCount, options.batchSize, "training data");
         val.forEach((k, v) -> logs.put("val_" + k, v));
       }
       bar.finish(logs);
@@ -369,7 +369,7 @@ public final class Sequential implements AutoCloseable {
     Map<String, Double> running = new LinkedHashMap<>();
     List<Parameter> trainable = params.stream().filter(Parameter::trainable).toList();
     boolean split = layers.stream().allMatch(Layer::rowsIndependentInTraining);
-    try (Batches it = new Batches(data, order, 0, count, batchSize)) {
+    try (Batches it = new Batches(data, order, 0, count, batchSize, labelled("training data"))) {
       for (Batches.Batch next = it.next(); next != null; next = it.next()) {
         Batches.Batch b = next;
         long stepSeed = mix(seed, epoch, batches);
@@ -509,7 +509,7 @@ public final class Sequential implements AutoCloseable {
     try (var use = guard.enter("evaluate")) {
       requireCompiled("evaluate");
       checkSamples(data, "evaluation data");
-      return run(data, 0, data.size(), batchSize, false);
+      return run(data, 0, data.size(), batchSize, "evaluation data");
     }
   }
 
@@ -517,12 +517,11 @@ public final class Sequential implements AutoCloseable {
     return evaluate(data, 32);
   }
 
-  private Map<String, Double> run(
-      Dataset data, int offset, int count, int batchSize, boolean training) {
+  /** The loss and metrics on samples {@code [offset, offset + count)} of {@code data}. */
+  private Map<String, Double> run(Dataset data, int offset, int count, int batchSize, String what) {
     metrics.forEach(Metric::reset);
     double lossSum = 0;
-    boolean split = !training || layers.stream().allMatch(Layer::rowsIndependentInTraining);
-    try (Batches it = new Batches(data, null, offset, count, batchSize)) {
+    try (Batches it = new Batches(data, null, offset, count, batchSize, labelled(what))) {
       for (Batches.Batch next = it.next(); next != null; next = it.next()) {
         Batches.Batch b = next;
         float[] losses = new float[b.size()];
@@ -531,10 +530,10 @@ public final class Sequential implements AutoCloseable {
         lanes()
             .run(
                 b.size(),
-                split,
+                true,
                 List.of(),
                 (lane, first, rows, gradients) -> {
-                  try (Step step = new Step(lane, training, 0, first, gradients)) {
+                  try (Step step = new Step(lane, false, 0, first, gradients)) {
                     slicePass(step, b, first, rows, losses, outputs);
                   }
                 });
@@ -561,9 +560,15 @@ public final class Sequential implements AutoCloseable {
   private float[] predictBatches(Dataset data, int batchSize) {
     checkSamples(data, "prediction data");
     int outputs = (int) outputShape().size();
-    float[] result = new float[data.size() * outputs];
+    float[] result =
+        HostArrays.floats(
+            (long) data.size() * outputs,
+            "predict's result for " + data.size() + " samples of " + outputs + " outputs",
+            "predict the data in parts");
     int row = 0;
-    try (Batches it = new Batches(data, null, 0, data.size(), batchSize)) {
+    try (Batches it =
+        new Batches(
+            data, null, 0, data.size(), batchSize, SampleChecks.inputs("prediction data"))) {
       for (Batches.Batch next = it.next(); next != null; next = it.next()) {
         Batches.Batch b = next;
         int batchStart = row;
@@ -587,6 +592,12 @@ public final class Sequential implements AutoCloseable {
 
   public float[] predict(Dataset data) {
     return predict(data, 32);
+  }
+
+  /** Checks of inputs and labels: class indices for a sparse loss. */
+  private SampleChecks labelled(String what) {
+    int classes = lossKind().sparseTargets() ? (int) outputShape().size() : 0;
+    return SampleChecks.inputsAndLabels(what, classes);
   }
 
   private void requireCompiled(String what) {
