@@ -15,12 +15,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -169,16 +171,85 @@ public final class ModelFiles {
   }
 
   /**
+   * Checks, before hours of training, that a model file can be written at {@code path}: its folder
+   * exists or can be made, and a file can be created in it (a probe, removed at once).
+   *
+   * @throws IOException naming the file and why it cannot be written there
+   */
+  public static void checkWritable(Path path) throws IOException {
+    Path target = path.toAbsolutePath();
+    try {
+      Files.createDirectories(target.getParent());
+      Files.delete(createTemporary(target));
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot save a model file to "
+              + path
+              + ": "
+              + (e instanceof java.nio.file.AccessDeniedException
+                  ? "the folder " + target.getParent() + " is not writable"
+                  : e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                      ? f.getFile() + ": " + f.getReason()
+                      : e.toString()),
+          e);
+    }
+  }
+
+  /**
+   * A new, empty temporary file beside {@code target}: ".NAME.RANDOM.tmp", with the default mode.
+   */
+  private static Path createTemporary(Path target) throws IOException {
+    while (true) {
+      Path tmp =
+          target.resolveSibling(
+              "."
+                  + target.getFileName()
+                  + "."
+                  + Long.toUnsignedString(
+                      java.util.concurrent.ThreadLocalRandom.current().nextLong())
+                  + ".tmp");
+      try {
+        return Files.createFile(tmp);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // another name
+      }
+    }
+  }
+
+  /**
+   * Removes temporary files of {@code target} that an earlier save left when it was killed: they
+   * are named as {@link #createTemporary} names them, and only this save's target's.
+   */
+  private static void removeOrphans(Path target) throws IOException {
+    String prefix = "." + target.getFileName() + ".";
+    try (var files = Files.newDirectoryStream(target.getParent(), prefix + "*.tmp")) {
+      for (Path orphan : files) {
+        String middle =
+            orphan.getFileName().toString().substring(prefix.length()).replaceFirst("\\.tmp$", "");
+        if (middle.chars().allMatch(Character::isDigit)) Files.deleteIfExists(orphan);
+      }
+    }
+  }
+
+  /**
    * Writes the entries to a temporary file beside {@code path}, forces it to disk, then renames it
-   * over {@code path}: a crash or error at any point leaves the previous file intact.
+   * over {@code path}: a crash or error at any point leaves the previous file intact. The file
+   * keeps the mode of the one it replaces (a new one gets the folder's default, as any new file);
+   * the temporary files of an earlier save of the same file that was killed are removed first.
    */
   static void writeAtomically(Path path, Map<String, byte[]> entries) throws IOException {
     Path target = path.toAbsolutePath();
     Path dir = target.getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    removeOrphans(target);
+    Set<PosixFilePermission> mode = null;
+    if (Files.exists(target) && Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+      mode = Files.getPosixFilePermissions(target);
+    }
+    Path tmp = createTemporary(target);
     boolean done = false;
     try {
+      if (mode != null) Files.setPosixFilePermissions(tmp, mode);
       try (FileChannel ch =
           FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
