@@ -182,16 +182,17 @@ public final class ModelFiles {
       Files.createDirectories(target.getParent());
       Files.delete(createTemporary(target));
     } catch (IOException e) {
-      throw new IOException(
-          "cannot save a model file to "
-              + path
-              + ": "
-              + (e instanceof java.nio.file.AccessDeniedException
-                  ? "the folder " + target.getParent() + " is not writable"
-                  : e instanceof java.nio.file.FileSystemException f && f.getReason() != null
-                      ? f.getFile() + ": " + f.getReason()
-                      : e.toString()),
-          e);
+      String why;
+      if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+        why = f.getFile() + " is a file, not a folder";
+      } else if (e instanceof java.nio.file.AccessDeniedException) {
+        why = "the folder " + target.getParent() + " is not writable";
+      } else if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+        why = f.getFile() + ": " + f.getReason();
+      } else {
+        why = e.toString();
+      }
+      throw new IOException("cannot save a model file to " + path + ": " + why, e);
     }
   }
 
