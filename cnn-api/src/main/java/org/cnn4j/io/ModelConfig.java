@@ -113,7 +113,7 @@ public final class ModelConfig {
 
   /**
    * Reads an architecture file and builds its model on {@code backend} (null: the default backend,
-   * owned by the model).
+   * shared with the other models made without one).
    */
   public static Sequential read(Path file, Backend backend) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
@@ -126,7 +126,7 @@ public final class ModelConfig {
 
   /**
    * Builds (and, when the config has a compile_config, compiles) the model a config describes, on
-   * {@code backend}, or on the default backend (owned by the model) when null.
+   * {@code backend}, or on the shared default backend when null.
    */
   public static Sequential build(Map<String, Object> root, Backend backend) {
     Configs r = new Configs("model config", root);

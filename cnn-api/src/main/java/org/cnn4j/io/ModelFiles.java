@@ -457,8 +457,8 @@ public final class ModelFiles {
   }
 
   /**
-   * Builds, compiles and fills a model from a full model file, on {@code backend} (null: the
-   * default, owned by the model).
+   * Builds, compiles and fills a model from a full model file, on {@code backend} (null: the shared
+   * default).
    */
   static Sequential load(Path path, Backend backend) throws IOException {
     Contents c = read(path);

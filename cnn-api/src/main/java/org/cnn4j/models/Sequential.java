@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 import org.cnn4j.backends.Backends;
+import org.cnn4j.backends.SharedBackend;
 import org.cnn4j.callbacks.Callback;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.io.ModelFiles;
@@ -43,15 +44,16 @@ import org.cnn4j.tensor.Tensor;
  * }
  * }</pre>
  *
- * <p>The model owns its parameters and optimizer state and frees them on {@link #close()}, and the
- * backend too when it opened it. It prints only {@link #summary()} and the progress line, to {@link
- * #output(PrintStream)} (System.out by default).
+ * <p>The model owns its parameters and optimizer state and frees them on {@link #close()}; a model
+ * made without a backend lets go of the shared one, which the last such model's close closes. It
+ * prints only {@link #summary()} and the progress line, to {@link #output(PrintStream)} (System.out
+ * by default).
  */
 public final class Sequential implements AutoCloseable {
   private final String name;
   private final List<Layer> layers = new ArrayList<>();
   private final Backend backend;
-  private final boolean ownsBackend;
+  private final SharedBackend sharedBackend;
   private final Shape inputShape;
   private final long seed;
   private Loss loss;
@@ -64,26 +66,33 @@ public final class Sequential implements AutoCloseable {
   private Lanes lanes;
   private final UseGuard guard;
 
-  /** A model on the backend chosen by {@link Backends#open()}, initialised with seed 42. */
+  /**
+   * A model on the backend chosen by {@link Backends#shared()} (one instance per provider, shared
+   * with the process's other models), initialised with seed 42.
+   */
   public Sequential(Layer... stack) {
-    this(Backends.open(), true, 42L, stack);
+    this(Backends.shared(), 42L, stack);
   }
 
-  /** A model on the backend chosen by {@link Backends#open()}, initialised with {@code seed}. */
+  /** As {@link #Sequential(Layer...)}, initialised with {@code seed}. */
   public Sequential(long seed, Layer... stack) {
-    this(Backends.open(), true, seed, stack);
+    this(Backends.shared(), seed, stack);
   }
 
   /** A model on the given backend (which the caller keeps and closes). */
   public Sequential(Backend backend, long seed, Layer... stack) {
-    this(backend, false, seed, stack);
+    this(backend, null, seed, stack);
   }
 
-  private Sequential(Backend backend, boolean ownsBackend, long seed, Layer... stack) {
+  private Sequential(SharedBackend shared, long seed, Layer... stack) {
+    this(shared.backend(), shared, seed, stack);
+  }
+
+  private Sequential(Backend backend, SharedBackend sharedBackend, long seed, Layer... stack) {
     this.name = "sequential";
     this.guard = new UseGuard(name);
     this.backend = backend;
-    this.ownsBackend = ownsBackend;
+    this.sharedBackend = sharedBackend;
     this.seed = seed;
     if (stack.length == 0 || !(stack[0] instanceof Input input)) {
       closeBackendIfOwned();
@@ -661,6 +670,6 @@ public final class Sequential implements AutoCloseable {
   }
 
   private void closeBackendIfOwned() {
-    if (ownsBackend) backend.close();
+    if (sharedBackend != null) sharedBackend.close();
   }
 }
