@@ -653,9 +653,9 @@ public final class Sequential implements AutoCloseable {
   }
 
   /**
-   * Frees the model's memory (and its backend when it opened it). Idempotent. Another thread's fit,
-   * evaluate or predict on this model stops at its next batch with an error saying the model is
-   * closed; the memory is freed once it has stopped.
+   * Frees the model's memory (and lets go of the shared backend it was made on). Idempotent.
+   * Another thread's fit, evaluate or predict on this model stops at its next batch with an error
+   * saying the model is closed; the memory is freed once it has stopped.
    */
   @Override
   public void close() {
