@@ -19,7 +19,8 @@
 
 __device__ __forceinline__ float activate(int kind, float alpha, float v) {
   switch (kind) {
-    case ACT_RELU: return v > 0.0f ? v : 0.0f;
+    // v < 0, not v > 0: NaN passes through, as in Keras (a NaN weight must not give a finite loss).
+    case ACT_RELU: return v < 0.0f ? 0.0f : v;
     // expf(-v) overflows to +inf for very negative v, giving exactly 0: no NaN.
     case ACT_SIGMOID: return 1.0f / (1.0f + expf(-v));
     case ACT_TANH: return tanhf(v);

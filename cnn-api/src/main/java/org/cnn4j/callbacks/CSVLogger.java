@@ -18,12 +18,15 @@ import java.util.Map;
  * keys, "val_" columns are added and hold "NA", as Keras does. With {@code append} the rows go
  * after those already there (a resumed run), and the header is written only into an empty file.
  * Lines end with "\n" (Python's csv module writes "\r\n").
+ *
+ * <p>The file is opened for each row and closed after it, so nothing stays open when {@code fit}
+ * throws (its {@code onTrainEnd} is then not called, as in Keras), and every finished epoch's row
+ * is on disk.
  */
 public final class CSVLogger implements Callback {
   private final Path filename;
   private final String separator;
   private final boolean append;
-  private Writer writer;
   private List<String> keys;
   private boolean writeHeader;
 
@@ -49,14 +52,7 @@ public final class CSVLogger implements Callback {
       }
       Path parent = filename.toAbsolutePath().getParent();
       if (parent != null) Files.createDirectories(parent);
-      writer =
-          append
-              ? Files.newBufferedWriter(
-                  filename,
-                  StandardCharsets.UTF_8,
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.APPEND)
-              : Files.newBufferedWriter(filename, StandardCharsets.UTF_8);
+      if (!append) Files.newBufferedWriter(filename, StandardCharsets.UTF_8).close();
       keys = null;
     } catch (IOException e) {
       throw new UncheckedIOException(
@@ -72,34 +68,27 @@ public final class CSVLogger implements Callback {
         keys.addAll(keys.stream().map(k -> "val_" + k).toList());
       }
     }
-    try {
-      if (writeHeader) {
-        writer.write("epoch" + separator + String.join(separator, keys) + "\n");
-        writeHeader = false;
-      }
-      StringBuilder row = new StringBuilder(Integer.toString(epoch));
-      for (String k : keys) {
-        Double v = logs.get(k);
-        row.append(separator).append(v == null ? "NA" : PyFormat.repr(v));
-      }
-      writer.write(row.append('\n').toString());
-      writer.flush();
+    StringBuilder text = new StringBuilder();
+    if (writeHeader) {
+      text.append("epoch").append(separator).append(String.join(separator, keys)).append('\n');
+    }
+    text.append(epoch);
+    for (String k : keys) {
+      Double v = logs.get(k);
+      text.append(separator).append(v == null ? "NA" : PyFormat.repr(v));
+    }
+    text.append('\n');
+    try (Writer writer =
+        Files.newBufferedWriter(
+            filename,
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND)) {
+      writer.write(text.toString());
+      writeHeader = false;
     } catch (IOException e) {
       throw new UncheckedIOException(
           "CSVLogger: cannot write " + filename + ": " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public void onTrainEnd() {
-    if (writer == null) return;
-    try {
-      writer.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "CSVLogger: cannot close " + filename + ": " + e.getMessage(), e);
-    } finally {
-      writer = null;
     }
   }
 }

@@ -1,7 +1,5 @@
 package org.cnn4j.data;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
@@ -18,7 +16,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -256,84 +253,14 @@ public final class ImageFolder implements Dataset, AutoCloseable {
 
   /**
    * Decodes {@code file}, converts it to {@code mode}'s channels and resizes it bilinearly into
-   * {@code dst[offset ..]} as {@code [height, width, channels]} floats {@code 0..255}.
+   * {@code dst[offset ..]} as {@code [height, width, channels]} floats {@code 0..255} ({@link
+   * Images#decode}).
    *
    * @throws UnreadableImageException if the file cannot be decoded
    */
   public static void decode(
       Path file, ColorMode mode, int height, int width, float[] dst, int offset) {
-    BufferedImage img;
-    try {
-      img = ImageIO.read(file.toFile());
-    } catch (IOException | RuntimeException e) {
-      throw new UnreadableImageException(file, Objects.toString(e.getMessage(), e.toString()), e);
-    }
-    if (img == null)
-      throw new UnreadableImageException(file, "no ImageIO reader recognises its content", null);
-    int sh = img.getHeight();
-    int sw = img.getWidth();
-    int c = mode.channels;
-    if (sh == height && sw == width) {
-      pixels(img, mode, dst, offset);
-    } else {
-      float[] source = new float[sh * sw * c];
-      pixels(img, mode, source, 0);
-      resizeBilinear(source, sh, sw, c, dst, offset, height, width);
-    }
-  }
-
-  /** The image's pixels as {@code [h, w, channels]} floats 0..255. */
-  private static void pixels(BufferedImage img, ColorMode mode, float[] dst, int offset) {
-    int h = img.getHeight();
-    int w = img.getWidth();
-    int n = h * w;
-    boolean rgb = mode == ColorMode.RGB;
-    int type = img.getType();
-    if ((type == BufferedImage.TYPE_3BYTE_BGR
-            || type == BufferedImage.TYPE_4BYTE_ABGR
-            || type == BufferedImage.TYPE_BYTE_GRAY)
-        && img.getRaster().getDataBuffer() instanceof DataBufferByte bytes
-        && bytes.getNumBanks() == 1
-        && img.getRaster().getParent() == null) {
-      byte[] data = bytes.getData();
-      int stride =
-          type == BufferedImage.TYPE_3BYTE_BGR ? 3 : type == BufferedImage.TYPE_4BYTE_ABGR ? 4 : 1;
-      if (data.length == n * stride) {
-        for (int p = 0; p < n; p++) {
-          int s = p * stride;
-          int r;
-          int g;
-          int b;
-          if (stride == 1) {
-            r = g = b = data[s] & 0xFF;
-          } else {
-            int base = stride == 4 ? s + 1 : s;
-            b = data[base] & 0xFF;
-            g = data[base + 1] & 0xFF;
-            r = data[base + 2] & 0xFF;
-          }
-          store(dst, offset, p, rgb, r, g, b, stride == 1);
-        }
-        return;
-      }
-    }
-    int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
-    for (int p = 0; p < n; p++) {
-      int v = argb[p];
-      store(dst, offset, p, rgb, (v >> 16) & 0xFF, (v >> 8) & 0xFF, v & 0xFF, false);
-    }
-  }
-
-  private static void store(
-      float[] dst, int offset, int p, boolean rgb, int r, int g, int b, boolean gray) {
-    if (rgb) {
-      int o = offset + p * 3;
-      dst[o] = r;
-      dst[o + 1] = g;
-      dst[o + 2] = b;
-    } else {
-      dst[offset + p] = gray ? r : (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
-    }
+    Images.decode(file, mode, height, width, dst, offset);
   }
 
   /**

@@ -251,7 +251,7 @@ public final class ModelConfig {
 
   /**
    * Reads an architecture file and builds its model on {@code backend} (null: the default backend,
-   * owned by the model).
+   * shared with the other models made without one).
    */
   public static Model read(Path file, Backend backend) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
@@ -264,13 +264,13 @@ public final class ModelConfig {
 
   /**
    * Builds (and, when the config has a compile_config, compiles) the model a config describes, on
-   * {@code backend}, or on the default backend (owned by the model) when null.
+   * {@code backend}, or on the shared default backend when null.
    */
   public static Model build(Map<String, Object> root, Backend backend) {
     Configs r = new Configs("model config", root);
     r.onlyKeys(Set.of("class_name", "config", "compile_config"));
-    Backend opened = backend == null ? Backends.open() : null;
-    Backend on = backend != null ? backend : opened;
+    org.cnn4j.backends.SharedBackend opened = backend == null ? Backends.shared() : null;
+    Backend on = backend != null ? backend : opened.backend();
     Model model;
     try {
       model = model(r.getString("class_name"), r.getObject("config", "model config"), on, true);

@@ -15,11 +15,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -50,6 +53,10 @@ public final class ModelFiles {
   static final String OPTIMIZER_INDEX = "optimizer.json";
   static final String OPTIMIZER = "optimizer.bin";
   static final String TRAINING = "training.json";
+
+  /** Every entry a model file may hold. */
+  static final List<String> ENTRIES =
+      List.of(METADATA, CONFIG, WEIGHTS_INDEX, WEIGHTS, OPTIMIZER_INDEX, OPTIMIZER, TRAINING);
 
   private ModelFiles() {}
 
@@ -189,16 +196,86 @@ public final class ModelFiles {
   }
 
   /**
+   * Checks, before hours of training, that a model file can be written at {@code path}: its folder
+   * exists or can be made, and a file can be created in it (a probe, removed at once).
+   *
+   * @throws IOException naming the file and why it cannot be written there
+   */
+  public static void checkWritable(Path path) throws IOException {
+    Path target = path.toAbsolutePath();
+    try {
+      Files.createDirectories(target.getParent());
+      Files.delete(createTemporary(target));
+    } catch (IOException e) {
+      String why;
+      if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+        why = f.getFile() + " is a file, not a folder";
+      } else if (e instanceof java.nio.file.AccessDeniedException) {
+        why = "the folder " + target.getParent() + " is not writable";
+      } else if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+        why = f.getFile() + ": " + f.getReason();
+      } else {
+        why = e.toString();
+      }
+      throw new IOException("cannot save a model file to " + path + ": " + why, e);
+    }
+  }
+
+  /**
+   * A new, empty temporary file beside {@code target}: ".NAME.RANDOM.tmp", with the default mode.
+   */
+  private static Path createTemporary(Path target) throws IOException {
+    while (true) {
+      Path tmp =
+          target.resolveSibling(
+              "."
+                  + target.getFileName()
+                  + "."
+                  + Long.toUnsignedString(
+                      java.util.concurrent.ThreadLocalRandom.current().nextLong())
+                  + ".tmp");
+      try {
+        return Files.createFile(tmp);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // another name
+      }
+    }
+  }
+
+  /**
+   * Removes temporary files of {@code target} that an earlier save left when it was killed: they
+   * are named as {@link #createTemporary} names them, and only this save's target's.
+   */
+  private static void removeOrphans(Path target) throws IOException {
+    String prefix = "." + target.getFileName() + ".";
+    try (var files = Files.newDirectoryStream(target.getParent(), prefix + "*.tmp")) {
+      for (Path orphan : files) {
+        String middle =
+            orphan.getFileName().toString().substring(prefix.length()).replaceFirst("\\.tmp$", "");
+        if (middle.chars().allMatch(Character::isDigit)) Files.deleteIfExists(orphan);
+      }
+    }
+  }
+
+  /**
    * Writes the entries to a temporary file beside {@code path}, forces it to disk, then renames it
-   * over {@code path}: a crash or error at any point leaves the previous file intact.
+   * over {@code path}: a crash or error at any point leaves the previous file intact. The file
+   * keeps the mode of the one it replaces (a new one gets the folder's default, as any new file);
+   * the temporary files of an earlier save of the same file that was killed are removed first.
    */
   static void writeAtomically(Path path, Map<String, byte[]> entries) throws IOException {
     Path target = path.toAbsolutePath();
     Path dir = target.getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    removeOrphans(target);
+    Set<PosixFilePermission> mode = null;
+    if (Files.exists(target) && Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+      mode = Files.getPosixFilePermissions(target);
+    }
+    Path tmp = createTemporary(target);
     boolean done = false;
     try {
+      if (mode != null) Files.setPosixFilePermissions(tmp, mode);
       try (FileChannel ch =
           FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
@@ -290,6 +367,22 @@ public final class ModelFiles {
     try (zip) {
       for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
         ZipEntry ze = en.nextElement();
+        if (entries.containsKey(ze.getName())) {
+          throw new ModelFileException(
+              path,
+              ze.getName(),
+              "appears more than once in the zip archive (a damaged or hand-made file): which"
+                  + " copy is meant cannot be told");
+        }
+        if (!ENTRIES.contains(ze.getName())) {
+          throw new ModelFileException(
+              path,
+              ze.getName(),
+              "unknown entry: a format version "
+                  + FORMAT_VERSION
+                  + " model file holds only "
+                  + ENTRIES);
+        }
         byte[] data;
         try (InputStream in = zip.getInputStream(ze)) {
           data = in.readAllBytes();
@@ -341,16 +434,60 @@ public final class ModelFiles {
               + meta.get("cnn4j_version")
               + ": upgrade cnn4j to load it");
     }
-    return new Contents(path, entries, meta);
+    Contents contents = new Contents(path, entries, meta);
+    requireEntries(contents);
+    return contents;
   }
 
   /**
-   * Builds, compiles and fills a model from a full model file, on {@code backend} (null: the
-   * default, owned by the model).
+   * Every entry the file's contents need is there, and none other (docs/MODEL_FORMAT.md): a weights
+   * file holds the weights; a model file also its config and training state, and its optimizer's
+   * state exactly when the config has compile settings.
+   */
+  private static void requireEntries(Contents c) throws ModelFileException {
+    Object contents = c.metadata().get("contents");
+    List<String> needed = new ArrayList<>(List.of(METADATA, WEIGHTS_INDEX, WEIGHTS));
+    List<String> allowed = new ArrayList<>(needed);
+    if ("model".equals(contents)) {
+      needed.addAll(List.of(CONFIG, TRAINING));
+      allowed.addAll(List.of(CONFIG, TRAINING));
+      if (c.has(CONFIG) && c.json(CONFIG).containsKey("compile_config")) {
+        needed.addAll(List.of(OPTIMIZER_INDEX, OPTIMIZER));
+        allowed.addAll(List.of(OPTIMIZER_INDEX, OPTIMIZER));
+      }
+    } else if (!"weights".equals(contents)) {
+      throw new ModelFileException(
+          c.file(), METADATA, "corrupt: contents is " + contents + ", expected model or weights");
+    }
+    for (String entry : needed) {
+      if (!c.has(entry)) {
+        throw new ModelFileException(
+            c.file(),
+            entry,
+            "missing: a "
+                + contents
+                + " file"
+                + (entry.startsWith("optimizer") ? " of a compiled model" : "")
+                + " holds "
+                + needed
+                + " (the file is incomplete or was edited)");
+      }
+    }
+    for (String entry : c.entries().keySet()) {
+      if (!allowed.contains(entry)) {
+        throw new ModelFileException(
+            c.file(), entry, "unexpected in a " + contents + " file, which holds " + needed);
+      }
+    }
+  }
+
+  /**
+   * Builds, compiles and fills a model from a full model file, on {@code backend} (null: the shared
+   * default).
    */
   static Model load(Path path, Backend backend) throws IOException {
     Contents c = read(path);
-    if (!c.has(CONFIG)) {
+    if (!"model".equals(c.metadata().get("contents"))) {
       throw new ModelFileException(
           path, CONFIG, "missing: this is a weights-only file (use model.loadWeights)");
     }
@@ -363,14 +500,12 @@ public final class ModelFiles {
     }
     try {
       fillWeights(model, c);
-      if (model.optimizer() != null && c.has(OPTIMIZER_INDEX)) restoreOptimizer(model, c);
-      if (c.has(TRAINING)) {
-        Object epochs = c.json(TRAINING).get("epochs_trained");
-        if (!(epochs instanceof Long e) || e < 0 || e > Integer.MAX_VALUE) {
-          throw new ModelFileException(path, TRAINING, "corrupt: epochs_trained is " + epochs);
-        }
-        model.epochsTrained((int) (long) e);
+      if (model.optimizer() != null) restoreOptimizer(model, c);
+      Object epochs = c.json(TRAINING).get("epochs_trained");
+      if (!(epochs instanceof Long e) || e < 0 || e > Integer.MAX_VALUE) {
+        throw new ModelFileException(path, TRAINING, "corrupt: epochs_trained is " + epochs);
       }
+      model.epochsTrained((int) (long) e);
       return model;
     } catch (IOException | RuntimeException e) {
       model.close();
@@ -386,47 +521,45 @@ public final class ModelFiles {
   }
 
   private static void fillWeights(Model model, Contents c) throws ModelFileException {
-    Map<String, float[]> byName = tensors(c, WEIGHTS_INDEX, WEIGHTS, "tensors", "name");
+    Map<String, Object> index = c.json(WEIGHTS_INDEX);
+    requireFloat32(c, WEIGHTS_INDEX, index);
+    List<Map<String, Object>> records = list(c, WEIGHTS_INDEX, index, "tensors");
+    byte[] data = c.bytes(WEIGHTS);
+    Map<String, Extent> byName = new LinkedHashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      Map<String, Object> t = records.get(i);
+      String where = "tensor " + i;
+      String name = string(c, WEIGHTS_INDEX, where, t, "name");
+      Extent e =
+          new Extent(
+              "'" + name + "'", dims(c, WEIGHTS_INDEX, name, t), offset(c, WEIGHTS_INDEX, name, t));
+      if (byName.put(name, e) != null) {
+        throw new ModelFileException(c.file(), WEIGHTS_INDEX, "lists weight '" + name + "' twice");
+      }
+    }
+    checkExtents(c, WEIGHTS_INDEX, WEIGHTS, data.length, byName.values());
     List<float[]> values = new ArrayList<>();
     Map<Parameter, String> keys = weightNames(model);
     for (Parameter p : model.parameters()) {
-      float[] v = byName.remove(keys.get(p));
-      if (v == null) {
+      Extent e = byName.remove(keys.get(p));
+      if (e == null) {
         throw new ModelFileException(
             c.file(),
             WEIGHTS_INDEX,
             "has no weight '"
-                + p.name()
-                + "' that the model needs "
-                + "(the file holds "
-                + names(c)
+                + keys.get(p)
+                + "' that the model needs (the file holds "
+                + records.stream().map(t -> String.valueOf(t.get("name"))).toList()
                 + ")");
       }
-      if (v.length != p.shape().size()) {
-        throw new ModelFileException(
-            c.file(),
-            WEIGHTS_INDEX,
-            "weight '"
-                + p.name()
-                + "' holds "
-                + v.length
-                + " values; the model's has shape "
-                + p.shape());
-      }
-      values.add(v);
+      requireShape(c, WEIGHTS_INDEX, "weight '" + keys.get(p) + "'", e, p);
+      values.add(e.floats(data));
     }
     if (!byName.isEmpty()) {
       throw new ModelFileException(
           c.file(), WEIGHTS_INDEX, "holds weights the model does not have: " + byName.keySet());
     }
     model.setWeights(values);
-  }
-
-  private static List<String> names(Contents c) throws ModelFileException {
-    List<String> names = new ArrayList<>();
-    for (Object t : (List<?>) c.json(WEIGHTS_INDEX).get("tensors"))
-      names.add(String.valueOf(((Map<?, ?>) t).get("name")));
-    return names;
   }
 
   private static void restoreOptimizer(Model model, Contents c) throws ModelFileException {
@@ -438,54 +571,86 @@ public final class ModelFiles {
       throw new ModelFileException(
           c.file(), OPTIMIZER_INDEX, "invalid optimizer config: " + e.getMessage(), e);
     }
+    try {
+      restoreSlots(model, c, index, opt);
+    } catch (ModelFileException | RuntimeException e) {
+      opt.close();
+      throw e;
+    }
+  }
+
+  private static void restoreSlots(
+      Model model, Contents c, Map<String, Object> index, Optimizer opt) throws ModelFileException {
+    requireFloat32(c, OPTIMIZER_INDEX, index);
     Object iterations = index.get("iterations");
     if (!(iterations instanceof Long it) || it < 0) {
       throw new ModelFileException(
           c.file(), OPTIMIZER_INDEX, "corrupt: iterations is " + iterations);
     }
+    int perParam = opt.slotsPerParameter();
+    Object declared = index.get("slots_per_parameter");
+    if (!(declared instanceof Long d) || d != perParam) {
+      throw new ModelFileException(
+          c.file(),
+          OPTIMIZER_INDEX,
+          "corrupt: slots_per_parameter is "
+              + declared
+              + " but "
+              + opt.name()
+              + " keeps "
+              + perParam);
+    }
     Map<String, Parameter> params = new LinkedHashMap<>();
     weightNames(model).forEach((p, key) -> params.put(key, p));
-    List<?> slots = index.get("slots") instanceof List<?> l ? l : null;
-    if (slots == null)
-      throw new ModelFileException(c.file(), OPTIMIZER_INDEX, "corrupt: no slot list");
+    List<Map<String, Object>> records = list(c, OPTIMIZER_INDEX, index, "slots");
     byte[] data = c.bytes(OPTIMIZER);
-    Map<Parameter, float[][]> values = new LinkedHashMap<>();
-    int perParam = opt.slotsPerParameter();
-    for (Object o : slots) {
-      Map<String, Object> s = castMap(o);
-      Parameter p = params.get(String.valueOf(s.get("parameter")));
+    Map<Parameter, Extent[]> slots = new LinkedHashMap<>();
+    List<Extent> all = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      Map<String, Object> s = records.get(i);
+      String where = "slot record " + i;
+      String name = string(c, OPTIMIZER_INDEX, where, s, "parameter");
+      Parameter p = params.get(name);
       if (p == null) {
         throw new ModelFileException(
-            c.file(), OPTIMIZER_INDEX, "slot for unknown parameter '" + s.get("parameter") + "'");
+            c.file(), OPTIMIZER_INDEX, "slot for unknown parameter '" + name + "'");
       }
-      int slot = ((Number) s.get("slot")).intValue();
+      long slot = integer(c, OPTIMIZER_INDEX, where + " ('" + name + "')", s, "slot");
       if (slot < 0 || slot >= perParam) {
         throw new ModelFileException(
             c.file(),
             OPTIMIZER_INDEX,
-            "slot " + slot + " of '" + p.name() + "' but " + opt.name() + " keeps " + perParam);
+            "slot " + slot + " of '" + name + "' but " + opt.name() + " keeps " + perParam);
       }
-      float[] v =
-          slice(
-              c,
-              OPTIMIZER,
-              data,
-              ((Number) s.get("offset")).longValue(),
-              p.shape().size(),
-              p.name());
-      values.computeIfAbsent(p, k -> new float[perParam][])[slot] = v;
+      String label = "slot " + slot + " of '" + name + "'";
+      Extent e =
+          new Extent(
+              label, dims(c, OPTIMIZER_INDEX, label, s), offset(c, OPTIMIZER_INDEX, label, s));
+      requireShape(c, OPTIMIZER_INDEX, label, e, p);
+      Extent[] own = slots.computeIfAbsent(p, k -> new Extent[perParam]);
+      if (own[(int) slot] != null) {
+        throw new ModelFileException(c.file(), OPTIMIZER_INDEX, "lists " + label + " twice");
+      }
+      own[(int) slot] = e;
+      all.add(e);
     }
-    for (Map.Entry<Parameter, float[][]> e : values.entrySet()) {
-      for (float[] v : e.getValue()) {
-        if (v == null)
+    checkExtents(c, OPTIMIZER_INDEX, OPTIMIZER, data.length, all);
+    Map<Parameter, float[][]> values = new LinkedHashMap<>();
+    for (Map.Entry<Parameter, Extent[]> e : slots.entrySet()) {
+      float[][] v = new float[perParam][];
+      for (int k = 0; k < perParam; k++) {
+        if (e.getValue()[k] == null) {
           throw new ModelFileException(
-              c.file(), OPTIMIZER_INDEX, "missing slot of '" + e.getKey().name() + "'");
+              c.file(), OPTIMIZER_INDEX, "missing slot " + k + " of '" + e.getKey().name() + "'");
+        }
+        v[k] = e.getValue()[k].floats(data);
       }
+      values.put(e.getKey(), v);
     }
     // The model's compile() optimizer is replaced by the saved one, hyper-parameters and schedule
     // included.
     model.compile(opt, model.losses(), model.lossWeights(), model.metricNamesPerOutput());
-    opt.restoreState(model.backend(), it, values);
+    opt.restoreState(model.backend(), (Long) iterations, values);
   }
 
   @SuppressWarnings("unchecked")
@@ -495,63 +660,193 @@ public final class ModelFiles {
     return (Map<String, Object>) o;
   }
 
-  /** The float tensors of an index entry, by name, in index order. */
-  private static Map<String, float[]> tensors(
-      Contents c, String indexEntry, String dataEntry, String listKey, String nameKey)
+  // ---------------------------------------------------------------- index records
+
+  /** Where a tensor's float32 values lie in a data entry, and the shape its record gives. */
+  private record Extent(String label, long[] shape, long offset) {
+    long values() {
+      long n = 1;
+      for (long d : shape) n *= d;
+      return n;
+    }
+
+    long end() {
+      return offset + 4 * values();
+    }
+
+    float[] floats(byte[] data) {
+      float[] v = new float[(int) values()];
+      ByteBuffer.wrap(data, (int) offset, 4 * v.length)
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .asFloatBuffer()
+          .get(v);
+      return v;
+    }
+  }
+
+  private static void requireFloat32(Contents c, String entry, Map<String, Object> index)
       throws ModelFileException {
-    Map<String, Object> index = c.json(indexEntry);
     if (!"float32".equals(index.get("dtype")) || !"little_endian".equals(index.get("byte_order"))) {
       throw new ModelFileException(
           c.file(),
-          indexEntry,
+          entry,
           "unsupported dtype "
               + index.get("dtype")
               + " / byte order "
               + index.get("byte_order")
               + " (expected float32, little_endian)");
     }
-    if (!(index.get(listKey) instanceof List<?> list)) {
-      throw new ModelFileException(c.file(), indexEntry, "corrupt: no '" + listKey + "' list");
+  }
+
+  private static void requireShape(Contents c, String entry, String label, Extent e, Parameter p)
+      throws ModelFileException {
+    int[] want = p.shape().dims();
+    boolean same = want.length == e.shape().length;
+    for (int k = 0; same && k < want.length; k++) same = want[k] == e.shape()[k];
+    if (!same) {
+      throw new ModelFileException(
+          c.file(),
+          entry,
+          label
+              + " has shape "
+              + Arrays.toString(e.shape())
+              + " but the model's '"
+              + p.name()
+              + "' has shape "
+              + p.shape());
     }
-    byte[] data = c.bytes(dataEntry);
-    Map<String, float[]> out = new LinkedHashMap<>();
-    for (Object o : list) {
-      try {
-        Map<String, Object> t = castMap(o);
-        String name = (String) t.get(nameKey);
-        long size = 1;
-        for (Object d : (List<?>) t.get("shape")) size *= ((Number) d).longValue();
-        out.put(
-            name, slice(c, dataEntry, data, ((Number) t.get("offset")).longValue(), size, name));
-      } catch (ClassCastException | NullPointerException e) {
+  }
+
+  /**
+   * The records' byte ranges lie inside the data entry, overlap none other, and cover it exactly.
+   */
+  private static void checkExtents(
+      Contents c,
+      String indexEntry,
+      String dataEntry,
+      long length,
+      java.util.Collection<Extent> all)
+      throws ModelFileException {
+    List<Extent> sorted = new ArrayList<>(all);
+    sorted.sort(java.util.Comparator.comparingLong(Extent::offset));
+    long covered = 0;
+    Extent previous = null;
+    for (Extent e : sorted) {
+      if (e.offset() < 0 || e.offset() % 4 != 0 || e.end() > length) {
         throw new ModelFileException(
-            c.file(), indexEntry, "corrupt tensor record " + Json.write(o).strip(), e);
+            c.file(),
+            indexEntry,
+            e.label()
+                + " needs bytes ["
+                + e.offset()
+                + ", "
+                + e.end()
+                + ") of "
+                + dataEntry
+                + ", which holds "
+                + length
+                + (e.offset() % 4 != 0 ? " (and offsets are multiples of 4)" : ""));
       }
+      if (previous != null && e.offset() < previous.end()) {
+        throw new ModelFileException(
+            c.file(),
+            indexEntry,
+            e.label()
+                + " at bytes ["
+                + e.offset()
+                + ", "
+                + e.end()
+                + ") overlaps "
+                + previous.label()
+                + " at ["
+                + previous.offset()
+                + ", "
+                + previous.end()
+                + ") in "
+                + dataEntry);
+      }
+      covered += e.end() - e.offset();
+      previous = e;
+    }
+    if (covered != length) {
+      throw new ModelFileException(
+          c.file(),
+          indexEntry,
+          "its records cover "
+              + covered
+              + " of the "
+              + length
+              + " bytes of "
+              + dataEntry
+              + ": "
+              + (length - covered)
+              + " bytes belong to no tensor");
+    }
+  }
+
+  private static List<Map<String, Object>> list(
+      Contents c, String entry, Map<String, Object> index, String key) throws ModelFileException {
+    if (!(index.get(key) instanceof List<?> list)) {
+      throw new ModelFileException(c.file(), entry, "corrupt: no '" + key + "' list");
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.get(i) instanceof Map<?, ?>)) {
+        throw new ModelFileException(
+            c.file(), entry, "corrupt: '" + key + "' item " + i + " is not an object");
+      }
+      out.add(castMap(list.get(i)));
     }
     return out;
   }
 
-  private static float[] slice(
-      Contents c, String entry, byte[] data, long offset, long size, String name)
+  private static String string(
+      Contents c, String entry, String where, Map<String, Object> r, String key)
       throws ModelFileException {
-    if (offset < 0 || size < 0 || offset + 4 * size > data.length) {
-      throw new ModelFileException(
-          c.file(),
-          entry,
-          "truncated: '"
-              + name
-              + "' needs bytes ["
-              + offset
-              + ", "
-              + (offset + 4 * size)
-              + ") but the entry holds "
-              + data.length);
+    if (r.get(key) instanceof String v) return v;
+    throw corrupt(c, entry, where, key, r, "a string");
+  }
+
+  private static long integer(
+      Contents c, String entry, String where, Map<String, Object> r, String key)
+      throws ModelFileException {
+    if (r.get(key) instanceof Long v) return v;
+    throw corrupt(c, entry, where, key, r, "an integer");
+  }
+
+  private static long offset(Contents c, String entry, String where, Map<String, Object> r)
+      throws ModelFileException {
+    return integer(c, entry, where, r, "offset");
+  }
+
+  private static long[] dims(Contents c, String entry, String where, Map<String, Object> r)
+      throws ModelFileException {
+    if (r.get("shape") instanceof List<?> l) {
+      long[] dims = new long[l.size()];
+      long size = 1;
+      for (int k = 0; k < dims.length; k++) {
+        if (!(l.get(k) instanceof Long d) || d < 1 || (size *= d) > Integer.MAX_VALUE) {
+          throw corrupt(c, entry, where, "shape", r, "a list of positive integers");
+        }
+        dims[k] = d;
+      }
+      return dims;
     }
-    float[] v = new float[(int) size];
-    ByteBuffer.wrap(data, (int) offset, (int) (4 * size))
-        .order(ByteOrder.LITTLE_ENDIAN)
-        .asFloatBuffer()
-        .get(v);
-    return v;
+    throw corrupt(c, entry, where, "shape", r, "a list of positive integers");
+  }
+
+  private static ModelFileException corrupt(
+      Contents c, String entry, String where, String key, Map<String, Object> r, String expected) {
+    return new ModelFileException(
+        c.file(),
+        entry,
+        "corrupt "
+            + where
+            + ": '"
+            + key
+            + "' is "
+            + (r.containsKey(key) ? Json.write(r.get(key)).strip() : "missing")
+            + ", expected "
+            + expected);
   }
 }

@@ -23,7 +23,7 @@ public final class Models {
   /**
    * The model in {@code path}: architecture, weights, and when it was compiled its loss, metrics
    * and optimizer with its state (so {@code fit} continues where it stopped), on the default
-   * backend, which the model owns and closes.
+   * backend shared by the models made without one (closed with the last of them).
    *
    * @throws ModelFileException naming the file and the entry when it is truncated, corrupt, from a
    *     newer format version, or not a model file

@@ -54,13 +54,12 @@ abstract class ConvLayer<T extends ConvLayer<T>> extends Layer {
 
   /**
    * Keras' strides. Keras refuses strides above 1 together with a dilation above 1, and so does
-   * this layer.
+   * this layer when it is called.
    */
   public T strides(int h, int w) {
     if (h < 1 || w < 1) throw new IllegalArgumentException(typeName() + ": strides must be >= 1");
     this.strideH = h;
     this.strideW = w;
-    checkStridesWithDilation();
     return self();
   }
 
@@ -80,25 +79,7 @@ abstract class ConvLayer<T extends ConvLayer<T>> extends Layer {
     }
     this.dilationH = h;
     this.dilationW = w;
-    checkStridesWithDilation();
     return self();
-  }
-
-  private void checkStridesWithDilation() {
-    if ((strideH > 1 || strideW > 1) && (dilationH > 1 || dilationW > 1)) {
-      throw new IllegalArgumentException(
-          typeName()
-              + ": strides > 1 not supported in conjunction with dilation_rate > 1 (as Keras);"
-              + " got strides ("
-              + strideH
-              + ", "
-              + strideW
-              + ") and dilation_rate ("
-              + dilationH
-              + ", "
-              + dilationW
-              + ")");
-    }
   }
 
   public T useBias(boolean use) {
@@ -170,6 +151,21 @@ abstract class ConvLayer<T extends ConvLayer<T>> extends Layer {
   @Override
   protected Shape computeOutputShape(Shape input) {
     if (input.rank() != 3) throw badInput(input, "(None, height, width, channels)");
+    if (Math.max(strideH, strideW) > 1 && Math.max(dilationH, dilationW) > 1) {
+      throw new IllegalArgumentException(
+          "Layer "
+              + describe()
+              + ": strides > 1 are not supported together with dilation_rate > 1, as in Keras;"
+              + " received strides=("
+              + strideH
+              + ", "
+              + strideW
+              + ") and dilation_rate=("
+              + dilationH
+              + ", "
+              + dilationW
+              + ")");
+    }
     checkChannels(input);
     Conv2dSpec s;
     try {

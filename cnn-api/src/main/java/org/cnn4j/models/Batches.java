@@ -1,13 +1,14 @@
 package org.cnn4j.models;
 
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.cnn4j.data.Dataset;
 
 /**
  * The batches of one pass over a data set, assembled on a background thread two batches ahead, so
- * the backend does not wait for the host copy (or for decoding, with a slower data set). {@link
- * #close()} stops the thread.
+ * the backend does not wait for the host copy (or for decoding, with a slower data set), and each
+ * checked as it is copied ({@link SampleChecks}). {@link #close()} stops the thread.
  */
 final class Batches implements AutoCloseable {
   /**
@@ -40,15 +41,36 @@ final class Batches implements AutoCloseable {
   /**
    * @param order the sample order, or null for the data set's order
    * @param count how many samples of the order to read
+   * @throws IllegalArgumentException for a batch size below 1 or a batch no Java array holds
    */
-  Batches(Dataset data, int[] order, int offset, int count, int batchSize) {
+  Batches(Dataset data, int[] order, int offset, int count, int batchSize, SampleChecks checks) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+    }
     int inputs = data.inputCount();
     int targets = data.targetCount();
     int[] sampleSizes = new int[inputs];
+    String[] shapes = new String[inputs];
     for (int i = 0; i < inputs; i++) {
-      int sample = 1;
+      long sample = 1;
       for (int d : data.sampleShape(i)) sample *= d;
-      sampleSizes[i] = sample;
+      shapes[i] = Arrays.toString(data.sampleShape(i)).replace('[', '(').replace(']', ')');
+      int largest = Math.min(batchSize, count);
+      long fits = HostArrays.MAX_LENGTH / Math.max(sample, 1);
+      String advice =
+          "use a smaller batch size"
+              + (largest > fits
+                  ? " (a batch size of at most " + fits + " fits in a Java array)"
+                  : "");
+      if ((long) largest * sample > HostArrays.MAX_LENGTH
+          || 4 * (long) largest * sample > Runtime.getRuntime().maxMemory()) {
+        // Fails here, on the caller's thread, rather than in the copying thread.
+        HostArrays.floats(
+            (long) largest * sample,
+            "a batch of " + largest + " samples of shape " + shapes[i],
+            advice);
+      }
+      sampleSizes[i] = (int) sample;
     }
     int[] labelSizes = new int[targets];
     for (int t = 0; t < targets; t++) labelSizes[t] = data.labelSize(t);
@@ -65,12 +87,20 @@ final class Batches implements AutoCloseable {
                   Batch b;
                   if (size == batchSize) {
                     int slot = index % RING;
-                    if (ring[slot] == null) ring[slot] = allocate(size, sampleSizes, labelSizes);
+                    if (ring[slot] == null) {
+                      ring[slot] = allocate(size, sampleSizes, labelSizes, shapes);
+                    }
                     b = ring[slot];
                   } else {
-                    b = allocate(size, sampleSizes, labelSizes);
+                    b = allocate(size, sampleSizes, labelSizes, shapes);
                   }
-                  data.copyBatch(order, offset + from, size, b.xs(), b.ys());
+                  int first = offset + from;
+                  data.copyBatch(order, first, size, b.xs(), b.ys());
+                  checks.check(
+                      b,
+                      sampleSizes,
+                      labelSizes,
+                      row -> order == null ? first + row : order[first + row]);
                   queue.put(b);
                 }
                 queue.put(END);
@@ -86,9 +116,15 @@ final class Batches implements AutoCloseable {
     worker.start();
   }
 
-  private static Batch allocate(int size, int[] sampleSizes, int[] labelSizes) {
+  private static Batch allocate(int size, int[] sampleSizes, int[] labelSizes, String[] shapes) {
     float[][] xs = new float[sampleSizes.length][];
-    for (int i = 0; i < xs.length; i++) xs[i] = new float[size * sampleSizes[i]];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] =
+          HostArrays.floats(
+              (long) size * sampleSizes[i],
+              "a batch of " + size + " samples of shape " + shapes[i],
+              "use a smaller batch size");
+    }
     float[][] ys = new float[labelSizes.length][];
     for (int t = 0; t < ys.length; t++) ys[t] = new float[size * labelSizes[t]];
     return new Batch(xs, ys, size);

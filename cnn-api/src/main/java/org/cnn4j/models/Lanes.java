@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +32,7 @@ final class Lanes implements AutoCloseable {
   private final List<Backend> lanes;
   private final ExecutorService workers;
   private final List<Map<Parameter, Tensor>> gradients = new ArrayList<>();
+  private volatile boolean closed;
 
   Lanes(Backend backend) {
     this.backend = backend;
@@ -56,6 +58,7 @@ final class Lanes implements AutoCloseable {
    * thrown.
    */
   void run(int rows, boolean split, List<Parameter> trainable, Slice slice) {
+    if (closed) throw new IllegalStateException("the model's lanes are closed");
     int slices = split ? Math.min(lanes.size(), rows) : 1;
     if (slices == 1) {
       slice.run(lanes.get(0), 0, rows, gradients.get(0));
@@ -81,6 +84,9 @@ final class Lanes implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for a lane", e);
+      } catch (CancellationException e) {
+        if (failure == null)
+          failure = new IllegalStateException("the model's lanes were closed", e);
       } catch (ExecutionException e) {
         if (failure == null) {
           Throwable cause = e.getCause();
@@ -106,13 +112,20 @@ final class Lanes implements AutoCloseable {
 
   /**
    * Frees the lanes' gradient buffers and stops the worker threads (the backend keeps its lanes).
+   * Slices not yet started are cancelled, so a {@link #run} waiting for them fails instead of
+   * waiting forever.
    */
   @Override
   public void close() {
+    closed = true;
     for (Map<Parameter, Tensor> own : gradients) {
       own.values().forEach(t -> t.buffer().close());
       own.clear();
     }
-    if (workers != null) workers.shutdownNow();
+    if (workers != null) {
+      for (Runnable dropped : workers.shutdownNow()) {
+        if (dropped instanceof Future<?> f) f.cancel(false);
+      }
+    }
   }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.cnn4j.backends.Backends;
+import org.cnn4j.backends.SharedBackend;
 import org.cnn4j.io.ModelFiles;
 import org.cnn4j.layers.Layer;
 import org.cnn4j.layers.Node;
@@ -44,7 +45,8 @@ import org.cnn4j.tensor.Tensor;
 public abstract class Model extends Layer {
   private final Graph graph;
   private final Backend backend;
-  private final boolean ownsBackend;
+  private final SharedBackend sharedBackend;
+  private final UseGuard guard;
   private final long seed;
   private final List<Layer> ownLayers = new ArrayList<>();
   private final List<AutoCloseable> closeWith = new ArrayList<>();
@@ -53,7 +55,6 @@ public abstract class Model extends Layer {
   private PrintStream out = System.out;
   private Training training;
   private int epochsTrained;
-  private boolean closed;
 
   /**
    * Makes the model of the graph from {@code inputs} to {@code outputs}: names unnamed layers
@@ -61,7 +62,8 @@ public abstract class Model extends Layer {
    * from a generator seeded with {@code seed}.
    *
    * @param backend where to build the weights; null for the backend of the layers already built, or
-   *     else the default backend ({@link Backends#open()}), which the model then owns
+   *     else the backend models share ({@link Backends#shared()}), which the model lets go of when
+   *     it closes
    */
   protected Model(
       String defaultName,
@@ -75,10 +77,10 @@ public abstract class Model extends Layer {
       throw new IllegalArgumentException(
           defaultName + ": its layers are built on another backend than the one given");
     }
-    boolean open = backend == null && built == null;
-    this.backend = backend != null ? backend : built != null ? built : Backends.open();
-    this.ownsBackend = open;
+    this.sharedBackend = backend == null && built == null ? Backends.shared() : null;
+    this.backend = backend != null ? backend : built != null ? built : sharedBackend.backend();
     this.seed = seed;
+    this.guard = new UseGuard(defaultName);
     name(defaultName);
     try {
       LayerNames.assign(name(), graph.layers());
@@ -446,14 +448,15 @@ public abstract class Model extends Layer {
    * (Keras' get_weights).
    */
   public List<float[]> getWeights() {
-    requireOpen("get_weights");
-    List<float[]> all = new ArrayList<>();
-    for (Parameter p : parameters()) {
-      float[] v = new float[(int) p.shape().size()];
-      backend.download(p.value().buffer(), 0, v, 0, v.length);
-      all.add(v);
+    try (var use = guard.enter("get_weights")) {
+      List<float[]> all = new ArrayList<>();
+      for (Parameter p : parameters()) {
+        float[] v = new float[(int) p.shape().size()];
+        backend.download(p.value().buffer(), 0, v, 0, v.length);
+        all.add(v);
+      }
+      return all;
     }
-    return all;
   }
 
   /**
@@ -461,7 +464,12 @@ public abstract class Model extends Layer {
    * set_weights).
    */
   public void setWeights(List<float[]> weights) {
-    requireOpen("set_weights");
+    try (var use = guard.enter("set_weights")) {
+      putWeights(weights);
+    }
+  }
+
+  private void putWeights(List<float[]> weights) {
     List<Parameter> params = parameters();
     if (weights.size() != params.size()) {
       throw new IllegalArgumentException(
@@ -515,14 +523,18 @@ public abstract class Model extends Layer {
 
   /** Trains on {@code train}; returns the per-epoch loss and metrics. */
   public History fit(org.cnn4j.data.Dataset train, FitOptions options) {
-    requireCompiled("fit");
-    return training().fit(train, options);
+    try (var use = guard.enter("fit")) {
+      requireCompiled("fit");
+      return training().fit(train, options);
+    }
   }
 
   /** The loss and metrics on {@code data}, as Keras' {@code evaluate(..., return_dict=True)}. */
   public Map<String, Double> evaluate(org.cnn4j.data.Dataset data, int batchSize) {
-    requireCompiled("evaluate");
-    return training().evaluate(data, batchSize);
+    try (var use = guard.enter("evaluate")) {
+      requireCompiled("evaluate");
+      return training().evaluate(data, batchSize);
+    }
   }
 
   /** {@link #evaluate(org.cnn4j.data.Dataset, int)} with batches of 32. */
@@ -551,25 +563,25 @@ public abstract class Model extends Layer {
 
   /** Every output for every sample: one array {@code [size, output size]} per model output. */
   public List<float[]> predictAll(org.cnn4j.data.Dataset data, int batchSize) {
-    requireOpen("predict");
-    return training().predict(data, batchSize);
+    try (var use = guard.enter("predict")) {
+      return training().predict(data, batchSize);
+    }
   }
 
-  private Training training() {
-    requireOpen("training");
+  private synchronized Training training() {
     if (training == null) training = new Training(this, graph);
     return training;
   }
 
+  /** Throws when the model was closed: a running operation calls it before each batch. */
+  void checkOpen() {
+    guard.check();
+  }
+
   private void requireCompiled(String what) {
-    requireOpen(what);
     if (heads.isEmpty() || optimizer == null) {
       throw new IllegalStateException(what + ": call compile(optimizer, loss, metrics...) first");
     }
-  }
-
-  private void requireOpen(String what) {
-    if (closed) throw new IllegalStateException(what + ": model '" + name() + "' is closed");
   }
 
   /** Called by fit at the end of each epoch. */
@@ -588,12 +600,16 @@ public abstract class Model extends Layer {
 
   /**
    * Frees what the model owns: its layers' weights, optimizer state, threads, the resources given
-   * to {@link #closeWith}, and its backend when it opened it. Idempotent.
+   * to {@link #closeWith}, and its hold on the shared backend (the last model's close closes it).
+   * Idempotent. Another thread's fit, evaluate or predict on this model stops at its next batch
+   * with an error saying the model is closed; the memory is freed once it has stopped.
    */
   @Override
   public void close() {
-    if (closed) return;
-    closed = true;
+    guard.close(this::release);
+  }
+
+  private void release() {
     if (training != null) training.close();
     ownLayers.forEach(Layer::close);
     if (optimizer != null) optimizer.close();
@@ -605,7 +621,7 @@ public abstract class Model extends Layer {
         if (failure == null) failure = new IllegalStateException("closing " + c, e);
       }
     }
-    if (ownsBackend && backend != null) backend.close();
+    if (sharedBackend != null) sharedBackend.close();
     if (failure != null) throw failure;
   }
 }

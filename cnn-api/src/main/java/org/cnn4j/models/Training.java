@@ -42,8 +42,19 @@ final class Training implements AutoCloseable {
 
   /** The batch-splitting helper, made on first use (the backend's lanes and their threads). */
   private Lanes lanes() {
+    model.checkOpen();
     if (lanes == null) lanes = new Lanes(model.backend());
     return lanes;
+  }
+
+  /** Checks of inputs and labels: class indices for each output with a sparse loss. */
+  private SampleChecks labelled(String what) {
+    List<Head> heads = model.heads();
+    int[] classes = new int[heads.size()];
+    for (Head h : heads) {
+      classes[h.index()] = h.sparse() ? (int) graph.outputs().get(h.index()).shape().size() : 0;
+    }
+    return SampleChecks.inputsAndLabels(what, classes);
   }
 
   // ---------------------------------------------------------------- fit
@@ -93,8 +104,8 @@ final class Training implements AutoCloseable {
       if (validation != null || options.validationSplit > 0) {
         Map<String, Double> val =
             validation != null
-                ? run(validation, 0, validation.size(), options.batchSize)
-                : run(train, trainCount, count - trainCount, options.batchSize);
+                ? run(validation, 0, validation.size(), options.batchSize, "validation data")
+                : run(train, trainCount, count - trainCount, options.batchSize, "training data");
         val.forEach((k, v) -> logs.put("val_" + k, v));
       }
       bar.finish(logs);
@@ -127,7 +138,7 @@ final class Training implements AutoCloseable {
     training.addAll(trainable);
     boolean split = model.rowsIndependentInTraining();
     Backend backend = model.backend();
-    try (Batches it = new Batches(data, order, 0, count, batchSize)) {
+    try (Batches it = new Batches(data, order, 0, count, batchSize, labelled("training data"))) {
       int batches = 0;
       for (Batches.Batch next = it.next(); next != null; next = it.next()) {
         Batches.Batch b = next;
@@ -237,14 +248,14 @@ final class Training implements AutoCloseable {
 
   Map<String, Double> evaluate(Dataset data, int batchSize) {
     checkSamples(data, "evaluation data", true);
-    return run(data, 0, data.size(), batchSize);
+    return run(data, 0, data.size(), batchSize, "evaluation data");
   }
 
-  private Map<String, Double> run(Dataset data, int offset, int count, int batchSize) {
+  private Map<String, Double> run(Dataset data, int offset, int count, int batchSize, String what) {
     List<Head> heads = model.heads();
     heads.forEach(h -> h.metrics().forEach(Metric::reset));
     Totals totals = new Totals(heads);
-    try (Batches it = new Batches(data, null, offset, count, batchSize)) {
+    try (Batches it = new Batches(data, null, offset, count, batchSize, labelled(what))) {
       for (Batches.Batch next = it.next(); next != null; next = it.next()) {
         Batches.Batch b = next;
         PassResults results = new PassResults(heads, b.size(), outputSizes());
@@ -272,9 +283,17 @@ final class Training implements AutoCloseable {
     List<SymbolicTensor> outs = graph.outputs();
     int[] sizes = outs.stream().mapToInt(t -> (int) t.shape().size()).toArray();
     List<float[]> result = new ArrayList<>();
-    for (int size : sizes) result.add(new float[data.size() * size]);
+    for (int size : sizes) {
+      result.add(
+          HostArrays.floats(
+              (long) data.size() * size,
+              "predict's result for " + data.size() + " samples of " + size + " outputs",
+              "predict the data in parts"));
+    }
     int row = 0;
-    try (Batches it = new Batches(data, null, 0, data.size(), batchSize)) {
+    try (Batches it =
+        new Batches(
+            data, null, 0, data.size(), batchSize, SampleChecks.inputs("prediction data"))) {
       for (Batches.Batch next = it.next(); next != null; next = it.next()) {
         Batches.Batch b = next;
         int batchStart = row;

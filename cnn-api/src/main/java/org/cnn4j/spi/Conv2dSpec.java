@@ -91,9 +91,16 @@ public record Conv2dSpec(
         groups, outH, outW);
   }
 
-  /** Output length along one axis for an (effective) window size, stride and padding mode. */
+  /**
+   * Output length along one axis for an (effective) window size, stride and padding mode, as Keras
+   * computes it: {@code floor((in - window) / stride) + 1} for valid padding, so a window larger
+   * than the input gives zero or less (which the constructor rejects), never a 1 from Java's
+   * rounding toward zero.
+   */
   public static int outputSize(int in, int window, int stride, Padding padding) {
-    return padding == Padding.SAME ? (in + stride - 1) / stride : (in - window) / stride + 1;
+    return padding == Padding.SAME
+        ? (in + stride - 1) / stride
+        : Math.floorDiv(in - window, stride) + 1;
   }
 
   public Conv2dSpec withBatch(int newN) {

@@ -60,12 +60,14 @@ class ResNetTest {
 
   @Test
   void resnet8LearnsQuadrantsWithItsRegularizedLoss() {
-    LabeledImages small = Quadrants.images(64, 8, 3L);
-    float[] rgb = new float[64 * 8 * 8 * 3];
-    for (int i = 0; i < 64 * 64; i++)
-      for (int c = 0; c < 3; c++) rgb[i * 3 + c] = small.images()[i];
-    LabeledImages data = new LabeledImages(rgb, small.labels(), 64, 8, 8, 3);
-    try (Functional m = CifarResNet.v1(8, new int[] {8, 8, 3}, 4, backend, 2L)) {
+    // 32x32, the size the network's final 8x8 average pooling is made for.
+    LabeledImages grey = Quadrants.images(64, 32, 3L);
+    float[] rgb = new float[64 * 32 * 32 * 3];
+    for (int i = 0; i < 64 * 32 * 32; i++) {
+      for (int c = 0; c < 3; c++) rgb[i * 3 + c] = grey.images()[i];
+    }
+    LabeledImages data = new LabeledImages(rgb, grey.labels(), 64, 32, 32, 3);
+    try (Functional m = CifarResNet.v1(8, new int[] {32, 32, 3}, 4, backend, 2L)) {
       m.output(new PrintStream(OutputStream.nullOutputStream()));
       m.compile(new Adam(0.01), new SparseCategoricalCrossentropy(), "accuracy");
       History h = m.fit(data, FitOptions.epochs(6).batchSize(16).verbose(0));

@@ -52,13 +52,27 @@ public final class Cnn4j implements Runnable {
    */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Cnn4j());
+    // picocli hands Exceptions to the handler but lets Errors (an OutOfMemoryError) escape to the
+    // JVM's stack trace: wrap them so they get the same one line.
+    cli.setExecutionStrategy(
+        parsed -> {
+          try {
+            return new CommandLine.RunLast().execute(parsed);
+          } catch (Error e) {
+            throw new CommandLine.ExecutionException(parsed.commandSpec().commandLine(), "", e);
+          }
+        });
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
+          Throwable failure =
+              e instanceof CommandLine.ExecutionException && e.getCause() instanceof Error err
+                  ? err
+                  : e;
           boolean verbose = false;
           for (var p = parsed; p != null; p = p.subcommand())
             verbose |= p.matchedOption("--verbose") != null;
-          if (verbose) e.printStackTrace(cmd.getErr());
-          else cmd.getErr().println("cnn4j: " + oneLine(e));
+          if (verbose) failure.printStackTrace(cmd.getErr());
+          else cmd.getErr().println("cnn4j: " + oneLine(failure));
           return 1;
         });
     return cli;
@@ -70,7 +84,15 @@ public final class Cnn4j implements Runnable {
    */
   static String oneLine(Throwable e) {
     String m = e.getMessage();
-    if (m == null || m.isBlank()) return e.getClass().getSimpleName();
+    if (e instanceof OutOfMemoryError) {
+      return "out of memory: "
+          + (m == null ? "" : m.strip().lines().findFirst().orElse(m))
+          + (m != null && m.contains("-Xmx")
+              ? ""
+              : "; use a smaller --batch or give Java more memory (CNN4J_JAVA_OPTS=-Xmx...)");
+    }
+    if (e instanceof StackOverflowError) return "stack overflow (run with --verbose for where)";
+    if (m == null || m.isBlank()) return e.getClass().getSimpleName() + " (--verbose for where)";
     String first = m.strip().lines().findFirst().orElse(m);
     return e instanceof java.nio.file.NoSuchFileException ? "no such file: " + first : first;
   }
@@ -159,6 +181,13 @@ public final class Cnn4j implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      OptionChecks.atLeast("--batch", batch, 1);
+      if (window != null) OptionChecks.atLeast("--window", window, 1);
+      if (skip != null) OptionChecks.atLeast("--skip", skip, 0);
+      OptionChecks.atLeast("--epochs", epochs, 1);
+      OptionChecks.atLeast("--max-steps", maxSteps, 0);
+      if (inferBatch != null) OptionChecks.atLeast("--infer-batch", inferBatch, 1);
+      OptionChecks.atLeast("--infer-reps", inferReps, 1);
       int win =
           window != null
               ? window
@@ -203,6 +232,8 @@ public final class Cnn4j implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      OptionChecks.atLeast("--epochs", epochs, 1);
+      OptionChecks.atLeast("--batch", batch, 1);
       FashionMnistExample.main(new String[] {"epochs=" + epochs, "batch=" + batch});
       return 0;
     }

@@ -52,6 +52,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OptionChecks.atLeast("--batch", batch, 1);
     String name =
         dataset != null
             ? dataset

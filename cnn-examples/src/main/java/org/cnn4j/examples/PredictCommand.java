@@ -1,7 +1,5 @@
 package org.cnn4j.examples;
 
-import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,7 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
+import org.cnn4j.data.ImageFolder.ColorMode;
+import org.cnn4j.data.Images;
 import org.cnn4j.data.LabeledImages;
 import org.cnn4j.io.Models;
 import org.cnn4j.models.Model;
@@ -62,6 +61,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OptionChecks.atLeast("--top-k", topK, 1);
     List<String> names =
         classes == null
             ? CliSupport.classNames(Models.metadata(modelFile).get("dataset"))
@@ -76,6 +76,16 @@ final class PredictCommand implements Callable<Integer> {
     }
     try (Backend backend = CliSupport.openBackend(backendId);
         Model net = Models.load(modelFile, backend)) {
+      int k = (int) net.outputShape().size();
+      if (classes != null && names.size() != k) {
+        throw new IllegalArgumentException(
+            "--classes gives "
+                + names.size()
+                + " class names but the model has "
+                + k
+                + " outputs: give one name per output, in order");
+      }
+      if (names != null && names.size() != k) names = null; // the saved data set does not fit
       int[] shape = net.inputShape().dims();
       if (shape.length != 3 || (shape[2] != 1 && shape[2] != 3)) {
         throw new IllegalArgumentException(
@@ -87,8 +97,8 @@ final class PredictCommand implements Callable<Integer> {
       LabeledImages batch =
           new LabeledImages(
               x, new float[images.size()], images.size(), shape[0], shape[1], shape[2]);
-      int k = (int) net.outputShape().size();
       float[] p = net.predict(batch, 32);
+      List<String> shown = names;
       for (int i = 0; i < images.size(); i++) {
         int row = i;
         System.out.println(images.get(i) + ":");
@@ -100,7 +110,7 @@ final class PredictCommand implements Callable<Integer> {
               Locale.ROOT,
               "  %d. %-14s %6.2f%%  (class %d)%n",
               j + 1,
-              CliSupport.name(names, c),
+              CliSupport.name(shown, c),
               100.0 * p[row * k + c],
               c);
         }
@@ -110,45 +120,18 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   /**
-   * Decodes {@code file} into {@code dst} as NHWC floats in [0, 1]; its size must be the model's.
+   * Decodes {@code file} into {@code dst} as NHWC floats in [0, 1] (as ImageFolder reads training
+   * images, scaled by 1/255); its size must be the model's.
    */
-  static void read(Path file, int[] shape, float[] dst, int offset) throws IOException {
-    BufferedImage img = ImageIO.read(file.toFile());
-    if (img == null)
-      throw new IOException(file + ": not an image ImageIO can read (PNG, JPEG, BMP, GIF)");
-    if (img.getHeight() != shape[0] || img.getWidth() != shape[1]) {
+  static void read(Path file, int[] shape, float[] dst, int offset) {
+    Images.Size size = Images.size(file);
+    if (size.height() != shape[0] || size.width() != shape[1]) {
       throw new IllegalArgumentException(
-          file
-              + ": the image is "
-              + img.getWidth()
-              + "x"
-              + img.getHeight()
-              + " but the model expects "
-              + shape[1]
-              + "x"
-              + shape[0]);
+          file + ": the image is " + size + " but the model expects " + shape[1] + "x" + shape[0]);
     }
-    boolean gray = img.getType() == BufferedImage.TYPE_BYTE_GRAY;
-    for (int y = 0; y < shape[0]; y++) {
-      for (int xx = 0; xx < shape[1]; xx++) {
-        int o = offset + (y * shape[1] + xx) * shape[2];
-        if (gray) {
-          float v = img.getRaster().getSample(xx, y, 0) / 255f;
-          for (int c = 0; c < shape[2]; c++) dst[o + c] = v;
-          continue;
-        }
-        int rgb = img.getRGB(xx, y);
-        int r = (rgb >> 16) & 0xff;
-        int g = (rgb >> 8) & 0xff;
-        int b = rgb & 0xff;
-        if (shape[2] == 1) {
-          dst[o] = (r * 299 + g * 587 + b * 114) / 1000 / 255f; // PIL's convert("L") luma
-        } else {
-          dst[o] = r / 255f;
-          dst[o + 1] = g / 255f;
-          dst[o + 2] = b / 255f;
-        }
-      }
-    }
+    ColorMode mode = shape[2] == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB;
+    Images.decode(file, mode, shape[0], shape[1], dst, offset);
+    int n = shape[0] * shape[1] * shape[2];
+    for (int i = offset; i < offset + n; i++) dst[i] /= 255f;
   }
 }

@@ -11,6 +11,7 @@ import org.cnn4j.callbacks.CSVLogger;
 import org.cnn4j.callbacks.Callback;
 import org.cnn4j.callbacks.ModelCheckpoint;
 import org.cnn4j.data.TrainTestSplit;
+import org.cnn4j.io.ModelConfig;
 import org.cnn4j.io.ModelFiles;
 import org.cnn4j.io.Models;
 import org.cnn4j.losses.Loss;
@@ -20,7 +21,9 @@ import org.cnn4j.models.Model;
 import org.cnn4j.optimizers.Optimizer;
 import org.cnn4j.spi.Backend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code cnn4j train}: trains a built-in or JSON architecture on a data set, resumable from a
@@ -107,16 +110,29 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "one line per epoch instead of the progress bar")
   boolean quiet;
 
+  @Spec CommandSpec spec;
+
+  /** Whether the user gave {@code option} (not just its default). */
+  private boolean given(String option) {
+    return spec != null && spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
   @Override
   public Integer call() throws Exception {
-    if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
-    TrainTestSplit data = CliSupport.dataset(dataset);
+    OptionChecks.atLeast("--epochs", epochs, 1);
+    OptionChecks.atLeast("--batch", batch, 1);
+    OptionChecks.fraction("--validation-split", validationSplit);
+    // Before any training: a model that cannot be saved at the end is hours lost.
+    if (save != null) ModelFiles.checkWritable(save);
+    if (checkpoint != null) ModelFiles.checkWritable(checkpoint);
     try (Backend backend = CliSupport.openBackend(backendId)) {
       boolean resume = checkpoint != null && Files.isRegularFile(checkpoint);
       try (Model net =
           resume
               ? Models.load(checkpoint, backend)
               : CliSupport.architecture(model, backend, seed)) {
+        if (resume) checkResumable(net, backend);
+        TrainTestSplit data = CliSupport.dataset(dataset);
         int initialEpoch = 0;
         if (resume) {
           initialEpoch = net.epochsTrained();
@@ -165,5 +181,51 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * A resumed checkpoint keeps its own architecture and optimizer: a --model or --optimizer given
+   * with it must name the same, or the run would silently train something else than asked.
+   */
+  private void checkResumable(Model net, Backend backend) throws Exception {
+    if (given("--optimizer")
+        && net.optimizer() != null
+        && !net.optimizer().name().equalsIgnoreCase(optimizer)) {
+      throw new IllegalArgumentException(
+          "--optimizer "
+              + optimizer
+              + " conflicts with the checkpoint "
+              + checkpoint
+              + ", which resumes its "
+              + net.optimizer().name()
+              + " state; leave out --optimizer, or give a new --checkpoint file to start afresh");
+    }
+    if (given("--model")) {
+      Map<String, Object> saved = architectureOf(net);
+      Map<String, Object> asked;
+      try (Model other = CliSupport.architecture(model, backend, seed)) {
+        asked = architectureOf(other);
+      }
+      if (!saved.equals(asked)) {
+        throw new IllegalArgumentException(
+            "--model "
+                + model
+                + " conflicts with the checkpoint "
+                + checkpoint
+                + ", which holds another architecture; leave out --model to resume it, or give a"
+                + " new --checkpoint file to start afresh");
+      }
+    }
+  }
+
+  /** A model's config without its name and seed: its class, layers and connections. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> architectureOf(Model net) {
+    Map<String, Object> root = ModelConfig.of(net);
+    Map<String, Object> config =
+        new java.util.LinkedHashMap<>((Map<String, Object>) root.get("config"));
+    config.remove("name");
+    config.remove("seed");
+    return Map.of("class_name", root.get("class_name"), "config", config);
   }
 }

@@ -30,10 +30,15 @@ public final class OpenClBackendProvider implements BackendProvider {
     return ID;
   }
 
-  /** Above the CPU backend (10), below CUDA (100). */
+  /**
+   * On a GPU or accelerator above the CPU backend (10) and below CUDA (100); on a CPU device (PoCL)
+   * below the CPU backend, which trains several times faster on the same cores. Read from the
+   * probe, which is cached.
+   */
   @Override
   public int priority() {
-    return 50;
+    Availability a = probe();
+    return a.available() && "false".equals(a.details().get("gpu")) ? 5 : 50;
   }
 
   @Override
@@ -67,6 +72,7 @@ public final class OpenClBackendProvider implements BackendProvider {
       Map<String, String> details = new LinkedHashMap<>();
       details.put("platform", chosen.platformName());
       details.put("device", chosen.name());
+      details.put("gpu", Boolean.toString(chosen.gpu()));
       details.put("openclVersion", chosen.openclVersion());
       details.put("driverVersion", chosen.driverVersion());
       details.put("computeUnits", Integer.toString(chosen.computeUnits()));

@@ -16,7 +16,8 @@ __kernel void activation_forward(int kind, float alpha, __global const float* x,
   float v = x[i];
   float r;
   switch (kind) {
-    case ACT_RELU: r = v > 0.0f ? v : 0.0f; break;
+    // v < 0, not v > 0: NaN passes through, as in Keras (a NaN weight must not give a finite loss).
+    case ACT_RELU: r = v < 0.0f ? 0.0f : v; break;
     // exp(-v) overflows to +inf for very negative v, giving exactly 0: no NaN.
     case ACT_SIGMOID: r = 1.0f / (1.0f + exp(-v)); break;
     case ACT_TANH: r = tanh(v); break;
@@ -77,7 +78,7 @@ __kernel void bias_activation_forward(int kind, float alpha, __global float* y,
   float v = y[i];
   if (hasBias) v += bias[c];
   switch (kind) {
-    case ACT_RELU: v = v > 0.0f ? v : 0.0f; break;
+    case ACT_RELU: v = v < 0.0f ? 0.0f : v; break;  // NaN passes through
     case ACT_SIGMOID: v = 1.0f / (1.0f + exp(-v)); break;
     case ACT_TANH: v = tanh(v); break;
     case ACT_LEAKY_RELU: v = v > 0.0f ? v : alpha * v; break;
