@@ -352,6 +352,25 @@ public interface Backend extends AutoCloseable {
   /** {@code out[i] = a[i] op b[i]} for {@code i < n} ({@link BinaryOp}). out may alias a or b. */
   void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n);
 
+  /**
+   * {@code y[i] = f(x[i])} for {@code i < n}, f as {@link UnaryOp} defines it with parameter {@code
+   * alpha}. x may be y.
+   */
+  void unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, long n);
+
+  /**
+   * {@code dx[i] = dy[i] * f'(x[i])} given the input x and the output y of {@link #unary}. dx may
+   * be dy. Shapes: all {@code [n]}.
+   */
+  void unaryBackward(
+      UnaryOp op,
+      float alpha,
+      DeviceBuffer x,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dx,
+      long n);
+
   /** {@code y[i] = alpha * x[i] + beta * y[i]} for {@code i < n}; with beta 0, y is not read. */
   void axpby(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, long n);
 
@@ -359,7 +378,8 @@ public interface Backend extends AutoCloseable {
    * The gradients of {@link #binary}: {@code da = dy * d(a op b)/da} and {@code db = dy * d(a op
    * b)/db}, each overwritten unless null. MAX passes dy to a where {@code a >= b}, else to b; MIN
    * to a where {@code a <= b}, else to b (ties go to a, as TensorFlow's maximum and minimum do).
-   * Shapes: all {@code [n]}.
+   * POW gives {@code db = dy a^b ln(a)} as 0 where a is 0; comparisons give 0. Shapes: all {@code
+   * [n]}.
    */
   void binaryBackward(
       BinaryOp op,
@@ -398,8 +418,9 @@ public interface Backend extends AutoCloseable {
   /**
    * Reduces a contiguous tensor over some axes: {@code out = scale * op(x over axes)}, out
    * contiguous with the reduced axes removed (or, which is the same layout, kept as size 1). MAX
-   * and MIN keep NaN. Shapes: x {@code shape}; axes distinct, ascending, each in {@code [0,
-   * shape.length)}; out the product of the kept sizes (1 when every axis is reduced).
+   * and MIN keep NaN; ARGMAX and ARGMIN give positions ({@link ReduceOp}) and ignore scale. Shapes:
+   * x {@code shape}; axes distinct, ascending, each in {@code [0, shape.length)}; out the product
+   * of the kept sizes (1 when every axis is reduced).
    */
   void reduce(ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out);
 

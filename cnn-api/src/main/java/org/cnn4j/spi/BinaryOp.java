@@ -2,7 +2,8 @@ package org.cnn4j.spi;
 
 /**
  * Element-wise binary operations: {@code out[i] = a[i] op b[i]}. MAX and MIN keep NaN (a NaN in
- * either operand gives NaN), as NumPy's maximum and minimum do.
+ * either operand gives NaN), as NumPy's maximum and minimum do. The comparisons give 1 where they
+ * hold and 0 elsewhere (a NaN compares false, except NOT_EQUAL) and pass no gradient.
  */
 public enum BinaryOp {
   ADD,
@@ -10,7 +11,20 @@ public enum BinaryOp {
   MUL,
   DIV,
   MAX,
-  MIN;
+  MIN,
+  /** {@code a ^ b}; gradients {@code b a^(b-1)} and {@code a^b ln(a)} (0 where a is 0). */
+  POW,
+  GREATER,
+  GREATER_EQUAL,
+  LESS,
+  LESS_EQUAL,
+  EQUAL,
+  NOT_EQUAL;
+
+  /** Whether this is a comparison (a 0/1 result with no gradient). */
+  public boolean comparison() {
+    return ordinal() >= GREATER.ordinal();
+  }
 
   /** The value in double precision (the reference's definition). */
   public double apply(double a, double b) {
@@ -21,6 +35,13 @@ public enum BinaryOp {
       case DIV -> a / b;
       case MAX -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.max(a, b);
       case MIN -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.min(a, b);
+      case POW -> Math.pow(a, b);
+      case GREATER -> a > b ? 1 : 0;
+      case GREATER_EQUAL -> a >= b ? 1 : 0;
+      case LESS -> a < b ? 1 : 0;
+      case LESS_EQUAL -> a <= b ? 1 : 0;
+      case EQUAL -> a == b ? 1 : 0;
+      case NOT_EQUAL -> a != b ? 1 : 0;
     };
   }
 }

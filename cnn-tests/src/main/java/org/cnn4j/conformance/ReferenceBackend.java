@@ -12,6 +12,7 @@ import org.cnn4j.spi.MemoryStats;
 import org.cnn4j.spi.Pool2dSpec;
 import org.cnn4j.spi.ReduceOp;
 import org.cnn4j.spi.StridedView;
+import org.cnn4j.spi.UnaryOp;
 
 /**
  * The oracle of the conformance suite: every {@link Backend} op as plain loops written straight
@@ -654,7 +655,14 @@ public final class ReferenceBackend implements Backend {
           toA = p <= q ? d : 0;
           toB = p <= q ? 0 : d;
         }
-        default -> throw new IllegalArgumentException("binary op " + op);
+        case POW -> {
+          toA = q == 0 ? 0 : d * q * Math.pow(p, q - 1);
+          toB = p == 0 ? 0 : d * Math.pow(p, q) * Math.log(p);
+        }
+        default -> {
+          toA = 0;
+          toB = 0;
+        }
       }
       if (ga != null) ga[i] = (float) toA;
       if (gb != null) gb[i] = (float) toB;
@@ -707,12 +715,17 @@ public final class ReferenceBackend implements Backend {
     long outSize = 1;
     for (int i = 0; i < shape.length; i++) if (!reduced[i]) outSize *= shape[i];
     double[] acc = new double[(int) outSize];
+    if (op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN) {
+      argReduce(op == ReduceOp.ARGMAX, xv, shape, reduced, ov);
+      return;
+    }
     java.util.Arrays.fill(
         acc,
         switch (op) {
           case SUM -> 0;
           case MAX -> Double.NEGATIVE_INFINITY;
           case MIN -> Double.POSITIVE_INFINITY;
+          default -> throw new IllegalStateException();
         });
     int[] index = new int[shape.length];
     for (long flat = 0; flat < total; flat++) {
@@ -730,9 +743,72 @@ public final class ReferenceBackend implements Backend {
             case SUM -> acc[k] + v;
             case MAX -> Double.isNaN(v) || Double.isNaN(acc[k]) ? Double.NaN : Math.max(acc[k], v);
             case MIN -> Double.isNaN(v) || Double.isNaN(acc[k]) ? Double.NaN : Math.min(acc[k], v);
+            default -> throw new IllegalStateException();
           };
     }
     for (int k = 0; k < acc.length; k++) ov[k] = (float) ((double) scale * acc[k]);
+  }
+
+  /**
+   * ARGMAX/ARGMIN: for each kept index, the row-major position among the reduced elements of the
+   * first maximum (NaN the largest) or minimum.
+   */
+  private static void argReduce(
+      boolean max, float[] xv, int[] shape, boolean[] reduced, float[] ov) {
+    long total = 1;
+    for (int d : shape) total *= d;
+    int kept = 1;
+    for (int i = 0; i < shape.length; i++) if (!reduced[i]) kept *= shape[i];
+    double[] best = new double[kept];
+    long[] where = new long[kept];
+    long[] seen = new long[kept];
+    int[] index = new int[shape.length];
+    for (long flat = 0; flat < total; flat++) {
+      long rem = flat;
+      for (int i = shape.length - 1; i >= 0; i--) {
+        index[i] = (int) (rem % shape[i]);
+        rem /= shape[i];
+      }
+      int o = 0;
+      long r = 0;
+      for (int i = 0; i < shape.length; i++) {
+        if (reduced[i]) r = r * shape[i] + index[i];
+        else o = o * shape[i] + index[i];
+      }
+      double v = xv[(int) flat];
+      boolean take;
+      if (seen[o]++ == 0) take = true;
+      else if (max) take = !Double.isNaN(best[o]) && (Double.isNaN(v) || v > best[o]);
+      else take = !Double.isNaN(best[o]) && (Double.isNaN(v) || v < best[o]);
+      if (take) {
+        best[o] = v;
+        where[o] = r;
+      }
+    }
+    for (int o = 0; o < kept; o++) ov[o] = where[o];
+  }
+
+  @Override
+  public void unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+    float[] xv = data(x);
+    float[] yv = data(y);
+    for (int i = 0; i < n; i++) yv[i] = (float) op.apply(xv[i], alpha);
+  }
+
+  @Override
+  public void unaryBackward(
+      UnaryOp op,
+      float alpha,
+      DeviceBuffer x,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dx,
+      long n) {
+    float[] xv = data(x);
+    float[] yv = data(y);
+    float[] g = data(dy);
+    float[] out = data(dx);
+    for (int i = 0; i < n; i++) out[i] = (float) op.derivative(xv[i], yv[i], alpha, g[i]);
   }
 
   /** Where output pixel o samples the input along one axis: lower index, upper index, weight. */

@@ -10,6 +10,7 @@ import org.cnn4j.spi.MemoryStats;
 import org.cnn4j.spi.Pool2dSpec;
 import org.cnn4j.spi.ReduceOp;
 import org.cnn4j.spi.StridedView;
+import org.cnn4j.spi.UnaryOp;
 
 /**
  * A backend seen through its required ops only: every abstract SPI method forwards to the delegate,
@@ -148,6 +149,23 @@ public class SpiDefaultsView implements Backend {
   @Override
   public void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
     delegate.binary(op, a, b, out, n);
+  }
+
+  @Override
+  public void unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+    delegate.unary(op, alpha, x, y, n);
+  }
+
+  @Override
+  public void unaryBackward(
+      UnaryOp op,
+      float alpha,
+      DeviceBuffer x,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dx,
+      long n) {
+    delegate.unaryBackward(op, alpha, x, y, dy, dx, n);
   }
 
   @Override

@@ -17,6 +17,7 @@ import org.cnn4j.spi.Pool2dSpec;
 import org.cnn4j.spi.Ranges;
 import org.cnn4j.spi.ReduceOp;
 import org.cnn4j.spi.StridedView;
+import org.cnn4j.spi.UnaryOp;
 
 /**
  * The CPU backend. GEMM (and so convolution, through im2col) runs in OpenBLAS; the memory-bound
@@ -1498,6 +1499,26 @@ final class CpuBackend implements Backend {
   }
 
   // ---------------------------------------------------------------- graph ops (CpuTensorOps)
+
+  @Override
+  public void unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+    checkRange("unary", x, 0, n);
+    checkRange("unary", y, 0, n);
+    tensorOps.unary(op, alpha, data(x), data(y), n);
+  }
+
+  @Override
+  public void unaryBackward(
+      UnaryOp op,
+      float alpha,
+      DeviceBuffer x,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dx,
+      long n) {
+    for (DeviceBuffer b : new DeviceBuffer[] {x, y, dy, dx}) checkRange("unaryBackward", b, 0, n);
+    tensorOps.unaryBackward(op, alpha, data(x), data(y), data(dy), data(dx), n);
+  }
 
   @Override
   public void binaryBackward(

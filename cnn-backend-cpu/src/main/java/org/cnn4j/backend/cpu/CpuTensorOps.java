@@ -3,6 +3,7 @@ package org.cnn4j.backend.cpu;
 import org.cnn4j.spi.BinaryOp;
 import org.cnn4j.spi.ReduceOp;
 import org.cnn4j.spi.StridedView;
+import org.cnn4j.spi.UnaryOp;
 
 /**
  * The CPU's graph ops in parallel Java: strided copies, broadcasting binary ops and their
@@ -54,7 +55,14 @@ final class CpuTensorOps {
                 toA = p <= q ? d : 0f;
                 toB = p <= q ? 0f : d;
               }
-              default -> throw new IllegalArgumentException("binary op " + op);
+              case POW -> {
+                toA = q == 0 ? 0f : (float) (d * q * Math.pow(p, q - 1));
+                toB = p == 0 ? 0f : (float) (d * Math.pow(p, q) * Math.log(p));
+              }
+              default -> {
+                toA = 0f;
+                toB = 0f;
+              }
             }
             if (da != null) da.put(i, toA);
             if (db != null) db.put(i, toB);
@@ -71,7 +79,36 @@ final class CpuTensorOps {
       // Math.max/min return NaN when either operand is NaN, as the SPI says.
       case MAX -> Math.max(p, q);
       case MIN -> Math.min(p, q);
+      case POW -> (float) Math.pow(p, q);
+      case GREATER -> p > q ? 1f : 0f;
+      case GREATER_EQUAL -> p >= q ? 1f : 0f;
+      case LESS -> p < q ? 1f : 0f;
+      case LESS_EQUAL -> p <= q ? 1f : 0f;
+      case EQUAL -> p == q ? 1f : 0f;
+      case NOT_EQUAL -> p != q ? 1f : 0f;
     };
+  }
+
+  // ---------------------------------------------------------------- unary functions
+
+  void unary(UnaryOp op, float alpha, Floats x, Floats y, long n) {
+    parallel.forRange(
+        (int) n,
+        n * 4,
+        (lo, hi) -> {
+          for (int i = lo; i < hi; i++) y.put(i, (float) op.apply(x.get(i), alpha));
+        });
+  }
+
+  void unaryBackward(UnaryOp op, float alpha, Floats x, Floats y, Floats dy, Floats dx, long n) {
+    parallel.forRange(
+        (int) n,
+        n * 4,
+        (lo, hi) -> {
+          for (int i = lo; i < hi; i++) {
+            dx.put(i, (float) op.derivative(x.get(i), y.get(i), alpha, dy.get(i)));
+          }
+        });
   }
 
   // ---------------------------------------------------------------- strided loops
@@ -201,11 +238,15 @@ final class CpuTensorOps {
         (lo, hi) -> {
           for (int o = lo; o < hi; o++) {
             long base = keptView.position(o);
+            if (op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN) {
+              out.put(o, argPosition(op == ReduceOp.ARGMAX, x, base, redView, redRows, len, step));
+              continue;
+            }
             double acc =
                 switch (op) {
                   case SUM -> 0;
                   case MAX -> Double.NEGATIVE_INFINITY;
-                  case MIN -> Double.POSITIVE_INFINITY;
+                  default -> Double.POSITIVE_INFINITY;
                 };
             Rows rows = new Rows(redView, 0);
             for (long row = 0; row < redRows; row++, rows.next()) {
@@ -216,13 +257,38 @@ final class CpuTensorOps {
                     switch (op) {
                       case SUM -> acc + v;
                       case MAX -> Double.isNaN(acc) || v != v ? Double.NaN : Math.max(acc, v);
-                      case MIN -> Double.isNaN(acc) || v != v ? Double.NaN : Math.min(acc, v);
+                      default -> Double.isNaN(acc) || v != v ? Double.NaN : Math.min(acc, v);
                     };
               }
             }
             out.put(o, (float) (scale * acc));
           }
         });
+  }
+
+  /** The row-major position of the first maximum (NaN the largest) or minimum among the reduced. */
+  private static float argPosition(
+      boolean max, Floats x, long base, StridedView red, long redRows, int len, long step) {
+    float best = 0;
+    long where = 0;
+    long k = 0;
+    boolean done = false;
+    Rows rows = new Rows(red, 0);
+    for (long row = 0; row < redRows && !done; row++, rows.next()) {
+      long p = base + rows.position;
+      for (int j = 0; j < len; j++, p += step, k++) {
+        float v = x.get((int) p);
+        if (k == 0 || v != v || (max ? v > best : v < best)) {
+          best = v;
+          where = k;
+          if (v != v) {
+            done = true;
+            break;
+          }
+        }
+      }
+    }
+    return where;
   }
 
   // ---------------------------------------------------------------- bilinear resize
