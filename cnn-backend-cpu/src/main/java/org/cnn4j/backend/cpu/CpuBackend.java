@@ -804,6 +804,7 @@ final class CpuBackend implements Backend {
       DeviceBuffer dx,
       DeviceBuffer dKernel,
       DeviceBuffer dBias) {
+    kind.requireDerivativeFromOutput("conv2dBackwardFused");
     if (viaOnednn(s)) {
       checkConv("conv2dBackwardFused", s, x, kernel, y);
       checkRange("conv2dBackwardFused", dy, 0, s.outputLength());
@@ -1725,6 +1726,7 @@ final class CpuBackend implements Backend {
       int rows,
       int cols,
       DeviceBuffer dBias) {
+    kind.requireDerivativeFromOutput("activationBackwardBias");
     long n = (long) rows * cols;
     for (DeviceBuffer b : new DeviceBuffer[] {y, dy, dz})
       checkRange("activationBackwardBias", b, 0, n);
