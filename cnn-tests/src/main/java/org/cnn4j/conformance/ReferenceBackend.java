@@ -698,6 +698,16 @@ public final class ReferenceBackend implements Backend {
   @Override
   public void reduce(
       ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out) {
+    for (int i = 0; i < axes.length; i++) {
+      if (axes[i] < 0 || axes[i] >= shape.length || (i > 0 && axes[i] <= axes[i - 1])) {
+        throw new IllegalArgumentException(
+            "reduce: axes "
+                + java.util.Arrays.toString(axes)
+                + " of a rank-"
+                + shape.length
+                + " tensor must be distinct, ascending and in range");
+      }
+    }
     float[] xv = data(x);
     float[] ov = data(out);
     boolean[] reduced = new boolean[shape.length];
