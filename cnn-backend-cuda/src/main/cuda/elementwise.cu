@@ -1,4 +1,5 @@
-// Element-wise kernels: activations, binary ops, axpby, and the fused bias + activation epilogue.
+// Element-wise kernels: activations, binary ops and their gradients, axpby, and the fused bias +
+// activation epilogue.
 // Indexing: grid-stride loop over i < n. Every kernel reads element i before writing element i,
 // so an output may alias an input.
 #include "common.cuh"
@@ -14,15 +15,32 @@ extern "C" __global__ void activation_backward(int kind, float alpha, const floa
   GRID_STRIDE_LOOP(i, n) dx[i] = activate_grad(kind, alpha, x[i], y[i], dy[i]);
 }
 
-// Must match org.cnn4j.spi.BinaryOp's ordinal order.
-#define OP_ADD 0
-#define OP_SUB 1
-
+// out = a op b (binary_apply, common.cuh: MAX and MIN keep NaN).
 extern "C" __global__ void binary(int op, const float* a, const float* b, float* out,
                                   long long n) {
+  GRID_STRIDE_LOOP(i, n) out[i] = binary_apply(op, a[i], b[i]);
+}
+
+// The gradients of binary: da = dy * d(a op b)/da, db = dy * d(a op b)/db, each written only when
+// its flag is set (the host passes dy for an absent one). MAX's ties go to a (a >= b), MIN's too
+// (a <= b), as the SPI says. Every input is read before either output is written, so an output
+// may alias an input.
+extern "C" __global__ void binary_backward(int op, const float* a, const float* b,
+                                           const float* dy, float* da, float* db, int hasDa,
+                                           int hasDb, long long n) {
   GRID_STRIDE_LOOP(i, n) {
-    const float u = a[i], v = b[i];
-    out[i] = op == OP_ADD ? u + v : op == OP_SUB ? u - v : u * v;
+    const float p = a[i], q = b[i], d = dy[i];
+    float toA, toB;
+    switch (op) {
+      case OP_ADD: toA = d; toB = d; break;
+      case OP_SUB: toA = d; toB = -d; break;
+      case OP_MUL: toA = d * q; toB = d * p; break;
+      case OP_DIV: toA = d / q; toB = -toA * p / q; break;
+      case OP_MAX: toA = p >= q ? d : 0.0f; toB = p >= q ? 0.0f : d; break;
+      default: toA = p <= q ? d : 0.0f; toB = p <= q ? 0.0f : d; break;
+    }
+    if (hasDa) da[i] = toA;
+    if (hasDb) db[i] = toB;
   }
 }
 
@@ -43,8 +61,9 @@ extern "C" __global__ void bias_activation_forward(int kind, float alpha, float*
   }
 }
 
-// dz = dy * f'(.) read from the forward output y (the sign of ReLU and LeakyReLU too). dz may be
-// dy. The bias gradient is then a reduce_middle over dz.
+// dz = dy * f'(.) read from the forward output y (the sign of ReLU and LeakyReLU too; the host
+// accepts only the kinds whose derivative comes from y). dz may be dy. The bias gradient is then
+// a reduce_middle over dz.
 extern "C" __global__ void activation_backward_from_output(int kind, float alpha, const float* y,
                                                            const float* dy, float* dz,
                                                            long long n) {

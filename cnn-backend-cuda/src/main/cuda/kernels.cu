@@ -9,3 +9,6 @@
 #include "batchnorm.cu"
 #include "dropout.cu"
 #include "optimizers.cu"
+#include "strided.cu"
+#include "resize.cu"
+#include "layernorm.cu"

@@ -38,12 +38,7 @@ extern "C" __global__ void broadcast_middle(const float* __restrict__ src, int m
   }
 }
 
-// Row kernels below: one warp per row (row = global warp index, grid-stride), lane j handles
-// columns j, j + 32, ...; a lane reads each of its elements before writing it, so outputs may
-// alias inputs.
-#define FOR_EACH_ROW(r, rows)                                                               \
-  for (int r = (int)((blockIdx.x * (long long)blockDim.x + threadIdx.x) >> 5); r < (rows); \
-       r += (int)((gridDim.x * (long long)blockDim.x) >> 5))
+// Row kernels below: FOR_EACH_ROW (common.cuh), one warp per row.
 
 // Row softmax; subtracting the row maximum keeps expf finite.
 extern "C" __global__ void softmax(const float* x, float* y, int rows, int cols) {
@@ -178,4 +173,61 @@ extern "C" __global__ void loss(int kind, const float* pred, const float* target
 #undef T_AT
     if (lane == 0) lossPerRow[r] = l;
   }
+}
+
+// Must match org.cnn4j.spi.ReduceOp's ordinal order (KernelConstantsTest checks it).
+#define RED_SUM 0
+#define RED_MAX 1
+
+__device__ __forceinline__ float reduce_identity(int op) {
+  return op == RED_SUM ? 0.0f : op == RED_MAX ? -INFINITY : INFINITY;
+}
+
+// acc op v. MAX and MIN keep NaN: a NaN v is taken, and once acc is NaN no comparison replaces it.
+__device__ __forceinline__ float reduce_combine(int op, float acc, float v) {
+  if (op == RED_SUM) return acc + v;
+  if (isnan(v)) return v;
+  if (op == RED_MAX) return v > acc ? v : acc;
+  return v < acc ? v : acc;
+}
+
+// block_column_sum (common.cuh) with the combining op of ReduceOp: the op over threadIdx.y of each
+// column, valid in the threads with threadIdx.y == 0, in a fixed tree order.
+__device__ __forceinline__ float block_column_reduce(int op, float s, float* part) {
+  const int tx = threadIdx.x, ty = threadIdx.y, bx = blockDim.x;
+  part[ty * bx + tx] = s;
+  __syncthreads();
+  for (int h = blockDim.y >> 1; h > 0; h >>= 1) {
+    if (ty < h) part[ty * bx + tx] = reduce_combine(op, part[ty * bx + tx], part[(ty + h) * bx + tx]);
+    __syncthreads();
+  }
+  return part[tx];
+}
+
+// Backend.reduce, one reduced block at a time: x is [outer, mid, inner] and the middle axis is
+// combined with the ReduceOp `op`. Indexing and slicing as reduce_middle: block (bx, z) with
+// bx = o * tiles + tile covers columns i = tile * blockDim.x + threadIdx.x of outer index o and
+// middle rows [z * chunk, (z + 1) * chunk), its threadIdx.y rows striding by blockDim.y; it
+// writes out[(o * slices + z) * inner + i] = scale * (op over those rows). The host folds several
+// slices with a second launch and runs one pass per reduced block (it merges neighbouring reduced
+// axes first), applying the scale only in the last. With inner = 1 (a trailing reduction) the
+// block's 256 threads read one row's consecutive elements.
+extern "C" __global__ void reduce_axis(int op, const float* __restrict__ x, int outer, int mid,
+                                       int inner, int chunk, int slices, float scale,
+                                       float* __restrict__ out) {
+  __shared__ float part[256];
+  const int tiles = (inner + blockDim.x - 1) / blockDim.x;
+  const int o = blockIdx.x / tiles;
+  const int i = (blockIdx.x % tiles) * blockDim.x + threadIdx.x;
+  const int z = blockIdx.y;
+  const int mBegin = min(mid, z * chunk), mEnd = min(mid, mBegin + chunk);
+  float acc = reduce_identity(op);
+  if (i < inner) {
+    const float* px = x + (long long)o * mid * inner + i;
+    for (int m = mBegin + threadIdx.y; m < mEnd; m += blockDim.y) {
+      acc = reduce_combine(op, acc, px[(long long)m * inner]);
+    }
+  }
+  acc = block_column_reduce(op, acc, part);
+  if (threadIdx.y == 0 && i < inner) out[((long long)o * slices + z) * inner + i] = scale * acc;
 }

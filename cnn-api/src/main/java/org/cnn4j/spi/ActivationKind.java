@@ -63,4 +63,23 @@ public enum ActivationKind {
       default -> true;
     };
   }
+
+  /**
+   * Throws {@link IllegalArgumentException} naming {@code op} unless {@link
+   * #derivativeFromOutput()} holds: the check of the ops that differentiate from the output alone
+   * ({@link Backend#activationBackwardBias}, {@link Backend#conv2dBackwardFused}), in the same
+   * words on every backend.
+   */
+  public void requireDerivativeFromOutput(String op) {
+    if (!derivativeFromOutput()) {
+      throw new IllegalArgumentException(
+          op
+              + ": the derivative of "
+              + this
+              + " needs the activation's input, which this op does not get (it reads only the"
+              + " output); apply "
+              + this
+              + " with activationForward and differentiate with activationBackward");
+    }
+  }
 }

@@ -281,7 +281,10 @@ public interface Backend extends AutoCloseable {
   /**
    * The backward of {@link #conv2dForwardFused} from its output y and the output gradient dy (not
    * modified): overwrites dKernel, dBias (when not null) and dx (when not null; the input of the
-   * first layer needs none). Shapes as {@link #conv2dForward}.
+   * first layer needs none). The activation's derivative comes from y alone, so {@code kind} must
+   * be one whose {@link ActivationKind#derivativeFromOutput()} holds; the others (GELU, SiLU) throw
+   * {@link IllegalArgumentException}, and a layer using them keeps the pre-activation and
+   * differentiates with {@link #activationBackward}. Shapes as {@link #conv2dForward}.
    */
   default void conv2dBackwardFused(
       Conv2dSpec s,
@@ -294,6 +297,7 @@ public interface Backend extends AutoCloseable {
       DeviceBuffer dx,
       DeviceBuffer dKernel,
       DeviceBuffer dBias) {
+    kind.requireDerivativeFromOutput("conv2dBackwardFused");
     int rows = s.n() * s.outH() * s.outW();
     try (DeviceBuffer dz = allocate(s.outputLength())) {
       activationBackwardBias(kind, alpha, y, dy, dz, rows, s.filters(), dBias);
@@ -506,7 +510,10 @@ public interface Backend extends AutoCloseable {
   /**
    * The backward of {@link #biasActivationForward} from its output y: {@code dz = dy * f'(y)}
    * (ReLU's and LeakyReLU's sign read from y), and, when dBias is not null, {@code dBias[c] = sum_r
-   * dz[r, c]} (overwritten). dz may be dy. Shapes: y, dy, dz {@code [rows, cols]}.
+   * dz[r, c]} (overwritten). dz may be dy. Only the kinds whose {@link
+   * ActivationKind#derivativeFromOutput()} holds have a derivative in terms of y; the others (GELU,
+   * SiLU: not invertible) throw {@link IllegalArgumentException}. Shapes: y, dy, dz {@code [rows,
+   * cols]}.
    */
   default void activationBackwardBias(
       ActivationKind kind,
@@ -517,6 +524,7 @@ public interface Backend extends AutoCloseable {
       int rows,
       int cols,
       DeviceBuffer dBias) {
+    kind.requireDerivativeFromOutput("activationBackwardBias");
     long n = (long) rows * cols;
     if (kind != ActivationKind.LINEAR || dz != dy) activationBackward(kind, alpha, y, y, dy, dz, n);
     if (dBias != null) reduceMiddle(dz, 1, rows, cols, 1f, dBias);

@@ -25,12 +25,31 @@ public final class ElementwiseChecks extends Checks {
     }
 
     Tolerance tolerance() {
-      return switch (kind) {
-        case LINEAR, RELU, CLIPPED_RELU -> Tolerances.EXACT;
-        case LEAKY_RELU, HARD_SIGMOID, SOFTSIGN -> Tolerances.ROUNDED;
-        default -> Tolerances.TRANSCENDENTAL;
-      };
+      return ElementwiseChecks.tolerance(kind);
     }
+  }
+
+  /**
+   * How far an activation's value or derivative may be from the reference's: exact for the
+   * piecewise-linear kinds that only select, one or two roundings for those that also scale, else
+   * the transcendental functions' few ulp.
+   */
+  static Tolerance tolerance(ActivationKind kind) {
+    return switch (kind) {
+      case LINEAR, RELU, CLIPPED_RELU -> Tolerances.EXACT;
+      case LEAKY_RELU, HARD_SIGMOID, SOFTSIGN -> Tolerances.ROUNDED;
+      default -> Tolerances.TRANSCENDENTAL;
+    };
+  }
+
+  /** The parameter a case of {@code kind} uses: Keras' defaults (relu6's cap for CLIPPED_RELU). */
+  static float defaultAlpha(ActivationKind kind) {
+    return switch (kind) {
+      case LEAKY_RELU -> 0.3f;
+      case CLIPPED_RELU -> 6f;
+      case ELU -> 1f;
+      default -> 0f;
+    };
   }
 
   /** One binary op; {@code alias} is "out=a", "out=b" or "" for a separate output. */
@@ -55,23 +74,23 @@ public final class ElementwiseChecks extends Checks {
 
   /**
    * Every ActivationKind at n = 1 and n = 1000, separate, and in place where the SPI allows it (the
-   * kinds whose derivative comes from the output); LeakyReLU at two slopes.
+   * kinds whose derivative comes from the output); LeakyReLU at two slopes, and the clipped ReLU
+   * and ELU also at an alpha other than Keras' default (the inputs lie within +-6, so relu6's cap
+   * is never reached: the cap 2 is).
    */
   public static List<ActivationCase> activationCases() {
     List<ActivationCase> cases = new ArrayList<>();
     for (ActivationKind kind : ActivationKind.values()) {
-      float alpha =
-          switch (kind) {
-            case LEAKY_RELU -> 0.3f;
-            case CLIPPED_RELU -> 6f;
-            case ELU -> 1f;
-            default -> 0f;
-          };
+      float alpha = defaultAlpha(kind);
       cases.add(new ActivationCase(kind, alpha, 1, false));
       cases.add(new ActivationCase(kind, alpha, 1000, false));
       if (kind.derivativeFromOutput()) cases.add(new ActivationCase(kind, alpha, 1000, true));
     }
     cases.add(new ActivationCase(ActivationKind.LEAKY_RELU, 0.01f, 1000, false));
+    cases.add(new ActivationCase(ActivationKind.CLIPPED_RELU, 2f, 1000, false));
+    cases.add(new ActivationCase(ActivationKind.CLIPPED_RELU, 2f, 1000, true));
+    cases.add(new ActivationCase(ActivationKind.ELU, 0.5f, 1000, false));
+    cases.add(new ActivationCase(ActivationKind.ELU, 0.5f, 1000, true));
     return cases;
   }
 

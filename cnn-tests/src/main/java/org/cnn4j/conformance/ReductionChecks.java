@@ -1,10 +1,15 @@
 package org.cnn4j.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.ReduceOp;
 
-/** reduceMiddle, broadcastMiddle and biasAdd against the reference. */
+/** reduce over axes, reduceMiddle, broadcastMiddle and biasAdd against the reference. */
 public final class ReductionChecks extends Checks {
 
   /** A [outer, mid, inner] shape with a scale, and for broadcasts a beta (0: y starts as NaN). */
@@ -37,8 +42,86 @@ public final class ReductionChecks extends Checks {
     }
   }
 
+  /**
+   * {@link Backend#reduce} of a contiguous {@code shape} over {@code axes}, named for the pattern
+   * ({@code pattern}: leading, trailing, middle, alternating, all, none); {@code nan} puts NaN into
+   * a few of the outputs' groups.
+   */
+  public record AxesCase(
+      ReduceOp op, String pattern, int[] shape, int[] axes, float scale, boolean nan) {
+    @Override
+    public String toString() {
+      return op
+          + " "
+          + pattern
+          + ": "
+          + Arrays.toString(shape)
+          + " over "
+          + Arrays.toString(axes)
+          + " scale="
+          + scale
+          + (nan ? " with NaN" : "");
+    }
+
+    int inputLength() {
+      int n = 1;
+      for (int d : shape) n *= d;
+      return n;
+    }
+
+    int outputLength() {
+      int n = inputLength();
+      for (int a : axes) n /= shape[a];
+      return n;
+    }
+  }
+
   public ReductionChecks(Backend underTest, Backend reference) {
     super(underTest, reference);
+  }
+
+  /**
+   * Every reduction pattern for SUM, MAX and MIN: none, all, leading, trailing, middle, alternating
+   * (several reduced blocks), size-1 axes among them, a long axis (split into slices on a device),
+   * few outputs over many rows (a bias gradient), a scalar; NaN propagation on some.
+   */
+  public static List<AxesCase> axesCases() {
+    List<AxesCase> cases = new ArrayList<>();
+    for (ReduceOp op : ReduceOp.values()) {
+      cases.add(axes(op, "none", shape(2, 3, 4), axes(), 1f));
+      cases.add(axes(op, "none, scaled", shape(5, 7), axes(), -2f));
+      cases.add(axes(op, "all", shape(2, 3, 4), axes(0, 1, 2), 1f / 24));
+      cases.add(axes(op, "leading", shape(6, 5, 4), axes(0), 1f));
+      cases.add(axes(op, "two leading", shape(3, 4, 5, 2), axes(0, 1), 0.5f));
+      cases.add(axes(op, "trailing", shape(6, 5, 7), axes(2), 1f));
+      cases.add(axes(op, "two trailing", shape(3, 4, 5, 6), axes(2, 3), 1f));
+      cases.add(axes(op, "middle", shape(4, 9, 5), axes(1), 1f / 9));
+      cases.add(axes(op, "two middle", shape(2, 3, 4, 5), axes(1, 2), 1f));
+      cases.add(axes(op, "alternating", shape(3, 4, 5), axes(0, 2), 1f));
+      cases.add(axes(op, "alternating, rank 4", shape(2, 3, 4, 5), axes(1, 3), -1f));
+      cases.add(axes(op, "alternating, rank 6", shape(2, 3, 2, 3, 2, 3), axes(0, 2, 4), 1f));
+      cases.add(axes(op, "size-1 axes among them", shape(2, 1, 3, 1, 4), axes(1, 2, 3), 1f));
+      cases.add(axes(op, "only size-1 axes", shape(3, 1, 4), axes(1), 2f));
+      cases.add(axes(op, "a long axis", shape(5000), axes(0), 1f));
+      cases.add(axes(op, "few outputs over many rows", shape(1000, 3), axes(0), 1f));
+      cases.add(axes(op, "rows", shape(3, 1000), axes(1), 1f));
+      cases.add(axes(op, "a scalar", shape(), axes(), 3f));
+      cases.add(new AxesCase(op, "middle", shape(4, 9, 5), axes(1), 1f, true));
+      cases.add(new AxesCase(op, "a long axis", shape(5000), axes(0), 1f, true));
+    }
+    return cases;
+  }
+
+  private static AxesCase axes(ReduceOp op, String pattern, int[] shape, int[] axes, float scale) {
+    return new AxesCase(op, pattern, shape, axes, scale, false);
+  }
+
+  private static int[] shape(int... s) {
+    return s;
+  }
+
+  private static int[] axes(int... a) {
+    return a;
   }
 
   public static List<MiddleCase> reduceCases() {
@@ -68,6 +151,59 @@ public final class ReductionChecks extends Checks {
       cases.add(new BiasCase(128, 3, path));
     }
     return cases;
+  }
+
+  /**
+   * out starts as NaN (it is overwritten). SUM within the summation bound; MAX and MIN exactly
+   * (scale times the extreme is one rounding on both sides), NaN where a group holds one.
+   */
+  public void reduce(AxesCase c) {
+    float[] x = Inputs.forCase(c).uniform(c.inputLength(), -1, 1);
+    if (c.nan()) {
+      for (int i = 3; i < x.length; i += 17) x[i] = Float.NaN;
+    }
+    int outLen = c.outputLength();
+    try (Session s = session()) {
+      Twin tx = s.upload(x);
+      Twin out = s.upload(Inputs.filled(outLen, Float.NaN));
+      s.run(b -> b.reduce(c.op(), tx.on(b), c.shape(), c.axes(), c.scale(), out.on(b)));
+      if (c.op() != ReduceOp.SUM) {
+        s.expectClose("reduce " + c, out, Tolerances.EXACT);
+        return;
+      }
+      DeviceBuffer mag = s.referenceOnly(new float[outLen]);
+      reference.reduce(
+          ReduceOp.SUM,
+          s.referenceOnly(Inputs.abs(x)),
+          c.shape(),
+          c.axes(),
+          Math.abs(c.scale()),
+          mag);
+      s.expectClose(
+          "reduce " + c,
+          out,
+          Tolerances.ACCUMULATED,
+          s.readReference(mag, outLen),
+          c.inputLength() / outLen + 1L);
+    }
+  }
+
+  /** Axes out of range, repeated or descending are an {@link IllegalArgumentException}. */
+  public void rejectsBadAxes() {
+    try (Session s = session()) {
+      Twin x = s.upload(new float[24]);
+      Twin out = s.upload(new float[24]);
+      int[] shape = {2, 3, 4};
+      s.runUnderTest(
+          b -> {
+            for (int[] bad : new int[][] {{3}, {-1}, {1, 1}, {2, 0}}) {
+              assertThrows(
+                  IllegalArgumentException.class,
+                  () -> b.reduce(ReduceOp.SUM, x.on(b), shape, bad, 1f, out.on(b)),
+                  "axes " + Arrays.toString(bad));
+            }
+          });
+    }
   }
 
   public void reduceMiddle(MiddleCase c) {

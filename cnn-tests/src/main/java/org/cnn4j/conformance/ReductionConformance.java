@@ -1,15 +1,24 @@
 package org.cnn4j.conformance;
 
 import java.util.List;
+import org.cnn4j.conformance.ReductionChecks.AxesCase;
 import org.cnn4j.conformance.ReductionChecks.BiasCase;
 import org.cnn4j.conformance.ReductionChecks.MiddleCase;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Reduction and broadcast conformance: reduceMiddle, broadcastMiddle, biasAdd (both paths). */
+/**
+ * Reduction and broadcast conformance: reduce over every pattern of axes (SUM, MAX, MIN, NaN),
+ * reduceMiddle, broadcastMiddle, biasAdd (both paths).
+ */
 public abstract class ReductionConformance extends ConformanceTest {
   protected ReductionConformance(String providerId) {
     super(providerId);
+  }
+
+  static List<AxesCase> axesCases() {
+    return ReductionChecks.axesCases();
   }
 
   static List<MiddleCase> reduceCases() {
@@ -26,6 +35,17 @@ public abstract class ReductionConformance extends ConformanceTest {
 
   private ReductionChecks checks() {
     return new ReductionChecks(backend(), reference());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("axesCases")
+  void reduce(AxesCase c) {
+    checks().reduce(c);
+  }
+
+  @Test
+  void reduceRejectsBadAxes() {
+    checks().rejectsBadAxes();
   }
 
   @ParameterizedTest(name = "{0}")

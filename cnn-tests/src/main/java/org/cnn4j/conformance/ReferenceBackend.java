@@ -515,7 +515,7 @@ public final class ReferenceBackend implements Backend {
   static double activate(ActivationKind kind, double alpha, double x) {
     return switch (kind) {
       case LINEAR -> x;
-      case RELU -> x > 0 ? x : 0;
+      case RELU -> x < 0 ? 0 : x; // NaN passes through, as in Keras
       case LEAKY_RELU -> x > 0 ? x : alpha * x;
       case CLIPPED_RELU -> Math.min(Math.max(x, 0), alpha);
       case ELU -> x > 0 ? x : alpha * Math.expm1(x);
@@ -706,6 +706,16 @@ public final class ReferenceBackend implements Backend {
   @Override
   public void reduce(
       ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out) {
+    for (int i = 0; i < axes.length; i++) {
+      if (axes[i] < 0 || axes[i] >= shape.length || (i > 0 && axes[i] <= axes[i - 1])) {
+        throw new IllegalArgumentException(
+            "reduce: axes "
+                + java.util.Arrays.toString(axes)
+                + " of a rank-"
+                + shape.length
+                + " tensor must be distinct, ascending and in range");
+      }
+    }
     float[] xv = data(x);
     float[] ov = data(out);
     boolean[] reduced = new boolean[shape.length];

@@ -13,6 +13,8 @@ import org.cnn4j.spi.Conv2dSpec;
 import org.cnn4j.spi.DeviceBuffer;
 import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.Pool2dSpec;
+import org.cnn4j.spi.ReduceOp;
+import org.cnn4j.spi.StridedView;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -538,7 +540,484 @@ class PlantedBreaksTest {
                     super.fill(buf, offset, len, value);
                   }
                 },
-            every(MemoryChecks.cases(), MemoryChecks::new, MemoryChecks::fill)));
+            every(MemoryChecks.cases(), MemoryChecks::new, MemoryChecks::fill)),
+        new Break(
+            "copyStrided ignores the destination offset",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void copyStrided(
+                      DeviceBuffer src, StridedView from, DeviceBuffer dst, StridedView to) {
+                    super.copyStrided(src, from, dst, new StridedView(0, to.shape(), to.strides()));
+                  }
+                },
+            every(LayoutChecks.cases(), LayoutChecks::new, LayoutChecks::copy)),
+        new Break(
+            "binaryBroadcast reads b at the output index modulo b's size (no stride 0)",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void binaryBroadcast(
+                      BinaryOp op,
+                      DeviceBuffer a,
+                      StridedView av,
+                      DeviceBuffer bb,
+                      StridedView bv,
+                      DeviceBuffer out,
+                      long outOffset) {
+                    float[] x = read(delegate, a);
+                    float[] y = read(delegate, bb);
+                    float[] o = read(delegate, out);
+                    long bSize = 1;
+                    for (int i = 0; i < bv.rank(); i++) {
+                      if (bv.strides()[i] != 0) bSize *= bv.shape()[i];
+                    }
+                    for (long i = 0; i < av.size(); i++) {
+                      o[(int) (outOffset + i)] =
+                          (float)
+                              op.apply(x[(int) av.position(i)], y[(int) (bv.offset() + i % bSize)]);
+                    }
+                    write(delegate, out, o);
+                  }
+                },
+            every(BinaryChecks.broadcastCases(), BinaryChecks::new, BinaryChecks::broadcast)),
+        new Break(
+            "binaryBackward gives MAX's ties to b",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void binaryBackward(
+                      BinaryOp op,
+                      DeviceBuffer a,
+                      DeviceBuffer bb,
+                      DeviceBuffer dy,
+                      DeviceBuffer da,
+                      DeviceBuffer db,
+                      long n) {
+                    if (op != BinaryOp.MAX) {
+                      super.binaryBackward(op, a, bb, dy, da, db, n);
+                      return;
+                    }
+                    float[] p = read(delegate, a);
+                    float[] q = read(delegate, bb);
+                    float[] g = read(delegate, dy);
+                    float[] toA = new float[(int) n];
+                    float[] toB = new float[(int) n];
+                    for (int i = 0; i < n; i++) {
+                      toA[i] = p[i] > q[i] ? g[i] : 0f;
+                      toB[i] = p[i] > q[i] ? 0f : g[i];
+                    }
+                    if (da != null) delegate.upload(toA, 0, da, 0, (int) n);
+                    if (db != null) delegate.upload(toB, 0, db, 0, (int) n);
+                  }
+                },
+            every(BinaryChecks.backwardCases(), BinaryChecks::new, BinaryChecks::backward)),
+        new Break(
+            "binary MAX drops NaN (fmax)",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void binary(
+                      BinaryOp op, DeviceBuffer a, DeviceBuffer bb, DeviceBuffer out, long n) {
+                    if (op != BinaryOp.MAX) {
+                      super.binary(op, a, bb, out, n);
+                      return;
+                    }
+                    float[] p = read(delegate, a);
+                    float[] q = read(delegate, bb);
+                    float[] o = new float[(int) n];
+                    for (int i = 0; i < n; i++) {
+                      o[i] =
+                          Float.isNaN(p[i])
+                              ? q[i]
+                              : Float.isNaN(q[i]) ? p[i] : Math.max(p[i], q[i]);
+                    }
+                    delegate.upload(o, 0, out, 0, (int) n);
+                  }
+                },
+            every(BinaryChecks.nanCases(), BinaryChecks::new, BinaryChecks::binaryKeepsNaN)),
+        new Break(
+            "reduce drops the scale",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void reduce(
+                      ReduceOp op,
+                      DeviceBuffer x,
+                      int[] shape,
+                      int[] axes,
+                      float scale,
+                      DeviceBuffer out) {
+                    super.reduce(op, x, shape, axes, 1f, out);
+                  }
+                },
+            every(ReductionChecks.axesCases(), ReductionChecks::new, ReductionChecks::reduce)),
+        new Break(
+            "reduce MAX and MIN skip NaN",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void reduce(
+                      ReduceOp op,
+                      DeviceBuffer x,
+                      int[] shape,
+                      int[] axes,
+                      float scale,
+                      DeviceBuffer out) {
+                    if (op == ReduceOp.SUM) {
+                      super.reduce(op, x, shape, axes, scale, out);
+                      return;
+                    }
+                    float[] v = read(delegate, x);
+                    float skip =
+                        op == ReduceOp.MAX ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+                    for (int i = 0; i < v.length; i++) if (Float.isNaN(v[i])) v[i] = skip;
+                    try (DeviceBuffer clean = delegate.allocate(v.length)) {
+                      write(delegate, clean, v);
+                      super.reduce(op, clean, shape, axes, scale, out);
+                    }
+                  }
+                },
+            every(ReductionChecks.axesCases(), ReductionChecks::new, ReductionChecks::reduce)),
+        new Break(
+            "resizeBilinear samples corner-aligned (align_corners) instead of half-pixel",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void resizeBilinear(
+                      DeviceBuffer x,
+                      int n,
+                      int h,
+                      int w,
+                      int c,
+                      int outH,
+                      int outW,
+                      DeviceBuffer y) {
+                    write(
+                        delegate,
+                        y,
+                        cornerAlignedResize(read(delegate, x), n, h, w, c, outH, outW));
+                  }
+                },
+            every(ResizeChecks.cases(), ResizeChecks::new, ResizeChecks::forward)),
+        new Break(
+            "resizeBilinearBackward adds into dx instead of overwriting it",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void resizeBilinearBackward(
+                      DeviceBuffer dy,
+                      int n,
+                      int h,
+                      int w,
+                      int c,
+                      int outH,
+                      int outW,
+                      DeviceBuffer dx) {
+                    float[] before = read(delegate, dx);
+                    super.resizeBilinearBackward(dy, n, h, w, c, outH, outW, dx);
+                    float[] after = read(delegate, dx);
+                    for (int i = 0; i < after.length; i++) after[i] += before[i];
+                    write(delegate, dx, after);
+                  }
+                },
+            every(ResizeChecks.cases(), ResizeChecks::new, ResizeChecks::backward)),
+        new Break(
+            "layerNormForward uses the unbiased variance",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void layerNormForward(
+                      DeviceBuffer x,
+                      int rows,
+                      int cols,
+                      DeviceBuffer gamma,
+                      DeviceBuffer beta,
+                      float eps,
+                      DeviceBuffer y,
+                      DeviceBuffer mean,
+                      DeviceBuffer rstd) {
+                    float[] v = read(delegate, x);
+                    float[] g = gamma == null ? null : read(delegate, gamma);
+                    float[] bt = beta == null ? null : read(delegate, beta);
+                    float[] out = new float[rows * cols];
+                    float[] m = new float[rows];
+                    float[] r = new float[rows];
+                    for (int row = 0; row < rows; row++) {
+                      double sum = 0;
+                      for (int j = 0; j < cols; j++) sum += v[row * cols + j];
+                      double mu = sum / cols;
+                      double sq = 0;
+                      for (int j = 0; j < cols; j++) sq += Math.pow(v[row * cols + j] - mu, 2);
+                      double inv = 1 / Math.sqrt(sq / Math.max(cols - 1, 1) + eps);
+                      for (int j = 0; j < cols; j++) {
+                        double o = (v[row * cols + j] - mu) * inv;
+                        if (g != null) o *= g[j];
+                        if (bt != null) o += bt[j];
+                        out[row * cols + j] = (float) o;
+                      }
+                      m[row] = (float) mu;
+                      r[row] = (float) inv;
+                    }
+                    delegate.upload(out, 0, y, 0, out.length);
+                    delegate.upload(m, 0, mean, 0, rows);
+                    delegate.upload(r, 0, rstd, 0, rows);
+                  }
+                },
+            every(LayerNormChecks.cases(), LayerNormChecks::new, LayerNormChecks::forward)),
+        new Break(
+            "layerNormBackward leaves gamma out of dx",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void layerNormBackward(
+                      DeviceBuffer x,
+                      DeviceBuffer dy,
+                      int rows,
+                      int cols,
+                      DeviceBuffer mean,
+                      DeviceBuffer rstd,
+                      DeviceBuffer gamma,
+                      DeviceBuffer dx,
+                      DeviceBuffer dGamma,
+                      DeviceBuffer dBeta) {
+                    super.layerNormBackward(x, dy, rows, cols, mean, rstd, null, dx, dGamma, dBeta);
+                  }
+                },
+            every(LayerNormChecks.cases(), LayerNormChecks::new, LayerNormChecks::backward)),
+        new Break(
+            "GELU computed in its tanh form",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void activationForward(
+                      ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+                    super.activationForward(
+                        kind == ActivationKind.GELU ? ActivationKind.GELU_TANH : kind,
+                        alpha,
+                        x,
+                        y,
+                        n);
+                  }
+                },
+            every(
+                ElementwiseChecks.activationCases(),
+                ElementwiseChecks::new,
+                ElementwiseChecks::forward)),
+        new Break(
+            "SELU without its scale",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void activationForward(
+                      ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+                    if (kind == ActivationKind.SELU) {
+                      super.activationForward(
+                          ActivationKind.ELU, (float) ActivationKind.SELU_ALPHA, x, y, n);
+                    } else {
+                      super.activationForward(kind, alpha, x, y, n);
+                    }
+                  }
+                },
+            every(
+                ElementwiseChecks.activationCases(),
+                ElementwiseChecks::new,
+                ElementwiseChecks::forward)),
+        new Break(
+            "hard sigmoid as Keras 2's 0.2 x + 0.5",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void activationForward(
+                      ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+                    if (kind != ActivationKind.HARD_SIGMOID) {
+                      super.activationForward(kind, alpha, x, y, n);
+                      return;
+                    }
+                    float[] v = read(delegate, x);
+                    float[] o = new float[(int) n];
+                    for (int i = 0; i < n; i++)
+                      o[i] = Math.min(Math.max(0.2f * v[i] + 0.5f, 0f), 1f);
+                    delegate.upload(o, 0, y, 0, (int) n);
+                  }
+                },
+            every(
+                ElementwiseChecks.activationCases(),
+                ElementwiseChecks::new,
+                ElementwiseChecks::forward)),
+        new Break(
+            "ELU backward takes the derivative from x (wrong in place)",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void activationBackward(
+                      ActivationKind kind,
+                      float alpha,
+                      DeviceBuffer x,
+                      DeviceBuffer y,
+                      DeviceBuffer dy,
+                      DeviceBuffer dx,
+                      long n) {
+                    if (kind != ActivationKind.ELU) {
+                      super.activationBackward(kind, alpha, x, y, dy, dx, n);
+                      return;
+                    }
+                    float[] v = read(delegate, x);
+                    float[] g = read(delegate, dy);
+                    float[] o = new float[(int) n];
+                    for (int i = 0; i < n; i++) {
+                      o[i] = v[i] > 0 ? g[i] : (float) (g[i] * alpha * Math.exp(v[i]));
+                    }
+                    delegate.upload(o, 0, dx, 0, (int) n);
+                  }
+                },
+            every(
+                ElementwiseChecks.activationCases(),
+                ElementwiseChecks::new,
+                ElementwiseChecks::backward)),
+        new Break(
+            "biasActivationForward treats Keras 3's activations as linear",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void biasActivationForward(
+                      ActivationKind kind,
+                      float alpha,
+                      DeviceBuffer y,
+                      DeviceBuffer bias,
+                      int rows,
+                      int cols) {
+                    boolean added = kind.ordinal() > ActivationKind.LEAKY_RELU.ordinal();
+                    super.biasActivationForward(
+                        added ? ActivationKind.LINEAR : kind, alpha, y, bias, rows, cols);
+                  }
+                },
+            every(
+                EpilogueChecks.biasActivationCases(),
+                EpilogueChecks::new,
+                EpilogueChecks::biasActivation)),
+        new Break(
+            "activationBackwardBias differentiates GELU at y instead of rejecting it",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void activationBackwardBias(
+                      ActivationKind kind,
+                      float alpha,
+                      DeviceBuffer y,
+                      DeviceBuffer dy,
+                      DeviceBuffer dz,
+                      int rows,
+                      int cols,
+                      DeviceBuffer dBias) {
+                    if (kind.derivativeFromOutput()) {
+                      super.activationBackwardBias(kind, alpha, y, dy, dz, rows, cols, dBias);
+                      return;
+                    }
+                    delegate.activationBackward(kind, alpha, y, y, dy, dz, (long) rows * cols);
+                    if (dBias != null) delegate.reduceMiddle(dz, 1, rows, cols, 1f, dBias);
+                  }
+                },
+            (u, r) ->
+                EpilogueChecks.inputDerivativeKinds()
+                    .forEach(k -> new EpilogueChecks(u, r).rejectsInputDerivative(k))),
+        new Break(
+            "conv2dForwardFused ignores alpha (relu6 uncapped)",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void conv2dForwardFused(
+                      Conv2dSpec s,
+                      DeviceBuffer x,
+                      DeviceBuffer kernel,
+                      DeviceBuffer bias,
+                      ActivationKind kind,
+                      float alpha,
+                      DeviceBuffer y) {
+                    float a = kind == ActivationKind.CLIPPED_RELU ? Float.MAX_VALUE : alpha;
+                    super.conv2dForwardFused(s, x, kernel, bias, kind, a, y);
+                  }
+                },
+            every(
+                EpilogueChecks.fusedForwardCases(),
+                EpilogueChecks::new,
+                EpilogueChecks::fusedForward)),
+        new Break(
+            "conv2dBackwardFused drops SELU's scale from its derivative",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void conv2dBackwardFused(
+                      Conv2dSpec s,
+                      DeviceBuffer x,
+                      DeviceBuffer kernel,
+                      DeviceBuffer y,
+                      DeviceBuffer dy,
+                      ActivationKind kind,
+                      float alpha,
+                      DeviceBuffer dx,
+                      DeviceBuffer dKernel,
+                      DeviceBuffer dBias) {
+                    if (kind != ActivationKind.SELU) {
+                      super.conv2dBackwardFused(
+                          s, x, kernel, y, dy, kind, alpha, dx, dKernel, dBias);
+                      return;
+                    }
+                    try (DeviceBuffer unscaled = delegate.allocate(s.outputLength())) {
+                      delegate.axpby(
+                          (float) (1 / ActivationKind.SELU_SCALE),
+                          y,
+                          0f,
+                          unscaled,
+                          s.outputLength());
+                      super.conv2dBackwardFused(
+                          s,
+                          x,
+                          kernel,
+                          unscaled,
+                          dy,
+                          ActivationKind.ELU,
+                          (float) ActivationKind.SELU_ALPHA,
+                          dx,
+                          dKernel,
+                          dBias);
+                    }
+                  }
+                },
+            every(
+                EpilogueChecks.fusedBackwardCases(),
+                EpilogueChecks::new,
+                EpilogueChecks::fusedBackward)));
+  }
+
+  /** Bilinear resize with align_corners=True: o samples (o * (in - 1) / (out - 1)). */
+  private static float[] cornerAlignedResize(
+      float[] x, int n, int h, int w, int c, int outH, int outW) {
+    float[] y = new float[n * outH * outW * c];
+    for (int img = 0; img < n; img++) {
+      for (int oy = 0; oy < outH; oy++) {
+        double sy = outH > 1 ? oy * (h - 1.0) / (outH - 1) : 0;
+        int y0 = (int) Math.floor(sy);
+        int y1 = Math.min(y0 + 1, h - 1);
+        double fy = sy - y0;
+        for (int ox = 0; ox < outW; ox++) {
+          double sx = outW > 1 ? ox * (w - 1.0) / (outW - 1) : 0;
+          int x0 = (int) Math.floor(sx);
+          int x1 = Math.min(x0 + 1, w - 1);
+          double fx = sx - x0;
+          for (int ch = 0; ch < c; ch++) {
+            double top =
+                (1 - fx) * x[((img * h + y0) * w + x0) * c + ch]
+                    + fx * x[((img * h + y0) * w + x1) * c + ch];
+            double bottom =
+                (1 - fx) * x[((img * h + y1) * w + x0) * c + ch]
+                    + fx * x[((img * h + y1) * w + x1) * c + ch];
+            y[((img * outH + oy) * outW + ox) * c + ch] = (float) ((1 - fy) * top + fy * bottom);
+          }
+        }
+      }
+    }
+    return y;
   }
 
   // ---------------------------------------------------------------- helpers for the breaks

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.cnn4j.spi.ActivationKind;
+import org.cnn4j.spi.BinaryOp;
 import org.cnn4j.spi.Conv2dSpec;
 import org.cnn4j.spi.DeviceBuffer;
 import org.cnn4j.spi.LossKind;
@@ -436,6 +437,139 @@ class ReferenceGradientsTest {
         1e-2);
     assertGradient(
         "batchNormBackward dBeta",
+        beta,
+        bs -> dot(w, forward.apply(new float[][] {x, gamma, bs})),
+        grads[2],
+        1e-2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(BinaryOp.class)
+  void binaryBackwardIsTheGradientOfBinary(BinaryOp op) {
+    int n = 40;
+    Inputs in = new Inputs(30 + op.ordinal());
+    // a and b kept apart (MAX and MIN's kink) and b away from 0 (DIV's pole).
+    float[] a = in.awayFromZero(n, 0.5, 2);
+    float[] b = new float[n];
+    for (int i = 0; i < n; i++) b[i] = a[i] + (i % 2 == 0 ? 0.3f : -0.3f) * Math.signum(a[i]);
+    float[] w = in.uniform(n, -1, 1);
+    Function<float[][], float[]> forward =
+        ab ->
+            run(
+                n,
+                h -> {
+                  DeviceBuffer out = h.zeros(n);
+                  h.rb.binary(op, h.in(ab[0]), h.in(ab[1]), out, n);
+                  return out;
+                });
+    float[][] grads = new float[2][];
+    try (Host h = new Host()) {
+      DeviceBuffer da = h.zeros(n);
+      DeviceBuffer db = h.zeros(n);
+      h.rb.binaryBackward(op, h.in(a), h.in(b), h.in(w), da, db, n);
+      grads[0] = h.read(da, n);
+      grads[1] = h.read(db, n);
+    }
+    assertGradient(
+        "binaryBackward da " + op,
+        a,
+        as -> dot(w, forward.apply(new float[][] {as, b})),
+        grads[0],
+        1e-2);
+    assertGradient(
+        "binaryBackward db " + op,
+        b,
+        bs -> dot(w, forward.apply(new float[][] {a, bs})),
+        grads[1],
+        1e-2);
+  }
+
+  /** A linear op: the backward must be its exact adjoint, {@code <R x, w> = <x, R^T w>}. */
+  @Test
+  void resizeBilinearBackwardIsTheAdjointOfResize() {
+    int[][] geometries = {{2, 3, 4, 2, 7, 5}, {1, 7, 9, 3, 3, 4}, {1, 1, 1, 2, 3, 2}};
+    for (int[] g : geometries) {
+      int n = g[0], hh = g[1], ww = g[2], c = g[3], outH = g[4], outW = g[5];
+      Inputs in = new Inputs(40 + hh);
+      float[] x = in.uniform(n * hh * ww * c, -1, 1);
+      float[] w = in.uniform(n * outH * outW * c, -1, 1);
+      float[] y =
+          run(
+              w.length,
+              h -> {
+                DeviceBuffer out = h.zeros(w.length);
+                h.rb.resizeBilinear(h.in(x), n, hh, ww, c, outH, outW, out);
+                return out;
+              });
+      float[] dx =
+          run(
+              x.length,
+              h -> {
+                DeviceBuffer out = h.zeros(x.length);
+                h.rb.resizeBilinearBackward(h.in(w), n, hh, ww, c, outH, outW, out);
+                return out;
+              });
+      assertEquals(dot(y, w), dot(x, dx), 1e-4, "adjoint of the resize " + hh + "x" + ww);
+    }
+  }
+
+  @Test
+  void layerNormBackwardIsTheGradientOfLayerNorm() {
+    int rows = 4;
+    int cols = 6;
+    float eps = 1e-3f;
+    Inputs in = new Inputs(50);
+    float[] x = in.uniform(rows * cols, -1, 3);
+    float[] gamma = in.uniform(cols, 0.5, 1.5);
+    float[] beta = in.uniform(cols, -0.5, 0.5);
+    float[] w = in.uniform(rows * cols, -1, 1);
+    Function<float[][], float[]> forward =
+        xgb ->
+            run(
+                rows * cols,
+                h -> {
+                  DeviceBuffer y = h.zeros(rows * cols);
+                  h.rb.layerNormForward(
+                      h.in(xgb[0]),
+                      rows,
+                      cols,
+                      h.in(xgb[1]),
+                      h.in(xgb[2]),
+                      eps,
+                      y,
+                      h.zeros(rows),
+                      h.zeros(rows));
+                  return y;
+                });
+    float[][] grads = new float[3][];
+    try (Host h = new Host()) {
+      DeviceBuffer xb = h.in(x);
+      DeviceBuffer mean = h.zeros(rows);
+      DeviceBuffer rstd = h.zeros(rows);
+      h.rb.layerNormForward(
+          xb, rows, cols, h.in(gamma), h.in(beta), eps, h.zeros(rows * cols), mean, rstd);
+      DeviceBuffer dx = h.zeros(rows * cols);
+      DeviceBuffer dGamma = h.zeros(cols);
+      DeviceBuffer dBeta = h.zeros(cols);
+      h.rb.layerNormBackward(xb, h.in(w), rows, cols, mean, rstd, h.in(gamma), dx, dGamma, dBeta);
+      grads[0] = h.read(dx, rows * cols);
+      grads[1] = h.read(dGamma, cols);
+      grads[2] = h.read(dBeta, cols);
+    }
+    assertGradient(
+        "layerNormBackward dx",
+        x,
+        xs -> dot(w, forward.apply(new float[][] {xs, gamma, beta})),
+        grads[0],
+        1e-2);
+    assertGradient(
+        "layerNormBackward dGamma",
+        gamma,
+        gs -> dot(w, forward.apply(new float[][] {x, gs, beta})),
+        grads[1],
+        1e-2);
+    assertGradient(
+        "layerNormBackward dBeta",
         beta,
         bs -> dot(w, forward.apply(new float[][] {x, gamma, bs})),
         grads[2],

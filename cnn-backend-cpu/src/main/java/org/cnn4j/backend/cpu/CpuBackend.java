@@ -805,6 +805,7 @@ final class CpuBackend implements Backend {
       DeviceBuffer dx,
       DeviceBuffer dKernel,
       DeviceBuffer dBias) {
+    kind.requireDerivativeFromOutput("conv2dBackwardFused");
     if (viaOnednn(s)) {
       checkConv("conv2dBackwardFused", s, x, kernel, y);
       checkRange("conv2dBackwardFused", dy, 0, s.outputLength());
@@ -1746,6 +1747,7 @@ final class CpuBackend implements Backend {
       int rows,
       int cols,
       DeviceBuffer dBias) {
+    kind.requireDerivativeFromOutput("activationBackwardBias");
     long n = (long) rows * cols;
     for (DeviceBuffer b : new DeviceBuffer[] {y, dy, dz})
       checkRange("activationBackwardBias", b, 0, n);

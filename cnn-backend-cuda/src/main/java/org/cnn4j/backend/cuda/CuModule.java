@@ -17,8 +17,9 @@ import jcuda.driver.CUmodule;
  * GPU, or JIT-compiles the PTX on a newer one), and their launches.
  *
  * <p>Arguments map by Java type: {@link Arg.Ptr} to a device pointer, {@link Integer} to int,
- * {@link Long} to long long, {@link Float} to float, {@link Boolean} to int, and {@code int[]} to a
- * struct of ints passed by value (the convolution and pooling geometry).
+ * {@link Long} to long long, {@link Float} to float, {@link Boolean} to int, {@code int[]} to a
+ * struct of ints and {@code long[]} to a struct of long longs, passed by value (the convolution,
+ * pooling and strided-view geometry).
  */
 final class CuModule implements AutoCloseable {
   /** A device address argument: a buffer's base plus a byte offset. */
@@ -88,6 +89,7 @@ final class CuModule implements AutoCloseable {
     if (arg instanceof Float v) return Pointer.to(new float[] {v});
     if (arg instanceof Boolean v) return Pointer.to(new int[] {v ? 1 : 0});
     if (arg instanceof int[] v) return Pointer.to(v);
+    if (arg instanceof long[] v) return Pointer.to(v);
     throw new IllegalArgumentException(
         "kernel " + name + " argument " + index + ": unsupported " + arg);
   }

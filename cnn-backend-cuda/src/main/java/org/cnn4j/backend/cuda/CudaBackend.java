@@ -4,6 +4,9 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import jcuda.Pointer;
 import org.cnn4j.spi.ActivationKind;
@@ -16,6 +19,8 @@ import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.MemoryStats;
 import org.cnn4j.spi.Pool2dSpec;
 import org.cnn4j.spi.Ranges;
+import org.cnn4j.spi.ReduceOp;
+import org.cnn4j.spi.StridedView;
 
 /**
  * The {@link Backend} on one NVIDIA GPU: every op is a kernel of {@code cnn4j.fatbin} (see {@link
@@ -602,6 +607,7 @@ public final class CudaBackend implements Backend {
       int rows,
       int cols,
       DeviceBuffer dBias) {
+    kind.requireDerivativeFromOutput("activationBackwardBias");
     long n = (long) rows * cols;
     CuBuffer cy = range(y, "y", 0, n);
     CuBuffer cdy = range(dy, "dy", 0, n);
@@ -976,6 +982,403 @@ public final class CudaBackend implements Backend {
         lr,
         rho,
         eps);
+  }
+
+  // ---------------------------------------------------------------- graph ops
+
+  @Override
+  public void binaryBackward(
+      BinaryOp op,
+      DeviceBuffer a,
+      DeviceBuffer b,
+      DeviceBuffer dy,
+      DeviceBuffer da,
+      DeviceBuffer db,
+      long n) {
+    CuBuffer ca = range(a, "a", 0, n);
+    CuBuffer cb = range(b, "b", 0, n);
+    CuBuffer cdy = range(dy, "dy", 0, n);
+    // An absent gradient is never written; dy stands in for it.
+    CuBuffer cda = da == null ? cdy : range(da, "da", 0, n);
+    CuBuffer cdb = db == null ? cdy : range(db, "db", 0, n);
+    if (da == null && db == null) return;
+    launch1d(
+        "binary_backward",
+        n,
+        op.ordinal(),
+        ca.at(0),
+        cb.at(0),
+        cdy.at(0),
+        cda.at(0),
+        cdb.at(0),
+        da != null,
+        db != null,
+        n);
+  }
+
+  @Override
+  public void binaryBroadcast(
+      BinaryOp op,
+      DeviceBuffer a,
+      StridedView av,
+      DeviceBuffer b,
+      StridedView bv,
+      DeviceBuffer out,
+      long outOffset) {
+    if (!Arrays.equals(av.shape(), bv.shape())) {
+      throw new IllegalArgumentException("binaryBroadcast: views of shapes " + av + " and " + bv);
+    }
+    CuBuffer ca = range(a, "a", 0, av.extent());
+    CuBuffer cb = range(b, "b", 0, bv.extent());
+    CuBuffer co = range(out, "out", outOffset, av.size());
+    StridedPlan plan =
+        StridedPlan.of("binaryBroadcast", av, bv, StridedView.contiguous(outOffset, av.shape()));
+    launch1d(
+        "binary_broadcast",
+        av.size(),
+        op.ordinal(),
+        ca.at(0),
+        plan.view(0),
+        cb.at(0),
+        plan.view(1),
+        co.at(0),
+        plan.view(2),
+        plan.geometry());
+  }
+
+  /** A device copy when both views are one contiguous run, else strided.cu. */
+  @Override
+  public void copyStrided(DeviceBuffer src, StridedView from, DeviceBuffer dst, StridedView to) {
+    if (!Arrays.equals(from.shape(), to.shape())) {
+      throw new IllegalArgumentException("copyStrided: views of shapes " + from + " and " + to);
+    }
+    if (to.repeats()) {
+      throw new IllegalArgumentException(
+          "copyStrided: the destination " + to + " repeats elements");
+    }
+    CuBuffer cs = range(src, "src", 0, from.extent());
+    CuBuffer cd = range(dst, "dst", 0, to.extent());
+    StridedPlan plan = StridedPlan.of("copyStrided", from, to);
+    if (plan.contiguous(0) && plan.contiguous(1)) {
+      copy(src, from.offset(), dst, to.offset(), from.size());
+      return;
+    }
+    launch1d(
+        "copy_strided",
+        from.size(),
+        cs.at(0),
+        plan.view(0),
+        cd.at(0),
+        plan.view(1),
+        plan.geometry());
+  }
+
+  /**
+   * Merges neighbouring axes of one kind (reduced or kept, size-1 axes dropped), then reduces one
+   * reduced block per pass of reduce.cu's reduce_axis, innermost first, through scratch memory; the
+   * scale is applied in the last pass only.
+   */
+  @Override
+  public void reduce(
+      ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out) {
+    long size = 1;
+    for (int d : shape) {
+      if (d < 1) {
+        throw new IllegalArgumentException(
+            "reduce: sizes must be >= 1, got shape " + Arrays.toString(shape));
+      }
+      size *= d;
+    }
+    boolean[] reduced = new boolean[shape.length];
+    long kept = size;
+    for (int i = 0; i < axes.length; i++) {
+      if (axes[i] < 0 || axes[i] >= shape.length || (i > 0 && axes[i] <= axes[i - 1])) {
+        throw new IllegalArgumentException(
+            "reduce: axes "
+                + Arrays.toString(axes)
+                + " of a rank-"
+                + shape.length
+                + " tensor must be distinct, ascending and in range");
+      }
+      reduced[axes[i]] = true;
+      kept /= shape[axes[i]];
+    }
+    CuBuffer cx = range(x, "x", 0, size);
+    CuBuffer co = range(out, "out", 0, kept);
+    if (size > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "reduce: a tensor of "
+              + size
+              + " elements; the CUDA backend reduces at most 2^31 - 1 at once");
+    }
+    // Blocks of neighbouring axes of one kind: {size, 1 if reduced}.
+    List<int[]> blocks = new ArrayList<>();
+    for (int i = 0; i < shape.length; i++) {
+      if (shape[i] == 1) continue;
+      int kind = reduced[i] ? 1 : 0;
+      int last = blocks.size() - 1;
+      if (last >= 0 && blocks.get(last)[1] == kind) blocks.get(last)[0] *= shape[i];
+      else blocks.add(new int[] {shape[i], kind});
+    }
+    int passes = (int) blocks.stream().filter(b -> b[1] == 1).count();
+    if (passes == 0) {
+      reduceAxis(op, cx, (int) size, 1, 1, scale, co);
+      return;
+    }
+    long firstOutput = size / blocks.get(lastReduced(blocks))[0];
+    try (CuBuffer first = passes > 1 ? allocator.allocate(firstOutput, false) : null;
+        CuBuffer second = passes > 2 ? allocator.allocate(firstOutput, false) : null) {
+      CuBuffer source = cx;
+      for (int pass = 0; pass < passes; pass++) {
+        int k = lastReduced(blocks);
+        int outer = 1;
+        int inner = 1;
+        for (int i = 0; i < k; i++) outer *= blocks.get(i)[0];
+        for (int i = k + 1; i < blocks.size(); i++) inner *= blocks.get(i)[0];
+        int mid = blocks.remove(k)[0];
+        boolean last = pass == passes - 1;
+        CuBuffer target = last ? co : pass % 2 == 0 ? first : second;
+        reduceAxis(op, source, outer, mid, inner, last ? scale : 1f, target);
+        source = target;
+      }
+    }
+  }
+
+  private static int lastReduced(List<int[]> blocks) {
+    for (int i = blocks.size() - 1; i >= 0; i--) if (blocks.get(i)[1] == 1) return i;
+    return -1;
+  }
+
+  /**
+   * out[o, i] = scale * op over m of x[o, m, i] with reduce.cu's reduce_axis, blocked and sliced as
+   * {@link #sumMiddle}.
+   */
+  private void reduceAxis(
+      ReduceOp op, CuBuffer x, int outer, int mid, int inner, float scale, CuBuffer out) {
+    int tx = 1;
+    while (tx < inner && tx < 32) tx <<= 1;
+    int ty = BLOCK / tx;
+    long tiles = OwnGemm.ceilDiv(inner, tx);
+    long blocks = outer * tiles;
+    int target = 4 * cu.device().multiprocessors();
+    int slices = 1;
+    if (blocks < target && mid >= 4L * ty) {
+      slices = (int) Math.min(Math.min(OwnGemm.ceilDiv(target, blocks), mid / (2L * ty)), 1024);
+      slices = Math.max(1, slices);
+    }
+    int chunk = (int) OwnGemm.ceilDiv(Math.max(mid, 1), slices);
+    slices = (int) OwnGemm.ceilDiv(Math.max(mid, 1), chunk);
+    if (slices == 1) {
+      module.launch(
+          "reduce_axis",
+          blocks,
+          1,
+          1,
+          tx,
+          ty,
+          0,
+          op.ordinal(),
+          x.at(0),
+          outer,
+          mid,
+          inner,
+          chunk,
+          1,
+          scale,
+          out.at(0));
+      return;
+    }
+    try (CuBuffer partial = allocator.allocate((long) outer * slices * inner, false)) {
+      module.launch(
+          "reduce_axis",
+          blocks,
+          slices,
+          1,
+          tx,
+          ty,
+          0,
+          op.ordinal(),
+          x.at(0),
+          outer,
+          mid,
+          inner,
+          chunk,
+          slices,
+          1f,
+          partial.at(0));
+      reduceAxis(op, partial, outer, slices, inner, scale, out);
+    }
+  }
+
+  @Override
+  public void resizeBilinear(
+      DeviceBuffer x, int n, int h, int w, int c, int outH, int outW, DeviceBuffer y) {
+    checkResize("resizeBilinear", n, h, w, c, outH, outW);
+    CuBuffer cx = range(x, "x", 0, (long) n * h * w * c);
+    CuBuffer cy = range(y, "y", 0, (long) n * outH * outW * c);
+    int total = n * outH * outW * c;
+    launch1d("resize_bilinear", total, cx.at(0), h, w, c, outH, outW, cy.at(0), total);
+  }
+
+  /**
+   * The adjoint one axis at a time (the resize is separable), through the smaller of the two
+   * intermediate tensors; an axis whose size does not change is the identity and is skipped.
+   */
+  @Override
+  public void resizeBilinearBackward(
+      DeviceBuffer dy, int n, int h, int w, int c, int outH, int outW, DeviceBuffer dx) {
+    checkResize("resizeBilinearBackward", n, h, w, c, outH, outW);
+    long inputLength = (long) n * h * w * c;
+    CuBuffer cdy = range(dy, "dy", 0, (long) n * outH * outW * c);
+    CuBuffer cdx = range(dx, "dx", 0, inputLength);
+    if (h == outH && w == outW) {
+      copy(dy, 0, dx, 0, inputLength);
+    } else if (h == outH) {
+      resizeAdjoint(cdy, w, outW, c, n * h, cdx);
+    } else if (w == outW) {
+      resizeAdjoint(cdy, h, outH, w * c, n, cdx);
+    } else {
+      long widthFirst = (long) n * outH * w * c;
+      long heightFirst = (long) n * h * outW * c;
+      try (CuBuffer between = allocator.allocate(Math.min(widthFirst, heightFirst), false)) {
+        if (widthFirst <= heightFirst) {
+          resizeAdjoint(cdy, w, outW, c, n * outH, between);
+          resizeAdjoint(between, h, outH, w * c, n, cdx);
+        } else {
+          resizeAdjoint(cdy, h, outH, outW * c, n, between);
+          resizeAdjoint(between, w, outW, c, n * h, cdx);
+        }
+      }
+    }
+  }
+
+  /** resize.cu's adjoint along one axis: src [outer, out, inner] to dst [outer, in, inner]. */
+  private void resizeAdjoint(CuBuffer src, int in, int out, int inner, int outer, CuBuffer dst) {
+    int total = int32((long) outer * in * inner, "resize adjoint");
+    launch1d("resize_bilinear_adjoint", total, src.at(0), in, out, inner, dst.at(0), total);
+  }
+
+  /** Sizes >= 1 (n and c >= 0) and both tensors indexable in 32 bits, as resize.cu does. */
+  private static void checkResize(String op, int n, int h, int w, int c, int outH, int outW) {
+    if (n < 0 || c < 0 || h < 1 || w < 1 || outH < 1 || outW < 1) {
+      throw new IllegalArgumentException(
+          op
+              + ": sizes must be >= 1 (n and c >= 0), got n="
+              + n
+              + " "
+              + h
+              + "x"
+              + w
+              + "x"
+              + c
+              + " -> "
+              + outH
+              + "x"
+              + outW);
+    }
+    int32((long) n * h * w * c, "resize input");
+    int32((long) n * outH * outW * c, "resize output");
+    int32((long) n * Math.max(h, outH) * Math.max(w, outW) * c, "resize intermediate");
+  }
+
+  @Override
+  public void layerNormForward(
+      DeviceBuffer x,
+      int rows,
+      int cols,
+      DeviceBuffer gamma,
+      DeviceBuffer beta,
+      float eps,
+      DeviceBuffer y,
+      DeviceBuffer mean,
+      DeviceBuffer rstd) {
+    long total = (long) rows * cols;
+    CuBuffer cx = range(x, "x", 0, total);
+    CuBuffer cy = range(y, "y", 0, total);
+    CuBuffer cm = range(mean, "mean", 0, rows);
+    CuBuffer cr = range(rstd, "rstd", 0, rows);
+    // An absent gamma or beta is never read; x stands in for it.
+    CuBuffer cg = gamma == null ? cx : range(gamma, "gamma", 0, cols);
+    CuBuffer cb = beta == null ? cx : range(beta, "beta", 0, cols);
+    launchRows(
+        "layer_norm_forward",
+        rows,
+        cx.at(0),
+        rows,
+        cols,
+        cg.at(0),
+        cb.at(0),
+        gamma != null,
+        beta != null,
+        eps,
+        cy.at(0),
+        cm.at(0),
+        cr.at(0));
+  }
+
+  /**
+   * The parameter gradients as column sums in slices (folded by {@link #sumMiddle}), then dx with
+   * one warp per row.
+   */
+  @Override
+  public void layerNormBackward(
+      DeviceBuffer x,
+      DeviceBuffer dy,
+      int rows,
+      int cols,
+      DeviceBuffer mean,
+      DeviceBuffer rstd,
+      DeviceBuffer gamma,
+      DeviceBuffer dx,
+      DeviceBuffer dGamma,
+      DeviceBuffer dBeta) {
+    long total = (long) rows * cols;
+    CuBuffer cx = range(x, "x", 0, total);
+    CuBuffer cdy = range(dy, "dy", 0, total);
+    CuBuffer cm = range(mean, "mean", 0, rows);
+    CuBuffer cr = range(rstd, "rstd", 0, rows);
+    CuBuffer cdx = range(dx, "dx", 0, total);
+    CuBuffer cg = gamma == null ? cx : range(gamma, "gamma", 0, cols);
+    CuBuffer cdGamma = dGamma == null ? null : range(dGamma, "dGamma", 0, cols);
+    CuBuffer cdBeta = dBeta == null ? null : range(dBeta, "dBeta", 0, cols);
+    if (cols <= 0) return;
+    if (dGamma != null || dBeta != null) {
+      ColumnPlan plan = columnPlan(rows, cols);
+      try (CuBuffer sumDyXhat = allocator.allocate((long) plan.slices() * cols, false);
+          CuBuffer sumDy = allocator.allocate((long) plan.slices() * cols, false)) {
+        module.launch(
+            "layer_norm_param_sums",
+            plan.tiles(),
+            plan.slices(),
+            1,
+            32,
+            8,
+            0,
+            cx.at(0),
+            cdy.at(0),
+            rows,
+            cols,
+            plan.chunk(),
+            cm.at(0),
+            cr.at(0),
+            sumDyXhat.at(0),
+            sumDy.at(0));
+        if (cdGamma != null) sumMiddle(sumDyXhat, 1, plan.slices(), cols, 1f, cdGamma);
+        if (cdBeta != null) sumMiddle(sumDy, 1, plan.slices(), cols, 1f, cdBeta);
+      }
+    }
+    launchRows(
+        "layer_norm_backward",
+        rows,
+        cx.at(0),
+        cdy.at(0),
+        rows,
+        cols,
+        cm.at(0),
+        cr.at(0),
+        cg.at(0),
+        gamma != null,
+        cdx.at(0));
   }
 
   // ---------------------------------------------------------------- launches

@@ -15,7 +15,8 @@ import org.jocl.cl_kernel;
  * arguments and enqueues atomically, since a cl_kernel's arguments are shared state.
  *
  * <p>Arguments map by Java type: {@link ClBuffer} to a cl_mem, {@link Integer} to int, {@link Long}
- * to long, {@link Float} to float, {@link Boolean} to int, and an {@code int[16]} to int16.
+ * to long, {@link Float} to float, {@link Boolean} to int, an {@code int[16]} to int16 and a {@code
+ * long[8]} to long8.
  */
 final class ClKernel {
   private final ClContext cl;
@@ -113,6 +114,8 @@ final class ClKernel {
       status = clSetKernelArg(handle, index, Sizeof.cl_int, Pointer.to(new int[] {v ? 1 : 0}));
     } else if (arg instanceof int[] v && v.length == 16) {
       status = clSetKernelArg(handle, index, (long) Sizeof.cl_int * 16, Pointer.to(v));
+    } else if (arg instanceof long[] v && v.length == 8) {
+      status = clSetKernelArg(handle, index, (long) Sizeof.cl_long * 8, Pointer.to(v));
     } else {
       throw new IllegalArgumentException(
           "kernel " + name + " argument " + index + ": unsupported " + arg);

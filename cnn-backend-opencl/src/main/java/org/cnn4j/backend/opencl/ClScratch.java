@@ -23,7 +23,13 @@ final class ClScratch implements AutoCloseable {
     FUSED_PARTIAL,
     REDUCE_PARTIAL,
     BN_FIRST,
-    BN_SECOND
+    BN_SECOND,
+    AXIS_PARTIAL,
+    AXES_FIRST,
+    AXES_SECOND,
+    RESIZE_PASS,
+    LN_GAMMA,
+    LN_BETA
   }
 
   /** A buffer of at least the requested length, returned to its slot on close. */

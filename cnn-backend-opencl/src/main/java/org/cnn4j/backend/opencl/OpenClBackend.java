@@ -5,6 +5,9 @@ import static org.jocl.CL.clEnqueueCopyBuffer;
 import static org.jocl.CL.clEnqueueReadBuffer;
 import static org.jocl.CL.clEnqueueWriteBuffer;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.Backend;
@@ -16,6 +19,8 @@ import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.MemoryStats;
 import org.cnn4j.spi.Pool2dSpec;
 import org.cnn4j.spi.Ranges;
+import org.cnn4j.spi.ReduceOp;
+import org.cnn4j.spi.StridedView;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 
@@ -37,6 +42,9 @@ public final class OpenClBackend implements Backend {
   private static final String BATCHNORM = "batchnorm.cl";
   private static final String DROPOUT = "dropout.cl";
   private static final String OPTIMIZERS = "optimizers.cl";
+  private static final String STRIDED = "strided.cl";
+  private static final String RESIZE = "resize.cl";
+  private static final String LAYERNORM = "layernorm.cl";
 
   private final ClContext cl;
   private final ClPrograms programs;
@@ -701,6 +709,7 @@ public final class OpenClBackend implements Backend {
       int rows,
       int cols,
       DeviceBuffer dBias) {
+    kind.requireDerivativeFromOutput("activationBackwardBias");
     long total = (long) rows * cols;
     ClBuffer cy = range(y, "y", 0, total);
     ClBuffer cdy = range(dy, "dy", 0, total);
@@ -963,6 +972,399 @@ public final class OpenClBackend implements Backend {
             lr,
             rho,
             eps);
+  }
+
+  // ---------------------------------------------------------------- graph ops
+
+  @Override
+  public void binaryBackward(
+      BinaryOp op,
+      DeviceBuffer a,
+      DeviceBuffer b,
+      DeviceBuffer dy,
+      DeviceBuffer da,
+      DeviceBuffer db,
+      long n) {
+    ClBuffer ca = range(a, "a", 0, n);
+    ClBuffer cb = range(b, "b", 0, n);
+    ClBuffer cdy = range(dy, "dy", 0, n);
+    // An absent gradient is never written; dy stands in for it.
+    ClBuffer cda = da == null ? cdy : range(da, "da", 0, n);
+    ClBuffer cdb = db == null ? cdy : range(db, "db", 0, n);
+    if (da == null && db == null) return;
+    programs
+        .kernel(ELEMENTWISE, "binary_backward")
+        .launch1d(n, op.ordinal(), ca, cb, cdy, cda, cdb, da != null, db != null, n);
+  }
+
+  @Override
+  public void binaryBroadcast(
+      BinaryOp op,
+      DeviceBuffer a,
+      StridedView av,
+      DeviceBuffer b,
+      StridedView bv,
+      DeviceBuffer out,
+      long outOffset) {
+    if (!Arrays.equals(av.shape(), bv.shape())) {
+      throw new IllegalArgumentException("binaryBroadcast: views of shapes " + av + " and " + bv);
+    }
+    ClBuffer ca = range(a, "a", 0, av.extent());
+    ClBuffer cb = range(b, "b", 0, bv.extent());
+    ClBuffer co = range(out, "out", outOffset, av.size());
+    StridedPlan plan =
+        StridedPlan.of("binaryBroadcast", av, bv, StridedView.contiguous(outOffset, av.shape()));
+    int chunk = runLength(plan.innerLength());
+    programs
+        .kernel(STRIDED, "binary_broadcast")
+        .launch3d(
+            plan.chunks(chunk),
+            plan.rows(),
+            1,
+            op.ordinal(),
+            ca,
+            plan.view(0),
+            cb,
+            plan.view(1),
+            co,
+            plan.view(2),
+            plan.geometry(chunk));
+  }
+
+  /** A plain buffer copy when both views are one contiguous run, else strided.cl by rows. */
+  @Override
+  public void copyStrided(DeviceBuffer src, StridedView from, DeviceBuffer dst, StridedView to) {
+    if (!Arrays.equals(from.shape(), to.shape())) {
+      throw new IllegalArgumentException("copyStrided: views of shapes " + from + " and " + to);
+    }
+    if (to.repeats()) {
+      throw new IllegalArgumentException(
+          "copyStrided: the destination " + to + " repeats elements");
+    }
+    ClBuffer cs = range(src, "src", 0, from.extent());
+    ClBuffer cd = range(dst, "dst", 0, to.extent());
+    StridedPlan plan = StridedPlan.of("copyStrided", from, to);
+    if (plan.contiguous(0) && plan.contiguous(1)) {
+      copy(src, from.offset(), dst, to.offset(), from.size());
+      return;
+    }
+    int chunk = runLength(plan.innerLength());
+    programs
+        .kernel(STRIDED, "copy_strided")
+        .launch3d(
+            plan.chunks(chunk),
+            plan.rows(),
+            1,
+            cs,
+            plan.view(0),
+            cd,
+            plan.view(1),
+            plan.geometry(chunk));
+  }
+
+  /**
+   * Elements of a row one work item walks in strided.cl and resize.cl: one on a GPU (neighbouring
+   * work items, neighbouring addresses); on a CPU device up to {@link #CPU_RUN}, so a work item's
+   * index arithmetic is paid once per run rather than per element.
+   */
+  private int runLength(int length) {
+    return cl.device().gpu() ? 1 : Math.max(1, Math.min(length, CPU_RUN));
+  }
+
+  private static final int CPU_RUN = 256;
+
+  /**
+   * Merges neighbouring axes of one kind (reduced or kept, size-1 axes dropped), then reduces one
+   * reduced block per pass of reduce.cl's reduce_axis, innermost first, through scratch buffers;
+   * the scale is applied in the last pass only.
+   */
+  @Override
+  public void reduce(
+      ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out) {
+    long size = 1;
+    for (int d : shape) {
+      if (d < 1) {
+        throw new IllegalArgumentException(
+            "reduce: sizes must be >= 1, got shape " + Arrays.toString(shape));
+      }
+      size *= d;
+    }
+    boolean[] reduced = new boolean[shape.length];
+    long kept = size;
+    for (int i = 0; i < axes.length; i++) {
+      if (axes[i] < 0 || axes[i] >= shape.length || (i > 0 && axes[i] <= axes[i - 1])) {
+        throw new IllegalArgumentException(
+            "reduce: axes "
+                + Arrays.toString(axes)
+                + " of a rank-"
+                + shape.length
+                + " tensor must be distinct, ascending and in range");
+      }
+      reduced[axes[i]] = true;
+      kept /= shape[axes[i]];
+    }
+    ClBuffer cx = range(x, "x", 0, size);
+    ClBuffer co = range(out, "out", 0, kept);
+    if (size > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "reduce: a tensor of "
+              + size
+              + " elements; the OpenCL backend reduces at most 2^31 - 1 at once");
+    }
+    // Blocks of neighbouring axes of one kind: {size, 1 if reduced}.
+    List<int[]> blocks = new ArrayList<>();
+    for (int i = 0; i < shape.length; i++) {
+      if (shape[i] == 1) continue;
+      int kind = reduced[i] ? 1 : 0;
+      int last = blocks.size() - 1;
+      if (last >= 0 && blocks.get(last)[1] == kind) blocks.get(last)[0] *= shape[i];
+      else blocks.add(new int[] {shape[i], kind});
+    }
+    int passes = (int) blocks.stream().filter(b -> b[1] == 1).count();
+    if (passes == 0) {
+      reduceAxis(op, cx, (int) size, 1, 1, scale, co);
+      return;
+    }
+    long firstOutput = size / blocks.get(lastReduced(blocks))[0];
+    try (var first = passes > 1 ? scratch.lease(ClScratch.Slot.AXES_FIRST, firstOutput) : null;
+        var second = passes > 2 ? scratch.lease(ClScratch.Slot.AXES_SECOND, firstOutput) : null) {
+      ClBuffer source = cx;
+      for (int pass = 0; pass < passes; pass++) {
+        int k = lastReduced(blocks);
+        int outer = 1;
+        int inner = 1;
+        for (int i = 0; i < k; i++) outer *= blocks.get(i)[0];
+        for (int i = k + 1; i < blocks.size(); i++) inner *= blocks.get(i)[0];
+        int mid = blocks.remove(k)[0];
+        boolean last = pass == passes - 1;
+        ClBuffer target = last ? co : (pass % 2 == 0 ? first : second).buffer();
+        reduceAxis(op, source, outer, mid, inner, last ? scale : 1f, target);
+        source = target;
+      }
+    }
+  }
+
+  private static int lastReduced(List<int[]> blocks) {
+    for (int i = blocks.size() - 1; i >= 0; i--) if (blocks.get(i)[1] == 1) return i;
+    return -1;
+  }
+
+  /**
+   * out[o, i] = scale * op over m of x[o, m, i], sliced as {@link #sumMiddle} when there are too
+   * few outputs to fill the device.
+   */
+  private void reduceAxis(
+      ReduceOp op, ClBuffer x, int outer, int mid, int inner, float scale, ClBuffer out) {
+    long outputs = (long) outer * inner;
+    if (outputs == 0) return;
+    ClKernel kernel = programs.kernel(REDUCE, "reduce_axis");
+    SlicePlan plan = SlicePlan.of(outputs, mid, WorkSizes.busyItems(kernel, cl.device()));
+    int code = op.ordinal();
+    if (!plan.split()) {
+      kernel.launch3d(outputs, 1, 1, code, x, outer, mid, inner, Math.max(mid, 1), 1, scale, out);
+      return;
+    }
+    try (var lease = scratch.lease(ClScratch.Slot.AXIS_PARTIAL, outputs * plan.slices())) {
+      ClBuffer partial = lease.buffer();
+      kernel.launch3d(
+          outputs,
+          plan.slices(),
+          1,
+          code,
+          x,
+          outer,
+          mid,
+          inner,
+          plan.chunk(),
+          plan.slices(),
+          1f,
+          partial);
+      kernel.launch3d(
+          outputs, 1, 1, code, partial, outer, plan.slices(), inner, plan.slices(), 1, scale, out);
+    }
+  }
+
+  @Override
+  public void resizeBilinear(
+      DeviceBuffer x, int n, int h, int w, int c, int outH, int outW, DeviceBuffer y) {
+    checkResize("resizeBilinear", n, h, w, c, outH, outW);
+    ClBuffer cx = range(x, "x", 0, (long) n * h * w * c);
+    ClBuffer cy = range(y, "y", 0, (long) n * outH * outW * c);
+    int rows = int32((long) n * outH, "resize output rows");
+    programs
+        .kernel(RESIZE, "resize_bilinear")
+        .launch3d(channelLanes(c), outW, rows, cx, h, w, c, outH, outW, rows, cy);
+  }
+
+  /**
+   * The adjoint one axis at a time (the resize is separable), through the smaller of the two
+   * intermediate tensors; an axis whose size does not change is the identity and is skipped.
+   */
+  @Override
+  public void resizeBilinearBackward(
+      DeviceBuffer dy, int n, int h, int w, int c, int outH, int outW, DeviceBuffer dx) {
+    checkResize("resizeBilinearBackward", n, h, w, c, outH, outW);
+    long inputLength = (long) n * h * w * c;
+    ClBuffer cdy = range(dy, "dy", 0, (long) n * outH * outW * c);
+    ClBuffer cdx = range(dx, "dx", 0, inputLength);
+    int imagesH = int32((long) n * h, "resize input rows");
+    int imagesOutH = int32((long) n * outH, "resize output rows");
+    if (h == outH && w == outW) {
+      copy(dy, 0, dx, 0, inputLength);
+    } else if (h == outH) {
+      resizeAdjoint(cdy, w, outW, c, imagesH, cdx);
+    } else if (w == outW) {
+      resizeAdjoint(cdy, h, outH, w * c, n, cdx);
+    } else {
+      long widthFirst = (long) n * outH * w * c;
+      long heightFirst = (long) n * h * outW * c;
+      try (var lease =
+          scratch.lease(ClScratch.Slot.RESIZE_PASS, Math.min(widthFirst, heightFirst))) {
+        ClBuffer between = lease.buffer();
+        if (widthFirst <= heightFirst) {
+          resizeAdjoint(cdy, w, outW, c, imagesOutH, between);
+          resizeAdjoint(between, h, outH, w * c, n, cdx);
+        } else {
+          resizeAdjoint(cdy, h, outH, outW * c, n, between);
+          resizeAdjoint(between, w, outW, c, imagesH, cdx);
+        }
+      }
+    }
+  }
+
+  /** resize.cl's adjoint along one axis: src [outer, out, inner] to dst [outer, in, inner]. */
+  private void resizeAdjoint(ClBuffer src, int in, int out, int inner, int outer, ClBuffer dst) {
+    int chunk = runLength(inner);
+    programs
+        .kernel(RESIZE, "resize_bilinear_adjoint")
+        .launch3d(
+            WorkSizes.ceilDiv(inner, chunk), in, outer, src, in, out, inner, outer, chunk, dst);
+  }
+
+  private static void checkResize(String op, int n, int h, int w, int c, int outH, int outW) {
+    if (n < 0 || c < 0 || h < 1 || w < 1 || outH < 1 || outW < 1) {
+      throw new IllegalArgumentException(
+          op
+              + ": sizes must be >= 1 (n and c >= 0), got n="
+              + n
+              + " "
+              + h
+              + "x"
+              + w
+              + "x"
+              + c
+              + " -> "
+              + outH
+              + "x"
+              + outW);
+    }
+    int32((long) n * h * w * c, "resize input");
+    int32((long) n * outH * outW * c, "resize output");
+  }
+
+  @Override
+  public void layerNormForward(
+      DeviceBuffer x,
+      int rows,
+      int cols,
+      DeviceBuffer gamma,
+      DeviceBuffer beta,
+      float eps,
+      DeviceBuffer y,
+      DeviceBuffer mean,
+      DeviceBuffer rstd) {
+    long total = (long) rows * cols;
+    ClBuffer cx = range(x, "x", 0, total);
+    ClBuffer cy = range(y, "y", 0, total);
+    ClBuffer cm = range(mean, "mean", 0, rows);
+    ClBuffer cr = range(rstd, "rstd", 0, rows);
+    // An absent gamma or beta is never read; x stands in for it.
+    ClBuffer cg = gamma == null ? cx : range(gamma, "gamma", 0, cols);
+    ClBuffer cb = beta == null ? cx : range(beta, "beta", 0, cols);
+    if (rows <= 0) return;
+    ClKernel kernel = programs.kernel(LAYERNORM, "layer_norm_forward");
+    kernel.launch(
+        rowGroups(kernel, rows, cols),
+        cx,
+        cols,
+        cg,
+        cb,
+        gamma != null,
+        beta != null,
+        eps,
+        cy,
+        cm,
+        cr);
+  }
+
+  /**
+   * The parameter gradients as column sums in slices (folded by {@link #sumMiddle}), then dx with
+   * one work group per row.
+   */
+  @Override
+  public void layerNormBackward(
+      DeviceBuffer x,
+      DeviceBuffer dy,
+      int rows,
+      int cols,
+      DeviceBuffer mean,
+      DeviceBuffer rstd,
+      DeviceBuffer gamma,
+      DeviceBuffer dx,
+      DeviceBuffer dGamma,
+      DeviceBuffer dBeta) {
+    long total = (long) rows * cols;
+    ClBuffer cx = range(x, "x", 0, total);
+    ClBuffer cdy = range(dy, "dy", 0, total);
+    ClBuffer cm = range(mean, "mean", 0, rows);
+    ClBuffer cr = range(rstd, "rstd", 0, rows);
+    ClBuffer cdx = range(dx, "dx", 0, total);
+    ClBuffer cg = gamma == null ? cx : range(gamma, "gamma", 0, cols);
+    ClBuffer cdGamma = dGamma == null ? null : range(dGamma, "dGamma", 0, cols);
+    ClBuffer cdBeta = dBeta == null ? null : range(dBeta, "dBeta", 0, cols);
+    if (cols <= 0) return;
+    if (dGamma != null || dBeta != null) {
+      ClKernel sums = programs.kernel(LAYERNORM, "layer_norm_param_sums");
+      SlicePlan plan = SlicePlan.of(cols, rows, WorkSizes.busyItems(sums, cl.device()));
+      long partials = (long) plan.slices() * cols;
+      try (var first = scratch.lease(ClScratch.Slot.LN_GAMMA, partials);
+          var second = scratch.lease(ClScratch.Slot.LN_BETA, partials)) {
+        sums.launch3d(
+            cols,
+            plan.slices(),
+            1,
+            cx,
+            cdy,
+            rows,
+            cols,
+            plan.chunk(),
+            plan.slices(),
+            cm,
+            cr,
+            first.buffer(),
+            second.buffer());
+        if (cdGamma != null) sumMiddle(first.buffer(), 1, plan.slices(), cols, 1f, cdGamma);
+        if (cdBeta != null) sumMiddle(second.buffer(), 1, plan.slices(), cols, 1f, cdBeta);
+      }
+    }
+    if (rows <= 0) return;
+    ClKernel kernel = programs.kernel(LAYERNORM, "layer_norm_backward");
+    kernel.launch(rowGroups(kernel, rows, cols), cx, cdy, cols, cm, cr, cg, gamma != null, cdx);
+  }
+
+  /**
+   * One work group per row: a power of two up to 256 work items on a GPU; on a CPU device at most
+   * the kernel's preferred multiple (its vector width), since each group runs on one core anyway.
+   */
+  private WorkSizes.Range rowGroups(ClKernel kernel, int rows, int cols) {
+    long limit =
+        Math.min(
+            WorkSizes.MAX_GROUP,
+            Math.min(kernel.maxWorkGroupSize(), cl.device().maxWorkGroupSize()));
+    if (!cl.device().gpu()) limit = Math.min(limit, kernel.preferredMultiple());
+    long local = 1;
+    while (local * 2 <= limit && local < cols) local *= 2;
+    return new WorkSizes.Range(new long[] {rows * local}, new long[] {local});
   }
 
   // ---------------------------------------------------------------- argument checks

@@ -27,6 +27,16 @@ import org.junit.jupiter.api.Test;
  */
 class OpenClBackendTest {
   private static final OpenClBackendProvider PROVIDER = new OpenClBackendProvider();
+
+  /** The kinds these hand-written expectations cover; the conformance suite checks every kind. */
+  private static final java.util.List<ActivationKind> FIRST_KINDS =
+      java.util.List.of(
+          ActivationKind.LINEAR,
+          ActivationKind.RELU,
+          ActivationKind.SIGMOID,
+          ActivationKind.TANH,
+          ActivationKind.LEAKY_RELU);
+
   private final Random random = new Random(42);
   private Backend backend;
 
@@ -366,7 +376,7 @@ class OpenClBackendTest {
   void biasActivationForwardAddsTheBiasThenActivatesInPlace() {
     int rows = 37, cols = 5;
     float[] y = randoms(rows * cols), bias = randoms(cols);
-    for (ActivationKind kind : ActivationKind.values()) {
+    for (ActivationKind kind : FIRST_KINDS) {
       for (boolean withBias : new boolean[] {true, false}) {
         try (DeviceBuffer dy = upload(y);
             DeviceBuffer db = upload(bias)) {
@@ -381,6 +391,7 @@ class OpenClBackendTest {
                   case SIGMOID -> 1 / (1 + Math.exp(-v));
                   case TANH -> Math.tanh(v);
                   case LEAKY_RELU -> v > 0 ? v : 0.3 * v;
+                  default -> throw new AssertionError(kind);
                 };
             assertEquals(expected, out[i], 1e-6, kind + " bias " + withBias + " element " + i);
           }
@@ -394,7 +405,7 @@ class OpenClBackendTest {
   void activationBackwardBiasGivesDzAndItsColumnSums() {
     int rows = 3001, cols = 7;
     float[] y = randoms(rows * cols), dy = randoms(rows * cols);
-    for (ActivationKind kind : ActivationKind.values()) {
+    for (ActivationKind kind : FIRST_KINDS) {
       for (boolean inPlace : new boolean[] {true, false}) {
         try (DeviceBuffer by = upload(y);
             DeviceBuffer bdy = upload(dy);
@@ -413,6 +424,7 @@ class OpenClBackendTest {
                   case SIGMOID -> g * o * (1 - o);
                   case TANH -> g * (1 - o * o);
                   case LEAKY_RELU -> o > 0 ? g : 0.3 * g;
+                  default -> throw new AssertionError(kind);
                 };
             assertEquals(expected, got[i], 1e-6, kind + " element " + i);
             expectedSums[i % cols] += expected;

@@ -156,3 +156,40 @@ __kernel void loss(int kind, __global const float* pred, __global const float* t
   }
   lossPerRow[r] = l;
 }
+
+// Must match org.cnn4j.spi.ReduceOp's ordinal order (KernelConstantsTest checks it).
+#define RED_SUM 0
+#define RED_MAX 1
+
+inline float reduce_identity(int op) {
+  return op == RED_SUM ? 0.0f : op == RED_MAX ? -INFINITY : INFINITY;
+}
+
+// acc op v. MAX and MIN keep NaN: a NaN v is taken, and once acc is NaN no comparison replaces it.
+inline float reduce_combine(int op, float acc, float v) {
+  if (op == RED_SUM) return acc + v;
+  if (isnan(v)) return v;
+  if (op == RED_MAX) return v > acc ? v : acc;
+  return v < acc ? v : acc;
+}
+
+// Backend.reduce, one reduced block at a time: x is [outer, mid, inner] and the middle axis is
+// combined with the ReduceOp `op`. Indexing and slicing as reduce_middle: work item (x = o * inner
+// + i, y = slice z) writes out[(o * slices + z) * inner + i] = scale * (op over m in
+// [z * chunk, (z + 1) * chunk) of x[o, m, i]); the host folds several slices with a second launch
+// and runs one pass per reduced block (it merges neighbouring reduced axes into one block first),
+// applying the scale only in the last.
+__kernel void reduce_axis(int op, __global const float* x, int outer, int mid, int inner,
+                          int chunk, int slices, float scale, __global float* out) {
+  const long oi = get_global_id(0);
+  const int z = get_global_id(1);
+  if (oi >= (long)outer * inner || z >= slices) return;
+  const long o = oi / inner;
+  const int i = (int)(oi - o * inner);
+  const int mBegin = min(mid, z * chunk);
+  const int mEnd = min(mid, mBegin + chunk);
+  const __global float* p = x + (o * mid + mBegin) * inner + i;
+  float acc = reduce_identity(op);
+  for (int m = mBegin; m < mEnd; m++, p += inner) acc = reduce_combine(op, acc, *p);
+  out[(o * slices + z) * inner + i] = scale * acc;
+}
