@@ -15,7 +15,7 @@ final class Batches implements AutoCloseable {
    * One host batch: {@code xs[i]} is {@code [size, sample of input i]}, {@code ys[t]} is {@code
    * [size, labelSize of target t]}.
    */
-  record Batch(float[][] xs, float[][] ys, int size) {
+  record Batch(float[][] xs, float[][] ys, int size, int[] indices) {
     /** The first input (the only one of an image model). */
     float[] x() {
       return xs[0];
@@ -27,7 +27,7 @@ final class Batches implements AutoCloseable {
     }
   }
 
-  private static final Batch END = new Batch(new float[0][], new float[0][], 0);
+  private static final Batch END = new Batch(new float[0][], new float[0][], 0, new int[0]);
 
   /**
    * Arrays in rotation: two queued, one being read by the trainer, one being filled. The filler
@@ -96,6 +96,9 @@ final class Batches implements AutoCloseable {
                   }
                   int first = offset + from;
                   data.copyBatch(order, first, size, b.xs(), b.ys());
+                  for (int row = 0; row < size; row++) {
+                    b.indices()[row] = order == null ? first + row : order[first + row];
+                  }
                   checks.check(
                       b,
                       sampleSizes,
@@ -127,7 +130,7 @@ final class Batches implements AutoCloseable {
     }
     float[][] ys = new float[labelSizes.length][];
     for (int t = 0; t < ys.length; t++) ys[t] = new float[size * labelSizes[t]];
-    return new Batch(xs, ys, size);
+    return new Batch(xs, ys, size, new int[size]);
   }
 
   /** The next batch, or null at the end. */

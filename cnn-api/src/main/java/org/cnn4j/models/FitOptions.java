@@ -21,6 +21,41 @@ public final class FitOptions {
   int verbose = 1;
   long seed = 0;
   final List<Callback> callbacks = new ArrayList<>();
+  float[] sampleWeights;
+  java.util.Map<Integer, Double> classWeights;
+
+  /**
+   * Keras' {@code sample_weight}: one weight per training sample, by its index in the data set.
+   * Each sample's loss (and its gradient) is multiplied by its weight; the loss stays a mean over
+   * the batch's samples, as Keras' "sum over batch size".
+   */
+  public FitOptions sampleWeights(float[] weights) {
+    for (int i = 0; i < weights.length; i++) {
+      if (!(weights[i] >= 0) || Float.isInfinite(weights[i])) {
+        throw new IllegalArgumentException(
+            "sample_weight " + i + " is " + weights[i] + "; weights must be finite and >= 0");
+      }
+    }
+    this.sampleWeights = weights.clone();
+    return this;
+  }
+
+  /**
+   * Keras' {@code class_weight}: a weight per class index for the first output's targets (class
+   * indices, or one-hot rows by their 1); a class left out weighs 1. Multiplies with sample
+   * weights.
+   */
+  public FitOptions classWeight(java.util.Map<Integer, Double> weights) {
+    weights.forEach(
+        (k, v) -> {
+          if (k == null || k < 0 || v == null || !(v >= 0) || v.isInfinite()) {
+            throw new IllegalArgumentException(
+                "class_weight " + k + " -> " + v + "; classes >= 0 and finite weights >= 0");
+          }
+        });
+    this.classWeights = java.util.Map.copyOf(weights);
+    return this;
+  }
 
   public static FitOptions epochs(int epochs) {
     return new FitOptions().setEpochs(epochs);

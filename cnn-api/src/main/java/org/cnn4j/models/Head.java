@@ -26,6 +26,11 @@ record Head(
 
   /** Whether the targets are class indices (one value per sample). */
   boolean sparse() {
-    return kind.sparseTargets();
+    return loss.sparseTargets();
+  }
+
+  /** Whether the loss is written with ops (a custom loss) rather than a backend kind. */
+  boolean custom() {
+    return loss.function() != null;
   }
 }

@@ -311,6 +311,26 @@ public abstract class Model extends Layer {
     compile(opt, losses, Map.of(), metrics);
   }
 
+  /**
+   * The optimizer, the loss and metric objects (built-in or custom ones, Keras' {@code
+   * metrics=[...]} of objects), for a model with one output.
+   *
+   * @throws IllegalStateException for a model with several outputs: use the per-output form
+   */
+  public void compile(Optimizer opt, Loss loss, List<Metric> metrics) {
+    if (graph.outputs().size() != 1) {
+      throw new IllegalStateException(
+          "compile: model '"
+              + name()
+              + "' has several outputs; give a loss and metrics per output");
+    }
+    compileHeads(
+        opt,
+        Map.of(outputNames().get(0), loss),
+        Map.of(),
+        Map.of(outputNames().get(0), List.copyOf(metrics)));
+  }
+
   /** Keras' string form: {@code compile("adam", "sparse_categorical_crossentropy", "accuracy")}. */
   public void compile(String opt, String lossName, String... metricNames) {
     compile(Optimizer.of(opt), Loss.of(lossName), metricNames);
@@ -329,6 +349,16 @@ public abstract class Model extends Layer {
       Map<String, Loss> losses,
       Map<String, Double> lossWeights,
       Map<String, List<String>> metrics) {
+    Map<String, List<Metric>> objects = new LinkedHashMap<>();
+    metrics.forEach((k, v) -> objects.put(k, v.stream().map(Metric::of).toList()));
+    compileHeads(opt, losses, lossWeights, objects);
+  }
+
+  private void compileHeads(
+      Optimizer opt,
+      Map<String, Loss> losses,
+      Map<String, Double> lossWeights,
+      Map<String, List<Metric>> metrics) {
     List<String> names = outputNames();
     for (Map<String, ?> m : List.of(losses, lossWeights, metrics)) {
       for (String key : m.keySet()) {
@@ -350,8 +380,8 @@ public abstract class Model extends Layer {
       if (loss == null) {
         throw new IllegalArgumentException("compile: no loss for output '" + outName + "'");
       }
-      List<String> metricNames = metrics.getOrDefault(outName, List.of());
-      List<Metric> metricList = metricNames.stream().map(Metric::of).toList();
+      List<Metric> metricList = metrics.getOrDefault(outName, List.of());
+      List<String> metricNames = metricList.stream().map(Metric::name).toList();
       Node fused = fusedNode(graph.outputs().get(i), loss);
       LossKind kind = fused != null ? loss.kindOnSoftmaxLogits() : loss.kind();
       double weight = lossWeights.getOrDefault(outName, 1.0);

@@ -99,8 +99,7 @@ final class Training implements AutoCloseable {
               : null;
       ProgressBar bar = new ProgressBar(out, stepsPerEpoch, options.verbose, interactive);
       Map<String, Double> logs =
-          trainEpoch(
-              train, order, trainCount, options.batchSize, bar, callbacks, options.seed, epoch);
+          trainEpoch(train, order, trainCount, options, bar, callbacks, epoch);
       if (validation != null || options.validationSplit > 0) {
         Map<String, Double> val =
             validation != null
@@ -122,11 +121,20 @@ final class Training implements AutoCloseable {
       Dataset data,
       int[] order,
       int count,
-      int batchSize,
+      FitOptions options,
       ProgressBar bar,
       List<Callback> callbacks,
-      long seed,
       int epoch) {
+    int batchSize = options.batchSize;
+    long seed = options.seed;
+    if (options.sampleWeights != null && options.sampleWeights.length != data.size()) {
+      throw new IllegalArgumentException(
+          "sample_weight holds "
+              + options.sampleWeights.length
+              + " weights for "
+              + data.size()
+              + " samples; give one per sample");
+    }
     List<Head> heads = model.heads();
     heads.forEach(h -> h.metrics().forEach(Metric::reset));
     Totals totals = new Totals(heads);
@@ -144,6 +152,7 @@ final class Training implements AutoCloseable {
         Batches.Batch b = next;
         long stepSeed = mix(seed, epoch, batches);
         PassResults results = new PassResults(heads, b.size(), outputSizes());
+        results.rowWeights = rowWeights(options, b);
         lanes()
             .run(
                 b.size(),
@@ -191,44 +200,130 @@ final class Training implements AutoCloseable {
     Backend lane = step.backend();
     List<Head> heads = model.heads();
     List<Tensor> ys = graph.run(step, inputs(step, b, first, rows), results.fusedNodes);
+    List<Tensor> seeded = new ArrayList<>(heads.size());
     List<Tensor> grads = new ArrayList<>(heads.size());
+    float[] weights = results.rowWeights;
     for (Head h : heads) {
       Tensor y = ys.get(h.index());
       int cols = (int) (y.size() / rows);
-      int expected = h.sparse() ? 1 : cols;
       float[] labels = b.ys()[h.index()];
-      if (labels.length != b.size() * expected) {
-        throw new IllegalArgumentException(
-            "loss "
-                + h.loss().name()
-                + (heads.size() > 1 ? " of output '" + h.name() + "'" : "")
-                + " expects "
-                + (h.sparse()
-                    ? "one class index per sample"
-                    : cols + " target values per sample (one-hot)")
-                + ", but the data has "
-                + labels.length / b.size()
-                + " per sample");
+      int labelSize = labels.length / b.size();
+      float scale = (float) (h.weight() / b.size());
+      if (h.custom()) {
+        // A loss written with ops: per-row losses through the tape, seeded with the mean's
+        // gradient (times each row's weight).
+        Tensor target = step.allocate(Shape.of(rows, labelSize), false);
+        lane.upload(labels, first * labelSize, target.buffer(), 0, rows * labelSize);
+        Tensor perRow = perSample(h, h.loss().function().apply(target, y), rows);
+        lane.download(perRow.buffer(), 0, results.losses[h.index()], first, rows);
+        if (step.training()) {
+          float[] seed = new float[rows];
+          for (int r = 0; r < rows; r++)
+            seed[r] = scale * (weights == null ? 1f : weights[first + r]);
+          Tensor g = step.allocate(Shape.of(rows), false);
+          lane.upload(seed, 0, g.buffer(), 0, rows);
+          seeded.add(perRow);
+          grads.add(g);
+        }
+      } else {
+        int expected = h.sparse() ? 1 : cols;
+        if (labelSize != expected || labels.length % b.size() != 0) {
+          throw new IllegalArgumentException(
+              "loss "
+                  + h.loss().name()
+                  + (heads.size() > 1 ? " of output '" + h.name() + "'" : "")
+                  + " expects "
+                  + (h.sparse()
+                      ? "one class index per sample"
+                      : cols + " target values per sample (one-hot)")
+                  + ", but the data has "
+                  + labelSize
+                  + " per sample");
+        }
+        Tensor target = step.allocate(Shape.of(rows * expected), false);
+        lane.upload(labels, first * expected, target.buffer(), 0, rows * expected);
+        Tensor perRow = step.allocate(Shape.of(rows), false);
+        Tensor grad = step.training() ? step.allocate(y.shape(), false) : null;
+        lane.loss(
+            h.kind(),
+            y.buffer(),
+            target.buffer(),
+            rows,
+            cols,
+            perRow.buffer(),
+            grad == null ? null : grad.buffer(),
+            scale);
+        lane.download(perRow.buffer(), 0, results.losses[h.index()], first, rows);
+        if (grad != null) {
+          seeded.add(y);
+          grads.add(weights == null ? grad : weighRows(step, grad, weights, first, rows, cols));
+        }
       }
-      Tensor target = step.allocate(Shape.of(rows * expected), false);
-      lane.upload(labels, first * expected, target.buffer(), 0, rows * expected);
-      Tensor perRow = step.allocate(Shape.of(rows), false);
-      Tensor grad = step.training() ? step.allocate(y.shape(), false) : null;
-      lane.loss(
-          h.kind(),
-          y.buffer(),
-          target.buffer(),
-          rows,
-          cols,
-          perRow.buffer(),
-          grad == null ? null : grad.buffer(),
-          (float) (h.weight() / b.size()));
-      lane.download(perRow.buffer(), 0, results.losses[h.index()], first, rows);
       float[] outputs = results.outputs[h.index()];
       if (outputs != null) lane.download(y.buffer(), 0, outputs, first * cols, rows * cols);
-      grads.add(grad);
     }
-    if (step.training()) step.backward(ys, grads);
+    if (step.training()) step.backward(seeded, grads);
+  }
+
+  /**
+   * Each row's weight from the sample and class weights (null when there are none), the classes
+   * read from the first output's targets: a class index, or a one-hot row's largest entry.
+   */
+  private static float[] rowWeights(FitOptions options, Batches.Batch b) {
+    if (options.sampleWeights == null && options.classWeights == null) return null;
+    float[] w = new float[b.size()];
+    float[] y = b.ys()[0];
+    int labelSize = y.length / b.size();
+    for (int r = 0; r < b.size(); r++) {
+      double v = options.sampleWeights == null ? 1 : options.sampleWeights[b.indices()[r]];
+      if (options.classWeights != null) {
+        int cls = 0;
+        if (labelSize == 1) cls = (int) y[r];
+        else {
+          for (int j = 1; j < labelSize; j++) {
+            if (y[r * labelSize + j] > y[r * labelSize + cls]) cls = j;
+          }
+        }
+        v *= options.classWeights.getOrDefault(cls, 1.0);
+      }
+      w[r] = (float) v;
+    }
+    return w;
+  }
+
+  /** A custom loss's result as one value per row: the mean over any axes after the batch's. */
+  private static Tensor perSample(Head h, Tensor losses, int rows) {
+    if (losses == null || losses.shape().rank() < 1 || losses.shape().dim(0) != rows) {
+      throw new IllegalArgumentException(
+          "loss "
+              + h.loss().name()
+              + " must give per-sample losses with the batch axis first ("
+              + rows
+              + ", ...), got "
+              + (losses == null ? "null" : losses.shape()));
+    }
+    if (losses.shape().rank() == 1) return losses;
+    int[] rest = new int[losses.shape().rank() - 1];
+    for (int i = 0; i < rest.length; i++) rest[i] = i + 1;
+    return org.cnn4j.ops.Ops.mean(losses, false, rest);
+  }
+
+  /** The loss gradient with row r scaled by the batch's weight of that row. */
+  private static Tensor weighRows(
+      Step step, Tensor grad, float[] weights, int first, int rows, int cols) {
+    Backend lane = step.backend();
+    Tensor w = step.allocate(Shape.of(rows), false);
+    lane.upload(weights, first, w.buffer(), 0, rows);
+    Tensor out = step.allocate(grad.shape(), false);
+    lane.binaryBroadcast(
+        org.cnn4j.spi.BinaryOp.MUL,
+        grad.buffer(),
+        org.cnn4j.spi.StridedView.contiguous(rows, cols),
+        w.buffer(),
+        new org.cnn4j.spi.StridedView(0, new int[] {rows, cols}, new long[] {1, 0}),
+        out.buffer(),
+        0);
+    return out;
   }
 
   /** Rows {@code [first, first + rows)} of the batch's inputs, uploaded to the step's backend. */
@@ -375,6 +470,9 @@ final class Training implements AutoCloseable {
     final List<Head> heads;
     final Set<Node> fusedNodes;
 
+    /** Each row's weight (sample and class weights), or null when all weigh 1. */
+    float[] rowWeights;
+
     /** For a batch of {@code rows}; {@code sizes[o]} is output o's size per sample. */
     PassResults(List<Head> heads, int rows, int[] sizes) {
       this.heads = heads;
@@ -413,7 +511,10 @@ final class Training implements AutoCloseable {
       double total = penalty * rows;
       for (int h = 0; h < lossSums.length; h++) {
         double sum = 0;
-        for (float v : r.losses[h]) sum += v;
+        float[] losses = r.losses[h];
+        for (int i = 0; i < losses.length; i++) {
+          sum += r.rowWeights == null ? losses[i] : (double) r.rowWeights[i] * losses[i];
+        }
         lossSums[h] += sum;
         total += r.heads.get(h).weight() * sum;
       }

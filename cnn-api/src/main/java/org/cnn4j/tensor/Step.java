@@ -37,6 +37,8 @@ public final class Step implements AutoCloseable {
   private final java.util.Set<Parameter> written =
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private final List<Tensor[]> extraGradients = new ArrayList<>();
+  private final Map<Parameter, Tensor> params = new java.util.IdentityHashMap<>();
+  private int paused;
 
   /**
    * @param training whether layers record their backward and behave as in training (dropout, batch
@@ -102,7 +104,46 @@ public final class Step implements AutoCloseable {
   public Tensor allocate(Shape shape, boolean requiresGrad) {
     DeviceBuffer b = backend.allocate(shape.size());
     owned.add(b);
-    return new Tensor(b, shape, requiresGrad);
+    return new Tensor(b, shape, requiresGrad, this);
+  }
+
+  /**
+   * The value of parameter {@code p} as a tensor of this pass, for layers written with {@code
+   * org.cnn4j.ops}: the ops' backward leaves the gradient on it, and at the end of the backward
+   * pass it goes to {@link #gradient(Parameter) the parameter's gradient}. The same tensor each
+   * call.
+   */
+  public Tensor param(Parameter p) {
+    Tensor t = params.get(p);
+    if (t != null) return t;
+    Tensor view = new Tensor(p.value().buffer(), p.shape(), training && p.trainable(), this);
+    params.put(p, view);
+    // Recorded before any op that reads it, so it runs after all of them: the gradient is complete.
+    record(
+        () -> {
+          if (view.grad() == null) return;
+          Tensor target = gradient(p);
+          backend.copy(view.grad().buffer(), 0, target.buffer(), 0, p.shape().size());
+        });
+    return view;
+  }
+
+  /**
+   * Runs {@code forward} without recording its backward, for a layer that records its own: a custom
+   * backward (written with {@link #record}) then wins over the ops' automatic one.
+   */
+  public <T> T withoutTape(java.util.function.Supplier<T> forward) {
+    paused++;
+    try {
+      return forward.get();
+    } finally {
+      paused--;
+    }
+  }
+
+  /** Whether ops record their backward now: in training and not inside {@link #withoutTape}. */
+  public boolean recording() {
+    return training && paused == 0;
   }
 
   /** A new tensor freed with this step that needs a gradient. */
@@ -110,9 +151,9 @@ public final class Step implements AutoCloseable {
     return allocate(shape, true);
   }
 
-  /** Records a backward computation; only in training. */
+  /** Records a backward computation; only in training, and not inside {@link #withoutTape}. */
   public void record(Backward backward) {
-    if (training) tape.push(backward);
+    if (recording()) tape.push(backward);
   }
 
   /**

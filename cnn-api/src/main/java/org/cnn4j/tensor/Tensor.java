@@ -11,10 +11,15 @@ public final class Tensor {
   private final DeviceBuffer buffer;
   private final Shape shape;
   private final boolean requiresGrad;
+  private final Step step;
   private Tensor grad;
   private boolean gradOwned;
 
   Tensor(DeviceBuffer buffer, Shape shape, boolean requiresGrad) {
+    this(buffer, shape, requiresGrad, null);
+  }
+
+  Tensor(DeviceBuffer buffer, Shape shape, boolean requiresGrad, Step step) {
     if (shape.size() > buffer.length()) {
       throw new IllegalArgumentException(
           "shape " + shape + " needs " + shape.size() + " floats, buffer holds " + buffer.length());
@@ -22,6 +27,15 @@ public final class Tensor {
     this.buffer = buffer;
     this.shape = shape;
     this.requiresGrad = requiresGrad;
+    this.step = step;
+  }
+
+  /**
+   * The pass this tensor belongs to (its memory is freed and its gradient recorded there), or null
+   * for a tensor outside any pass (a parameter's value: {@link Step#param} gives one in the pass).
+   */
+  public Step step() {
+    return step;
   }
 
   public DeviceBuffer buffer() {
@@ -46,7 +60,7 @@ public final class Tensor {
     if (newShape.size() != shape.size()) {
       throw new IllegalArgumentException("cannot view " + shape + " as " + newShape);
     }
-    return new Tensor(buffer, newShape, requiresGrad);
+    return new Tensor(buffer, newShape, requiresGrad, step);
   }
 
   /** The gradient the tape accumulated for this tensor, or null if none flowed here. */
