@@ -11,7 +11,9 @@
 set -euo pipefail
 B=cnn-backend-cuda/target/gpu-bundle
 M2=${M2:-$HOME/.m2/repository}
-V=0.1.0-SNAPSHOT
+# The version the build wrote from the POM (the one place it lives).
+V=$(sed -n 's/^version=//p' cnn-api/target/classes/org/cnn4j/cnn4j-version.properties)
+[ -n "$V" ] || { echo "no cnn-api/target/classes/org/cnn4j/cnn4j-version.properties: build first" >&2; exit 1; }
 J=12.6.0
 rm -rf "$B" && mkdir -p "$B/lib"
 jlink --add-modules java.base,java.logging,java.xml,jdk.unsupported,jdk.zipfs --strip-debug --no-header-files \
