@@ -211,7 +211,7 @@ public final class Cnn4j implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      FashionMnistExample.main(new String[] {"epochs=" + epochs, "batch=" + batch});
+      FashionMnistExample.train(epochs, batch);
       return 0;
     }
   }
