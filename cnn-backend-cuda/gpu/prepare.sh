@@ -22,6 +22,7 @@ tar -C "$B" -cJf "$B/jre.tar.xz" jre && rm -rf "$B/jre"
 cp cnn-backend-cuda/target/cnn-backend-cuda-$V.jar cnn-examples/target/cnn-examples-$V.jar "$B/lib/"
 jar --create --file "$B/lib/cnn-backend-cuda-tests.jar" -C cnn-backend-cuda/target/test-classes .
 for a in org/cnn4j/cnn-api/$V/cnn-api-$V.jar org/cnn4j/cnn-tests/$V/cnn-tests-$V.jar \
+  org/cnn4j/cnn-plots/$V/cnn-plots-$V.jar \
   org/jcuda/jcuda/$J/jcuda-$J.jar org/jcuda/jcublas/$J/jcublas-$J.jar \
   org/jcuda/jcublas-natives/$J/jcublas-natives-$J-linux-x86_64.jar \
   info/picocli/picocli/4.7.7/picocli-4.7.7.jar org/slf4j/slf4j-api/2.0.17/slf4j-api-2.0.17.jar \
