@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.module.ModuleFinder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.spi.ToolProvider;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -27,19 +33,7 @@ import org.junit.jupiter.api.Test;
 class CpuBackendOnTheModulePathTest {
   @Test
   void trainsWithTheCpuBackendAsTheOnlyRootModule() throws Exception {
-    List<Path> jars =
-        classPath().stream()
-            .filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p))
-            .collect(Collectors.toList());
-    Path cpu =
-        jars.stream()
-            .filter(p -> p.getFileName().toString().matches("cnn-backend-cpu-\\d.*\\.jar"))
-            .findFirst()
-            .orElse(null);
-    assumeTrue(cpu != null, "the CPU backend is a class folder here, not its jar");
-    var descriptor = ModuleFinder.of(cpu).findAll().iterator().next().descriptor();
-    assumeTrue(!descriptor.isAutomatic(), cpu + " has no module descriptor");
-
+    List<Path> jars = packagedJars();
     Path classes =
         Path.of(ModulePathMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     var command =
@@ -64,6 +58,78 @@ class CpuBackendOnTheModulePathTest {
     assertTrue(out.contains("natives module resolved: true"), out);
     assertTrue(out.contains("backend cpu from module org.cnn4j.backend.cpu"), out);
     assertTrue(out.matches("(?s).*loss after one step: \\d+\\.\\d+.*"), out);
+  }
+
+  /**
+   * The descriptor requires every module the backend's classes use, by jdeps' analysis of all of
+   * them (the training above runs only some): jdeps' suggested descriptor may name no module that
+   * ours lacks. Ours has one more, the natives module, which no class names.
+   */
+  @Test
+  void descriptorRequiresEveryModuleTheCodeUses() {
+    List<Path> jars = packagedJars();
+    var jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
+    var out = new StringWriter();
+    int status =
+        jdeps.run(
+            new PrintWriter(out),
+            new PrintWriter(out),
+            "--multi-release",
+            String.valueOf(Runtime.version().feature()),
+            "--module-path",
+            jars.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
+            "--check",
+            "org.cnn4j.backend.cpu");
+    String report = out.toString();
+    assertEquals(0, status, report);
+    Set<String> declared = requires(section(report, "[Module descriptor]"));
+    Set<String> suggested =
+        requires(section(report, "[Suggested module descriptor for org.cnn4j.backend.cpu]"));
+    assertTrue(!suggested.isEmpty(), report);
+    var missing = new TreeSet<>(suggested);
+    missing.removeAll(declared);
+    assertEquals(
+        Set.of(), missing, "requires missing from cnn-backend-cpu's descriptor:\n" + report);
+  }
+
+  /** The lines after {@code header} up to the next bracketed header. */
+  private static List<String> section(String report, String header) {
+    var lines = report.lines().map(String::strip).collect(Collectors.toList());
+    int from = lines.indexOf(header);
+    assertTrue(from >= 0, "no '" + header + "' in jdeps' report:\n" + report);
+    var out = new ArrayList<String>();
+    for (int i = from + 1; i < lines.size() && !lines.get(i).startsWith("["); i++) {
+      out.add(lines.get(i));
+    }
+    return out;
+  }
+
+  /** The module names of {@code requires [modifiers] name;} lines. */
+  private static Set<String> requires(List<String> lines) {
+    return lines.stream()
+        .filter(l -> l.startsWith("requires "))
+        .map(l -> l.substring(l.lastIndexOf(' ') + 1).replace(";", ""))
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /**
+   * The jars on this test's class path, when the CPU backend's is a packaged jar with its module
+   * descriptor (else the test is skipped).
+   */
+  private static List<Path> packagedJars() {
+    List<Path> jars =
+        classPath().stream()
+            .filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p))
+            .collect(Collectors.toList());
+    Path cpu =
+        jars.stream()
+            .filter(p -> p.getFileName().toString().matches("cnn-backend-cpu-\\d.*\\.jar"))
+            .findFirst()
+            .orElse(null);
+    assumeTrue(cpu != null, "the CPU backend is a class folder here, not its jar");
+    var descriptor = ModuleFinder.of(cpu).findAll().iterator().next().descriptor();
+    assumeTrue(!descriptor.isAutomatic(), cpu + " has no module descriptor");
+    return jars;
   }
 
   /** The test's class path: Surefire's own list, as java.class.path may be a manifest-only jar. */
