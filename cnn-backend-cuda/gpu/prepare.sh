@@ -11,7 +11,9 @@
 set -euo pipefail
 B=cnn-backend-cuda/target/gpu-bundle
 M2=${M2:-$HOME/.m2/repository}
-V=0.1.0-SNAPSHOT
+# The version the build wrote from the POM (the one place it lives).
+V=$(sed -n 's/^version=//p' cnn-api/target/classes/org/cnn4j/cnn4j-version.properties)
+[ -n "$V" ] || { echo "no cnn-api/target/classes/org/cnn4j/cnn4j-version.properties: build first" >&2; exit 1; }
 J=12.6.0
 rm -rf "$B" && mkdir -p "$B/lib"
 jlink --add-modules java.base,java.logging,java.xml,jdk.unsupported,jdk.zipfs --strip-debug --no-header-files \
@@ -20,6 +22,7 @@ tar -C "$B" -cJf "$B/jre.tar.xz" jre && rm -rf "$B/jre"
 cp cnn-backend-cuda/target/cnn-backend-cuda-$V.jar cnn-examples/target/cnn-examples-$V.jar "$B/lib/"
 jar --create --file "$B/lib/cnn-backend-cuda-tests.jar" -C cnn-backend-cuda/target/test-classes .
 for a in org/cnn4j/cnn-api/$V/cnn-api-$V.jar org/cnn4j/cnn-tests/$V/cnn-tests-$V.jar \
+  org/cnn4j/cnn-plots/$V/cnn-plots-$V.jar \
   org/jcuda/jcuda/$J/jcuda-$J.jar org/jcuda/jcublas/$J/jcublas-$J.jar \
   org/jcuda/jcublas-natives/$J/jcublas-natives-$J-linux-x86_64.jar \
   info/picocli/picocli/4.7.7/picocli-4.7.7.jar org/slf4j/slf4j-api/2.0.17/slf4j-api-2.0.17.jar \

@@ -43,7 +43,7 @@ public final class ModelFiles {
   public static final int FORMAT_VERSION = 2;
 
   /** The cnn4j version written into each file. */
-  public static final String CNN4J_VERSION = "0.1.0";
+  public static final String CNN4J_VERSION = org.cnn4j.Version.get();
 
   static final String FORMAT = "cnn4j-model";
   static final String METADATA = "metadata.json";

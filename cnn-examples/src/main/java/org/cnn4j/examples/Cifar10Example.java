@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
 import org.cnn4j.data.AugmentedDataset;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.DatasetNotFoundException;
@@ -22,6 +23,9 @@ import org.cnn4j.models.FitOptions;
 import org.cnn4j.models.Model;
 import org.cnn4j.models.Sequential;
 import org.cnn4j.optimizers.Adam;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The lesson's CIFAR-10 network (workload W2). The Keras original is
@@ -41,12 +45,45 @@ import org.cnn4j.optimizers.Adam;
  * <p>It reads CIFAR-10's binary batches where {@link Datasets#cifar10()} finds them (nothing is
  * downloaded); without them it prints where it looked and how to get them.
  *
- * <p>Arguments (all optional): {@code dir=<folder with data_batch_1.bin ...>}, {@code epochs=10
- * batch=32}, {@code augment=false} (true: random horizontal flips and 10 % shifts through {@link
- * ImageDataGenerator#flow}).
+ * <p>Options (all optional; {@code --help} lists them): {@code --dir <folder with data_batch_1.bin
+ * ...>}, {@code --epochs 10 --batch 32}, {@code --augment} (random horizontal flips and 10 % shifts
+ * through {@link ImageDataGenerator#flow}).
  */
-public final class Cifar10Example {
+@Command(
+    name = "Cifar10Example",
+    mixinStandardHelpOptions = true,
+    versionProvider = Cnn4j.VersionProvider.class,
+    description = "Train the lesson's CIFAR-10 network and print the test accuracy.")
+public final class Cifar10Example implements Callable<Integer> {
+  @Option(
+      names = "--dir",
+      description =
+          "folder with data_batch_1.bin ... test_batch.bin (default: where Datasets finds it)")
+  Path dir;
+
+  @Option(
+      names = "--epochs",
+      defaultValue = "10",
+      description = "epochs (default ${DEFAULT-VALUE})")
+  int epochs;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "32",
+      description = "batch size (default ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(
+      names = "--augment",
+      description = "random horizontal flips and 10 % shifts (ImageDataGenerator.flow)")
+  boolean augment;
+
   private Cifar10Example() {}
+
+  /** The example with the options given as on its command line, e.g. {@code "--epochs", "1"}. */
+  public static Cifar10Example parse(String... args) {
+    return CommandLine.populateCommand(new Cifar10Example(), args);
+  }
 
   /** The lesson's network (122,570 parameters). */
   public static Sequential lessonNetwork() {
@@ -62,22 +99,24 @@ public final class Cifar10Example {
         new Dense(10, "softmax"));
   }
 
-  public static void main(String[] args) throws Exception {
-    if (run(Args.parse(args), System.out, System.err).isEmpty()) System.exit(2);
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Cifar10Example()).execute(args));
+  }
+
+  /** Exit code 2 when the data set is not on disk. */
+  @Override
+  public Integer call() throws Exception {
+    return run(System.out, System.err).isPresent() ? 0 : 2;
   }
 
   /**
    * Trains and evaluates; returns the test accuracy, or empty (having printed where it looked to
    * {@code err}) when the data set is not on disk.
    */
-  public static OptionalDouble run(Map<String, String> a, PrintStream out, PrintStream err)
-      throws Exception {
-    int epochs = Integer.parseInt(a.getOrDefault("epochs", "10"));
-    int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
-    boolean augment = Boolean.parseBoolean(a.getOrDefault("augment", "false"));
+  public OptionalDouble run(PrintStream out, PrintStream err) throws Exception {
     TrainTestSplit data;
     try {
-      data = a.containsKey("dir") ? Datasets.cifar10(Path.of(a.get("dir"))) : Datasets.cifar10();
+      data = dir != null ? Datasets.cifar10(dir) : Datasets.cifar10();
     } catch (DatasetNotFoundException e) {
       err.println(e.getMessage());
       return OptionalDouble.empty();

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "cnn4j",
     mixinStandardHelpOptions = true,
-    version = "cnn4j 0.1.0",
+    versionProvider = Cnn4j.VersionProvider.class,
     description = "Convolutional neural networks on the JVM.",
     subcommands = {
       TrainCommand.class,
@@ -95,6 +95,14 @@ public final class Cnn4j implements Runnable {
     if (m == null || m.isBlank()) return e.getClass().getSimpleName() + " (--verbose for where)";
     String first = m.strip().lines().findFirst().orElse(m);
     return e instanceof java.nio.file.NoSuchFileException ? "no such file: " + first : first;
+  }
+
+  /** {@code cnn4j --version}: the version the build wrote from the POM. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"cnn4j " + org.cnn4j.Version.get()};
+    }
   }
 
   @Command(
@@ -234,7 +242,7 @@ public final class Cnn4j implements Runnable {
     public Integer call() throws Exception {
       OptionChecks.atLeast("--epochs", epochs, 1);
       OptionChecks.atLeast("--batch", batch, 1);
-      FashionMnistExample.main(new String[] {"epochs=" + epochs, "batch=" + batch});
+      FashionMnistExample.train(epochs, batch);
       return 0;
     }
   }

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.cnn4j.data.LabeledImages;
 import org.cnn4j.io.Models;
 import org.cnn4j.models.Model;
+import org.cnn4j.plots.ConfusionMatrixPlot;
 import org.cnn4j.spi.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

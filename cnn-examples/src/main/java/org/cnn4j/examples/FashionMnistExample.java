@@ -1,7 +1,9 @@
 package org.cnn4j.examples;
 
+import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.cnn4j.data.Datasets;
 import org.cnn4j.data.LabeledImages;
 import org.cnn4j.data.TrainTestSplit;
@@ -14,6 +16,9 @@ import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.models.FitOptions;
 import org.cnn4j.models.Sequential;
 import org.cnn4j.optimizers.Adam;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The lesson's network on Fashion-MNIST: the Keras original is
@@ -28,9 +33,23 @@ import org.cnn4j.optimizers.Adam;
  * model.fit(x_train / 255.0, y_train, epochs=5, batch_size=32)
  * </pre>
  *
- * Arguments: {@code epochs=5 batch=32}.
+ * Options: {@code --epochs 5 --batch 32} ({@code --help} lists them).
  */
-public final class FashionMnistExample {
+@Command(
+    name = "FashionMnistExample",
+    mixinStandardHelpOptions = true,
+    versionProvider = Cnn4j.VersionProvider.class,
+    description = "Train the lesson's CNN on Fashion-MNIST and print the test accuracy.")
+public final class FashionMnistExample implements Callable<Integer> {
+  @Option(names = "--epochs", defaultValue = "5", description = "epochs (default ${DEFAULT-VALUE})")
+  int epochs;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "32",
+      description = "batch size (default ${DEFAULT-VALUE})")
+  int batch;
+
   private FashionMnistExample() {}
 
   /** The lesson's network (56,714 parameters). */
@@ -46,10 +65,18 @@ public final class FashionMnistExample {
         new Dense(10, "softmax"));
   }
 
-  public static void main(String[] args) throws Exception {
-    Map<String, String> a = Args.parse(args);
-    int epochs = Integer.parseInt(a.getOrDefault("epochs", "5"));
-    int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new FashionMnistExample()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    train(epochs, batch);
+    return 0;
+  }
+
+  /** Trains the lesson's network for {@code epochs} and prints the test accuracy. */
+  public static void train(int epochs, int batch) throws IOException {
     TrainTestSplit data = Datasets.fashionMnist();
     LabeledImages train = data.train().rescale(1f / 255);
     LabeledImages test = data.test().rescale(1f / 255);

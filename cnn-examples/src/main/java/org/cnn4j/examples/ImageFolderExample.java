@@ -3,6 +3,7 @@ package org.cnn4j.examples;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.cnn4j.data.ImageDataGenerator;
 import org.cnn4j.data.ImageFolder;
 import org.cnn4j.layers.Conv2D;
@@ -16,6 +17,9 @@ import org.cnn4j.models.FitOptions;
 import org.cnn4j.models.History;
 import org.cnn4j.models.Sequential;
 import org.cnn4j.optimizers.Adam;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The lesson's folder workflow: labelled images on disk, augmented batches, a CNN. The Keras
@@ -41,13 +45,78 @@ import org.cnn4j.optimizers.Adam;
  * <p>With no folder of its own the example first writes one of drawn shapes ({@link ShapeImages}:
  * circle, square, triangle; {@code train/} and a held-out {@code val/}).
  *
- * <p>Arguments (all optional): {@code dir=<folder with train/ and val/>} (default {@code
- * <tmp>/cnn4j-shapes}; generated there when it lacks them), {@code size=224} (target size), {@code
- * image=256} (side of the generated PNGs), {@code train=150 val=50} (generated images per class),
- * {@code epochs=20 batch=32 lr=0.001 seed=42}.
+ * <p>Options (all optional; {@code --help} lists them): {@code --dir <folder with train/ and val/>}
+ * (default {@code <tmp>/cnn4j-shapes}; generated there when it lacks them), {@code --size 224}
+ * (target size), {@code --image 256} (side of the generated PNGs), {@code --train 150 --val 50}
+ * (generated images per class), {@code --epochs 20 --batch 32 --lr 0.001 --seed 42}.
  */
-public final class ImageFolderExample {
+@Command(
+    name = "ImageFolderExample",
+    mixinStandardHelpOptions = true,
+    versionProvider = Cnn4j.VersionProvider.class,
+    description = "Train the lesson's 224x224 CNN on a folder of class folders, with augmentation.")
+public final class ImageFolderExample implements Callable<Integer> {
+  @Option(
+      names = "--dir",
+      defaultValue = "${sys:java.io.tmpdir}/cnn4j-shapes",
+      description =
+          "folder with train/ and val/, generated when missing (default ${DEFAULT-VALUE})")
+  Path dir;
+
+  @Option(
+      names = "--size",
+      defaultValue = "224",
+      description = "target size (default ${DEFAULT-VALUE})")
+  int size;
+
+  @Option(
+      names = "--image",
+      defaultValue = "256",
+      description = "side of the generated PNGs (default ${DEFAULT-VALUE})")
+  int image;
+
+  @Option(
+      names = "--train",
+      defaultValue = "150",
+      description = "generated training images per class (default ${DEFAULT-VALUE})")
+  int trainPerClass;
+
+  @Option(
+      names = "--val",
+      defaultValue = "50",
+      description = "generated validation images per class (default ${DEFAULT-VALUE})")
+  int valPerClass;
+
+  @Option(
+      names = "--epochs",
+      defaultValue = "20",
+      description = "epochs (default ${DEFAULT-VALUE})")
+  int epochs;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "32",
+      description = "batch size (default ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(
+      names = "--lr",
+      defaultValue = "0.001",
+      description = "Adam's learning rate (default ${DEFAULT-VALUE})")
+  double lr;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "seed of the images, the shuffle and the weights (default ${DEFAULT-VALUE})")
+  long seed;
+
   private ImageFolderExample() {}
+
+  /** The example with the options given as on its command line, e.g. {@code "--epochs", "1"}. */
+  public static ImageFolderExample parse(String... args) {
+    return CommandLine.populateCommand(new ImageFolderExample(), args);
+  }
 
   /**
    * The lesson's 224x224 network for {@code classes} classes, on a {@code size x size} RGB input.
@@ -82,31 +151,24 @@ public final class ImageFolderExample {
   /** What a run reached. */
   public record Result(double valAccuracy, double valLoss, History history, double seconds) {}
 
-  public static void main(String[] args) throws Exception {
-    Result r = run(Args.parse(args));
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ImageFolderExample()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Result r = run();
     System.out.printf(
         Locale.ROOT,
         "Validation accuracy on the held-out folder: %.4f (loss %.4f) after %.0f s%n",
         r.valAccuracy(),
         r.valLoss(),
         r.seconds());
+    return 0;
   }
 
   /** Generates the folder if needed, trains, and evaluates on {@code val/}. */
-  public static Result run(Map<String, String> a) throws Exception {
-    Path dir =
-        Path.of(
-            a.getOrDefault(
-                "dir", Path.of(System.getProperty("java.io.tmpdir"), "cnn4j-shapes").toString()));
-    int size = Integer.parseInt(a.getOrDefault("size", "224"));
-    int image = Integer.parseInt(a.getOrDefault("image", "256"));
-    int trainPerClass = Integer.parseInt(a.getOrDefault("train", "150"));
-    int valPerClass = Integer.parseInt(a.getOrDefault("val", "50"));
-    int epochs = Integer.parseInt(a.getOrDefault("epochs", "20"));
-    int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
-    double lr = Double.parseDouble(a.getOrDefault("lr", "0.001"));
-    long seed = Long.parseLong(a.getOrDefault("seed", "42"));
-
+  public Result run() throws Exception {
     long start = System.nanoTime();
     var spec = new ShapeImages.Spec(image, trainPerClass, valPerClass, seed);
     if (ShapeImages.generateIfNeeded(dir, spec)) {

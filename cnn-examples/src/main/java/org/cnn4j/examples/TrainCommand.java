@@ -19,6 +19,7 @@ import org.cnn4j.models.FitOptions;
 import org.cnn4j.models.History;
 import org.cnn4j.models.Model;
 import org.cnn4j.optimizers.Optimizer;
+import org.cnn4j.plots.PlotCallback;
 import org.cnn4j.spi.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,10 +41,9 @@ class Cifar10ExampleTest {
   void trainsTheLessonNetworkOnTheBatchFilesFound() throws Exception {
     var out = new ByteArrayOutputStream();
     OptionalDouble accuracy =
-        Cifar10Example.run(
-            Map.of("dir", tinyCifar(4).toString(), "epochs", "1", "batch", "8", "augment", "true"),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            System.err);
+        Cifar10Example.parse(
+                "--dir", tinyCifar(4).toString(), "--epochs", "1", "--batch", "8", "--augment")
+            .run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
 
     assertTrue(accuracy.isPresent());
     assertTrue(accuracy.getAsDouble() >= 0 && accuracy.getAsDouble() <= 1);
@@ -58,10 +56,8 @@ class Cifar10ExampleTest {
   void withoutTheFilesItSaysWhereItLooked() throws Exception {
     var err = new ByteArrayOutputStream();
     OptionalDouble accuracy =
-        Cifar10Example.run(
-            Map.of("dir", dir.resolve("nothing").toString()),
-            System.out,
-            new PrintStream(err, true, StandardCharsets.UTF_8));
+        Cifar10Example.parse("--dir", dir.resolve("nothing").toString())
+            .run(System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertEquals(OptionalDouble.empty(), accuracy);
     String message = err.toString(StandardCharsets.UTF_8);

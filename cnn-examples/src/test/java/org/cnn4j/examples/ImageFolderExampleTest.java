@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.cnn4j.models.Sequential;
 import org.cnn4j.tensor.Shape;
 import org.junit.jupiter.api.Test;
@@ -26,22 +25,22 @@ class ImageFolderExampleTest {
   @Test
   void generatesTheFolderThenTrainsAndEvaluatesOnTheHeldOutPart() throws Exception {
     var result =
-        ImageFolderExample.run(
-            Map.of(
-                "dir",
+        ImageFolderExample.parse(
+                "--dir",
                 dir.toString(),
-                "size",
+                "--size",
                 "32",
-                "image",
+                "--image",
                 "40",
-                "train",
+                "--train",
                 "4",
-                "val",
+                "--val",
                 "2",
-                "epochs",
+                "--epochs",
                 "1",
-                "batch",
-                "4"));
+                "--batch",
+                "4")
+            .run();
 
     assertTrue(Files.isRegularFile(dir.resolve("val/triangle/0001.png")));
     assertTrue(result.valAccuracy() >= 0 && result.valAccuracy() <= 1);

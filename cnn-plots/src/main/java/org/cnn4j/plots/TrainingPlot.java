@@ -1,4 +1,4 @@
-package org.cnn4j.examples;
+package org.cnn4j.plots;
 
 import java.awt.Color;
 import java.awt.Graphics2D;

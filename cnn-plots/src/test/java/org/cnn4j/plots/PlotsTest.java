@@ -1,4 +1,4 @@
-package org.cnn4j.examples;
+package org.cnn4j.plots;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
