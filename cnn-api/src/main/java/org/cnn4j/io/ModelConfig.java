@@ -79,6 +79,23 @@ public final class ModelConfig {
 
   private static final String TENSOR = "__keras_tensor__";
 
+  /** Custom layer classes by their type name (Keras' custom_objects). */
+  private static final Map<String, java.util.function.Function<Map<String, Object>, Layer>>
+      CUSTOM_LAYERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Lets model files hold a custom layer (Keras' {@code register_keras_serializable} /
+   * custom_objects): saving writes its {@link Layer#typeName()} and {@link Layer#config()}; loading
+   * calls {@code factory} with that config (without the name, which the loader sets) to make it.
+   */
+  public static void registerLayer(
+      String typeName, java.util.function.Function<Map<String, Object>, Layer> factory) {
+    if (LAYER_TYPES.contains(typeName)) {
+      throw new IllegalArgumentException(typeName + " is a built-in layer type");
+    }
+    CUSTOM_LAYERS.put(typeName, factory);
+  }
+
   /** The types a config can hold, besides nested Sequential and Functional models. */
   public static final Set<String> LAYER_TYPES =
       Set.of(
@@ -195,13 +212,13 @@ public final class ModelConfig {
       e.put("config", modelConfig(nested));
       return e;
     }
-    if (!LAYER_TYPES.contains(l.typeName())) {
+    if (!LAYER_TYPES.contains(l.typeName()) && !CUSTOM_LAYERS.containsKey(l.typeName())) {
       throw new IllegalArgumentException(
           "cannot save layer "
               + l.describe()
               + ": model files hold only "
               + LAYER_TYPES.stream().sorted().toList()
-              + " and nested models");
+              + ", nested models and layers registered with ModelConfig.registerLayer");
     }
     e.put("class_name", l.typeName());
     e.put("config", l.config());
@@ -971,13 +988,21 @@ public final class ModelConfig {
                 c.getDouble("fill_value", 0),
                 c.getLong("seed", 0));
           }
-          default ->
+          default -> {
+            var custom = CUSTOM_LAYERS.get(type);
+            if (custom == null) {
               throw new IllegalArgumentException(
                   c.context()
                       + ": unknown layer type '"
                       + type
                       + "'; expected one of "
-                      + LAYER_TYPES.stream().sorted().toList());
+                      + LAYER_TYPES.stream().sorted().toList()
+                      + " or a layer registered with ModelConfig.registerLayer");
+            }
+            Map<String, Object> args = new LinkedHashMap<>(c.map());
+            args.remove("name");
+            yield custom.apply(args);
+          }
         };
     if (c.has("name")) layer.name(c.getString("name"));
     return layer;

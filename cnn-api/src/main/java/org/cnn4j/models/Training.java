@@ -490,9 +490,11 @@ final class Training implements AutoCloseable {
       for (Head h : heads) {
         float[] out = outputs[h.index()];
         if (out == null) continue;
-        for (Metric m : h.metrics()) {
-          m.update(out, b.ys()[h.index()], b.size(), out.length / b.size(), h.sparse());
-        }
+        int cols = out.length / b.size();
+        int labelSize = b.ys()[h.index()].length / b.size();
+        // A custom loss says nothing about its targets: class indices when one value per sample.
+        boolean sparse = h.custom() ? labelSize == 1 && cols > 1 : h.sparse();
+        for (Metric m : h.metrics()) m.update(out, b.ys()[h.index()], b.size(), cols, sparse);
       }
     }
   }

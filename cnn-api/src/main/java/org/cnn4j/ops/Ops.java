@@ -372,6 +372,27 @@ public final class Ops {
     return add(multiply(condition, a), multiply(notCondition, b));
   }
 
+  /**
+   * One-hot rows for class indices, as {@code ops.one_hot}: {@code indices} of shape {@code [...,
+   * 1]} (or {@code [...]}) gives {@code [..., classes]} with 1 at each index; no gradient.
+   */
+  public static Tensor oneHot(Tensor indices, int classes) {
+    Step step = stepOf(indices);
+    Shape s = indices.shape();
+    int[] dims = s.dims();
+    if (dims[dims.length - 1] != 1) {
+      int[] more = java.util.Arrays.copyOf(dims, dims.length + 1);
+      more[dims.length] = 1;
+      dims = more;
+    }
+    Tensor column = indices.view(Shape.of(dims));
+    Tensor iota = step.allocate(Shape.of(classes), false);
+    float[] values = new float[classes];
+    for (int i = 0; i < classes; i++) values[i] = i;
+    step.backend().upload(values, 0, iota.buffer(), 0, classes);
+    return equal(column, iota);
+  }
+
   // ---------------------------------------------------------------- reductions
 
   private static int[] normalizeAxes(String op, Shape shape, int... axes) {
