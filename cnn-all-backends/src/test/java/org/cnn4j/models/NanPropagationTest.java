@@ -85,7 +85,7 @@ class NanPropagationTest {
       m.setWeights(w);
       double loss = m.evaluate(data, 8).get("loss");
       assertTrue(Double.isNaN(loss), id + ": loss " + loss + " from a NaN kernel");
-      float[] out = m.predict(data, 8);
+      float[] out = m.predict(data, 8).values();
       for (float v : out)
         assertTrue(Float.isNaN(v), id + ": prediction " + v + " from a NaN kernel");
     }

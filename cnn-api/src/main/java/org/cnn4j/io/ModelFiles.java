@@ -127,6 +127,11 @@ public final class ModelFiles {
     m.put("cnn4j_version", CNN4J_VERSION);
     m.put("contents", contents);
     m.put("saved_on_backend", model.backend().id());
+    if (model.inputScale() != 1f || model.inputOffset() != 0f) {
+      m.put("input_scale", (double) model.inputScale());
+      m.put("input_offset", (double) model.inputOffset());
+    }
+    if (model.classNames() != null) m.put("class_names", model.classNames());
     if (!user.isEmpty()) m.put("user_metadata", new LinkedHashMap<String, Object>(user));
     return m;
   }
@@ -506,10 +511,36 @@ public final class ModelFiles {
         throw new ModelFileException(path, TRAINING, "corrupt: epochs_trained is " + epochs);
       }
       model.epochsTrained((int) (long) e);
+      restorePreprocessing(model, c);
       return model;
     } catch (IOException | RuntimeException e) {
       model.close();
       throw e;
+    }
+  }
+
+  /** The input scaling and class names metadata.json keeps, when it has them. */
+  private static void restorePreprocessing(Model model, Contents c) throws ModelFileException {
+    Map<String, Object> meta = c.metadata();
+    Object scale = meta.get("input_scale");
+    Object offset = meta.get("input_offset");
+    if (scale != null || offset != null) {
+      if (!(scale instanceof Number s) || !(offset instanceof Number o)) {
+        throw new ModelFileException(
+            c.file(), METADATA, "corrupt: input_scale and input_offset must be numbers");
+      }
+      model.inputScale(s.floatValue(), o.floatValue());
+    }
+    Object names = meta.get("class_names");
+    if (names != null) {
+      if (!(names instanceof List<?> list) || !list.stream().allMatch(n -> n instanceof String)) {
+        throw new ModelFileException(c.file(), METADATA, "corrupt: class_names must be strings");
+      }
+      try {
+        model.classNames(list.stream().map(String.class::cast).toList());
+      } catch (IllegalArgumentException e) {
+        throw new ModelFileException(c.file(), METADATA, "corrupt: " + e.getMessage(), e);
+      }
     }
   }
 

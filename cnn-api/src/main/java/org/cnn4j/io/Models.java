@@ -13,7 +13,7 @@ import org.cnn4j.spi.Backend;
  *
  * <pre>{@code
  * try (Model model = Models.load(Path.of("model.cnn4j"))) {
- *   float[] probabilities = model.predict(images);
+ *   float[] probabilities = model.predict(images).values();
  * }
  * }</pre>
  */

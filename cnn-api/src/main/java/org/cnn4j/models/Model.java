@@ -55,6 +55,9 @@ public abstract class Model extends Layer {
   private PrintStream out = System.out;
   private Training training;
   private int epochsTrained;
+  private float inputScale = 1f;
+  private float inputOffset;
+  private List<String> classNames;
 
   /**
    * Makes the model of the graph from {@code inputs} to {@code outputs}: names unnamed layers
@@ -573,22 +576,119 @@ public abstract class Model extends Layer {
   }
 
   /**
-   * The model's output for every sample, {@code [size, outputs]} row-major (probabilities for a
-   * softmax).
+   * The model's output for every sample (probabilities for a softmax), with the model's class names
+   * when it has them: {@code predict(data).values()} is Keras' array, {@code argmax()} and {@code
+   * topK(k)} the classes.
    *
    * @throws IllegalStateException for a model with several outputs: use {@link #predictAll}
    */
-  public float[] predict(org.cnn4j.data.Dataset data, int batchSize) {
+  public Predictions predict(org.cnn4j.data.Dataset data, int batchSize) {
     if (graph.outputs().size() != 1) {
       throw new IllegalStateException(
           "Model '" + name() + "' has " + graph.outputs().size() + " outputs; use predictAll");
     }
-    return predictAll(data, batchSize).get(0);
+    return new Predictions(predictAll(data, batchSize).get(0), data.size(), classNames);
   }
 
   /** {@link #predict(org.cnn4j.data.Dataset, int)} with batches of 32. */
-  public float[] predict(org.cnn4j.data.Dataset data) {
+  public Predictions predict(org.cnn4j.data.Dataset data) {
     return predict(data, 32);
+  }
+
+  /**
+   * The output for one sample of the model's input shape, given as the model takes it (after any
+   * preprocessing: {@link #predict(java.nio.file.Path)} applies the model's own).
+   */
+  public Predictions predict(float[] sample) {
+    Shape in = inputShape();
+    if (sample.length != in.size()) {
+      throw new IllegalArgumentException(
+          "Model '"
+              + name()
+              + "' takes samples of shape "
+              + in.toBatchString()
+              + " ("
+              + in.size()
+              + " values), got "
+              + sample.length
+              + " values");
+    }
+    org.cnn4j.data.ArrayDataset one =
+        org.cnn4j.data.ArrayDataset.of(1).input(sample, in.dims()).target(new float[1], 1);
+    return predict(one, 1);
+  }
+
+  /**
+   * The output for one image file, decoded to the model's input size and channels (grey for 1, RGB
+   * for 3; resized bilinearly) and scaled as {@link #inputScale} says: one call from a file to its
+   * classes.
+   */
+  public Predictions predict(java.nio.file.Path image) {
+    return predict(imageInput(image));
+  }
+
+  /**
+   * An image file as this model's input: decoded to its input size and channels and scaled by
+   * {@link #inputScale} and {@link #inputOffset} ({@code value * scale + offset}, values 0..255).
+   */
+  public float[] imageInput(java.nio.file.Path image) {
+    Shape in = inputShape();
+    if (in.rank() != 3 || (in.dim(2) != 1 && in.dim(2) != 3)) {
+      throw new IllegalStateException(
+          "Model '" + name() + "' takes " + in.toBatchString() + ", not images (h, w, 1 or 3)");
+    }
+    float[] x = new float[(int) in.size()];
+    org.cnn4j.data.Images.decode(
+        image,
+        in.dim(2) == 1
+            ? org.cnn4j.data.ImageFolder.ColorMode.GRAYSCALE
+            : org.cnn4j.data.ImageFolder.ColorMode.RGB,
+        in.dim(0),
+        in.dim(1),
+        x,
+        0);
+    for (int i = 0; i < x.length; i++) x[i] = x[i] * inputScale + inputOffset;
+    return x;
+  }
+
+  /**
+   * The scaling images take before this model, {@code value * scale + offset} on 0..255 pixels
+   * (Keras' Rescaling): {@code cnn4j train} sets 1/255 for the data it scales so; model files keep
+   * it. Default: scale 1, offset 0.
+   */
+  public Model inputScale(float scale, float offset) {
+    if (!Float.isFinite(scale) || !Float.isFinite(offset)) {
+      throw new IllegalArgumentException("input scale and offset must be finite");
+    }
+    this.inputScale = scale;
+    this.inputOffset = offset;
+    return this;
+  }
+
+  public float inputScale() {
+    return inputScale;
+  }
+
+  public float inputOffset() {
+    return inputOffset;
+  }
+
+  /**
+   * Names for the columns of the (only) output, kept in model files and given to every {@link
+   * Predictions}; null for none.
+   */
+  public Model classNames(List<String> names) {
+    if (names != null && names.size() != outputShape().size()) {
+      throw new IllegalArgumentException(
+          names.size() + " class names for a model of " + outputShape().size() + " outputs");
+    }
+    this.classNames = names == null ? null : List.copyOf(names);
+    return this;
+  }
+
+  /** The class names of the output's columns, or null. */
+  public List<String> classNames() {
+    return classNames;
   }
 
   /** Every output for every sample: one array {@code [size, output size]} per model output. */

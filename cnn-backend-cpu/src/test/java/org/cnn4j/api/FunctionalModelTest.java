@@ -281,12 +281,12 @@ class FunctionalModelTest {
       base.fit(IMAGES, FitOptions.epochs(1).batchSize(32).verbose(0));
       try (Functional features =
           new Functional(base.inputs(), List.of(base.getLayer("hidden").output()))) {
-        float[] got = features.predict(IMAGES);
+        float[] got = features.predict(IMAGES).values();
         float[] want = hiddenOnHost(base, IMAGES);
         assertArrayEquals(want, got, 1e-4f);
         // It shares the weights: training the base moves the extractor's output with it.
         base.fit(IMAGES, FitOptions.epochs(1).batchSize(32).verbose(0));
-        assertArrayEquals(hiddenOnHost(base, IMAGES), features.predict(IMAGES), 1e-4f);
+        assertArrayEquals(hiddenOnHost(base, IMAGES), features.predict(IMAGES).values(), 1e-4f);
         assertEquals(List.of("hidden"), features.outputNames());
       }
     }
@@ -297,7 +297,7 @@ class FunctionalModelTest {
     // The flattened features come from a model ending at "flatten"; the Dense is done here.
     try (Functional upToFlatten =
         new Functional(base.inputs(), List.of(base.getLayer("flatten").output()))) {
-      float[] flat = upToFlatten.predict(x);
+      float[] flat = upToFlatten.predict(x).values();
       Dense hidden = (Dense) base.getLayer("hidden");
       float[] w = download(base, hidden.kernel());
       float[] b = download(base, hidden.bias());

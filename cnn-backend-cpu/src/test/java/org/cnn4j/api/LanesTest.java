@@ -56,7 +56,7 @@ class LanesTest {
       m.output(new PrintStream(OutputStream.nullOutputStream()));
       m.compile(new Adam(0.01), new SparseCategoricalCrossentropy(), "accuracy");
       var h = m.fit(TRAIN, FitOptions.epochs(3).batchSize(23).verbose(0).seed(9L));
-      float[] predictions = m.predict(TEST, 17);
+      float[] predictions = m.predict(TEST, 17).values();
       double testLoss = m.evaluate(TEST, 19).get("loss");
       return new Run(
           h.get("loss"),

@@ -69,7 +69,7 @@ class MemoryTest {
               afterCompile + 12),
           perEpoch);
       m.evaluate(Quadrants.images(16, 8, 4L));
-      m.predict(Quadrants.images(16, 8, 4L));
+      m.predict(Quadrants.images(16, 8, 4L)).values();
       backend.synchronize();
       assertEquals(
           afterCompile + 12, backend.memoryStats().liveBuffers(), "after evaluate and predict");

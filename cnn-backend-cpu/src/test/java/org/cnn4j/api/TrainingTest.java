@@ -112,7 +112,7 @@ class TrainingTest {
   void predictGivesOneProbabilityRowPerSample() {
     try (var m = model(42L)) {
       m.fit(TRAIN, options(2));
-      float[] p = m.predict(TEST, 10);
+      float[] p = m.predict(TEST, 10).values();
       assertEquals(TEST.size() * Quadrants.CLASSES, p.length);
       for (int r = 0; r < TEST.size(); r++) {
         double sum = 0;
@@ -130,8 +130,8 @@ class TrainingTest {
   void predictDoesNotDependOnTheBatchSize() {
     try (var m = model(42L)) {
       m.fit(TRAIN, options(1));
-      float[] whole = m.predict(TEST, 64);
-      float[] pieces = m.predict(TEST, 7);
+      float[] whole = m.predict(TEST, 64).values();
+      float[] pieces = m.predict(TEST, 7).values();
       for (int i = 0; i < whole.length; i++)
         assertEquals(whole[i], pieces[i], 1e-6f, "element " + i);
     }
@@ -141,7 +141,7 @@ class TrainingTest {
   void evaluateMatchesPredictOnTheSameData() {
     try (var m = model(42L)) {
       m.fit(TRAIN, options(2));
-      float[] p = m.predict(TEST);
+      float[] p = m.predict(TEST).values();
       double loss = 0;
       int correct = 0;
       for (int r = 0; r < TEST.size(); r++) {

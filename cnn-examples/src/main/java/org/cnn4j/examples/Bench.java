@@ -83,12 +83,12 @@ public final class Bench {
       }
       int n = test.count() / o.inferBatch() * o.inferBatch();
       LabeledImages inferSet = test.slice(0, n);
-      model.predict(inferSet, o.inferBatch());
+      model.predict(inferSet, o.inferBatch()).values();
       List<Double> inferRates = new ArrayList<>();
       if (profiler != null) profiler.reset();
       for (int r = 0; r < o.inferReps(); r++) {
         long t0 = System.nanoTime();
-        model.predict(inferSet, o.inferBatch());
+        model.predict(inferSet, o.inferBatch()).values();
         inferRates.add(n / ((System.nanoTime() - t0) / 1e9));
       }
       if (profiler != null && o.inferReps() > 0) {

@@ -75,7 +75,7 @@ final class EvaluateCommand implements Callable<Integer> {
       System.out.println(name + " test (" + test.count() + " images): " + line);
       if (plot != null) {
         int classes = (int) net.outputShape().size();
-        int[] predicted = CliSupport.argmax(net.predict(test, batch), classes);
+        int[] predicted = CliSupport.argmax(net.predict(test, batch).values(), classes);
         int[][] matrix = ConfusionMatrixPlot.count(CliSupport.labels(test), predicted, classes);
         List<String> names = CliSupport.classNames(name);
         if (names == null || names.size() != classes) {

@@ -64,7 +64,7 @@ final class PredictCommand implements Callable<Integer> {
     OptionChecks.atLeast("--top-k", topK, 1);
     List<String> names =
         classes == null
-            ? CliSupport.classNames(Models.metadata(modelFile).get("dataset"))
+            ? null
             : classes.contains(",") ? List.of(classes.split(",")) : CliSupport.classNames(classes);
     if (classes != null && names == null) {
       throw new IllegalArgumentException(
@@ -85,6 +85,8 @@ final class PredictCommand implements Callable<Integer> {
                 + k
                 + " outputs: give one name per output, in order");
       }
+      if (names == null) names = net.classNames();
+      if (names == null) names = CliSupport.classNames(Models.metadata(modelFile).get("dataset"));
       if (names != null && names.size() != k) names = null; // the saved data set does not fit
       int[] shape = net.inputShape().dims();
       if (shape.length != 3 || (shape[2] != 1 && shape[2] != 3)) {
@@ -92,12 +94,15 @@ final class PredictCommand implements Callable<Integer> {
             "the model's input " + net.inputShape() + " is not an image (height, width, 1 or 3)");
       }
       float[] x = new float[images.size() * shape[0] * shape[1] * shape[2]];
+      // The model's own input scaling when it keeps one; older files were all trained on x / 255.
+      float scale = net.inputScale() != 1f || net.inputOffset() != 0f ? net.inputScale() : 1f / 255;
+      float offset = net.inputOffset();
       for (int i = 0; i < images.size(); i++)
-        read(images.get(i), shape, x, i * shape[0] * shape[1] * shape[2]);
+        read(images.get(i), shape, x, i * shape[0] * shape[1] * shape[2], scale, offset);
       LabeledImages batch =
           new LabeledImages(
               x, new float[images.size()], images.size(), shape[0], shape[1], shape[2]);
-      float[] p = net.predict(batch, 32);
+      float[] p = net.predict(batch, 32).values();
       List<String> shown = names;
       for (int i = 0; i < images.size(); i++) {
         int row = i;
@@ -123,7 +128,7 @@ final class PredictCommand implements Callable<Integer> {
    * Decodes {@code file} into {@code dst} as NHWC floats in [0, 1] (as ImageFolder reads training
    * images, scaled by 1/255); its size must be the model's.
    */
-  static void read(Path file, int[] shape, float[] dst, int offset) {
+  static void read(Path file, int[] shape, float[] dst, int offset, float scale, float shift) {
     Images.Size size = Images.size(file);
     if (size.height() != shape[0] || size.width() != shape[1]) {
       throw new IllegalArgumentException(
@@ -132,6 +137,6 @@ final class PredictCommand implements Callable<Integer> {
     ColorMode mode = shape[2] == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB;
     Images.decode(file, mode, shape[0], shape[1], dst, offset);
     int n = shape[0] * shape[1] * shape[2];
-    for (int i = offset; i < offset + n; i++) dst[i] /= 255f;
+    for (int i = offset; i < offset + n; i++) dst[i] = dst[i] * scale + shift;
   }
 }

@@ -141,6 +141,10 @@ final class TrainCommand implements Callable<Integer> {
         } else {
           net.summary();
         }
+        // What predict needs to read an image file alone: the data's scaling and class names.
+        net.inputScale(1f / 255, 0f);
+        List<String> names = CliSupport.classNames(dataset);
+        if (names != null && names.size() == net.outputShape().size()) net.classNames(names);
         if (net.optimizer() == null) {
           net.compile(
               Optimizer.of(optimizer), Loss.of("sparse_categorical_crossentropy"), "accuracy");

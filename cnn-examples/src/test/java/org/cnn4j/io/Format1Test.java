@@ -75,7 +75,7 @@ class Format1Test {
           m.layers().stream().map(l -> l.name()).toList());
       assertEquals(2, m.epochsTrained());
       assertEquals(4, m.optimizer().iterations());
-      assertArrayEquals(bits("predictions.txt"), m.predict(data), 1e-6f);
+      assertArrayEquals(bits("predictions.txt"), m.predict(data).values(), 1e-6f);
       var h = m.fit(data, FitOptions.epochs(3).initialEpoch(2).batchSize(8).verbose(0));
       assertEquals(1, h.epochs());
       // Saved again, it is a current-format file.

@@ -72,11 +72,11 @@ class ModelFilesTest {
     float[] before;
     try (Sequential m = SmallModels.model(backend, 1L)) {
       m.fit(DATA, SmallModels.quiet(2));
-      before = m.predict(DATA);
+      before = m.predict(DATA).values();
       m.save(file);
     }
     try (Model m = Models.load(file, backend)) {
-      assertArrayEquals(before, m.predict(DATA));
+      assertArrayEquals(before, m.predict(DATA).values());
       assertEquals(
           List.of("conv2d", "batch_normalization", "max_pooling2d", "flatten", "dropout", "dense"),
           m.layers().stream().map(l -> l.name()).toList());
@@ -134,10 +134,10 @@ class ModelFilesTest {
     Path file = trainedModel(dir);
     float[] expected;
     try (Model m = Models.load(file, backend)) {
-      expected = m.predict(DATA);
+      expected = m.predict(DATA).values();
     }
     try (Model m = Models.load(file)) {
-      float[] got = m.predict(DATA);
+      float[] got = m.predict(DATA).values();
       for (int i = 0; i < got.length; i++) assertEquals(expected[i], got[i], 1e-5f);
     }
   }
@@ -148,12 +148,12 @@ class ModelFilesTest {
     float[] expected;
     try (Sequential m = SmallModels.model(backend, 1L)) {
       m.fit(DATA, SmallModels.quiet(1));
-      expected = m.predict(DATA);
+      expected = m.predict(DATA).values();
       m.saveWeights(file);
     }
     try (Sequential m = SmallModels.model(backend, 99L)) {
       m.loadWeights(file);
-      assertArrayEquals(expected, m.predict(DATA));
+      assertArrayEquals(expected, m.predict(DATA).values());
     }
     var e = assertThrows(ModelFileException.class, () -> Models.load(file, backend));
     assertTrue(e.getMessage().contains("weights-only"), e.getMessage());
@@ -296,7 +296,7 @@ class ModelFilesTest {
       m.save(file);
       savedLayers =
           (List<Object>) ((Map<String, Object>) ModelConfig.of(m).get("config")).get("layers");
-      before = m.predict(DATA);
+      before = m.predict(DATA).values();
       continued = m.fit(DATA, SmallModels.quiet(2).initialEpoch(1)).get("loss");
     }
     // Keras 3's Sequential config lists the InputLayer first.
@@ -310,7 +310,7 @@ class ModelFilesTest {
       m.output(new PrintStream(OutputStream.nullOutputStream()));
       assertEquals(
           savedLayers, ((Map<String, Object>) ModelConfig.of(m).get("config")).get("layers"));
-      assertArrayEquals(before, m.predict(DATA));
+      assertArrayEquals(before, m.predict(DATA).values());
       // The same seeds draw the same augmentations: training goes on exactly as the original did.
       assertEquals(continued, m.fit(DATA, SmallModels.quiet(2).initialEpoch(1)).get("loss"));
     }

@@ -59,7 +59,9 @@ class BatchChecksTest {
   void nanInAnImageFailsPredictNamingTheSample() {
     try (Sequential m = SmallModels.model(backend, 1L)) {
       String msg =
-          message(IllegalArgumentException.class, () -> m.predict(withInput(37, 5, Float.NaN), 8));
+          message(
+              IllegalArgumentException.class,
+              () -> m.predict(withInput(37, 5, Float.NaN), 8).values());
       assertTrue(msg.contains("sample 37"), msg);
       assertTrue(msg.contains("NaN"), msg);
       assertTrue(msg.contains("prediction data"), msg);
@@ -124,7 +126,7 @@ class BatchChecksTest {
   @Test
   void predictIgnoresLabels() {
     try (Sequential m = SmallModels.model(backend, 1L)) {
-      assertEquals(400, m.predict(withLabel(3, 99), 8).length);
+      assertEquals(400, m.predict(withLabel(3, 99), 8).values().length);
     }
   }
 
@@ -133,7 +135,7 @@ class BatchChecksTest {
     LabeledImages data = SmallModels.data(10, 1L);
     try (Sequential m = SmallModels.model(backend, 1L)) {
       for (int bad : new int[] {0, -3}) {
-        String msg = message(IllegalArgumentException.class, () -> m.predict(data, bad));
+        String msg = message(IllegalArgumentException.class, () -> m.predict(data, bad).values());
         assertTrue(msg.contains("batch_size must be >= 1, got " + bad), msg);
         msg = message(IllegalArgumentException.class, () -> m.evaluate(data, bad));
         assertTrue(msg.contains("batch_size must be >= 1, got " + bad), msg);
@@ -174,7 +176,8 @@ class BatchChecksTest {
   void aBatchLargerThanAJavaArrayIsRefusedWithTheLargestThatFits() {
     try (Sequential m = wide(224)) {
       String msg =
-          message(IllegalArgumentException.class, () -> m.predict(huge(20_000, 224), 20_000));
+          message(
+              IllegalArgumentException.class, () -> m.predict(huge(20_000, 224), 20_000).values());
       assertTrue(msg.contains("20000 samples of shape (224, 224, 3)"), msg);
       assertTrue(msg.contains("batch size of at most 14266"), msg);
     }
@@ -188,7 +191,7 @@ class BatchChecksTest {
     assumeTrue(batch * sample < Integer.MAX_VALUE - 8, "the heap is larger than a Java array");
     int n = (int) batch;
     try (Sequential m = wide(224)) {
-      Throwable t = assertThrows(Throwable.class, () -> m.predict(huge(n, 224), n));
+      Throwable t = assertThrows(Throwable.class, () -> m.predict(huge(n, 224), n).values());
       String msg = t.getMessage();
       assertTrue(
           t instanceof OutOfMemoryError || t instanceof IllegalArgumentException, t.toString());

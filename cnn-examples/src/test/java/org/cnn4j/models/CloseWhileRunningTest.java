@@ -77,7 +77,7 @@ class CloseWhileRunningTest {
               CountDownLatch started = new CountDownLatch(3 + round);
               Dataset slow = counting(data, started);
               CompletableFuture<float[]> running =
-                  CompletableFuture.supplyAsync(() -> model.predict(slow, 7));
+                  CompletableFuture.supplyAsync(() -> model.predict(slow, 7).values());
               started.await();
               model.close();
               Throwable failure = failureOf(running);
@@ -121,7 +121,8 @@ class CloseWhileRunningTest {
       model.close();
       LabeledImages data = SmallModels.data(10, 5L);
       String msg =
-          assertThrows(IllegalStateException.class, () -> model.predict(data, 4)).getMessage();
+          assertThrows(IllegalStateException.class, () -> model.predict(data, 4).values())
+              .getMessage();
       assertTrue(msg.contains("model 'sequential' is closed"), msg);
       assertThrows(IllegalStateException.class, () -> model.evaluate(data, 4));
       assertThrows(IllegalStateException.class, () -> model.fit(data, SmallModels.quiet(1)));

@@ -29,7 +29,7 @@ class SharedBackendTest {
       Sequential b = model();
       assertSame(a.backend(), b.backend());
       b.close();
-      assertEquals(32, a.predict(data, 4).length, "a still runs after b closed");
+      assertEquals(32, a.predict(data, 4).values().length, "a still runs after b closed");
     }
     try (Sequential c = model()) {
       assertNotSame(first, c.backend(), "a new instance after the last holder closed");
