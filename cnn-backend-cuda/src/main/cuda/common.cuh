@@ -115,8 +115,17 @@ __device__ __forceinline__ float activate_grad(int kind, float alpha, float x, f
 #define OP_DIV 3
 #define OP_MAX 4
 #define OP_MIN 5
+#define OP_POW 6
+#define OP_GREATER 7
+#define OP_GREATER_EQUAL 8
+#define OP_LESS 9
+#define OP_LESS_EQUAL 10
+#define OP_EQUAL 11
+#define OP_NOT_EQUAL 12
 
-// a op b; MAX and MIN give NaN when either operand is NaN (fmaxf and fminf would drop it).
+// a op b; MAX and MIN give NaN when either operand is NaN (fmaxf and fminf would drop it). The
+// comparisons give 1 or 0; IEEE comparisons with NaN are false, except !=. An unknown op gives
+// NaN.
 __device__ __forceinline__ float binary_apply(int op, float u, float v) {
   switch (op) {
     case OP_ADD: return u + v;
@@ -124,7 +133,15 @@ __device__ __forceinline__ float binary_apply(int op, float u, float v) {
     case OP_MUL: return u * v;
     case OP_DIV: return u / v;
     case OP_MAX: return u >= v || isnan(u) ? u : v;
-    default: return u <= v || isnan(u) ? u : v;
+    case OP_MIN: return u <= v || isnan(u) ? u : v;
+    case OP_POW: return powf(u, v);
+    case OP_GREATER: return u > v ? 1.0f : 0.0f;
+    case OP_GREATER_EQUAL: return u >= v ? 1.0f : 0.0f;
+    case OP_LESS: return u < v ? 1.0f : 0.0f;
+    case OP_LESS_EQUAL: return u <= v ? 1.0f : 0.0f;
+    case OP_EQUAL: return u == v ? 1.0f : 0.0f;
+    case OP_NOT_EQUAL: return u != v ? 1.0f : 0.0f;
+    default: return NAN;
   }
 }
 

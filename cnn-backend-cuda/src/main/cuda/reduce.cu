@@ -178,6 +178,9 @@ extern "C" __global__ void loss(int kind, const float* pred, const float* target
 // Must match org.cnn4j.spi.ReduceOp's ordinal order (KernelConstantsTest checks it).
 #define RED_SUM 0
 #define RED_MAX 1
+#define RED_MIN 2
+#define RED_ARGMAX 3
+#define RED_ARGMIN 4
 
 __device__ __forceinline__ float reduce_identity(int op) {
   return op == RED_SUM ? 0.0f : op == RED_MAX ? -INFINITY : INFINITY;
@@ -230,4 +233,104 @@ extern "C" __global__ void reduce_axis(int op, const float* __restrict__ x, int 
   }
   acc = block_column_reduce(op, acc, part);
   if (threadIdx.y == 0 && i < inner) out[((long long)o * slices + z) * inner + i] = scale * acc;
+}
+
+// ARGMAX and ARGMIN (Backend.reduce): the row-major position among the reduced elements of the
+// first maximum or minimum, a NaN winning at once (NumPy's argmax and argmin). Positions count
+// over all reduced axes together, so these cannot run one reduced block per pass as reduce_axis
+// does. The host (org.cnn4j.spi.ReduceBlocks) merges neighbouring axes of one kind and passes an
+// ArgGeom (the kept and reduced block counts, at most 7 each, and their sizes, outermost first)
+// and the kept and reduced blocks' strides in x.
+// Indexing: grid-stride over idx = z * outputs + o, o the output (the row-major index over the
+// kept blocks), z the slice, which takes the reduced positions [z * chunk, (z + 1) * chunk); so
+// neighbouring threads take neighbouring outputs of one slice. A thread divides o by the kept
+// sizes and its first position by the reduced sizes once, then walks its slice with an odometer
+// over the reduced blocks (one add per element, a carry now and then). With one slice it writes
+// its position to where[o]; with several it writes its slice's winner to best[idx] and the
+// winner's position to where[idx], and arg_combine picks among the slices. Positions are floats
+// (exact below 2^24, as the SPI says).
+struct ArgGeom {
+  int kept, reduced;
+  int keptSize[7];
+  int reducedSize[7];
+};
+
+struct BlockStrides {
+  long long s[8];
+};
+
+// Whether v, met after best, takes its place: a NaN best is final, a NaN v wins, otherwise only a
+// strictly larger (ARGMAX) or smaller (ARGMIN) value, so ties keep the first position.
+__device__ __forceinline__ bool arg_takes(int op, float best, float v) {
+  if (isnan(best)) return false;
+  if (isnan(v)) return true;
+  return op == RED_ARGMAX ? v > best : v < best;
+}
+
+extern "C" __global__ void arg_reduce(int op, const float* __restrict__ x, ArgGeom g,
+                                      BlockStrides ks, BlockStrides rs, int outputs, int chunk,
+                                      int slices, float* best, float* where) {
+  long long length = 1;
+  for (int k = 0; k < g.reduced; k++) length *= g.reducedSize[k];
+  GRID_STRIDE_LOOP(idx, (long long)outputs * slices) {
+    const int z = (int)(idx / outputs);
+    const int o = (int)(idx - (long long)z * outputs);
+    long long p = 0;
+    int rest = o;
+    for (int k = g.kept - 1; k >= 0; k--) {
+      p += (long long)(rest % g.keptSize[k]) * ks.s[k];
+      rest /= g.keptSize[k];
+    }
+    const long long rBegin = (long long)z * chunk;
+    const long long rEnd = min(length, rBegin + chunk);
+    int at[7];
+    long long r = rBegin;
+    for (int k = g.reduced - 1; k >= 0; k--) {
+      at[k] = (int)(r % g.reducedSize[k]);
+      r /= g.reducedSize[k];
+      p += at[k] * rs.s[k];
+    }
+    float b = x[p];
+    long long pos = rBegin;
+    for (long long q = rBegin + 1; q < rEnd && !isnan(b); q++) {
+      // The odometer: step the innermost reduced block, carrying into the outer ones.
+      for (int k = g.reduced - 1; k >= 0; k--) {
+        p += rs.s[k];
+        if (++at[k] < g.reducedSize[k]) break;
+        p -= g.reducedSize[k] * rs.s[k];
+        at[k] = 0;
+      }
+      const float v = x[p];
+      if (arg_takes(op, b, v)) {
+        b = v;
+        pos = q;
+      }
+    }
+    if (slices == 1) {
+      where[o] = (float)pos;
+    } else {
+      best[idx] = b;
+      where[idx] = (float)pos;
+    }
+  }
+}
+
+// The slices' winners of arg_reduce folded in slice order, so the earliest of equal winners (and
+// the first NaN) stays: out[o] = the position of the winner among best[z * outputs + o] over z.
+// Grid-stride over the outputs o.
+extern "C" __global__ void arg_combine(int op, const float* __restrict__ best,
+                                       const float* __restrict__ where, int outputs, int slices,
+                                       float* __restrict__ out) {
+  GRID_STRIDE_LOOP(o, outputs) {
+    float b = best[o];
+    float pos = where[o];
+    for (int z = 1; z < slices; z++) {
+      const float v = best[(long long)z * outputs + o];
+      if (arg_takes(op, b, v)) {
+        b = v;
+        pos = where[(long long)z * outputs + o];
+      }
+    }
+    out[o] = pos;
+  }
 }

@@ -3,7 +3,9 @@ package org.cnn4j.spi;
 /**
  * How {@link Backend#reduce} combines the elements of the reduced axes. ARGMAX and ARGMIN give the
  * position of the first maximum or minimum within the reduced elements (row-major over the reduced
- * axes, as a float: exact below 2^24), NaN counting as the largest, as NumPy's argmax does.
+ * axes, as a float: exact below 2^24). A NaN wins for both: where the reduced elements hold NaN,
+ * the result is the position of the first NaN, as NumPy's argmax and argmin give (and as MAX and
+ * MIN keep NaN).
  */
 public enum ReduceOp {
   SUM,

@@ -12,7 +12,9 @@ import org.cnn4j.spi.StridedView;
 /**
  * Binary ops beyond {@link ElementwiseChecks}' same-shape cases, for every {@link BinaryOp}: {@link
  * Backend#binaryBroadcast} on NumPy's broadcasting patterns, {@link Backend#binaryBackward} (ties
- * of MAX and MIN included), and NaN through MAX and MIN.
+ * of MAX and MIN, POW at a zero base), and NaN through MAX, MIN, POW and the comparisons. The
+ * comparisons always see a few small integers, so ties (where GREATER and GREATER_EQUAL differ) are
+ * common; POW sees positive bases.
  */
 public final class BinaryChecks extends Checks {
 
@@ -36,8 +38,9 @@ public final class BinaryChecks extends Checks {
 
   /**
    * The gradients of {@code binary} on n elements. {@code inputs}: "uniform", "ties" (a few small
-   * integers, so a == b often) or "a is b" (one buffer for both operands); {@code da}, {@code db}:
-   * which gradients are asked for (the other is null).
+   * integers, so a == b often), "a is b" (one buffer for both operands) or "zero base" (POW: every
+   * third a is 0, its exponent 0, 1, 2 or 3, where the SPI defines the gradients); {@code da},
+   * {@code db}: which gradients are asked for (the other is null).
    */
   public record BackwardCase(BinaryOp op, int n, String inputs, boolean da, boolean db) {
     @Override
@@ -46,7 +49,7 @@ public final class BinaryChecks extends Checks {
     }
   }
 
-  /** binary (same shape) with NaN among both operands. */
+  /** binary (same shape) with NaN among both operands (the comparisons' also tie often). */
   public record NanCase(BinaryOp op, int n) {
     @Override
     public String toString() {
@@ -144,7 +147,7 @@ public final class BinaryChecks extends Checks {
               2,
               false));
     }
-    for (BinaryOp op : List.of(BinaryOp.MAX, BinaryOp.MIN, BinaryOp.ADD)) {
+    for (BinaryOp op : nanOps()) {
       cases.add(
           new BroadcastCase(
               op,
@@ -170,16 +173,48 @@ public final class BinaryChecks extends Checks {
       cases.add(new BackwardCase(op, 100, "a is b", true, true));
     }
     cases.add(new BackwardCase(BinaryOp.MUL, 100, "a is b", true, true));
+    cases.add(new BackwardCase(BinaryOp.POW, 100, "a is b", true, true));
+    cases.add(new BackwardCase(BinaryOp.POW, 300, "zero base", true, true));
+    cases.add(new BackwardCase(BinaryOp.POW, 300, "zero base", false, true));
     return cases;
   }
 
   public static List<NanCase> nanCases() {
-    return List.of(new NanCase(BinaryOp.MAX, 300), new NanCase(BinaryOp.MIN, 300));
+    return nanOps().stream()
+        .filter(op -> op != BinaryOp.ADD)
+        .map(op -> new NanCase(op, 300))
+        .toList();
   }
 
-  /** Operand values: DIV's divisor kept away from 0, where its gradient explodes. */
-  private static float[] operand(Inputs in, BinaryOp op, boolean divisor, int n) {
-    return op == BinaryOp.DIV && divisor ? in.awayFromZero(n, 0.25, 2) : in.uniform(n, -2, 2);
+  /** The ops whose NaN handling is their own: MAX, MIN, POW, the comparisons (and ADD). */
+  private static List<BinaryOp> nanOps() {
+    List<BinaryOp> ops = new ArrayList<>(List.of(BinaryOp.MAX, BinaryOp.MIN, BinaryOp.ADD));
+    for (BinaryOp op : BinaryOp.values()) {
+      if (op == BinaryOp.POW || op.comparison()) ops.add(op);
+    }
+    return ops;
+  }
+
+  /**
+   * How far a result or gradient may be from the reference's: exact for the ops that select (MAX,
+   * MIN, the comparisons' 0 and 1), a rounding or two for arithmetic, a few ulp for POW (OpenCL
+   * allows pow 16).
+   */
+  static Tolerance tolerance(BinaryOp op) {
+    if (op == BinaryOp.POW) return Tolerances.TRANSCENDENTAL;
+    if (op == BinaryOp.MAX || op == BinaryOp.MIN || op.comparison()) return Tolerances.EXACT;
+    return Tolerances.ROUNDED;
+  }
+
+  /**
+   * Operand values: DIV's divisor kept away from 0, where its gradient explodes; POW's base
+   * positive (a negative base gives NaN unless the exponent is an integer); for the comparisons a
+   * few small integers, so that a == b is common.
+   */
+  static float[] operand(Inputs in, BinaryOp op, boolean second, int n) {
+    if (op.comparison()) return in.smallIntegers(n, 3);
+    if (op == BinaryOp.POW && !second) return in.uniform(n, 0.25, 3);
+    return op == BinaryOp.DIV && second ? in.awayFromZero(n, 0.25, 2) : in.uniform(n, -2, 2);
   }
 
   /** Every {@code every}-th element NaN (from {@code first}). */
@@ -206,7 +241,7 @@ public final class BinaryChecks extends Checks {
           bk ->
               bk.binaryBroadcast(
                   c.op(), ta.on(bk), c.av(), tb.on(bk), c.bv(), out.on(bk), c.outOffset()));
-      s.expectClose("binaryBroadcast " + c, out, Tolerances.ROUNDED);
+      s.expectClose("binaryBroadcast " + c, out, tolerance(c.op()));
     }
   }
 
@@ -216,6 +251,12 @@ public final class BinaryChecks extends Checks {
     boolean ties = c.inputs().equals("ties");
     float[] a = ties ? in.smallIntegers(c.n(), 3) : operand(in, c.op(), false, c.n());
     float[] b = ties ? in.smallIntegers(c.n(), 3) : operand(in, c.op(), true, c.n());
+    if (c.inputs().equals("zero base")) {
+      for (int i = 0; i < c.n(); i += 3) {
+        a[i] = 0f;
+        b[i] = (i / 3) % 4;
+      }
+    }
     float[] dy = in.uniform(c.n(), -1, 1);
     try (Session s = session()) {
       Twin ta = s.upload(a);
@@ -233,23 +274,27 @@ public final class BinaryChecks extends Checks {
                   da == null ? null : da.on(bk),
                   db == null ? null : db.on(bk),
                   c.n()));
-      if (da != null) s.expectClose("binaryBackward da " + c, da, Tolerances.ROUNDED);
-      if (db != null) s.expectClose("binaryBackward db " + c, db, Tolerances.ROUNDED);
+      if (da != null) s.expectClose("binaryBackward da " + c, da, tolerance(c.op()));
+      if (db != null) s.expectClose("binaryBackward db " + c, db, tolerance(c.op()));
       s.expectClose("binaryBackward leaves dy alone, " + c, tdy, Tolerances.EXACT);
     }
   }
 
-  /** MAX and MIN give NaN where either operand is NaN (fmax and fmin would drop it). */
-  public void binaryKeepsNaN(NanCase c) {
+  /**
+   * MAX and MIN give NaN where either operand is NaN (fmax and fmin would drop it), POW too; a
+   * comparison with NaN is 0, except NOT_EQUAL's 1 (NaN == NaN is 0: some positions hold NaN in
+   * both operands).
+   */
+  public void binaryWithNaN(NanCase c) {
     Inputs in = Inputs.forCase(c);
-    float[] a = withNaN(in.uniform(c.n(), -2, 2), 0, 7);
-    float[] b = withNaN(in.uniform(c.n(), -2, 2), 3, 5);
+    float[] a = withNaN(operand(in, c.op(), false, c.n()), 0, 7);
+    float[] b = withNaN(operand(in, c.op(), true, c.n()), 3, 5);
     try (Session s = session()) {
       Twin ta = s.upload(a);
       Twin tb = s.upload(b);
       Twin out = s.upload(Inputs.filled(c.n(), 0f));
       s.run(bk -> bk.binary(c.op(), ta.on(bk), tb.on(bk), out.on(bk), c.n()));
-      s.expectClose("binary " + c, out, Tolerances.EXACT);
+      s.expectClose("binary " + c, out, tolerance(c.op()));
     }
   }
 

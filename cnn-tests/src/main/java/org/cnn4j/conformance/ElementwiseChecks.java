@@ -148,8 +148,8 @@ public final class ElementwiseChecks extends Checks {
 
   public void binary(BinaryCase c) {
     Inputs in = Inputs.forCase(c);
-    float[] a = in.uniform(c.n(), -2, 2);
-    float[] b = in.uniform(c.n(), -2, 2);
+    float[] a = BinaryChecks.operand(in, c.op(), false, c.n());
+    float[] b = BinaryChecks.operand(in, c.op(), true, c.n());
     try (Session s = session()) {
       Twin ta = s.upload(a);
       Twin tb = s.upload(b);
@@ -160,7 +160,7 @@ public final class ElementwiseChecks extends Checks {
             default -> s.upload(Inputs.filled(c.n(), Float.NaN));
           };
       s.run(bk -> bk.binary(c.op(), ta.on(bk), tb.on(bk), out.on(bk), c.n()));
-      s.expectClose("binary " + c, out, Tolerances.ROUNDED);
+      s.expectClose("binary " + c, out, BinaryChecks.tolerance(c.op()));
     }
   }
 

@@ -44,11 +44,18 @@ public final class ReductionChecks extends Checks {
 
   /**
    * {@link Backend#reduce} of a contiguous {@code shape} over {@code axes}, named for the pattern
-   * ({@code pattern}: leading, trailing, middle, alternating, all, none); {@code nan} puts NaN into
-   * a few of the outputs' groups.
+   * ({@code pattern}: leading, trailing, middle, alternating, all, none); {@code ties} draws the
+   * values from {-1, 0, 1}, so most groups hold their extreme several times (ARGMAX and ARGMIN must
+   * give the first); {@code nan} puts NaN into a few of the outputs' groups (some get several).
    */
   public record AxesCase(
-      ReduceOp op, String pattern, int[] shape, int[] axes, float scale, boolean nan) {
+      ReduceOp op,
+      String pattern,
+      int[] shape,
+      int[] axes,
+      float scale,
+      boolean ties,
+      boolean nan) {
     @Override
     public String toString() {
       return op
@@ -60,6 +67,7 @@ public final class ReductionChecks extends Checks {
           + Arrays.toString(axes)
           + " scale="
           + scale
+          + (ties ? " with ties" : "")
           + (nan ? " with NaN" : "");
     }
 
@@ -81,9 +89,12 @@ public final class ReductionChecks extends Checks {
   }
 
   /**
-   * Every reduction pattern for SUM, MAX and MIN: none, all, leading, trailing, middle, alternating
-   * (several reduced blocks), size-1 axes among them, a long axis (split into slices on a device),
-   * few outputs over many rows (a bias gradient), a scalar; NaN propagation on some.
+   * Every reduction pattern for every op: none, all, leading, trailing, middle, alternating
+   * (several reduced blocks, so ARGMAX and ARGMIN count positions row-major over axes that are not
+   * neighbours), size-1 axes among them, a long axis (split into slices on a device), few outputs
+   * over many rows (a bias gradient), a scalar; NaN propagation on some; for ARGMAX and ARGMIN also
+   * ties (the first position wins), ties with NaN (the first NaN wins) and NaN in the first
+   * element.
    */
   public static List<AxesCase> axesCases() {
     List<AxesCase> cases = new ArrayList<>();
@@ -106,14 +117,38 @@ public final class ReductionChecks extends Checks {
       cases.add(axes(op, "few outputs over many rows", shape(1000, 3), axes(0), 1f));
       cases.add(axes(op, "rows", shape(3, 1000), axes(1), 1f));
       cases.add(axes(op, "a scalar", shape(), axes(), 3f));
-      cases.add(new AxesCase(op, "middle", shape(4, 9, 5), axes(1), 1f, true));
-      cases.add(new AxesCase(op, "a long axis", shape(5000), axes(0), 1f, true));
+      cases.add(new AxesCase(op, "middle", shape(4, 9, 5), axes(1), 1f, false, true));
+      cases.add(new AxesCase(op, "a long axis", shape(5000), axes(0), 1f, false, true));
+    }
+    for (ReduceOp op : List.of(ReduceOp.ARGMAX, ReduceOp.ARGMIN)) {
+      for (boolean nan : List.of(false, true)) {
+        cases.add(new AxesCase(op, "all", shape(2, 3, 4), axes(0, 1, 2), 1f, true, nan));
+        cases.add(new AxesCase(op, "leading", shape(6, 5, 4), axes(0), 1f, true, nan));
+        cases.add(new AxesCase(op, "trailing", shape(6, 5, 7), axes(2), 1f, true, nan));
+        cases.add(new AxesCase(op, "two trailing", shape(3, 4, 5, 6), axes(2, 3), 1f, true, nan));
+        cases.add(new AxesCase(op, "middle", shape(4, 9, 5), axes(1), 1f, true, nan));
+        cases.add(new AxesCase(op, "alternating", shape(3, 4, 5), axes(0, 2), 2f, true, nan));
+        cases.add(
+            new AxesCase(
+                op, "alternating, rank 6", shape(2, 3, 2, 3, 2, 3), axes(0, 2, 4), 1f, true, nan));
+        cases.add(new AxesCase(op, "a long axis", shape(5000), axes(0), 1f, true, nan));
+        cases.add(
+            new AxesCase(op, "few outputs over many rows", shape(1000, 3), axes(0), 1f, true, nan));
+        cases.add(new AxesCase(op, "rows", shape(3, 1000), axes(1), 1f, true, nan));
+      }
+      cases.add(new AxesCase(op, "NaN first: rows", shape(7, 300), axes(1), 1f, false, true));
+      cases.add(new AxesCase(op, "NaN first: a long axis", shape(5000), axes(0), 1f, false, true));
     }
     return cases;
   }
 
   private static AxesCase axes(ReduceOp op, String pattern, int[] shape, int[] axes, float scale) {
-    return new AxesCase(op, pattern, shape, axes, scale, false);
+    return new AxesCase(op, pattern, shape, axes, scale, false, false);
+  }
+
+  private static float[] shifted(float[] v, float by) {
+    for (int i = 0; i < v.length; i++) v[i] += by;
+    return v;
   }
 
   private static int[] shape(int... s) {
@@ -155,12 +190,21 @@ public final class ReductionChecks extends Checks {
 
   /**
    * out starts as NaN (it is overwritten). SUM within the summation bound; MAX and MIN exactly
-   * (scale times the extreme is one rounding on both sides), NaN where a group holds one.
+   * (scale times the extreme is one rounding on both sides), NaN where a group holds one; ARGMAX
+   * and ARGMIN exactly (positions, the scale ignored).
    */
   public void reduce(AxesCase c) {
-    float[] x = Inputs.forCase(c).uniform(c.inputLength(), -1, 1);
+    Inputs in = Inputs.forCase(c);
+    float[] x =
+        c.ties()
+            ? shifted(in.smallIntegers(c.inputLength(), 3), -1f)
+            : in.uniform(c.inputLength(), -1, 1);
     if (c.nan()) {
-      for (int i = 3; i < x.length; i += 17) x[i] = Float.NaN;
+      // "NaN first": every group's first element (row-major position 0 of a trailing reduction).
+      int first = c.pattern().startsWith("NaN first") ? 0 : 3;
+      int every = c.pattern().startsWith("NaN first") ? c.shape()[c.shape().length - 1] : 17;
+      for (int i = first; i < x.length; i += every) x[i] = Float.NaN;
+      if (c.pattern().startsWith("NaN first")) x[x.length - 1] = Float.NaN;
     }
     int outLen = c.outputLength();
     try (Session s = session()) {

@@ -3,6 +3,7 @@ package org.cnn4j.conformance;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
@@ -13,8 +14,10 @@ import org.cnn4j.spi.Conv2dSpec;
 import org.cnn4j.spi.DeviceBuffer;
 import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.Pool2dSpec;
+import org.cnn4j.spi.ReduceBlocks;
 import org.cnn4j.spi.ReduceOp;
 import org.cnn4j.spi.StridedView;
+import org.cnn4j.spi.UnaryOp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -73,6 +76,13 @@ class PlantedBreaksTest {
   }
 
   static List<Break> breaks() {
+    List<Break> all = new ArrayList<>(layerOpBreaks());
+    all.addAll(tensorOpBreaks());
+    return all;
+  }
+
+  /** The ops layers use: convolution, GEMM, pooling, activations, the graph ops. */
+  private static List<Break> layerOpBreaks() {
     return List.of(
         new Break(
             "conv2dBackwardFilter transposes the kernel gradient (ky <-> kx)",
@@ -635,7 +645,7 @@ class PlantedBreaksTest {
                     delegate.upload(o, 0, out, 0, (int) n);
                   }
                 },
-            every(BinaryChecks.nanCases(), BinaryChecks::new, BinaryChecks::binaryKeepsNaN)),
+            every(BinaryChecks.nanCases(), BinaryChecks::new, BinaryChecks::binaryWithNaN)),
         new Break(
             "reduce drops the scale",
             b ->
@@ -664,7 +674,7 @@ class PlantedBreaksTest {
                       int[] axes,
                       float scale,
                       DeviceBuffer out) {
-                    if (op == ReduceOp.SUM) {
+                    if (op != ReduceOp.MAX && op != ReduceOp.MIN) {
                       super.reduce(op, x, shape, axes, scale, out);
                       return;
                     }
@@ -988,6 +998,344 @@ class PlantedBreaksTest {
                 EpilogueChecks.fusedBackwardCases(),
                 EpilogueChecks::new,
                 EpilogueChecks::fusedBackward)));
+  }
+
+  /**
+   * The ops org.cnn4j.ops builds on, at least one plausible bug each: every UnaryOp, POW and the
+   * comparisons (same shape, broadcast, backward), ARGMAX and ARGMIN.
+   */
+  private static List<Break> tensorOpBreaks() {
+    return List.of(
+        unaryBackwardBreak("NEG backward passes dy unchanged", UnaryOp.NEG, (x, y, a, g) -> g),
+        unaryBackwardBreak(
+            "ABS backward gives dy at 0 (sign(0) taken as 1)",
+            UnaryOp.ABS,
+            (x, y, a, g) -> x >= 0 ? g : -g),
+        unaryForwardBreak(
+            "SIGN gives 0 for NaN (OpenCL's sign())",
+            UnaryOp.SIGN,
+            (x, a) -> Double.isNaN(x) ? 0 : Math.signum(x)),
+        unaryBackwardBreak("SQUARE backward without the 2", UnaryOp.SQUARE, (x, y, a, g) -> g * x),
+        unaryBackwardBreak(
+            "SQRT backward divides by x instead of y", UnaryOp.SQRT, (x, y, a, g) -> g * 0.5 / x),
+        unaryBackwardBreak(
+            "RSQRT backward misses the -1/2", UnaryOp.RSQRT, (x, y, a, g) -> g * y / x),
+        unaryBackwardBreak(
+            "RECIPROCAL backward without the minus", UnaryOp.RECIPROCAL, (x, y, a, g) -> g * y * y),
+        unaryBackwardBreak(
+            "EXP backward multiplies by x instead of y", UnaryOp.EXP, (x, y, a, g) -> g * x),
+        unaryBackwardBreak(
+            "LOG backward divides by y instead of x", UnaryOp.LOG, (x, y, a, g) -> g / y),
+        unaryForwardBreak("POW ignores alpha (squares)", UnaryOp.POW, (x, a) -> x * x),
+        unaryBackwardBreak(
+            "POW backward without alpha 0's rule (0 * x^-1 is NaN at x = 0)",
+            UnaryOp.POW,
+            (x, y, a, g) -> g * a * Math.pow(x, a - 1)),
+        unaryBackwardBreak("SIN backward as -cos", UnaryOp.SIN, (x, y, a, g) -> -g * Math.cos(x)),
+        unaryBackwardBreak(
+            "COS backward without the minus", UnaryOp.COS, (x, y, a, g) -> g * Math.sin(x)),
+        powBackwardBreak("POW's db without the log", (p, q, d) -> d * Math.pow(p, q)),
+        powBackwardBreak(
+            "POW's db without the zero-base rule (0 * -inf at a = 0)",
+            (p, q, d) -> d * Math.pow(p, q) * Math.log(p)),
+        binaryBreak(
+            "GREATER computed as GREATER_EQUAL", BinaryOp.GREATER, (p, q) -> p >= q ? 1 : 0),
+        binaryBreak(
+            "GREATER_EQUAL computed as GREATER", BinaryOp.GREATER_EQUAL, (p, q) -> p > q ? 1 : 0),
+        binaryBreak("LESS with its operands swapped", BinaryOp.LESS, (p, q) -> q < p ? 1 : 0),
+        binaryBreak(
+            "LESS_EQUAL as !(a > b), true for NaN",
+            BinaryOp.LESS_EQUAL,
+            (p, q) -> !(p > q) ? 1 : 0),
+        binaryBreak(
+            "EQUAL compares bits (NaN == NaN)",
+            BinaryOp.EQUAL,
+            (p, q) -> Double.doubleToLongBits(p) == Double.doubleToLongBits(q) ? 1 : 0),
+        binaryBreak(
+            "NOT_EQUAL as a < b || a > b, false for NaN",
+            BinaryOp.NOT_EQUAL,
+            (p, q) -> p < q || p > q ? 1 : 0),
+        new Break(
+            "binaryBroadcast's GREATER computed as GREATER_EQUAL",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void binaryBroadcast(
+                      BinaryOp op,
+                      DeviceBuffer a,
+                      StridedView av,
+                      DeviceBuffer bb,
+                      StridedView bv,
+                      DeviceBuffer out,
+                      long outOffset) {
+                    BinaryOp planted = op == BinaryOp.GREATER ? BinaryOp.GREATER_EQUAL : op;
+                    super.binaryBroadcast(planted, a, av, bb, bv, out, outOffset);
+                  }
+                },
+            every(BinaryChecks.broadcastCases(), BinaryChecks::new, BinaryChecks::broadcast)),
+        new Break(
+            "binaryBackward passes dy through the comparisons (as ADD)",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void binaryBackward(
+                      BinaryOp op,
+                      DeviceBuffer a,
+                      DeviceBuffer bb,
+                      DeviceBuffer dy,
+                      DeviceBuffer da,
+                      DeviceBuffer db,
+                      long n) {
+                    BinaryOp planted = op.comparison() ? BinaryOp.ADD : op;
+                    super.binaryBackward(planted, a, bb, dy, da, db, n);
+                  }
+                },
+            every(BinaryChecks.backwardCases(), BinaryChecks::new, BinaryChecks::backward)),
+        argBreak("ARGMAX returns the last maximum", ReduceOp.ARGMAX, ArgRule.LAST),
+        argBreak("ARGMAX ignores NaN", ReduceOp.ARGMAX, ArgRule.SKIP_NAN),
+        argBreak("ARGMIN returns the last minimum", ReduceOp.ARGMIN, ArgRule.LAST),
+        argBreak(
+            "ARGMIN counts NaN as the largest (never the minimum)",
+            ReduceOp.ARGMIN,
+            ArgRule.SKIP_NAN),
+        argBreak(
+            "ARGMAX counts positions along the innermost reduced axis only",
+            ReduceOp.ARGMAX,
+            ArgRule.INNERMOST),
+        new Break(
+            "ARGMIN multiplies its positions by the scale",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void reduce(
+                      ReduceOp op,
+                      DeviceBuffer x,
+                      int[] shape,
+                      int[] axes,
+                      float scale,
+                      DeviceBuffer out) {
+                    super.reduce(op, x, shape, axes, scale, out);
+                    if (op == ReduceOp.ARGMIN) {
+                      delegate.axpby(scale, out, 0f, out, ReduceBlocks.of(shape, axes).keptSize());
+                    }
+                  }
+                },
+            every(ReductionChecks.axesCases(), ReductionChecks::new, ReductionChecks::reduce)));
+  }
+
+  // ---------------------------------------------------------------- break builders
+
+  /** One unary op's value in double precision. */
+  private interface UnaryValue {
+    double at(double x, double alpha);
+  }
+
+  /** One unary op's dx in double precision, given x, y, alpha and dy. */
+  private interface UnaryGrad {
+    double at(double x, double y, double alpha, double dy);
+  }
+
+  /** A comparison's or POW's gradient or value in double precision. */
+  private interface PowGrad {
+    double at(double a, double b, double dy);
+  }
+
+  /** {@code broken}'s forward computed by {@code value}; caught by the unary forward cases. */
+  private static Break unaryForwardBreak(String name, UnaryOp broken, UnaryValue value) {
+    return new Break(
+        name,
+        b ->
+            new ForwardingBackend(b) {
+              @Override
+              public void unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+                if (op != broken) {
+                  super.unary(op, alpha, x, y, n);
+                  return;
+                }
+                float[] v = read(delegate, x);
+                float[] o = new float[(int) n];
+                for (int i = 0; i < n; i++) o[i] = (float) value.at(v[i], alpha);
+                delegate.upload(o, 0, y, 0, (int) n);
+              }
+            },
+        every(UnaryChecks.forwardCases(), UnaryChecks::new, UnaryChecks::forward));
+  }
+
+  /** {@code broken}'s dx computed by {@code grad}; caught by the unary backward cases. */
+  private static Break unaryBackwardBreak(String name, UnaryOp broken, UnaryGrad grad) {
+    return new Break(
+        name,
+        b ->
+            new ForwardingBackend(b) {
+              @Override
+              public void unaryBackward(
+                  UnaryOp op,
+                  float alpha,
+                  DeviceBuffer x,
+                  DeviceBuffer y,
+                  DeviceBuffer dy,
+                  DeviceBuffer dx,
+                  long n) {
+                if (op != broken) {
+                  super.unaryBackward(op, alpha, x, y, dy, dx, n);
+                  return;
+                }
+                float[] xv = read(delegate, x);
+                float[] yv = read(delegate, y);
+                float[] g = read(delegate, dy);
+                float[] o = new float[(int) n];
+                for (int i = 0; i < n; i++) o[i] = (float) grad.at(xv[i], yv[i], alpha, g[i]);
+                delegate.upload(o, 0, dx, 0, (int) n);
+              }
+            },
+        every(UnaryChecks.backwardCases(), UnaryChecks::new, UnaryChecks::backward));
+  }
+
+  /**
+   * POW's db computed by {@code db} (da as the SPI says); caught by the binary backward cases (the
+   * zero-base ones for a missing rule at a = 0).
+   */
+  private static Break powBackwardBreak(String name, PowGrad db) {
+    return new Break(
+        name,
+        b ->
+            new ForwardingBackend(b) {
+              @Override
+              public void binaryBackward(
+                  BinaryOp op,
+                  DeviceBuffer a,
+                  DeviceBuffer bb,
+                  DeviceBuffer dy,
+                  DeviceBuffer da,
+                  DeviceBuffer dbuf,
+                  long n) {
+                super.binaryBackward(op, a, bb, dy, da, dbuf, n);
+                if (op != BinaryOp.POW || dbuf == null) return;
+                float[] p = read(delegate, a);
+                float[] q = read(delegate, bb);
+                float[] g = read(delegate, dy);
+                float[] o = new float[(int) n];
+                for (int i = 0; i < n; i++) o[i] = (float) db.at(p[i], q[i], g[i]);
+                delegate.upload(o, 0, dbuf, 0, (int) n);
+              }
+            },
+        every(BinaryChecks.backwardCases(), BinaryChecks::new, BinaryChecks::backward));
+  }
+
+  /**
+   * {@code broken} (same shape) computed by {@code value}; caught by the same-shape cases (ties) or
+   * the NaN cases.
+   */
+  private static Break binaryBreak(
+      String name, BinaryOp broken, java.util.function.DoubleBinaryOperator value) {
+    return new Break(
+        name,
+        b ->
+            new ForwardingBackend(b) {
+              @Override
+              public void binary(
+                  BinaryOp op, DeviceBuffer a, DeviceBuffer bb, DeviceBuffer out, long n) {
+                if (op != broken) {
+                  super.binary(op, a, bb, out, n);
+                  return;
+                }
+                float[] p = read(delegate, a);
+                float[] q = read(delegate, bb);
+                float[] o = new float[(int) n];
+                for (int i = 0; i < n; i++) o[i] = (float) value.applyAsDouble(p[i], q[i]);
+                delegate.upload(o, 0, out, 0, (int) n);
+              }
+            },
+        both(
+            every(
+                ElementwiseChecks.binaryCases(), ElementwiseChecks::new, ElementwiseChecks::binary),
+            every(BinaryChecks.nanCases(), BinaryChecks::new, BinaryChecks::binaryWithNaN)));
+  }
+
+  private static BiConsumer<Backend, Backend> both(
+      BiConsumer<Backend, Backend> first, BiConsumer<Backend, Backend> second) {
+    return first.andThen(second);
+  }
+
+  /** How a planted ARGMAX/ARGMIN goes wrong. */
+  private enum ArgRule {
+    /** Ties go to the last position. */
+    LAST,
+    /** NaN is passed over (a group of NaN alone gives 0). */
+    SKIP_NAN,
+    /** The position counts along the innermost reduced axis only. */
+    INNERMOST
+  }
+
+  /** {@code broken} computed on the host with one rule wrong; caught by the reduce cases. */
+  private static Break argBreak(String name, ReduceOp broken, ArgRule rule) {
+    return new Break(
+        name,
+        b ->
+            new ForwardingBackend(b) {
+              @Override
+              public void reduce(
+                  ReduceOp op,
+                  DeviceBuffer x,
+                  int[] shape,
+                  int[] axes,
+                  float scale,
+                  DeviceBuffer out) {
+                if (op != broken) {
+                  super.reduce(op, x, shape, axes, scale, out);
+                  return;
+                }
+                float[] o = hostArg(read(delegate, x), shape, axes, op == ReduceOp.ARGMAX, rule);
+                delegate.upload(o, 0, out, 0, o.length);
+              }
+            },
+        every(ReductionChecks.axesCases(), ReductionChecks::new, ReductionChecks::reduce));
+  }
+
+  /** ARGMAX (max) or ARGMIN as the reference computes it, but for {@code rule}. */
+  private static float[] hostArg(float[] x, int[] shape, int[] axes, boolean max, ArgRule rule) {
+    boolean[] reduced = new boolean[shape.length];
+    for (int a : axes) reduced[a] = true;
+    int kept = 1;
+    long total = 1;
+    for (int i = 0; i < shape.length; i++) {
+      total *= shape[i];
+      if (!reduced[i]) kept *= shape[i];
+    }
+    int innermost = axes.length == 0 ? 1 : shape[axes[axes.length - 1]];
+    float[] best = new float[kept];
+    long[] where = new long[kept];
+    boolean[] seen = new boolean[kept];
+    int[] index = new int[shape.length];
+    for (long flat = 0; flat < total; flat++) {
+      long rem = flat;
+      for (int i = shape.length - 1; i >= 0; i--) {
+        index[i] = (int) (rem % shape[i]);
+        rem /= shape[i];
+      }
+      int o = 0;
+      long r = 0;
+      for (int i = 0; i < shape.length; i++) {
+        if (reduced[i]) r = r * shape[i] + index[i];
+        else o = o * shape[i] + index[i];
+      }
+      float v = x[(int) flat];
+      if (rule == ArgRule.SKIP_NAN && Float.isNaN(v)) continue;
+      boolean wins = max ? v > best[o] : v < best[o];
+      boolean tie = v == best[o];
+      boolean take =
+          !seen[o]
+              || (!Float.isNaN(best[o])
+                  && (Float.isNaN(v) || wins || (rule == ArgRule.LAST && tie)));
+      if (take) {
+        seen[o] = true;
+        best[o] = v;
+        where[o] = rule == ArgRule.INNERMOST ? r % innermost : r;
+      }
+    }
+    float[] out = new float[kept];
+    for (int o = 0; o < kept; o++) out[o] = where[o];
+    return out;
   }
 
   /** Bilinear resize with align_corners=True: o samples (o * (in - 1) / (out - 1)). */

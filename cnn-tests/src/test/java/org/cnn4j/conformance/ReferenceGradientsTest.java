@@ -12,9 +12,12 @@ import org.cnn4j.spi.DeviceBuffer;
 import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.Padding;
 import org.cnn4j.spi.Pool2dSpec;
+import org.cnn4j.spi.UnaryOp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -448,8 +451,9 @@ class ReferenceGradientsTest {
   void binaryBackwardIsTheGradientOfBinary(BinaryOp op) {
     int n = 40;
     Inputs in = new Inputs(30 + op.ordinal());
-    // a and b kept apart (MAX and MIN's kink) and b away from 0 (DIV's pole).
-    float[] a = in.awayFromZero(n, 0.5, 2);
+    // a and b kept apart (MAX and MIN's kink, the comparisons' steps) and b away from 0 (DIV's
+    // pole); POW's base positive (a^b is NaN for a negative a and most b).
+    float[] a = op == BinaryOp.POW ? in.uniform(n, 0.5, 2) : in.awayFromZero(n, 0.5, 2);
     float[] b = new float[n];
     for (int i = 0; i < n; i++) b[i] = a[i] + (i % 2 == 0 ? 0.3f : -0.3f) * Math.signum(a[i]);
     float[] w = in.uniform(n, -1, 1);
@@ -482,6 +486,52 @@ class ReferenceGradientsTest {
         bs -> dot(w, forward.apply(new float[][] {a, bs})),
         grads[1],
         1e-2);
+  }
+
+  /** Every UnaryOp on its domain (positive x for LOG, the roots and POW), POW at each exponent. */
+  static List<Arguments> unaryOps() {
+    List<Arguments> ops = new ArrayList<>();
+    for (UnaryOp op : UnaryOp.values()) {
+      for (float alpha : op == UnaryOp.POW ? UnaryChecks.EXPONENTS : List.of(0f)) {
+        ops.add(Arguments.of(op, alpha));
+      }
+    }
+    return ops;
+  }
+
+  @ParameterizedTest(name = "{0} alpha={1}")
+  @MethodSource("unaryOps")
+  void unaryBackwardIsTheGradientOfUnary(UnaryOp op, float alpha) {
+    int n = 64;
+    Inputs in = new Inputs(50 + op.ordinal());
+    boolean positive =
+        switch (op) {
+          case SQRT, RSQRT, LOG, POW -> true;
+          default -> false;
+        };
+    // Away from 0: ABS's kink, SIGN's step, RECIPROCAL's pole.
+    float[] x = positive ? in.uniform(n, 0.5, 3) : in.awayFromZero(n, 0.2, 3);
+    float[] w = in.uniform(n, -1, 1);
+    Function<float[], float[]> forward =
+        xs ->
+            run(
+                n,
+                h -> {
+                  DeviceBuffer y = h.zeros(n);
+                  h.rb.unary(op, alpha, h.in(xs), y, n);
+                  return y;
+                });
+    float[] y = forward.apply(x);
+    float[] dx =
+        run(
+            n,
+            h -> {
+              DeviceBuffer out = h.zeros(n);
+              h.rb.unaryBackward(op, alpha, h.in(x), h.in(y), h.in(w), out, n);
+              return out;
+            });
+    assertGradient(
+        "unaryBackward " + op + " alpha=" + alpha, x, xs -> dot(w, forward.apply(xs)), dx, 1e-2);
   }
 
   /** A linear op: the backward must be its exact adjoint, {@code <R x, w> = <x, R^T w>}. */

@@ -19,8 +19,10 @@ import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.MemoryStats;
 import org.cnn4j.spi.Pool2dSpec;
 import org.cnn4j.spi.Ranges;
+import org.cnn4j.spi.ReduceBlocks;
 import org.cnn4j.spi.ReduceOp;
 import org.cnn4j.spi.StridedView;
+import org.cnn4j.spi.UnaryOp;
 
 /**
  * The {@link Backend} on one NVIDIA GPU: every op is a kernel of {@code cnn4j.fatbin} (see {@link
@@ -561,6 +563,33 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
+  public void unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+    launch1d(
+        "unary", n, op.ordinal(), alpha, range(x, "x", 0, n).at(0), range(y, "y", 0, n).at(0), n);
+  }
+
+  @Override
+  public void unaryBackward(
+      UnaryOp op,
+      float alpha,
+      DeviceBuffer x,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dx,
+      long n) {
+    launch1d(
+        "unary_backward",
+        n,
+        op.ordinal(),
+        alpha,
+        range(x, "x", 0, n).at(0),
+        range(y, "y", 0, n).at(0),
+        range(dy, "dy", 0, n).at(0),
+        range(dx, "dx", 0, n).at(0),
+        n);
+  }
+
+  @Override
   public void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
     launch1d(
         "binary",
@@ -1074,53 +1103,35 @@ public final class CudaBackend implements Backend {
   }
 
   /**
-   * Merges neighbouring axes of one kind (reduced or kept, size-1 axes dropped), then reduces one
-   * reduced block per pass of reduce.cu's reduce_axis, innermost first, through scratch memory; the
-   * scale is applied in the last pass only.
+   * Merges neighbouring axes of one kind (reduced or kept, size-1 axes dropped; {@link
+   * ReduceBlocks}), then reduces one reduced block per pass of reduce.cu's reduce_axis, innermost
+   * first, through scratch memory; the scale is applied in the last pass only. ARGMAX and ARGMIN
+   * count positions across every reduced block, so they take one pass of arg_reduce ({@link
+   * #argReduce}).
    */
   @Override
   public void reduce(
       ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out) {
-    long size = 1;
-    for (int d : shape) {
-      if (d < 1) {
-        throw new IllegalArgumentException(
-            "reduce: sizes must be >= 1, got shape " + Arrays.toString(shape));
-      }
-      size *= d;
-    }
-    boolean[] reduced = new boolean[shape.length];
-    long kept = size;
-    for (int i = 0; i < axes.length; i++) {
-      if (axes[i] < 0 || axes[i] >= shape.length || (i > 0 && axes[i] <= axes[i - 1])) {
-        throw new IllegalArgumentException(
-            "reduce: axes "
-                + Arrays.toString(axes)
-                + " of a rank-"
-                + shape.length
-                + " tensor must be distinct, ascending and in range");
-      }
-      reduced[axes[i]] = true;
-      kept /= shape[axes[i]];
-    }
+    ReduceBlocks merged = ReduceBlocks.of(shape, axes);
+    long size = merged.size();
     CuBuffer cx = range(x, "x", 0, size);
-    CuBuffer co = range(out, "out", 0, kept);
+    CuBuffer co = range(out, "out", 0, merged.keptSize());
     if (size > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           "reduce: a tensor of "
               + size
               + " elements; the CUDA backend reduces at most 2^31 - 1 at once");
     }
+    if (op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN) {
+      argReduce(op, cx, shape, merged, co);
+      return;
+    }
     // Blocks of neighbouring axes of one kind: {size, 1 if reduced}.
     List<int[]> blocks = new ArrayList<>();
-    for (int i = 0; i < shape.length; i++) {
-      if (shape[i] == 1) continue;
-      int kind = reduced[i] ? 1 : 0;
-      int last = blocks.size() - 1;
-      if (last >= 0 && blocks.get(last)[1] == kind) blocks.get(last)[0] *= shape[i];
-      else blocks.add(new int[] {shape[i], kind});
+    for (int i = 0; i < merged.count(); i++) {
+      blocks.add(new int[] {merged.sizes()[i], merged.reduced()[i] ? 1 : 0});
     }
-    int passes = (int) blocks.stream().filter(b -> b[1] == 1).count();
+    int passes = merged.blocks(true);
     if (passes == 0) {
       reduceAxis(op, cx, (int) size, 1, 1, scale, co);
       return;
@@ -1141,6 +1152,84 @@ public final class CudaBackend implements Backend {
         reduceAxis(op, source, outer, mid, inner, last ? scale : 1f, target);
         source = target;
       }
+    }
+  }
+
+  /** The most runs of kept axes, and of reduced axes, reduce.cu's arg_reduce takes. */
+  private static final int ARG_BLOCKS = 7;
+
+  /** Reduced positions below which a slice of arg_reduce is not worth a second pass. */
+  private static final int ARG_MIN_CHUNK = 128;
+
+  /**
+   * ARGMAX/ARGMIN with reduce.cu's arg_reduce over every reduced block at once; when there are too
+   * few outputs to fill the GPU the reduced positions are cut into slices whose winners arg_combine
+   * folds in order.
+   */
+  private void argReduce(ReduceOp op, CuBuffer x, int[] shape, ReduceBlocks blocks, CuBuffer out) {
+    if (blocks.blocks(false) > ARG_BLOCKS || blocks.blocks(true) > ARG_BLOCKS) {
+      throw new IllegalArgumentException(
+          "reduce: "
+              + op
+              + " of shape "
+              + Arrays.toString(shape)
+              + " over axes that alternate with kept ones more than "
+              + ARG_BLOCKS
+              + " times; the CUDA backend takes at most "
+              + ARG_BLOCKS
+              + " runs of each");
+    }
+    // reduce.cu's ArgGeom: the kept and reduced block counts and sizes.
+    int[] g = new int[16];
+    g[0] = blocks.blocks(false);
+    g[1] = blocks.blocks(true);
+    System.arraycopy(blocks.sizes(false), 0, g, 2, g[0]);
+    System.arraycopy(blocks.sizes(true), 0, g, 9, g[1]);
+    long[] keptStrides = Arrays.copyOf(blocks.strides(false), 8);
+    long[] reducedStrides = Arrays.copyOf(blocks.strides(true), 8);
+    int outputs = (int) blocks.keptSize();
+    int length = (int) blocks.reducedSize();
+    long wanted = 4L * cu.device().multiprocessors() * BLOCK;
+    long allowed = Math.min(1024, length / ARG_MIN_CHUNK);
+    int slices = (int) Math.max(1, Math.min(OwnGemm.ceilDiv(wanted, outputs), allowed));
+    int chunk = (int) OwnGemm.ceilDiv(length, slices);
+    slices = (int) OwnGemm.ceilDiv(length, chunk);
+    int code = op.ordinal();
+    if (slices == 1) {
+      // One slice: the kernel writes positions straight to out and never its best argument.
+      launch1d(
+          "arg_reduce",
+          outputs,
+          code,
+          x.at(0),
+          g,
+          keptStrides,
+          reducedStrides,
+          outputs,
+          length,
+          1,
+          out.at(0),
+          out.at(0));
+      return;
+    }
+    long partials = (long) outputs * slices;
+    try (CuBuffer values = allocator.allocate(partials, false);
+        CuBuffer positions = allocator.allocate(partials, false)) {
+      launch1d(
+          "arg_reduce",
+          partials,
+          code,
+          x.at(0),
+          g,
+          keptStrides,
+          reducedStrides,
+          outputs,
+          chunk,
+          slices,
+          values.at(0),
+          positions.at(0));
+      launch1d(
+          "arg_combine", outputs, code, values.at(0), positions.at(0), outputs, slices, out.at(0));
     }
   }
 

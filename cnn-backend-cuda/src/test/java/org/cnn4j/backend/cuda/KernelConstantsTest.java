@@ -13,18 +13,22 @@ import java.util.regex.Pattern;
 import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.BinaryOp;
 import org.cnn4j.spi.ReduceOp;
+import org.cnn4j.spi.UnaryOp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The kernels get enum constants as ordinals: each {@code #define PREFIX_NAME n} of a CUDA source
- * must name a constant of the enum with that ordinal (no GPU or nvcc needed).
+ * must name a constant of the enum with that ordinal, and every constant must have one, so a
+ * constant added to the SPI cannot fall into a kernel's default branch unnoticed (no GPU or nvcc
+ * needed).
  */
 class KernelConstantsTest {
   @ParameterizedTest(name = "{1}* in {0}")
   @CsvSource({
     "common.cuh, ACT_, ActivationKind",
     "common.cuh, OP_, BinaryOp",
+    "elementwise.cu, UOP_, UnaryOp",
     "reduce.cu, RED_, ReduceOp"
   })
   void definesMatchTheEnumOrdinals(String file, String prefix, String enumName) throws IOException {
@@ -35,10 +39,26 @@ class KernelConstantsTest {
           switch (enumName) {
             case "ActivationKind" -> ActivationKind.valueOf(e.getKey());
             case "BinaryOp" -> BinaryOp.valueOf(e.getKey());
+            case "UnaryOp" -> UnaryOp.valueOf(e.getKey());
             default -> ReduceOp.valueOf(e.getKey());
           };
       assertEquals(constant.ordinal(), e.getValue(), file + ": " + prefix + e.getKey());
     }
+    for (Enum<?> constant : constants(enumName)) {
+      assertEquals(
+          constant.ordinal(),
+          defines.get(constant.name()),
+          file + " defines no " + prefix + constant.name());
+    }
+  }
+
+  private static Enum<?>[] constants(String enumName) {
+    return switch (enumName) {
+      case "ActivationKind" -> ActivationKind.values();
+      case "UnaryOp" -> UnaryOp.values();
+      case "BinaryOp" -> BinaryOp.values();
+      default -> ReduceOp.values();
+    };
   }
 
   /** The module's sources, relative to its directory (Surefire's working directory). */

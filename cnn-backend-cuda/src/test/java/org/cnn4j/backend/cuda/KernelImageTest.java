@@ -5,9 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +30,8 @@ class KernelImageTest {
           "activation_backward_from_output",
           "activation_forward",
           "adam_step",
+          "arg_combine",
+          "arg_reduce",
           "avg_pool_backward",
           "avg_pool_forward",
           "axpby",
@@ -61,7 +70,9 @@ class KernelImageTest {
           "rmsprop_step",
           "sgd_step",
           "softmax",
-          "softmax_backward");
+          "softmax_backward",
+          "unary",
+          "unary_backward");
 
   private static boolean nvccAtBuild() {
     return KernelImage.describe().built();
@@ -76,6 +87,26 @@ class KernelImageTest {
     } else {
       assertTrue(KernelImage.fatbin().isPresent());
     }
+  }
+
+  /**
+   * Every kernel name the backend's sources launch by a literal is in {@link #LAUNCHED}, so the
+   * fatbin check covers a newly launched kernel (no nvcc needed).
+   */
+  @Test
+  void everyKernelLaunchedByNameIsListed() throws IOException {
+    Pattern launch =
+        Pattern.compile("(?:launch1d|launchRows|launch|function)\\(\\s*\"([a-z0-9_]+)\"");
+    Set<String> named = new TreeSet<>();
+    try (var files = Files.list(Path.of("src/main/java/org/cnn4j/backend/cuda"))) {
+      for (Path file : files.toList()) {
+        Matcher m = launch.matcher(Files.readString(file));
+        while (m.find()) named.add(m.group(1));
+      }
+    }
+    assertTrue(named.contains("unary") && named.contains("reduce_axis"), named.toString());
+    named.removeAll(LAUNCHED);
+    assertTrue(named.isEmpty(), "launched but not in LAUNCHED: " + named);
   }
 
   @Test

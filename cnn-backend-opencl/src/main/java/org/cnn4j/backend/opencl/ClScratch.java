@@ -27,6 +27,8 @@ final class ClScratch implements AutoCloseable {
     AXIS_PARTIAL,
     AXES_FIRST,
     AXES_SECOND,
+    ARG_VALUES,
+    ARG_POSITIONS,
     RESIZE_PASS,
     LN_GAMMA,
     LN_BETA

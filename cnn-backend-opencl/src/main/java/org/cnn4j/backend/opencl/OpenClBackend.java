@@ -19,8 +19,10 @@ import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.MemoryStats;
 import org.cnn4j.spi.Pool2dSpec;
 import org.cnn4j.spi.Ranges;
+import org.cnn4j.spi.ReduceBlocks;
 import org.cnn4j.spi.ReduceOp;
 import org.cnn4j.spi.StridedView;
+import org.cnn4j.spi.UnaryOp;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 
@@ -613,6 +615,35 @@ public final class OpenClBackend implements Backend {
   }
 
   @Override
+  public void unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+    programs
+        .kernel(ELEMENTWISE, "unary")
+        .launch1d(n, op.ordinal(), alpha, range(x, "x", 0, n), range(y, "y", 0, n), n);
+  }
+
+  @Override
+  public void unaryBackward(
+      UnaryOp op,
+      float alpha,
+      DeviceBuffer x,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dx,
+      long n) {
+    programs
+        .kernel(ELEMENTWISE, "unary_backward")
+        .launch1d(
+            n,
+            op.ordinal(),
+            alpha,
+            range(x, "x", 0, n),
+            range(y, "y", 0, n),
+            range(dy, "dy", 0, n),
+            range(dx, "dx", 0, n),
+            n);
+  }
+
+  @Override
   public void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
     programs
         .kernel(ELEMENTWISE, "binary")
@@ -1074,53 +1105,35 @@ public final class OpenClBackend implements Backend {
   private static final int CPU_RUN = 256;
 
   /**
-   * Merges neighbouring axes of one kind (reduced or kept, size-1 axes dropped), then reduces one
-   * reduced block per pass of reduce.cl's reduce_axis, innermost first, through scratch buffers;
-   * the scale is applied in the last pass only.
+   * Merges neighbouring axes of one kind (reduced or kept, size-1 axes dropped; {@link
+   * ReduceBlocks}), then reduces one reduced block per pass of reduce.cl's reduce_axis, innermost
+   * first, through scratch buffers; the scale is applied in the last pass only. ARGMAX and ARGMIN
+   * count positions across every reduced block, so they take one pass of arg_reduce ({@link
+   * #argReduce}).
    */
   @Override
   public void reduce(
       ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out) {
-    long size = 1;
-    for (int d : shape) {
-      if (d < 1) {
-        throw new IllegalArgumentException(
-            "reduce: sizes must be >= 1, got shape " + Arrays.toString(shape));
-      }
-      size *= d;
-    }
-    boolean[] reduced = new boolean[shape.length];
-    long kept = size;
-    for (int i = 0; i < axes.length; i++) {
-      if (axes[i] < 0 || axes[i] >= shape.length || (i > 0 && axes[i] <= axes[i - 1])) {
-        throw new IllegalArgumentException(
-            "reduce: axes "
-                + Arrays.toString(axes)
-                + " of a rank-"
-                + shape.length
-                + " tensor must be distinct, ascending and in range");
-      }
-      reduced[axes[i]] = true;
-      kept /= shape[axes[i]];
-    }
+    ReduceBlocks merged = ReduceBlocks.of(shape, axes);
+    long size = merged.size();
     ClBuffer cx = range(x, "x", 0, size);
-    ClBuffer co = range(out, "out", 0, kept);
+    ClBuffer co = range(out, "out", 0, merged.keptSize());
     if (size > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           "reduce: a tensor of "
               + size
               + " elements; the OpenCL backend reduces at most 2^31 - 1 at once");
     }
+    if (op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN) {
+      argReduce(op, cx, shape, merged, co);
+      return;
+    }
     // Blocks of neighbouring axes of one kind: {size, 1 if reduced}.
     List<int[]> blocks = new ArrayList<>();
-    for (int i = 0; i < shape.length; i++) {
-      if (shape[i] == 1) continue;
-      int kind = reduced[i] ? 1 : 0;
-      int last = blocks.size() - 1;
-      if (last >= 0 && blocks.get(last)[1] == kind) blocks.get(last)[0] *= shape[i];
-      else blocks.add(new int[] {shape[i], kind});
+    for (int i = 0; i < merged.count(); i++) {
+      blocks.add(new int[] {merged.sizes()[i], merged.reduced()[i] ? 1 : 0});
     }
-    int passes = (int) blocks.stream().filter(b -> b[1] == 1).count();
+    int passes = merged.blocks(true);
     if (passes == 0) {
       reduceAxis(op, cx, (int) size, 1, 1, scale, co);
       return;
@@ -1141,6 +1154,69 @@ public final class OpenClBackend implements Backend {
         reduceAxis(op, source, outer, mid, inner, last ? scale : 1f, target);
         source = target;
       }
+    }
+  }
+
+  /** The most runs of kept axes, and of reduced axes, reduce.cl's arg_reduce takes. */
+  private static final int ARG_BLOCKS = 7;
+
+  /**
+   * ARGMAX/ARGMIN with reduce.cl's arg_reduce over every reduced block at once; when there are too
+   * few outputs to fill the device the reduced positions are cut into slices ({@link SlicePlan})
+   * whose winners arg_combine folds in order.
+   */
+  private void argReduce(ReduceOp op, ClBuffer x, int[] shape, ReduceBlocks blocks, ClBuffer out) {
+    if (blocks.blocks(false) > ARG_BLOCKS || blocks.blocks(true) > ARG_BLOCKS) {
+      throw new IllegalArgumentException(
+          "reduce: "
+              + op
+              + " of shape "
+              + Arrays.toString(shape)
+              + " over axes that alternate with kept ones more than "
+              + ARG_BLOCKS
+              + " times; the OpenCL backend takes at most "
+              + ARG_BLOCKS
+              + " runs of each");
+    }
+    int[] g = new int[16];
+    g[0] = blocks.blocks(false);
+    g[1] = blocks.blocks(true);
+    System.arraycopy(blocks.sizes(false), 0, g, 2, g[0]);
+    System.arraycopy(blocks.sizes(true), 0, g, 9, g[1]);
+    long[] keptStrides = Arrays.copyOf(blocks.strides(false), 8);
+    long[] reducedStrides = Arrays.copyOf(blocks.strides(true), 8);
+    int outputs = (int) blocks.keptSize();
+    int length = (int) blocks.reducedSize();
+    ClKernel kernel = programs.kernel(REDUCE, "arg_reduce");
+    SlicePlan plan = SlicePlan.of(outputs, length, WorkSizes.busyItems(kernel, cl.device()));
+    int code = op.ordinal();
+    if (!plan.split()) {
+      // One slice: the kernel writes positions straight to out and never its best argument.
+      kernel.launch3d(
+          outputs, 1, 1, code, x, g, keptStrides, reducedStrides, outputs, length, 1, out, out);
+      return;
+    }
+    long partials = (long) outputs * plan.slices();
+    try (var values = scratch.lease(ClScratch.Slot.ARG_VALUES, partials);
+        var positions = scratch.lease(ClScratch.Slot.ARG_POSITIONS, partials)) {
+      kernel.launch3d(
+          outputs,
+          plan.slices(),
+          1,
+          code,
+          x,
+          g,
+          keptStrides,
+          reducedStrides,
+          outputs,
+          plan.chunk(),
+          plan.slices(),
+          values.buffer(),
+          positions.buffer());
+      programs
+          .kernel(REDUCE, "arg_combine")
+          .launch1d(
+              outputs, code, values.buffer(), positions.buffer(), outputs, plan.slices(), out);
     }
   }
 

@@ -1,5 +1,5 @@
-// Element-wise kernels: activations, binary ops and their gradients, axpby, and the layer
-// epilogue. Indexing: one work item per element,
+// Element-wise kernels: activations, unary functions, binary ops and their gradients, axpby, and
+// the layer epilogue. Indexing: one work item per element,
 // i = get_global_id(0) < n (the global size is rounded up to the work-group size). Every kernel
 // reads element i before writing element i, so an output may alias an input.
 
@@ -133,6 +133,76 @@ __kernel void activation_backward(int kind, float alpha, __global const float* x
   dx[i] = act_grad(kind, alpha, x[i], y[i], dy[i]);
 }
 
+// Must match org.cnn4j.spi.UnaryOp's ordinal order (KernelConstantsTest checks it).
+#define UOP_NEG 0
+#define UOP_ABS 1
+#define UOP_SIGN 2
+#define UOP_SQUARE 3
+#define UOP_SQRT 4
+#define UOP_RSQRT 5
+#define UOP_RECIPROCAL 6
+#define UOP_EXP 7
+#define UOP_LOG 8
+#define UOP_POW 9
+#define UOP_SIN 10
+#define UOP_COS 11
+
+// f(v) as org.cnn4j.spi.UnaryOp defines it; alpha is POW's exponent. SIGN is written out: OpenCL's
+// sign() gives 0 for NaN, where the SPI keeps NaN (and +-0 stays +-0). Outside a function's domain
+// the result is IEEE's (log(0) = -inf, sqrt(-1) = NaN), as the SPI says. An unknown op gives NaN.
+inline float unary_apply(int op, float alpha, float v) {
+  switch (op) {
+    case UOP_NEG: return -v;
+    case UOP_ABS: return fabs(v);
+    case UOP_SIGN: return v > 0.0f ? 1.0f : v < 0.0f ? -1.0f : v;
+    case UOP_SQUARE: return v * v;
+    case UOP_SQRT: return sqrt(v);
+    case UOP_RSQRT: return rsqrt(v);
+    case UOP_RECIPROCAL: return 1.0f / v;
+    case UOP_EXP: return exp(v);
+    case UOP_LOG: return log(v);
+    case UOP_POW: return pow(v, alpha);
+    case UOP_SIN: return sin(v);
+    case UOP_COS: return cos(v);
+    default: return NAN;
+  }
+}
+
+// g * f'(x) given x and y = f(x), in UnaryOp.derivative's forms: SQRT, RSQRT, RECIPROCAL and EXP
+// reuse y (no second square root, division or exp); ABS's derivative is 0 at 0; POW's is 0 for
+// alpha 0 (not 0 * x^-1, which is NaN at x = 0).
+inline float unary_grad(int op, float alpha, float x, float y, float g) {
+  switch (op) {
+    case UOP_NEG: return -g;
+    case UOP_ABS: return g * (x > 0.0f ? 1.0f : x < 0.0f ? -1.0f : 0.0f);
+    case UOP_SIGN: return 0.0f;
+    case UOP_SQUARE: return g * 2.0f * x;
+    case UOP_SQRT: return g * 0.5f / y;
+    case UOP_RSQRT: return g * -0.5f * y / x;
+    case UOP_RECIPROCAL: return g * -y * y;
+    case UOP_EXP: return g * y;
+    case UOP_LOG: return g / x;
+    case UOP_POW: return alpha == 0.0f ? 0.0f : g * alpha * pow(x, alpha - 1.0f);
+    case UOP_SIN: return g * cos(x);
+    case UOP_COS: return g * -sin(x);
+    default: return NAN;
+  }
+}
+
+__kernel void unary(int op, float alpha, __global const float* x, __global float* y, long n) {
+  long i = get_global_id(0);
+  if (i >= n) return;
+  y[i] = unary_apply(op, alpha, x[i]);
+}
+
+__kernel void unary_backward(int op, float alpha, __global const float* x,
+                             __global const float* y, __global const float* dy,
+                             __global float* dx, long n) {
+  long i = get_global_id(0);
+  if (i >= n) return;
+  dx[i] = unary_grad(op, alpha, x[i], y[i], dy[i]);
+}
+
 // Must match org.cnn4j.spi.BinaryOp's ordinal order (KernelConstantsTest checks it).
 #define OP_ADD 0
 #define OP_SUB 1
@@ -140,8 +210,17 @@ __kernel void activation_backward(int kind, float alpha, __global const float* x
 #define OP_DIV 3
 #define OP_MAX 4
 #define OP_MIN 5
+#define OP_POW 6
+#define OP_GREATER 7
+#define OP_GREATER_EQUAL 8
+#define OP_LESS 9
+#define OP_LESS_EQUAL 10
+#define OP_EQUAL 11
+#define OP_NOT_EQUAL 12
 
-// a op b; MAX and MIN give NaN when either operand is NaN (fmax and fmin would drop it).
+// a op b; MAX and MIN give NaN when either operand is NaN (fmax and fmin would drop it). The
+// comparisons give 1 or 0; IEEE comparisons with NaN are false, except !=. strided.cl's
+// broadcast_apply is a copy (KernelConstantsTest checks it). An unknown op gives NaN.
 inline float binary_apply(int op, float u, float v) {
   switch (op) {
     case OP_ADD: return u + v;
@@ -149,7 +228,15 @@ inline float binary_apply(int op, float u, float v) {
     case OP_MUL: return u * v;
     case OP_DIV: return u / v;
     case OP_MAX: return u >= v || isnan(u) ? u : v;
-    default: return u <= v || isnan(u) ? u : v;
+    case OP_MIN: return u <= v || isnan(u) ? u : v;
+    case OP_POW: return pow(u, v);
+    case OP_GREATER: return u > v ? 1.0f : 0.0f;
+    case OP_GREATER_EQUAL: return u >= v ? 1.0f : 0.0f;
+    case OP_LESS: return u < v ? 1.0f : 0.0f;
+    case OP_LESS_EQUAL: return u <= v ? 1.0f : 0.0f;
+    case OP_EQUAL: return u == v ? 1.0f : 0.0f;
+    case OP_NOT_EQUAL: return u != v ? 1.0f : 0.0f;
+    default: return NAN;
   }
 }
 
@@ -162,8 +249,9 @@ __kernel void binary(int op, __global const float* a, __global const float* b,
 
 // The gradients of binary: da = dy * d(a op b)/da, db = dy * d(a op b)/db, each written only
 // when its flag is set (the host passes dy for an absent one). MAX's ties go to a (a >= b), MIN's
-// too (a <= b), as the SPI says. Every input is read before either output is written, so an
-// output may alias an input.
+// too (a <= b), as the SPI says. POW's are b a^(b-1) and a^b ln(a), 0 where b (for da) or a (for
+// db) is 0, as the SPI says, rather than 0 * inf; the comparisons pass none. Every input is read
+// before either output is written, so an output may alias an input.
 __kernel void binary_backward(int op, __global const float* a, __global const float* b,
                               __global const float* dy, __global float* da, __global float* db,
                               int hasDa, int hasDb, long n) {
@@ -177,7 +265,18 @@ __kernel void binary_backward(int op, __global const float* a, __global const fl
     case OP_MUL: toA = d * q; toB = d * p; break;
     case OP_DIV: toA = d / q; toB = -toA * p / q; break;
     case OP_MAX: toA = p >= q ? d : 0.0f; toB = p >= q ? 0.0f : d; break;
-    default: toA = p <= q ? d : 0.0f; toB = p <= q ? 0.0f : d; break;
+    case OP_MIN: toA = p <= q ? d : 0.0f; toB = p <= q ? 0.0f : d; break;
+    case OP_POW:
+      toA = q == 0.0f ? 0.0f : d * q * pow(p, q - 1.0f);
+      toB = p == 0.0f ? 0.0f : d * pow(p, q) * log(p);
+      break;
+    case OP_GREATER:
+    case OP_GREATER_EQUAL:
+    case OP_LESS:
+    case OP_LESS_EQUAL:
+    case OP_EQUAL:
+    case OP_NOT_EQUAL: toA = 0.0f; toB = 0.0f; break;
+    default: toA = NAN; toB = NAN; break;
   }
   if (hasDa) da[i] = toA;
   if (hasDb) db[i] = toB;

@@ -160,6 +160,9 @@ __kernel void loss(int kind, __global const float* pred, __global const float* t
 // Must match org.cnn4j.spi.ReduceOp's ordinal order (KernelConstantsTest checks it).
 #define RED_SUM 0
 #define RED_MAX 1
+#define RED_MIN 2
+#define RED_ARGMAX 3
+#define RED_ARGMIN 4
 
 inline float reduce_identity(int op) {
   return op == RED_SUM ? 0.0f : op == RED_MAX ? -INFINITY : INFINITY;
@@ -192,4 +195,101 @@ __kernel void reduce_axis(int op, __global const float* x, int outer, int mid, i
   float acc = reduce_identity(op);
   for (int m = mBegin; m < mEnd; m++, p += inner) acc = reduce_combine(op, acc, *p);
   out[(o * slices + z) * inner + i] = scale * acc;
+}
+
+// ARGMAX and ARGMIN (Backend.reduce): the row-major position among the reduced elements of the
+// first maximum or minimum, a NaN winning at once (NumPy's argmax and argmin). Positions count
+// over all reduced axes together, so these cannot run one reduced block per pass as reduce_axis
+// does. The host (org.cnn4j.spi.ReduceBlocks) merges neighbouring axes of one kind and passes
+//   int16 g:   s0 = kept blocks (<= 7), s1 = reduced blocks (<= 7), s2..s8 = the kept sizes,
+//              s9..sf = the reduced sizes, outermost first;
+//   long8 ks:  the kept blocks' strides in x; long8 rs: the reduced blocks' strides in x.
+// Indexing (2-D): x = output o, the row-major index over the kept blocks; y = slice z, which takes
+// the reduced positions [z * chunk, (z + 1) * chunk). A work item divides o by the kept sizes and
+// its first position by the reduced sizes once, then walks its slice with an odometer over the
+// reduced blocks (one add per element, a carry now and then). With one slice it writes its
+// position to where[o]; with several it writes its slice's winner to best[z * outputs + o] and
+// the winner's position to where[z * outputs + o], and arg_combine picks among the slices.
+// Positions are floats (exact below 2^24, as the SPI says).
+
+#define KEPT_SIZES(g) {g.s2, g.s3, g.s4, g.s5, g.s6, g.s7, g.s8}
+#define REDUCED_SIZES(g) {g.s9, g.sa, g.sb, g.sc, g.sd, g.se, g.sf}
+#define STRIDES(v) {v.s0, v.s1, v.s2, v.s3, v.s4, v.s5, v.s6}
+
+// Whether v, met after best, takes its place: a NaN best is final, a NaN v wins, otherwise only a
+// strictly larger (ARGMAX) or smaller (ARGMIN) value, so ties keep the first position.
+inline bool arg_takes(int op, float best, float v) {
+  if (isnan(best)) return false;
+  if (isnan(v)) return true;
+  return op == RED_ARGMAX ? v > best : v < best;
+}
+
+__kernel void arg_reduce(int op, __global const float* x, int16 g, long8 ks, long8 rs,
+                         int outputs, int chunk, int slices, __global float* best,
+                         __global float* where) {
+  const int o = get_global_id(0);
+  const int z = get_global_id(1);
+  if (o >= outputs || z >= slices) return;
+  const int keptSize[7] = KEPT_SIZES(g);
+  const int redSize[7] = REDUCED_SIZES(g);
+  const long keptStride[7] = STRIDES(ks);
+  const long redStride[7] = STRIDES(rs);
+  long p = 0;
+  int rest = o;
+  for (int k = g.s0 - 1; k >= 0; k--) {
+    p += (long)(rest % keptSize[k]) * keptStride[k];
+    rest /= keptSize[k];
+  }
+  long length = 1;
+  for (int k = 0; k < g.s1; k++) length *= redSize[k];
+  const long rBegin = (long)z * chunk;
+  const long rEnd = min(length, rBegin + chunk);
+  int idx[7];
+  long r = rBegin;
+  for (int k = g.s1 - 1; k >= 0; k--) {
+    idx[k] = (int)(r % redSize[k]);
+    r /= redSize[k];
+    p += idx[k] * redStride[k];
+  }
+  float b = x[p];
+  long at = rBegin;
+  for (long q = rBegin + 1; q < rEnd && !isnan(b); q++) {
+    // The odometer: step the innermost reduced block, carrying into the outer ones.
+    for (int k = g.s1 - 1; k >= 0; k--) {
+      p += redStride[k];
+      if (++idx[k] < redSize[k]) break;
+      p -= redSize[k] * redStride[k];
+      idx[k] = 0;
+    }
+    const float v = x[p];
+    if (arg_takes(op, b, v)) {
+      b = v;
+      at = q;
+    }
+  }
+  if (slices == 1) {
+    where[o] = (float)at;
+  } else {
+    best[(long)z * outputs + o] = b;
+    where[(long)z * outputs + o] = (float)at;
+  }
+}
+
+// The slices' winners of arg_reduce folded in slice order, so the earliest of equal winners (and
+// the first NaN) stays: out[o] = the position of the winner among best[z * outputs + o] over z.
+// One work item per output o.
+__kernel void arg_combine(int op, __global const float* best, __global const float* where,
+                          int outputs, int slices, __global float* out) {
+  const int o = get_global_id(0);
+  if (o >= outputs) return;
+  float b = best[o];
+  float at = where[o];
+  for (int z = 1; z < slices; z++) {
+    const float v = best[(long)z * outputs + o];
+    if (arg_takes(op, b, v)) {
+      b = v;
+      at = where[(long)z * outputs + o];
+    }
+  }
+  out[o] = at;
 }

@@ -62,8 +62,17 @@ __kernel void copy_strided(__global const float* src, long8 from, __global float
 #define OP_MUL 2
 #define OP_DIV 3
 #define OP_MAX 4
+#define OP_MIN 5
+#define OP_POW 6
+#define OP_GREATER 7
+#define OP_GREATER_EQUAL 8
+#define OP_LESS 9
+#define OP_LESS_EQUAL 10
+#define OP_EQUAL 11
+#define OP_NOT_EQUAL 12
 
-// a op b as elementwise.cl's binary computes it; MAX and MIN keep NaN.
+// a op b, a copy of elementwise.cl's binary_apply (KernelConstantsTest checks that the bodies
+// match): MAX and MIN keep NaN, the comparisons give 1 or 0, an unknown op NaN.
 inline float broadcast_apply(int op, float u, float v) {
   switch (op) {
     case OP_ADD: return u + v;
@@ -71,7 +80,15 @@ inline float broadcast_apply(int op, float u, float v) {
     case OP_MUL: return u * v;
     case OP_DIV: return u / v;
     case OP_MAX: return u >= v || isnan(u) ? u : v;
-    default: return u <= v || isnan(u) ? u : v;
+    case OP_MIN: return u <= v || isnan(u) ? u : v;
+    case OP_POW: return pow(u, v);
+    case OP_GREATER: return u > v ? 1.0f : 0.0f;
+    case OP_GREATER_EQUAL: return u >= v ? 1.0f : 0.0f;
+    case OP_LESS: return u < v ? 1.0f : 0.0f;
+    case OP_LESS_EQUAL: return u <= v ? 1.0f : 0.0f;
+    case OP_EQUAL: return u == v ? 1.0f : 0.0f;
+    case OP_NOT_EQUAL: return u != v ? 1.0f : 0.0f;
+    default: return NAN;
   }
 }
 
