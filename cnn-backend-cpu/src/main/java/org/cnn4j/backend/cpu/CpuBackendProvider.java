@@ -9,13 +9,14 @@ import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.BackendConfig;
 import org.cnn4j.spi.BackendException;
 import org.cnn4j.spi.BackendProvider;
+import org.cnn4j.spi.ProbeOnce;
 
 /** The CPU backend: OpenBLAS (through JavaCPP) for GEMM, parallel Java for everything else. */
 public final class CpuBackendProvider implements BackendProvider {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(CpuBackendProvider.class);
   public static final String ID = "cpu";
-  private volatile Availability availability;
+  private final ProbeOnce probe = new ProbeOnce(CpuBackendProvider::probeOnce);
 
   @Override
   public String id() {
@@ -29,14 +30,7 @@ public final class CpuBackendProvider implements BackendProvider {
 
   @Override
   public Availability probe() {
-    Availability a = availability;
-    if (a == null) {
-      synchronized (this) {
-        a = availability;
-        if (a == null) availability = a = probeOnce();
-      }
-    }
-    return a;
+    return probe.get();
   }
 
   private static Availability probeOnce() {
