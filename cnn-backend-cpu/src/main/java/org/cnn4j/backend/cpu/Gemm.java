@@ -42,9 +42,7 @@ final class Gemm {
       DeviceBuffer c,
       long cOffset,
       int ldc) {
-    checkMatrix("A", a, aOffset, transA ? k : m, transA ? m : k, lda);
-    checkMatrix("B", b, bOffset, transB ? n : k, transB ? k : n, ldb);
-    checkMatrix("C", c, cOffset, m, n, ldc);
+    Ranges.checkGemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     if (m == 0 || n == 0) return;
     long work = (long) m * n * Math.max(k, 1);
     int parts = (int) Math.min(parallel.threads(), work / MIN_GEMM_WORK_PER_THREAD);
@@ -211,11 +209,6 @@ final class Gemm {
         beta,
         at(c, cOffset),
         ldc);
-  }
-
-  private static void checkMatrix(
-      String name, DeviceBuffer b, long offset, int rows, int cols, int ld) {
-    Ranges.checkMatrix("gemm " + name, b, offset, rows, cols, ld);
   }
 
   private static FloatPointer at(DeviceBuffer b, long offset) {
