@@ -4,21 +4,30 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.FloatPointer;
+import org.cnn4j.spi.BackendGuard;
 import org.cnn4j.spi.MemoryStats;
 
 /**
  * A caching allocator: closed buffers keep their memory keyed by length, and the next request of
  * that length reuses it. A training step allocates the same sizes every step, so after the first
  * step nothing is allocated from the system, no pages are faulted in anew, and memory stays flat.
- * Everything is freed by {@link #close()}.
+ * Everything is freed by {@link #close()}; a buffer closed after that frees its memory at once.
+ *
+ * <p>The pool carries the backend's {@link BackendGuard}: the backend and its lanes share the pool,
+ * and every buffer reaches it, so one check serves them all.
  */
 final class BufferPool implements AutoCloseable {
+  /** Open until the backend that owns the pool is closed; checked by every op. */
+  final BackendGuard guard = new BackendGuard(CpuBackendProvider.ID);
+
   private final Map<Long, ArrayDeque<FloatPointer>> free = new HashMap<>();
+  private boolean closed;
   private long liveBuffers;
   private long liveBytes;
   private long peakBytes;
 
   synchronized CpuBuffer allocate(long length) {
+    guard.ensureUsable("allocate");
     if (length < 0) throw new IllegalArgumentException("buffer length must be >= 0, got " + length);
     ArrayDeque<FloatPointer> cached = free.get(length);
     FloatPointer p = cached == null ? null : cached.poll();
@@ -37,6 +46,10 @@ final class BufferPool implements AutoCloseable {
   synchronized void release(CpuBuffer b) {
     liveBuffers--;
     liveBytes -= b.length() * 4;
+    if (closed) {
+      b.pointer.close();
+      return;
+    }
     free.computeIfAbsent(b.length(), k -> new ArrayDeque<>()).push(b.pointer);
   }
 
@@ -46,6 +59,7 @@ final class BufferPool implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     free.values().forEach(q -> q.forEach(FloatPointer::close));
     free.clear();
   }

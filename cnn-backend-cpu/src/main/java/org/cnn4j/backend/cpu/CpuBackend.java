@@ -34,16 +34,8 @@ final class CpuBackend implements Backend {
   /** Whether this is a lane (its pool belongs to the backend that made it). */
   private final boolean lane;
 
-  private final Memory memory;
-  private final Gemm gemm;
-  private final Im2col im2col;
-  private final Convolutions convolutions;
-  private final Pooling pooling;
-  private final Elementwise elementwise;
-  private final Reductions reductions;
-  private final BatchNorm batchNorm;
-  private final Dropout dropout;
-  private final Optimizers optimizers;
+  /** The op families; reached through {@link #ops()}, which refuses after {@link #close()}. */
+  private final Ops ops;
 
   /**
    * @param lanes whether to offer {@code threads} single-threaded lanes ({@link Backend#lanes()}):
@@ -85,16 +77,44 @@ final class CpuBackend implements Backend {
     this.lanes = lanes;
     this.lane = lane;
     this.description = description;
-    this.memory = new Memory(parallel);
-    this.gemm = new Gemm(parallel, pool);
-    this.im2col = new Im2col(parallel);
-    this.elementwise = new Elementwise(parallel);
-    this.convolutions = new Convolutions(parallel, pool, gemm, elementwise, dnnl);
-    this.pooling = new Pooling(parallel, dnnl);
-    this.reductions = new Reductions(parallel);
-    this.batchNorm = new BatchNorm(parallel);
-    this.dropout = new Dropout(parallel);
-    this.optimizers = new Optimizers(parallel);
+    this.ops = new Ops(parallel, pool, dnnl);
+  }
+
+  /** One object per op family, all on this backend's threads, pool and oneDNN state. */
+  private static final class Ops {
+    final Memory memory;
+    final Gemm gemm;
+    final Im2col im2col;
+    final Elementwise elementwise;
+    final Convolutions convolutions;
+    final Pooling pooling;
+    final Reductions reductions;
+    final BatchNorm batchNorm;
+    final Dropout dropout;
+    final Optimizers optimizers;
+
+    Ops(Parallel parallel, BufferPool pool, DnnlConvolutions dnnl) {
+      memory = new Memory(parallel);
+      gemm = new Gemm(parallel, pool);
+      im2col = new Im2col(parallel);
+      elementwise = new Elementwise(parallel);
+      convolutions = new Convolutions(parallel, pool, gemm, elementwise, dnnl);
+      pooling = new Pooling(parallel, dnnl);
+      reductions = new Reductions(parallel);
+      batchNorm = new BatchNorm(parallel);
+      dropout = new Dropout(parallel);
+      optimizers = new Optimizers(parallel);
+    }
+  }
+
+  /**
+   * The op families, or an {@link IllegalStateException} once this backend (or, for a lane, the
+   * backend that made it) is closed: its oneDNN state and threads are gone then, and a native call
+   * would crash the JVM.
+   */
+  private Ops ops() {
+    pool.guard.ensureUsable();
+    return ops;
   }
 
   /** {@code count} single-threaded lanes on the shared pool, each with its own oneDNN state. */
@@ -128,9 +148,14 @@ final class CpuBackend implements Backend {
     return description;
   }
 
+  /**
+   * Frees the threads, the oneDNN state and the pool's cached memory, once; every later op throws
+   * {@link IllegalStateException}. Buffers still open free their memory when they are closed. A
+   * lane's close does nothing: the backend that made it closes it.
+   */
   @Override
   public void close() {
-    if (lane) return; // closed by the backend that made it, which owns the pool
+    if (lane || !pool.guard.close()) return;
     for (Backend view : lanes) ((CpuBackend) view).closeLane();
     if (dnnl != null) dnnl.close();
     parallel.close();
@@ -151,22 +176,22 @@ final class CpuBackend implements Backend {
 
   @Override
   public void upload(float[] src, int srcOffset, DeviceBuffer dst, long dstOffset, int len) {
-    memory.upload(src, srcOffset, dst, dstOffset, len);
+    ops().memory.upload(src, srcOffset, dst, dstOffset, len);
   }
 
   @Override
   public void download(DeviceBuffer src, long srcOffset, float[] dst, int dstOffset, int len) {
-    memory.download(src, srcOffset, dst, dstOffset, len);
+    ops().memory.download(src, srcOffset, dst, dstOffset, len);
   }
 
   @Override
   public void copy(DeviceBuffer src, long srcOffset, DeviceBuffer dst, long dstOffset, long len) {
-    memory.copy(src, srcOffset, dst, dstOffset, len);
+    ops().memory.copy(src, srcOffset, dst, dstOffset, len);
   }
 
   @Override
   public void fill(DeviceBuffer b, long offset, long len, float value) {
-    memory.fill(b, offset, len, value);
+    ops().memory.fill(b, offset, len, value);
   }
 
   @Override
@@ -177,6 +202,7 @@ final class CpuBackend implements Backend {
   @Override
   public void synchronize() {
     // Every op has finished when it returns.
+    pool.guard.ensureUsable("synchronize");
   }
 
   // ---------------------------------------------------------------- GEMM
@@ -199,8 +225,11 @@ final class CpuBackend implements Backend {
       DeviceBuffer c,
       long cOffset,
       int ldc) {
-    gemm.gemm(
-        transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    ops()
+        .gemm
+        .gemm(
+            transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset,
+            ldc);
   }
 
   // ---------------------------------------------------------------- convolution
@@ -208,18 +237,18 @@ final class CpuBackend implements Backend {
   @Override
   public void im2col(
       Conv2dSpec s, DeviceBuffer x, int first, int count, int group, DeviceBuffer cols) {
-    im2col.im2col(s, x, first, count, group, cols);
+    ops().im2col.im2col(s, x, first, count, group, cols);
   }
 
   @Override
   public void col2im(
       Conv2dSpec s, DeviceBuffer cols, int first, int count, int group, DeviceBuffer dx) {
-    im2col.col2im(s, cols, first, count, group, dx);
+    ops().im2col.col2im(s, cols, first, count, group, dx);
   }
 
   @Override
   public void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y) {
-    convolutions.conv2dForward(s, x, kernel, y);
+    ops().convolutions.conv2dForward(s, x, kernel, y);
   }
 
   @Override
@@ -231,7 +260,7 @@ final class CpuBackend implements Backend {
       ActivationKind kind,
       float alpha,
       DeviceBuffer y) {
-    convolutions.conv2dForwardFused(s, x, kernel, bias, kind, alpha, y);
+    ops().convolutions.conv2dForwardFused(s, x, kernel, bias, kind, alpha, y);
   }
 
   @Override
@@ -246,41 +275,41 @@ final class CpuBackend implements Backend {
       DeviceBuffer dx,
       DeviceBuffer dKernel,
       DeviceBuffer dBias) {
-    convolutions.conv2dBackwardFused(s, x, kernel, y, dy, kind, alpha, dx, dKernel, dBias);
+    ops().convolutions.conv2dBackwardFused(s, x, kernel, y, dy, kind, alpha, dx, dKernel, dBias);
   }
 
   @Override
   public void conv2dBackwardData(
       Conv2dSpec s, DeviceBuffer dy, DeviceBuffer kernel, DeviceBuffer dx) {
-    convolutions.conv2dBackwardData(s, dy, kernel, dx);
+    ops().convolutions.conv2dBackwardData(s, dy, kernel, dx);
   }
 
   @Override
   public void conv2dBackwardFilter(
       Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dKernel) {
-    convolutions.conv2dBackwardFilter(s, x, dy, dKernel);
+    ops().convolutions.conv2dBackwardFilter(s, x, dy, dKernel);
   }
 
   // ---------------------------------------------------------------- pooling
 
   @Override
   public void maxPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
-    pooling.maxPool2dForward(s, x, y);
+    ops().pooling.maxPool2dForward(s, x, y);
   }
 
   @Override
   public void maxPool2dBackward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx) {
-    pooling.maxPool2dBackward(s, x, dy, dx);
+    ops().pooling.maxPool2dBackward(s, x, dy, dx);
   }
 
   @Override
   public void avgPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
-    pooling.avgPool2dForward(s, x, y);
+    ops().pooling.avgPool2dForward(s, x, y);
   }
 
   @Override
   public void avgPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer dx) {
-    pooling.avgPool2dBackward(s, dy, dx);
+    ops().pooling.avgPool2dBackward(s, dy, dx);
   }
 
   // ---------------------------------------------------------------- element-wise
@@ -288,7 +317,7 @@ final class CpuBackend implements Backend {
   @Override
   public void activationForward(
       ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
-    elementwise.activationForward(kind, alpha, x, y, n);
+    ops().elementwise.activationForward(kind, alpha, x, y, n);
   }
 
   @Override
@@ -300,23 +329,23 @@ final class CpuBackend implements Backend {
       DeviceBuffer dy,
       DeviceBuffer dx,
       long n) {
-    elementwise.activationBackward(kind, alpha, x, y, dy, dx, n);
+    ops().elementwise.activationBackward(kind, alpha, x, y, dy, dx, n);
   }
 
   @Override
   public void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
-    elementwise.binary(op, a, b, out, n);
+    ops().elementwise.binary(op, a, b, out, n);
   }
 
   @Override
   public void axpby(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, long n) {
-    elementwise.axpby(alpha, x, beta, y, n);
+    ops().elementwise.axpby(alpha, x, beta, y, n);
   }
 
   @Override
   public void biasActivationForward(
       ActivationKind kind, float alpha, DeviceBuffer y, DeviceBuffer bias, int rows, int cols) {
-    elementwise.biasActivationForward(kind, alpha, y, bias, rows, cols);
+    ops().elementwise.biasActivationForward(kind, alpha, y, bias, rows, cols);
   }
 
   @Override
@@ -329,7 +358,7 @@ final class CpuBackend implements Backend {
       int rows,
       int cols,
       DeviceBuffer dBias) {
-    elementwise.activationBackwardBias(kind, alpha, y, dy, dz, rows, cols, dBias);
+    ops().elementwise.activationBackwardBias(kind, alpha, y, dy, dz, rows, cols, dBias);
   }
 
   // ---------------------------------------------------------------- reductions, softmax, losses
@@ -337,24 +366,24 @@ final class CpuBackend implements Backend {
   @Override
   public void reduceMiddle(
       DeviceBuffer x, int outer, int mid, int inner, float scale, DeviceBuffer out) {
-    reductions.reduceMiddle(x, outer, mid, inner, scale, out);
+    ops().reductions.reduceMiddle(x, outer, mid, inner, scale, out);
   }
 
   @Override
   public void broadcastMiddle(
       DeviceBuffer src, int outer, int mid, int inner, float scale, float beta, DeviceBuffer y) {
-    reductions.broadcastMiddle(src, outer, mid, inner, scale, beta, y);
+    ops().reductions.broadcastMiddle(src, outer, mid, inner, scale, beta, y);
   }
 
   @Override
   public void softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols) {
-    reductions.softmax(x, y, rows, cols);
+    ops().reductions.softmax(x, y, rows, cols);
   }
 
   @Override
   public void softmaxBackward(
       DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols) {
-    reductions.softmaxBackward(y, dy, dx, rows, cols);
+    ops().reductions.softmaxBackward(y, dy, dx, rows, cols);
   }
 
   @Override
@@ -367,7 +396,7 @@ final class CpuBackend implements Backend {
       DeviceBuffer lossPerRow,
       DeviceBuffer grad,
       float gradScale) {
-    reductions.loss(kind, pred, target, rows, cols, lossPerRow, grad, gradScale);
+    ops().reductions.loss(kind, pred, target, rows, cols, lossPerRow, grad, gradScale);
   }
 
   // ---------------------------------------------------------------- batch normalisation
@@ -375,7 +404,7 @@ final class CpuBackend implements Backend {
   @Override
   public void batchNormStatistics(
       DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance) {
-    batchNorm.batchNormStatistics(x, rows, cols, mean, variance);
+    ops().batchNorm.batchNormStatistics(x, rows, cols, mean, variance);
   }
 
   @Override
@@ -389,7 +418,7 @@ final class CpuBackend implements Backend {
       DeviceBuffer beta,
       float eps,
       DeviceBuffer y) {
-    batchNorm.batchNormApply(x, rows, cols, mean, variance, gamma, beta, eps, y);
+    ops().batchNorm.batchNormApply(x, rows, cols, mean, variance, gamma, beta, eps, y);
   }
 
   @Override
@@ -405,14 +434,16 @@ final class CpuBackend implements Backend {
       DeviceBuffer dx,
       DeviceBuffer dGamma,
       DeviceBuffer dBeta) {
-    batchNorm.batchNormBackward(x, dy, rows, cols, mean, variance, gamma, eps, dx, dGamma, dBeta);
+    ops()
+        .batchNorm
+        .batchNormBackward(x, dy, rows, cols, mean, variance, gamma, eps, dx, dGamma, dBeta);
   }
 
   // ---------------------------------------------------------------- dropout
 
   @Override
   public void dropoutMask(long seed, float rate, DeviceBuffer mask, long n) {
-    dropout.dropoutMask(seed, rate, mask, n);
+    ops().dropout.dropoutMask(seed, rate, mask, n);
   }
 
   // ---------------------------------------------------------------- optimizer steps
@@ -426,7 +457,7 @@ final class CpuBackend implements Backend {
       float lr,
       float momentum,
       boolean nesterov) {
-    optimizers.sgdStep(param, grad, velocity, n, lr, momentum, nesterov);
+    ops().optimizers.sgdStep(param, grad, velocity, n, lr, momentum, nesterov);
   }
 
   @Override
@@ -442,7 +473,7 @@ final class CpuBackend implements Backend {
       float eps,
       long t,
       float weightDecay) {
-    optimizers.adamStep(param, grad, m, v, n, lr, beta1, beta2, eps, t, weightDecay);
+    ops().optimizers.adamStep(param, grad, m, v, n, lr, beta1, beta2, eps, t, weightDecay);
   }
 
   @Override
@@ -454,6 +485,6 @@ final class CpuBackend implements Backend {
       float lr,
       float rho,
       float eps) {
-    optimizers.rmspropStep(param, grad, meanSquare, n, lr, rho, eps);
+    ops().optimizers.rmspropStep(param, grad, meanSquare, n, lr, rho, eps);
   }
 }

@@ -43,6 +43,7 @@ final class CpuBuffer implements DeviceBuffer {
     if (!(b instanceof CpuBuffer c)) {
       throw new IllegalArgumentException("not a cpu buffer: " + b);
     }
+    c.pool.guard.ensureUsable();
     if (c.isClosed()) throw new IllegalStateException("cpu buffer used after close()");
     return c;
   }

@@ -31,6 +31,7 @@ final class DnnlConvolutions implements AutoCloseable {
   private final dnnl_stream stream = new dnnl_stream();
   private final Map<Object, Op> cache = new HashMap<>();
   private final Scratchpad scratchpad = new Scratchpad();
+  private boolean closed;
 
   DnnlConvolutions() {
     check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine");
@@ -724,8 +725,11 @@ final class DnnlConvolutions implements AutoCloseable {
     }
   }
 
+  /** Destroys every primitive, the stream and the engine; a second call does nothing. */
   @Override
   public synchronized void close() {
+    if (closed) return;
+    closed = true;
     cache.values().forEach(Op::close);
     cache.clear();
     eltwise.values().forEach(Op::close);

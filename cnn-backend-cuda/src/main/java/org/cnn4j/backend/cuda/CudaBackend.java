@@ -37,7 +37,6 @@ public final class CudaBackend implements Backend {
   private final CuGemm gemm;
   private final KernelImage image;
   private final int maxBlocks;
-  private boolean closed;
 
   CudaBackend(
       CuContext cu, CuModule module, CuGemm gemm, CuAllocator allocator, KernelImage image) {
@@ -161,9 +160,8 @@ public final class CudaBackend implements Backend {
 
   @Override
   public synchronized void close() {
-    if (closed) return;
-    closed = true;
-    if (!cu.isClosed()) {
+    if (!cu.markClosed()) return;
+    if (!cu.isReleased()) {
       cu.bindForCleanup();
       staging.close();
       gemm.close();

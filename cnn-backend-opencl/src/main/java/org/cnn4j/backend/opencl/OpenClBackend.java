@@ -44,7 +44,6 @@ public final class OpenClBackend implements Backend {
   private final ClAllocator allocator;
   private final ClScratch scratch;
   private final ClGemm gemm;
-  private boolean closed;
 
   OpenClBackend(ClDevice device, int gemmRows) {
     cl = new ClContext(device);
@@ -175,8 +174,7 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public synchronized void close() {
-    if (closed) return;
-    closed = true;
+    if (!cl.markClosed()) return;
     scratch.close();
     programs.close();
     cl.close();
