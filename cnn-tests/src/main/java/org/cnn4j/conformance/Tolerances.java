@@ -29,4 +29,11 @@ public final class Tolerances {
 
   /** Several optimizer steps, each a handful of float operations and a square root. */
   public static final Tolerance OPTIMIZER = new Tolerance("OPTIMIZER", 1e-6, 1e-5, 0);
+
+  /**
+   * A convolution's sums of products passed through an activation, or an activation's gradient
+   * summed into a convolution's (the fused convolution ops): ACCUMULATED's per-term bound plus
+   * TRANSCENDENTAL's relative part for sigmoid and tanh.
+   */
+  public static final Tolerance FUSED = new Tolerance("FUSED", 1e-6, 1e-5, 2);
 }
