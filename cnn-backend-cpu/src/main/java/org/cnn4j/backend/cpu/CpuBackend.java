@@ -39,20 +39,39 @@ final class CpuBackend implements Backend {
 
   /**
    * @param lanes whether to offer {@code threads} single-threaded lanes ({@link Backend#lanes()}):
-   *     then a model splits each batch across them, and oneDNN must run one thread per call
-   *     (OMP_NUM_THREADS=1), or each lane's call would start an OpenMP team of its own
+   *     then a model splits each batch across them, and each oneDNN call must run on one OpenMP
+   *     thread, or each lane's call would start an OpenMP team of its own
+   * @param setOmpThreads whether to set OpenMP's thread count to 1 on each thread that calls oneDNN
+   *     ({@link OpenMpThreads}), as {@code OMP_NUM_THREADS=1} in the environment would; false
+   *     leaves it to the environment
    */
-  CpuBackend(int threads, Map<String, String> details, boolean useOnednn, boolean lanes) {
-    this(new BufferPool(), threads, details, useOnednn, lanes && threads > 1 ? threads : 0);
+  CpuBackend(
+      int threads,
+      Map<String, String> details,
+      boolean useOnednn,
+      boolean lanes,
+      boolean setOmpThreads) {
+    this(
+        new BufferPool(),
+        threads,
+        details,
+        useOnednn,
+        lanes && threads > 1 ? threads : 0,
+        setOmpThreads ? 1 : 0);
   }
 
   private CpuBackend(
-      BufferPool pool, int threads, Map<String, String> details, boolean useOnednn, int lanes) {
+      BufferPool pool,
+      int threads,
+      Map<String, String> details,
+      boolean useOnednn,
+      int lanes,
+      int ompThreads) {
     this(
         pool,
         new Parallel(threads),
-        useOnednn ? new DnnlConvolutions() : null,
-        lanes(pool, useOnednn, lanes),
+        useOnednn ? new DnnlConvolutions(ompThreads) : null,
+        lanes(pool, useOnednn, lanes, ompThreads),
         false,
         "OpenBLAS "
             + details.getOrDefault("blas", "?")
@@ -118,14 +137,15 @@ final class CpuBackend implements Backend {
   }
 
   /** {@code count} single-threaded lanes on the shared pool, each with its own oneDNN state. */
-  private static List<Backend> lanes(BufferPool pool, boolean useOnednn, int count) {
+  private static List<Backend> lanes(
+      BufferPool pool, boolean useOnednn, int count, int ompThreads) {
     List<Backend> views = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       views.add(
           new CpuBackend(
               pool,
               new Parallel(1),
-              useOnednn ? new DnnlConvolutions() : null,
+              useOnednn ? new DnnlConvolutions(ompThreads) : null,
               List.of(),
               true,
               "lane " + i));

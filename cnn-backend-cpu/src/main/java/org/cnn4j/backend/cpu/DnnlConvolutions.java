@@ -33,7 +33,15 @@ final class DnnlConvolutions implements AutoCloseable {
   private final Scratchpad scratchpad = new Scratchpad();
   private boolean closed;
 
-  DnnlConvolutions() {
+  /** OpenMP threads per call ({@link OpenMpThreads}), or 0 to leave them as the environment set. */
+  private final int ompThreads;
+
+  /**
+   * @param ompThreads how many OpenMP threads each call starts, set on the calling thread before it
+   *     runs: 1 for a lane (and for a backend split into lanes), or 0 to leave OpenMP alone
+   */
+  DnnlConvolutions(int ompThreads) {
+    this.ompThreads = ompThreads;
     check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine");
     check(dnnl_stream_create(stream, engine, dnnl_stream_default_flags), "stream");
   }
@@ -68,6 +76,7 @@ final class DnnlConvolutions implements AutoCloseable {
       ActivationKind kind,
       float alpha,
       CpuBuffer y) {
+    OpenMpThreads.useOnThisThread(ompThreads);
     Op op =
         cache.computeIfAbsent(
             new Key("fwd", s, kind, alpha, bias != null),
@@ -78,6 +87,7 @@ final class DnnlConvolutions implements AutoCloseable {
 
   /** dx = d conv / d x, overwritten. */
   synchronized void backwardData(Conv2dSpec s, CpuBuffer dz, CpuBuffer kernel, CpuBuffer dx) {
+    OpenMpThreads.useOnThisThread(ompThreads);
     Op op =
         cache.computeIfAbsent(
             new Key("bwd_data", s, ActivationKind.LINEAR, 0f, false), k -> createBackwardData(s));
@@ -92,6 +102,7 @@ final class DnnlConvolutions implements AutoCloseable {
    */
   synchronized void backwardWeights(
       Conv2dSpec s, CpuBuffer x, CpuBuffer dz, CpuBuffer dKernel, CpuBuffer dBias) {
+    OpenMpThreads.useOnThisThread(ompThreads);
     Op op =
         cache.computeIfAbsent(
             new Key("bwd_weights", s, ActivationKind.LINEAR, 0f, dBias != null),
@@ -117,6 +128,7 @@ final class DnnlConvolutions implements AutoCloseable {
       CpuBuffer dz,
       int rows,
       int cols) {
+    OpenMpThreads.useOnThisThread(ompThreads);
     Object key = java.util.List.of("eltwise_bwd", kind, alpha, rows, cols);
     Op cached =
         eltwise.computeIfAbsent(key, k -> createActivationBackward(kind, alpha, rows, cols));
@@ -192,6 +204,7 @@ final class DnnlConvolutions implements AutoCloseable {
   private final Map<org.cnn4j.spi.Pool2dSpec, MaxPool> pools = new HashMap<>();
 
   synchronized void maxPoolForward(org.cnn4j.spi.Pool2dSpec s, CpuBuffer x, CpuBuffer y) {
+    OpenMpThreads.useOnThisThread(ompThreads);
     pools.computeIfAbsent(s, MaxPool::new).forward(x, y);
   }
 
@@ -203,6 +216,7 @@ final class DnnlConvolutions implements AutoCloseable {
    */
   synchronized void maxPoolBackward(
       org.cnn4j.spi.Pool2dSpec s, CpuBuffer x, CpuBuffer dy, CpuBuffer dx) {
+    OpenMpThreads.useOnThisThread(ompThreads);
     pools.computeIfAbsent(s, MaxPool::new).backward(x, dy, dx);
   }
 
