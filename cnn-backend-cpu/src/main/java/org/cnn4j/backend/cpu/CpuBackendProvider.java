@@ -47,12 +47,7 @@ public final class CpuBackendProvider implements BackendProvider {
       details.put("omp.wait_policy", ompWaitPolicy());
       return Availability.available(details);
     } catch (Throwable t) {
-      return Availability.unavailable(
-          "OpenBLAS native library could not load through JavaCPP ("
-              + t
-              + "); the jar org.bytedeco:openblas with classifier "
-              + Loader.getPlatform()
-              + " must be on the class path");
+      return Availability.unavailable(JavaCppFailure.reason(t));
     }
   }
 
