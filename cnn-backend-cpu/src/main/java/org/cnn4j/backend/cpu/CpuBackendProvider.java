@@ -1,7 +1,9 @@
 package org.cnn4j.backend.cpu;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_full;
@@ -136,22 +138,16 @@ public final class CpuBackendProvider implements BackendProvider {
   public Backend open(BackendConfig config) {
     Availability a = probe();
     if (!a.available()) throw new BackendException(ID, "open", a.reason());
-    int threads =
-        config
-            .get(ID, "threads")
-            .map(Integer::parseInt)
-            .orElse(Runtime.getRuntime().availableProcessors());
-    if (threads < 1)
-      throw new IllegalArgumentException("cnn4j.cpu.threads must be >= 1, got " + threads);
+    int threads = threads(config);
     boolean onednn =
         !a.details().getOrDefault("onednn", "unavailable").startsWith("unavailable")
-            && config.get(ID, "onednn").map(Boolean::parseBoolean).orElse(true);
+            && flag(config, "onednn").orElse(true);
     boolean ompSingle = ompSingleThreaded();
     if (onednn && ompNumThreadsInEnvironment() == null && !ompSingle) {
       String why = OpenMpThreads.unavailableReason().orElse("?");
       if (WARNED_NO_LANES.compareAndSet(false, true)) System.err.println(noLanesWarning(why));
     }
-    boolean lanes = config.get(ID, "lanes").map(Boolean::parseBoolean).orElse(!onednn || ompSingle);
+    boolean lanes = flag(config, "lanes").orElse(!onednn || ompSingle);
     if (lanes && onednn && !ompSingle) {
       LOG.warn(
           "cnn4j.cpu.lanes=true while OMP_NUM_THREADS is not 1: each lane's oneDNN call starts an OpenMP "
@@ -163,5 +159,32 @@ public final class CpuBackendProvider implements BackendProvider {
               + " (or OMP_NUM_THREADS=1, which lets the backend split batches instead)");
     }
     return new CpuBackend(threads, a.details(), onednn, lanes, onednn && setsOmpThreads());
+  }
+
+  /** The {@code threads} option: a whole number >= 1, by default the number of cores. */
+  private static int threads(BackendConfig config) {
+    Optional<String> value = config.get(ID, "threads");
+    if (value.isEmpty()) return Runtime.getRuntime().availableProcessors();
+    try {
+      int threads = Integer.parseInt(value.get().trim());
+      if (threads >= 1) return threads;
+    } catch (NumberFormatException notANumber) {
+      // reported below, with the value
+    }
+    throw new IllegalArgumentException(
+        "cnn4j.cpu.threads must be a whole number >= 1, got '" + value.get() + "'");
+  }
+
+  /** A true/false option; anything else is an error naming the option and the value. */
+  private static Optional<Boolean> flag(BackendConfig config, String key) {
+    return config
+        .get(ID, key)
+        .map(
+            v -> {
+              String s = v.trim().toLowerCase(Locale.ROOT);
+              if (s.equals("true") || s.equals("false")) return Boolean.valueOf(s);
+              throw new IllegalArgumentException(
+                  "cnn4j.cpu." + key + " must be true or false, got '" + v + "'");
+            });
   }
 }
