@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.FloatPointer;
+import org.cnn4j.spi.BackendException;
 import org.cnn4j.spi.BackendGuard;
 import org.cnn4j.spi.MemoryStats;
 
@@ -31,16 +32,50 @@ final class BufferPool implements AutoCloseable {
     if (length < 0) throw new IllegalArgumentException("buffer length must be >= 0, got " + length);
     ArrayDeque<FloatPointer> cached = free.get(length);
     FloatPointer p = cached == null ? null : cached.poll();
-    if (p == null) {
-      p = new FloatPointer(Math.max(1, length));
-      if (p.isNull()) {
-        throw new OutOfMemoryError("cnn4j cpu: cannot allocate " + length * 4 + " bytes off-heap");
-      }
-    }
+    if (p == null) p = allocateNative(length);
     liveBuffers++;
     liveBytes += length * 4;
     peakBytes = Math.max(peakBytes, liveBytes);
     return new CpuBuffer(p, length, this);
+  }
+
+  /**
+   * New off-heap memory for {@code length} floats. When the system refuses, the buffers this pool
+   * keeps for reuse are freed and the allocation tried once more; a second refusal is a {@link
+   * BackendException} saying how much was asked, never a bare {@link OutOfMemoryError}.
+   */
+  private FloatPointer allocateNative(long length) {
+    try {
+      return newPointer(length);
+    } catch (BackendException refused) {
+      if (free.isEmpty()) throw refused;
+      free.values().forEach(q -> q.forEach(FloatPointer::close));
+      free.clear();
+      return newPointer(length);
+    }
+  }
+
+  private FloatPointer newPointer(long length) {
+    OutOfMemoryError cause = null;
+    try {
+      FloatPointer p = new FloatPointer(Math.max(1, length));
+      if (!p.isNull()) return p;
+    } catch (OutOfMemoryError e) {
+      cause = e; // from JavaCPP: malloc failed, or its limit on off-heap memory was reached
+    }
+    throw new BackendException(
+        CpuBackendProvider.ID,
+        "allocate",
+        "",
+        "cannot allocate "
+            + length * Float.BYTES
+            + " bytes ("
+            + length
+            + " floats) of off-heap memory, with "
+            + liveBytes
+            + " bytes in live buffers"
+            + (cause == null ? "" : " (" + cause.getMessage() + ")"),
+        cause);
   }
 
   synchronized void release(CpuBuffer b) {
