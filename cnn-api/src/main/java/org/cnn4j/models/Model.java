@@ -481,15 +481,17 @@ public abstract class Model extends Layer {
    * (Keras' get_weights).
    */
   public List<float[]> getWeights() {
-    try (var use = guard.enter("get_weights")) {
-      List<float[]> all = new ArrayList<>();
-      for (Parameter p : parameters()) {
-        float[] v = new float[(int) p.shape().size()];
-        backend.download(p.value().buffer(), 0, v, 0, v.length);
-        all.add(v);
-      }
-      return all;
-    }
+    return guard.call(
+        "get_weights",
+        () -> {
+          List<float[]> all = new ArrayList<>();
+          for (Parameter p : parameters()) {
+            float[] v = new float[(int) p.shape().size()];
+            backend.download(p.value().buffer(), 0, v, 0, v.length);
+            all.add(v);
+          }
+          return all;
+        });
   }
 
   /**
@@ -497,9 +499,12 @@ public abstract class Model extends Layer {
    * set_weights).
    */
   public void setWeights(List<float[]> weights) {
-    try (var use = guard.enter("set_weights")) {
-      putWeights(weights);
-    }
+    guard.call(
+        "set_weights",
+        () -> {
+          putWeights(weights);
+          return null;
+        });
   }
 
   private void putWeights(List<float[]> weights) {
@@ -556,18 +561,22 @@ public abstract class Model extends Layer {
 
   /** Trains on {@code train}; returns the per-epoch loss and metrics. */
   public History fit(org.cnn4j.data.Dataset train, FitOptions options) {
-    try (var use = guard.enter("fit")) {
-      requireCompiled("fit");
-      return training().fit(train, options);
-    }
+    return guard.call(
+        "fit",
+        () -> {
+          requireCompiled("fit");
+          return training().fit(train, options);
+        });
   }
 
   /** The loss and metrics on {@code data}, as Keras' {@code evaluate(..., return_dict=True)}. */
   public Map<String, Double> evaluate(org.cnn4j.data.Dataset data, int batchSize) {
-    try (var use = guard.enter("evaluate")) {
-      requireCompiled("evaluate");
-      return training().evaluate(data, batchSize);
-    }
+    return guard.call(
+        "evaluate",
+        () -> {
+          requireCompiled("evaluate");
+          return training().evaluate(data, batchSize);
+        });
   }
 
   /** {@link #evaluate(org.cnn4j.data.Dataset, int)} with batches of 32. */
@@ -693,9 +702,11 @@ public abstract class Model extends Layer {
 
   /** Every output for every sample: one array {@code [size, output size]} per model output. */
   public List<float[]> predictAll(org.cnn4j.data.Dataset data, int batchSize) {
-    try (var use = guard.enter("predict")) {
-      return training().predict(data, batchSize);
-    }
+    return guard.call(
+        "predict",
+        () -> {
+          return training().predict(data, batchSize);
+        });
   }
 
   private synchronized Training training() {

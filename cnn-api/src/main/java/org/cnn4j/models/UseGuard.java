@@ -37,6 +37,16 @@ final class UseGuard {
     return this::exit;
   }
 
+  /** Runs {@code body} as the operation {@code operation} on the calling thread. */
+  <T> T call(String operation, java.util.function.Supplier<T> body) {
+    Use use = enter(operation);
+    try {
+      return body.get();
+    } finally {
+      use.close();
+    }
+  }
+
   /** Throws when the model has been closed: running operations call it before each batch. */
   synchronized void check() {
     if (closed) {

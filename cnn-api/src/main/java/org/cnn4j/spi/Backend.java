@@ -22,6 +22,16 @@ public interface Backend extends AutoCloseable {
   /** Allocates {@code length} floats; the contents are undefined. */
   DeviceBuffer allocate(long length);
 
+  /**
+   * Allocates {@code length} floats of temporary memory for a default method (the im2col columns of
+   * {@link #conv2dForward}), which closes it before it returns. The default is {@link #allocate}; a
+   * backend may hand out memory it keeps between calls, which {@link #memoryStats()} need not
+   * count.
+   */
+  default DeviceBuffer allocateScratch(long length) {
+    return allocate(length);
+  }
+
   /** Copies {@code len} floats from the host array into {@code dst} at {@code dstOffset}. */
   void upload(float[] src, int srcOffset, DeviceBuffer dst, long dstOffset, int len);
 
@@ -150,14 +160,38 @@ public interface Backend extends AutoCloseable {
   /**
    * {@code y = conv(x, kernel)} without bias. Shapes: x {@code [n, h, w, c]}, kernel {@code [kh,
    * kw, c / groups, filters]}, y {@code [n, outH, outW, filters]}.
+   *
+   * <p>The default is im2col + GEMM per chunk of images (one GEMM on the input itself for a 1x1,
+   * stride-1, unpadded, ungrouped convolution), the columns in {@link #allocateScratch} memory.
    */
   default void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y) {
+    checkConvolution("conv2dForward", s, x, kernel, y);
+    if (isPointwise(s)) {
+      gemm(
+          false,
+          false,
+          s.n() * s.h() * s.w(),
+          s.filters(),
+          s.c(),
+          1f,
+          x,
+          0,
+          s.c(),
+          kernel,
+          0,
+          s.filters(),
+          0f,
+          y,
+          0,
+          s.filters());
+      return;
+    }
     int cg = s.c() / s.groups();
     int fg = s.filters() / s.groups();
     int k = s.kh() * s.kw() * cg;
     int pixels = s.outH() * s.outW();
     int chunk = ConvChunks.imagesPerChunk(s, k);
-    try (DeviceBuffer cols = allocate((long) chunk * pixels * k)) {
+    try (DeviceBuffer cols = allocateScratch((long) chunk * pixels * k)) {
       for (int first = 0; first < s.n(); first += chunk) {
         int count = Math.min(chunk, s.n() - first);
         for (int g = 0; g < s.groups(); g++) {
@@ -186,17 +220,39 @@ public interface Backend extends AutoCloseable {
 
   /**
    * {@code dx = d conv / d x}, overwriting dx. Shapes: dy {@code [n, outH, outW, filters]}, kernel
-   * {@code [kh, kw, c / groups, filters]}, dx {@code [n, h, w, c]}.
+   * {@code [kh, kw, c / groups, filters]}, dx {@code [n, h, w, c]}. The default is GEMM + col2im,
+   * as {@link #conv2dForward}.
    */
   default void conv2dBackwardData(
       Conv2dSpec s, DeviceBuffer dy, DeviceBuffer kernel, DeviceBuffer dx) {
+    checkConvolution("conv2dBackwardData", s, dx, kernel, dy);
+    if (isPointwise(s)) {
+      gemm(
+          false,
+          true,
+          s.n() * s.h() * s.w(),
+          s.c(),
+          s.filters(),
+          1f,
+          dy,
+          0,
+          s.filters(),
+          kernel,
+          0,
+          s.filters(),
+          0f,
+          dx,
+          0,
+          s.c());
+      return;
+    }
     int cg = s.c() / s.groups();
     int fg = s.filters() / s.groups();
     int k = s.kh() * s.kw() * cg;
     int pixels = s.outH() * s.outW();
     int chunk = ConvChunks.imagesPerChunk(s, k);
     fill(dx, 0, s.inputLength(), 0f);
-    try (DeviceBuffer cols = allocate((long) chunk * pixels * k)) {
+    try (DeviceBuffer cols = allocateScratch((long) chunk * pixels * k)) {
       for (int first = 0; first < s.n(); first += chunk) {
         int count = Math.min(chunk, s.n() - first);
         for (int g = 0; g < s.groups(); g++) {
@@ -225,16 +281,38 @@ public interface Backend extends AutoCloseable {
 
   /**
    * {@code dKernel = d conv / d kernel}, overwriting it. Shapes: x {@code [n, h, w, c]}, dy {@code
-   * [n, outH, outW, filters]}, dKernel {@code [kh, kw, c / groups, filters]}.
+   * [n, outH, outW, filters]}, dKernel {@code [kh, kw, c / groups, filters]}. The default is im2col
+   * + GEMM, as {@link #conv2dForward}.
    */
   default void conv2dBackwardFilter(
       Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dKernel) {
+    checkConvolution("conv2dBackwardFilter", s, x, dKernel, dy);
+    if (isPointwise(s)) {
+      gemm(
+          true,
+          false,
+          s.c(),
+          s.filters(),
+          s.n() * s.h() * s.w(),
+          1f,
+          x,
+          0,
+          s.c(),
+          dy,
+          0,
+          s.filters(),
+          0f,
+          dKernel,
+          0,
+          s.filters());
+      return;
+    }
     int cg = s.c() / s.groups();
     int fg = s.filters() / s.groups();
     int k = s.kh() * s.kw() * cg;
     int pixels = s.outH() * s.outW();
     int chunk = ConvChunks.imagesPerChunk(s, k);
-    try (DeviceBuffer cols = allocate((long) chunk * pixels * k)) {
+    try (DeviceBuffer cols = allocateScratch((long) chunk * pixels * k)) {
       for (int first = 0; first < s.n(); first += chunk) {
         int count = Math.min(chunk, s.n() - first);
         for (int g = 0; g < s.groups(); g++) {
@@ -259,6 +337,30 @@ public interface Backend extends AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * A 1x1, stride-1, unpadded, ungrouped convolution whose output is its input's size: a GEMM on
+   * the NHWC input itself, with no columns to unfold.
+   */
+  private static boolean isPointwise(Conv2dSpec s) {
+    return s.kh() == 1
+        && s.kw() == 1
+        && s.strideH() == 1
+        && s.strideW() == 1
+        && s.padTop() == 0
+        && s.padLeft() == 0
+        && s.groups() == 1
+        && s.outH() == s.h()
+        && s.outW() == s.w();
+  }
+
+  /** Checks an input-shaped, a kernel-shaped and an output-shaped buffer of a convolution. */
+  private static void checkConvolution(
+      String op, Conv2dSpec s, DeviceBuffer input, DeviceBuffer kernel, DeviceBuffer output) {
+    Ranges.check(op + " input", input, 0, s.inputLength());
+    Ranges.check(op + " kernel", kernel, 0, s.kernelLength());
+    Ranges.check(op + " output", output, 0, s.outputLength());
   }
 
   /**

@@ -10,6 +10,7 @@ public final class Ranges {
 
   /** Checks that {@code [offset, offset + len)} lies inside {@code b}. */
   public static void check(String name, DeviceBuffer b, long offset, long len) {
+    if (b == null) throw new NullPointerException(name + " is null");
     if (offset < 0 || len < 0 || offset + len > b.length()) {
       throw new IndexOutOfBoundsException(
           name
@@ -52,5 +53,44 @@ public final class Ranges {
           name + ": leading dimension " + ld + " < " + cols + " columns");
     }
     check(name, b, offset, (long) (rows - 1) * ld + cols);
+  }
+
+  /**
+   * Checks a {@link Backend#gemm} call before any memory is touched: sizes >= 0 and every operand
+   * inside its buffer (op(A) {@code [m, k]}, op(B) {@code [k, n]}, C {@code [m, n]}, each stored
+   * row-major with its leading dimension from its offset).
+   */
+  public static void checkGemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      DeviceBuffer a,
+      long aOffset,
+      int lda,
+      DeviceBuffer b,
+      long bOffset,
+      int ldb,
+      DeviceBuffer c,
+      long cOffset,
+      int ldc) {
+    if (m < 0 || n < 0 || k < 0) {
+      throw new IllegalArgumentException("gemm sizes must be >= 0: m=" + m + " n=" + n + " k=" + k);
+    }
+    checkMatrix("gemm A", a, aOffset, transA ? k : m, transA ? m : k, lda);
+    checkMatrix("gemm B", b, bOffset, transB ? n : k, transB ? k : n, ldb);
+    checkMatrix("gemm C", c, cOffset, m, n, ldc);
+  }
+
+  /**
+   * Checks the image range and channel group of an {@link Backend#im2col} or {@link Backend#col2im}
+   * call against the convolution it unfolds.
+   */
+  public static void checkImages(Conv2dSpec s, int first, int count, int group) {
+    if (first < 0 || count < 0 || first + count > s.n() || group < 0 || group >= s.groups()) {
+      throw new IllegalArgumentException(
+          "images [" + first + ", " + (first + count) + ") group " + group + " outside " + s);
+    }
   }
 }

@@ -2,6 +2,7 @@ package org.cnn4j.conformance;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.Conv2dSpec;
 import org.cnn4j.spi.DeviceBuffer;
@@ -9,8 +10,8 @@ import org.cnn4j.spi.Padding;
 
 /**
  * 2-D convolution forward, backward-data, backward-filter and backward-bias (each through the
- * backend and through the SPI defaults), plus im2col and col2im, against the reference's direct
- * loops.
+ * backend and through the SPI defaults), the fused layer ops (convolution, bias and activation in
+ * one call, forward and backward), plus im2col and col2im, against the reference's direct loops.
  */
 public final class ConvolutionChecks extends Checks {
 
@@ -57,6 +58,22 @@ public final class ConvolutionChecks extends Checks {
     }
   }
 
+  /**
+   * One fused convolution case: a geometry and path, the activation, whether there is a bias, and
+   * (backward) whether the input gradient is asked for, as the first layer of a model does not.
+   */
+  public record FusedCase(ConvCase conv, ActivationKind kind, boolean bias, boolean dx) {
+    /** Keras' {@code leaky_relu} activation slope; the other kinds take no alpha. */
+    float alpha() {
+      return kind == ActivationKind.LEAKY_RELU ? 0.2f : 0f;
+    }
+
+    @Override
+    public String toString() {
+      return kind + (bias ? ", bias" : ", no bias") + (dx ? "" : ", no dx") + ": " + conv;
+    }
+  }
+
   public ConvolutionChecks(Backend underTest, Backend reference) {
     super(underTest, reference);
   }
@@ -99,6 +116,51 @@ public final class ConvolutionChecks extends Checks {
     List<ConvCase> all = new ArrayList<>();
     for (OpPath path : OpPath.values()) {
       for (ConvCase c : geometries()) all.add(c.on(path));
+    }
+    return all;
+  }
+
+  /** The geometries the fused ops run on: each of the backends' convolution paths. */
+  private static List<ConvCase> fusedGeometries() {
+    return geometries().stream()
+        .filter(
+            c ->
+                List.of(
+                        "1x1 kernel",
+                        "odd sizes, same",
+                        "same, stride 2, odd input",
+                        "dilation 2, valid",
+                        "groups 2",
+                        "n=1, c=1")
+                    .contains(c.label()))
+        .toList();
+  }
+
+  /**
+   * The first five activations (linear, ReLU, sigmoid, tanh, leaky ReLU) with and without bias on
+   * the fused geometries, on both paths; {@link EpilogueChecks} covers the kinds Keras 3 added.
+   */
+  public static List<FusedCase> fusedForwardCases() {
+    List<FusedCase> all = new ArrayList<>();
+    for (OpPath path : OpPath.values()) {
+      for (ConvCase c : fusedGeometries()) {
+        for (ActivationKind kind : ActivationKind.values()) {
+          if (kind.ordinal() > ActivationKind.LEAKY_RELU.ordinal()) continue;
+          for (boolean bias : new boolean[] {true, false}) {
+            all.add(new FusedCase(c.on(path), kind, bias, true));
+          }
+        }
+      }
+    }
+    return all;
+  }
+
+  /** As {@link #fusedForwardCases()}, each with and without the input gradient. */
+  public static List<FusedCase> fusedBackwardCases() {
+    List<FusedCase> all = new ArrayList<>();
+    for (FusedCase f : fusedForwardCases()) {
+      all.add(f);
+      all.add(new FusedCase(f.conv(), f.kind(), f.bias(), false));
     }
     return all;
   }
@@ -209,6 +271,123 @@ public final class ConvolutionChecks extends Checks {
           Tolerances.ACCUMULATED,
           ss.readReference(mag, s.filters()),
           (long) s.n() * s.outH() * s.outW());
+    }
+  }
+
+  /** y = f(conv(x, kernel) + bias) in one call; y starts as NaN since it is overwritten. */
+  public void forwardFused(FusedCase c) {
+    Conv2dSpec s = c.conv().spec();
+    Inputs in = Inputs.forCase(c);
+    float[] x = in.uniform((int) s.inputLength(), -1, 1);
+    float[] k = in.uniform((int) s.kernelLength(), -1, 1);
+    float[] bias = in.uniform(s.filters(), -0.5, 0.5);
+    int rows = s.n() * s.outH() * s.outW();
+    try (Session ss = session(c.conv().path())) {
+      Twin tx = ss.upload(x);
+      Twin tk = ss.upload(k);
+      Twin tb = c.bias() ? ss.upload(bias) : null;
+      Twin ty = ss.upload(Inputs.filled((int) s.outputLength(), Float.NaN));
+      ss.run(
+          b ->
+              b.conv2dForwardFused(
+                  s,
+                  tx.on(b),
+                  tk.on(b),
+                  tb == null ? null : tb.on(b),
+                  c.kind(),
+                  c.alpha(),
+                  ty.on(b)));
+      DeviceBuffer mag = ss.referenceOnly(new float[(int) s.outputLength()]);
+      reference.conv2dForward(
+          s, ss.referenceOnly(Inputs.abs(x)), ss.referenceOnly(Inputs.abs(k)), mag);
+      if (c.bias()) reference.biasAdd(mag, ss.referenceOnly(Inputs.abs(bias)), rows, s.filters());
+      ss.expectClose(
+          "conv2dForwardFused " + c,
+          ty,
+          Tolerances.FUSED,
+          ss.readReference(mag, (int) s.outputLength()),
+          (long) s.kh() * s.kw() * s.c() / s.groups() + 1);
+    }
+  }
+
+  /**
+   * The fused backward from the forward's output y (made by the reference, the same for both) and
+   * dy: dKernel, dBias (when asked) and dx (when asked), each starting as NaN since they are
+   * overwritten; dy must be left as it was.
+   */
+  public void backwardFused(FusedCase c) {
+    Conv2dSpec s = c.conv().spec();
+    Inputs in = Inputs.forCase(c);
+    float[] x = in.uniform((int) s.inputLength(), -1, 1);
+    float[] k = in.uniform((int) s.kernelLength(), -1, 1);
+    float[] bias = in.uniform(s.filters(), -0.5, 0.5);
+    float[] dy = in.uniform((int) s.outputLength(), -1, 1);
+    int rows = s.n() * s.outH() * s.outW();
+    try (Session ss = session(c.conv().path())) {
+      DeviceBuffer forward = ss.referenceOnly(new float[(int) s.outputLength()]);
+      reference.conv2dForwardFused(
+          s,
+          ss.referenceOnly(x),
+          ss.referenceOnly(k),
+          c.bias() ? ss.referenceOnly(bias) : null,
+          c.kind(),
+          c.alpha(),
+          forward);
+      Twin tx = ss.upload(x);
+      Twin tk = ss.upload(k);
+      Twin ty = ss.upload(ss.readReference(forward, (int) s.outputLength()));
+      Twin tdy = ss.upload(dy);
+      Twin tdx = c.dx() ? ss.upload(Inputs.filled((int) s.inputLength(), Float.NaN)) : null;
+      Twin tdk = ss.upload(Inputs.filled((int) s.kernelLength(), Float.NaN));
+      Twin tdb = c.bias() ? ss.upload(Inputs.filled(s.filters(), Float.NaN)) : null;
+      ss.run(
+          b ->
+              b.conv2dBackwardFused(
+                  s,
+                  tx.on(b),
+                  tk.on(b),
+                  ty.on(b),
+                  tdy.on(b),
+                  c.kind(),
+                  c.alpha(),
+                  tdx == null ? null : tdx.on(b),
+                  tdk.on(b),
+                  tdb == null ? null : tdb.on(b)));
+      ss.expectClose("conv2dBackwardFused leaves dy unchanged, " + c, tdy, Tolerances.EXACT);
+      // Magnitudes from |dz|, dz = dy * f'(y) as the reference computes it.
+      DeviceBuffer dz = ss.referenceOnly(new float[(int) s.outputLength()]);
+      reference.activationBackwardBias(
+          c.kind(), c.alpha(), ty.on(reference), tdy.on(reference), dz, rows, s.filters(), null);
+      DeviceBuffer absDz =
+          ss.referenceOnly(Inputs.abs(ss.readReference(dz, (int) s.outputLength())));
+      DeviceBuffer magK = ss.referenceOnly(new float[(int) s.kernelLength()]);
+      reference.conv2dBackwardFilter(s, ss.referenceOnly(Inputs.abs(x)), absDz, magK);
+      ss.expectClose(
+          "conv2dBackwardFused dKernel " + c,
+          tdk,
+          Tolerances.FUSED,
+          ss.readReference(magK, (int) s.kernelLength()),
+          rows);
+      if (tdb != null) {
+        DeviceBuffer magB = ss.referenceOnly(new float[s.filters()]);
+        reference.conv2dBackwardBias(s, absDz, magB);
+        ss.expectClose(
+            "conv2dBackwardFused dBias " + c,
+            tdb,
+            Tolerances.FUSED,
+            ss.readReference(magB, s.filters()),
+            rows);
+      }
+      if (tdx != null) {
+        DeviceBuffer magX = ss.referenceOnly(new float[(int) s.inputLength()]);
+        reference.conv2dBackwardData(s, absDz, ss.referenceOnly(Inputs.abs(k)), magX);
+        ss.expectClose(
+            "conv2dBackwardFused dx " + c,
+            tdx,
+            Tolerances.FUSED,
+            ss.readReference(magX, (int) s.inputLength()),
+            (long) s.kh() * s.kw() * s.filters() / s.groups());
+      }
     }
   }
 

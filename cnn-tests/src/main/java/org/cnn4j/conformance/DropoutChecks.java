@@ -2,7 +2,6 @@ package org.cnn4j.conformance;
 
 import java.util.List;
 import org.cnn4j.spi.Backend;
-import org.cnn4j.spi.DeviceBuffer;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -32,31 +31,29 @@ public final class DropoutChecks extends Checks {
         new DropoutCase(10_000, 0.3f, Long.MAX_VALUE));
   }
 
-  private float[] mask(Backend backend, DropoutCase c, long seed) {
-    try (DeviceBuffer m = backend.allocate(c.n())) {
-      backend.fill(m, 0, c.n(), Float.NaN);
-      backend.dropoutMask(seed, c.rate(), m, c.n());
-      float[] host = new float[c.n()];
-      backend.download(m, 0, host, 0, c.n());
-      return host;
-    }
+  /** The masks {@code seed} draws on both backends of the session, each starting as NaN. */
+  private static Twin masks(Session s, DropoutCase c, long seed) {
+    Twin m = s.upload(Inputs.filled(c.n(), Float.NaN));
+    s.run(b -> b.dropoutMask(seed, c.rate(), m.on(b), c.n()));
+    return m;
+  }
+
+  /** The mask {@code seed} draws on the backend under test. */
+  private static float[] mask(Session s, DropoutCase c, long seed) {
+    return s.got(masks(s, c, seed));
   }
 
   /** The mask equals the reference's exactly. */
   public void matchesReference(DropoutCase c) {
     try (Session s = session()) {
-      Compare.close(
-          "dropoutMask " + c,
-          mask(underTest, c, c.seed()),
-          mask(reference, c, c.seed()),
-          Tolerances.EXACT);
+      s.expectClose("dropoutMask " + c, masks(s, c, c.seed()), Tolerances.EXACT);
     }
   }
 
   /** The fraction dropped is within 5 standard deviations of the rate. */
   public void fractionDroppedNearRate(DropoutCase c) {
     try (Session s = session()) {
-      float[] m = mask(underTest, c, c.seed());
+      float[] m = mask(s, c, c.seed());
       long dropped = 0;
       for (float v : m) if (v == 0f) dropped++;
       double fraction = (double) dropped / c.n();
@@ -79,7 +76,7 @@ public final class DropoutChecks extends Checks {
   public void keptValuesAreExactlyTheInverseKeepRate(DropoutCase c) {
     float kept = ReferenceBackend.keptValue(c.rate());
     try (Session s = session()) {
-      float[] m = mask(underTest, c, c.seed());
+      float[] m = mask(s, c, c.seed());
       for (int i = 0; i < m.length; i++) {
         if (m[i] != 0f && m[i] != kept) {
           throw new AssertionFailedError(
@@ -100,15 +97,12 @@ public final class DropoutChecks extends Checks {
   /** Same seed, same mask; another seed, another mask (when there is randomness to see). */
   public void seedDeterminesTheMask(DropoutCase c) {
     try (Session s = session()) {
-      float[] first = mask(underTest, c, c.seed());
+      float[] first = mask(s, c, c.seed());
       Compare.close(
-          "dropoutMask twice with seed " + c.seed(),
-          mask(underTest, c, c.seed()),
-          first,
-          Tolerances.EXACT);
+          "dropoutMask twice with seed " + c.seed(), mask(s, c, c.seed()), first, Tolerances.EXACT);
       if (c.n() >= 100
           && c.rate() > 0f
-          && java.util.Arrays.equals(first, mask(underTest, c, c.seed() + 1))) {
+          && java.util.Arrays.equals(first, mask(s, c, c.seed() + 1))) {
         throw new AssertionFailedError(
             "dropoutMask "
                 + c

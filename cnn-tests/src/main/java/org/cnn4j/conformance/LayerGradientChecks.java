@@ -348,6 +348,7 @@ public final class LayerGradientChecks extends Checks {
    * compares the forward output and the analytic gradients with the reference's, then the analytic
    * gradients with central finite differences on the backend under test.
    */
+  @SuppressWarnings("try") // the session is there for its close, which checks for leaked buffers
   public void gradientsMatchFiniteDifferences(LayerCase c) {
     try (Session s = session();
         Layer layer = c.layer().get();

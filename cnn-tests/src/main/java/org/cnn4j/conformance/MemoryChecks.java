@@ -159,6 +159,7 @@ public final class MemoryChecks extends Checks {
   }
 
   /** Using a closed buffer is an error: the op throws (any RuntimeException) instead of running. */
+  @SuppressWarnings("try") // the session is there for its close, which checks for leaked buffers
   public void closedBufferUseThrows(ClosedUse use) {
     try (Session s = session()) {
       DeviceBuffer buf = underTest.allocate(4);

@@ -34,6 +34,7 @@ public final class TrainingChecks extends Checks {
   }
 
   /** Two epochs of batch 16, no shuffling, Adam; per-step running losses compared. */
+  @SuppressWarnings("try") // the session is there for its close, which checks for leaked buffers
   public void shortRunMatchesTheReference() {
     try (Session s = session()) {
       float[] got = stepLosses(underTest);

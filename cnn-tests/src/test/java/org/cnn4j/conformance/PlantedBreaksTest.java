@@ -107,6 +107,50 @@ class PlantedBreaksTest {
                 },
             conv(ConvolutionChecks::backwardFilter)),
         new Break(
+            "conv2dBackwardFused ignores the activation's derivative",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void conv2dBackwardFused(
+                      Conv2dSpec s,
+                      DeviceBuffer x,
+                      DeviceBuffer kernel,
+                      DeviceBuffer y,
+                      DeviceBuffer dy,
+                      ActivationKind kind,
+                      float alpha,
+                      DeviceBuffer dx,
+                      DeviceBuffer dKernel,
+                      DeviceBuffer dBias) {
+                    super.conv2dBackwardFused(
+                        s, x, kernel, y, dy, ActivationKind.LINEAR, 0f, dx, dKernel, dBias);
+                  }
+                },
+            every(
+                ConvolutionChecks.fusedBackwardCases(),
+                ConvolutionChecks::new,
+                ConvolutionChecks::backwardFused)),
+        new Break(
+            "conv2dForwardFused drops the bias",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void conv2dForwardFused(
+                      Conv2dSpec s,
+                      DeviceBuffer x,
+                      DeviceBuffer kernel,
+                      DeviceBuffer bias,
+                      ActivationKind kind,
+                      float alpha,
+                      DeviceBuffer y) {
+                    super.conv2dForwardFused(s, x, kernel, null, kind, alpha, y);
+                  }
+                },
+            every(
+                ConvolutionChecks.fusedForwardCases(),
+                ConvolutionChecks::new,
+                ConvolutionChecks::forwardFused)),
+        new Break(
             "biasAdd drops the bias",
             b ->
                 new ForwardingBackend(b) {

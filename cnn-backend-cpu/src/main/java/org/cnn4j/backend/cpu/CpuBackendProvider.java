@@ -1,7 +1,10 @@
 package org.cnn4j.backend.cpu;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_full;
 import org.cnn4j.spi.Availability;
@@ -9,13 +12,14 @@ import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.BackendConfig;
 import org.cnn4j.spi.BackendException;
 import org.cnn4j.spi.BackendProvider;
+import org.cnn4j.spi.ProbeOnce;
 
 /** The CPU backend: OpenBLAS (through JavaCPP) for GEMM, parallel Java for everything else. */
 public final class CpuBackendProvider implements BackendProvider {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(CpuBackendProvider.class);
   public static final String ID = "cpu";
-  private volatile Availability availability;
+  private final ProbeOnce probe = new ProbeOnce(CpuBackendProvider::probeOnce);
 
   @Override
   public String id() {
@@ -29,14 +33,7 @@ public final class CpuBackendProvider implements BackendProvider {
 
   @Override
   public Availability probe() {
-    Availability a = availability;
-    if (a == null) {
-      synchronized (this) {
-        a = availability;
-        if (a == null) availability = a = probeOnce();
-      }
-    }
-    return a;
+    return probe.get();
   }
 
   private static Availability probeOnce() {
@@ -48,41 +45,80 @@ public final class CpuBackendProvider implements BackendProvider {
       details.put("javacpp", Loader.getVersion());
       details.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
       details.put("onednn", onednnVersion());
+      details.put("omp.num_threads", ompNumThreads());
       details.put("omp.wait_policy", ompWaitPolicy());
-      details.put(
-          "omp.num_threads",
-          ompSingleThreaded()
-              ? "1 (lets batches split across lanes)"
-              : System.getenv().getOrDefault("OMP_NUM_THREADS", "unset")
-                  + " (ops split across threads; 1 splits batches)");
       return Availability.available(details);
     } catch (Throwable t) {
-      return Availability.unavailable(
-          "OpenBLAS native library could not load through JavaCPP ("
-              + t
-              + "); the jar org.bytedeco:openblas with classifier "
-              + Loader.getPlatform()
-              + " must be on the class path");
+      return Availability.unavailable(JavaCppFailure.reason(t));
     }
+  }
+
+  /** {@code OMP_NUM_THREADS} as the environment sets it, or null. */
+  private static String ompNumThreadsInEnvironment() {
+    return System.getenv("OMP_NUM_THREADS");
+  }
+
+  /**
+   * Whether the backend sets OpenMP's thread count to 1 itself, on each thread that calls oneDNN
+   * ({@link OpenMpThreads}), as {@code OMP_NUM_THREADS=1} would: when the environment leaves it
+   * unset (an application that sets it has chosen) and the OpenMP runtime can be reached.
+   */
+  static boolean setsOmpThreads() {
+    return ompNumThreadsInEnvironment() == null && OpenMpThreads.unavailableReason().isEmpty();
+  }
+
+  /**
+   * Whether oneDNN's calls run on one OpenMP thread each, set by the environment or by the backend.
+   * Then the backend offers lanes and the model splits each batch across them: measured on 2 cores,
+   * one thread per lane trains W1 about twice as fast as two threads inside each op, whose
+   * hand-offs cost more than the small ops.
+   */
+  static boolean ompSingleThreaded() {
+    return "1".equals(ompNumThreadsInEnvironment()) || setsOmpThreads();
+  }
+
+  /** How oneDNN's OpenMP threads are chosen, for {@code cnn4j backends}. */
+  private static String ompNumThreads() {
+    String env = ompNumThreadsInEnvironment();
+    if (env != null) {
+      return env
+          + " (from the environment"
+          + ("1".equals(env) ? ": batches split across lanes)" : ": ops split across threads)");
+    }
+    return OpenMpThreads.unavailableReason()
+        .map(why -> "unset and not settable here (" + why + "): ops split across threads")
+        .orElse(
+            "unset; the backend sets 1 per thread that calls oneDNN (batches split across lanes)");
   }
 
   /**
    * OpenMP's wait policy as the environment sets it. oneDNN runs on GNU OpenMP, whose idle threads
-   * spin by default; next to the backend's own threads on few cores that stalls training, so the
-   * cnn4j launcher and the build set PASSIVE, and an embedding application should too.
+   * spin by default; that matters only when a call starts an OpenMP team, which one thread per call
+   * never does.
    */
   static String ompWaitPolicy() {
     String v = System.getenv("OMP_WAIT_POLICY");
-    return v == null ? "unset (spinning; set OMP_WAIT_POLICY=PASSIVE)" : v;
+    if (v != null) return v;
+    return ompSingleThreaded()
+        ? "unset (no OpenMP team starts: one thread per call)"
+        : "unset (idle OpenMP threads spin; set OMP_WAIT_POLICY=PASSIVE)";
   }
 
+  /** Whether the warning that lanes are off for want of OpenMP control was printed. */
+  private static final AtomicBoolean WARNED_NO_LANES = new AtomicBoolean();
+
   /**
-   * Whether oneDNN's OpenMP runs one thread per call. Then the backend offers lanes and the model
-   * splits each batch across them: measured on 2 cores, one thread per lane trains W1 about twice
-   * as fast as two threads inside each op, whose hand-offs cost more than the small ops.
+   * The warning for a backend that cannot set OpenMP's thread count and so runs without lanes. It
+   * goes to stderr, once per process: an embedding application may bind no SLF4J logger, and a 2-4x
+   * slower epoch with no word why is worse than one line.
    */
-  static boolean ompSingleThreaded() {
-    return "1".equals(System.getenv("OMP_NUM_THREADS"));
+  static String noLanesWarning(String reason) {
+    return "cnn4j: the CPU backend cannot set OpenMP's thread count here ("
+        + reason
+        + "), so oneDNN splits each op across threads instead of the backend splitting batches"
+        + " across lanes: slower on few cores, and idle OpenMP threads spin against the"
+        + " application's. Start the JVM with OMP_NUM_THREADS=1 and OMP_WAIT_POLICY=PASSIVE in its"
+        + " environment to get the lanes back.";
   }
 
   /**
@@ -102,18 +138,16 @@ public final class CpuBackendProvider implements BackendProvider {
   public Backend open(BackendConfig config) {
     Availability a = probe();
     if (!a.available()) throw new BackendException(ID, "open", a.reason());
-    int threads =
-        config
-            .get(ID, "threads")
-            .map(Integer::parseInt)
-            .orElse(Runtime.getRuntime().availableProcessors());
-    if (threads < 1)
-      throw new IllegalArgumentException("cnn4j.cpu.threads must be >= 1, got " + threads);
+    int threads = threads(config);
     boolean onednn =
         !a.details().getOrDefault("onednn", "unavailable").startsWith("unavailable")
-            && config.get(ID, "onednn").map(Boolean::parseBoolean).orElse(true);
+            && flag(config, "onednn").orElse(true);
     boolean ompSingle = ompSingleThreaded();
-    boolean lanes = config.get(ID, "lanes").map(Boolean::parseBoolean).orElse(!onednn || ompSingle);
+    if (onednn && ompNumThreadsInEnvironment() == null && !ompSingle) {
+      String why = OpenMpThreads.unavailableReason().orElse("?");
+      if (WARNED_NO_LANES.compareAndSet(false, true)) System.err.println(noLanesWarning(why));
+    }
+    boolean lanes = flag(config, "lanes").orElse(!onednn || ompSingle);
     if (lanes && onednn && !ompSingle) {
       LOG.warn(
           "cnn4j.cpu.lanes=true while OMP_NUM_THREADS is not 1: each lane's oneDNN call starts an OpenMP "
@@ -124,6 +158,33 @@ public final class CpuBackendProvider implements BackendProvider {
           "OMP_WAIT_POLICY is unset: oneDNN's OpenMP threads will spin against cnn4j's; set OMP_WAIT_POLICY=PASSIVE"
               + " (or OMP_NUM_THREADS=1, which lets the backend split batches instead)");
     }
-    return new CpuBackend(threads, a.details(), onednn, lanes);
+    return new CpuBackend(threads, a.details(), onednn, lanes, onednn && setsOmpThreads());
+  }
+
+  /** The {@code threads} option: a whole number >= 1, by default the number of cores. */
+  private static int threads(BackendConfig config) {
+    Optional<String> value = config.get(ID, "threads");
+    if (value.isEmpty()) return Runtime.getRuntime().availableProcessors();
+    try {
+      int threads = Integer.parseInt(value.get().trim());
+      if (threads >= 1) return threads;
+    } catch (NumberFormatException notANumber) {
+      // reported below, with the value
+    }
+    throw new IllegalArgumentException(
+        "cnn4j.cpu.threads must be a whole number >= 1, got '" + value.get() + "'");
+  }
+
+  /** A true/false option; anything else is an error naming the option and the value. */
+  private static Optional<Boolean> flag(BackendConfig config, String key) {
+    return config
+        .get(ID, key)
+        .map(
+            v -> {
+              String s = v.trim().toLowerCase(Locale.ROOT);
+              if (s.equals("true") || s.equals("false")) return Boolean.valueOf(s);
+              throw new IllegalArgumentException(
+                  "cnn4j.cpu." + key + " must be true or false, got '" + v + "'");
+            });
   }
 }

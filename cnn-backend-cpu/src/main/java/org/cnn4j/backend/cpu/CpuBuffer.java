@@ -38,6 +38,21 @@ final class CpuBuffer implements DeviceBuffer {
     pool.release(this);
   }
 
+  /** The buffer as this backend's, or an error naming what is wrong with it. */
+  static CpuBuffer own(DeviceBuffer b) {
+    if (!(b instanceof CpuBuffer c)) {
+      throw new IllegalArgumentException("not a cpu buffer: " + b);
+    }
+    c.pool.guard.ensureUsable();
+    if (c.isClosed()) throw new IllegalStateException("cpu buffer used after close()");
+    return c;
+  }
+
+  /** The buffer's floats, after the checks of {@link #own}. */
+  static Floats floats(DeviceBuffer b) {
+    return own(b).data;
+  }
+
   @Override
   public String toString() {
     return "CpuBuffer[" + length + (closed ? ", closed]" : "]");

@@ -1,6 +1,12 @@
 package org.cnn4j.backend.cpu;
 
+import static org.cnn4j.backend.cpu.CpuBuffer.floats;
+
+import java.util.Arrays;
 import org.cnn4j.spi.BinaryOp;
+import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.Ranges;
+import org.cnn4j.spi.ReduceBlocks;
 import org.cnn4j.spi.ReduceOp;
 import org.cnn4j.spi.StridedView;
 import org.cnn4j.spi.UnaryOp;
@@ -475,5 +481,180 @@ final class CpuTensorOps {
       if (dGamma != null) dGamma.put(j, sg);
       if (dBeta != null) dBeta.put(j, sb);
     }
+  }
+
+  // ---------------------------------------------------------------- checked entry points
+
+  void unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+    Ranges.check("unary", x, 0, n);
+    Ranges.check("unary", y, 0, n);
+    unary(op, alpha, floats(x), floats(y), n);
+  }
+
+  void unaryBackward(
+      UnaryOp op,
+      float alpha,
+      DeviceBuffer x,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dx,
+      long n) {
+    for (DeviceBuffer b : new DeviceBuffer[] {x, y, dy, dx}) Ranges.check("unaryBackward", b, 0, n);
+    unaryBackward(op, alpha, floats(x), floats(y), floats(dy), floats(dx), n);
+  }
+
+  void binaryBackward(
+      BinaryOp op,
+      DeviceBuffer a,
+      DeviceBuffer b,
+      DeviceBuffer dy,
+      DeviceBuffer da,
+      DeviceBuffer db,
+      long n) {
+    for (DeviceBuffer buf : new DeviceBuffer[] {a, b, dy, da, db}) {
+      if (buf != null) Ranges.check("binaryBackward", buf, 0, n);
+    }
+    binaryBackward(
+        op,
+        floats(a),
+        floats(b),
+        floats(dy),
+        da == null ? null : floats(da),
+        db == null ? null : floats(db),
+        n);
+  }
+
+  void binaryBroadcast(
+      BinaryOp op,
+      DeviceBuffer a,
+      StridedView av,
+      DeviceBuffer b,
+      StridedView bv,
+      DeviceBuffer out,
+      long outOffset) {
+    if (!Arrays.equals(av.shape(), bv.shape())) {
+      throw new IllegalArgumentException("binaryBroadcast: views of shapes " + av + " and " + bv);
+    }
+    Ranges.check("binaryBroadcast", a, 0, av.extent());
+    Ranges.check("binaryBroadcast", b, 0, bv.extent());
+    Ranges.check("binaryBroadcast", out, outOffset, av.size());
+    binaryBroadcast(op, floats(a), av, floats(b), bv, floats(out), outOffset);
+  }
+
+  void copyStrided(DeviceBuffer src, StridedView from, DeviceBuffer dst, StridedView to) {
+    if (!Arrays.equals(from.shape(), to.shape())) {
+      throw new IllegalArgumentException("copyStrided: views of shapes " + from + " and " + to);
+    }
+    if (to.repeats()) {
+      throw new IllegalArgumentException(
+          "copyStrided: the destination " + to + " repeats elements");
+    }
+    Ranges.check("copyStrided", src, 0, from.extent());
+    Ranges.check("copyStrided", dst, 0, to.extent());
+    copyStrided(floats(src), from, floats(dst), to);
+  }
+
+  void reduce(ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out) {
+    ReduceBlocks blocks = ReduceBlocks.of(shape, axes);
+    Ranges.check("reduce", x, 0, blocks.size());
+    Ranges.check("reduce", out, 0, blocks.keptSize());
+    reduce(op, floats(x), shape, axes, scale, floats(out));
+  }
+
+  void resizeBilinear(
+      DeviceBuffer x, int n, int h, int w, int c, int outH, int outW, DeviceBuffer y) {
+    checkResize("resizeBilinear", n, h, w, c, outH, outW);
+    Ranges.check("resizeBilinear", x, 0, (long) n * h * w * c);
+    Ranges.check("resizeBilinear", y, 0, (long) n * outH * outW * c);
+    resizeBilinear(floats(x), n, h, w, c, outH, outW, floats(y));
+  }
+
+  void resizeBilinearBackward(
+      DeviceBuffer dy, int n, int h, int w, int c, int outH, int outW, DeviceBuffer dx) {
+    checkResize("resizeBilinearBackward", n, h, w, c, outH, outW);
+    Ranges.check("resizeBilinearBackward", dy, 0, (long) n * outH * outW * c);
+    Ranges.check("resizeBilinearBackward", dx, 0, (long) n * h * w * c);
+    resizeBilinearBackward(floats(dy), n, h, w, c, outH, outW, floats(dx));
+  }
+
+  private static void checkResize(String op, int n, int h, int w, int c, int outH, int outW) {
+    if (n < 1 || h < 1 || w < 1 || c < 1 || outH < 1 || outW < 1) {
+      throw new IllegalArgumentException(
+          op
+              + ": sizes must be >= 1, got n="
+              + n
+              + " "
+              + h
+              + "x"
+              + w
+              + "x"
+              + c
+              + " -> "
+              + outH
+              + "x"
+              + outW);
+    }
+  }
+
+  void layerNormForward(
+      DeviceBuffer x,
+      int rows,
+      int cols,
+      DeviceBuffer gamma,
+      DeviceBuffer beta,
+      float eps,
+      DeviceBuffer y,
+      DeviceBuffer mean,
+      DeviceBuffer rstd) {
+    long n = (long) rows * cols;
+    Ranges.check("layerNormForward", x, 0, n);
+    Ranges.check("layerNormForward", y, 0, n);
+    Ranges.check("layerNormForward", mean, 0, rows);
+    Ranges.check("layerNormForward", rstd, 0, rows);
+    if (gamma != null) Ranges.check("layerNormForward", gamma, 0, cols);
+    if (beta != null) Ranges.check("layerNormForward", beta, 0, cols);
+    layerNormForward(
+        floats(x),
+        rows,
+        cols,
+        gamma == null ? null : floats(gamma),
+        beta == null ? null : floats(beta),
+        eps,
+        floats(y),
+        floats(mean),
+        floats(rstd));
+  }
+
+  void layerNormBackward(
+      DeviceBuffer x,
+      DeviceBuffer dy,
+      int rows,
+      int cols,
+      DeviceBuffer mean,
+      DeviceBuffer rstd,
+      DeviceBuffer gamma,
+      DeviceBuffer dx,
+      DeviceBuffer dGamma,
+      DeviceBuffer dBeta) {
+    long n = (long) rows * cols;
+    Ranges.check("layerNormBackward", x, 0, n);
+    Ranges.check("layerNormBackward", dy, 0, n);
+    Ranges.check("layerNormBackward", dx, 0, n);
+    Ranges.check("layerNormBackward", mean, 0, rows);
+    Ranges.check("layerNormBackward", rstd, 0, rows);
+    if (gamma != null) Ranges.check("layerNormBackward", gamma, 0, cols);
+    if (dGamma != null) Ranges.check("layerNormBackward", dGamma, 0, cols);
+    if (dBeta != null) Ranges.check("layerNormBackward", dBeta, 0, cols);
+    layerNormBackward(
+        floats(x),
+        floats(dy),
+        rows,
+        cols,
+        floats(mean),
+        floats(rstd),
+        gamma == null ? null : floats(gamma),
+        floats(dx),
+        dGamma == null ? null : floats(dGamma),
+        dBeta == null ? null : floats(dBeta));
   }
 }

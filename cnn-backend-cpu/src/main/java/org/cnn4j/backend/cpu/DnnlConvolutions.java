@@ -31,8 +31,17 @@ final class DnnlConvolutions implements AutoCloseable {
   private final dnnl_stream stream = new dnnl_stream();
   private final Map<Object, Op> cache = new HashMap<>();
   private final Scratchpad scratchpad = new Scratchpad();
+  private boolean closed;
 
-  DnnlConvolutions() {
+  /** OpenMP threads per call ({@link OpenMpThreads}), or 0 to leave them as the environment set. */
+  private final int ompThreads;
+
+  /**
+   * @param ompThreads how many OpenMP threads each call starts, set on the calling thread before it
+   *     runs: 1 for a lane (and for a backend split into lanes), or 0 to leave OpenMP alone
+   */
+  DnnlConvolutions(int ompThreads) {
+    this.ompThreads = ompThreads;
     check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine");
     check(dnnl_stream_create(stream, engine, dnnl_stream_default_flags), "stream");
   }
@@ -78,6 +87,7 @@ final class DnnlConvolutions implements AutoCloseable {
       ActivationKind kind,
       float alpha,
       CpuBuffer y) {
+    OpenMpThreads.useOnThisThread(ompThreads);
     Op op =
         cache.computeIfAbsent(
             new Key("fwd", s, kind, alpha, bias != null),
@@ -88,6 +98,7 @@ final class DnnlConvolutions implements AutoCloseable {
 
   /** dx = d conv / d x, overwritten. */
   synchronized void backwardData(Conv2dSpec s, CpuBuffer dz, CpuBuffer kernel, CpuBuffer dx) {
+    OpenMpThreads.useOnThisThread(ompThreads);
     Op op =
         cache.computeIfAbsent(
             new Key("bwd_data", s, ActivationKind.LINEAR, 0f, false), k -> createBackwardData(s));
@@ -102,6 +113,7 @@ final class DnnlConvolutions implements AutoCloseable {
    */
   synchronized void backwardWeights(
       Conv2dSpec s, CpuBuffer x, CpuBuffer dz, CpuBuffer dKernel, CpuBuffer dBias) {
+    OpenMpThreads.useOnThisThread(ompThreads);
     Op op =
         cache.computeIfAbsent(
             new Key("bwd_weights", s, ActivationKind.LINEAR, 0f, dBias != null),
@@ -127,6 +139,7 @@ final class DnnlConvolutions implements AutoCloseable {
       CpuBuffer dz,
       int rows,
       int cols) {
+    OpenMpThreads.useOnThisThread(ompThreads);
     Object key = java.util.List.of("eltwise_bwd", kind, alpha, rows, cols);
     Op cached =
         eltwise.computeIfAbsent(key, k -> createActivationBackward(kind, alpha, rows, cols));
@@ -202,6 +215,7 @@ final class DnnlConvolutions implements AutoCloseable {
   private final Map<org.cnn4j.spi.Pool2dSpec, MaxPool> pools = new HashMap<>();
 
   synchronized void maxPoolForward(org.cnn4j.spi.Pool2dSpec s, CpuBuffer x, CpuBuffer y) {
+    OpenMpThreads.useOnThisThread(ompThreads);
     pools.computeIfAbsent(s, MaxPool::new).forward(x, y);
   }
 
@@ -213,6 +227,7 @@ final class DnnlConvolutions implements AutoCloseable {
    */
   synchronized void maxPoolBackward(
       org.cnn4j.spi.Pool2dSpec s, CpuBuffer x, CpuBuffer dy, CpuBuffer dx) {
+    OpenMpThreads.useOnThisThread(ompThreads);
     pools.computeIfAbsent(s, MaxPool::new).backward(x, dy, dx);
   }
 
@@ -735,8 +750,11 @@ final class DnnlConvolutions implements AutoCloseable {
     }
   }
 
+  /** Destroys every primitive, the stream and the engine; a second call does nothing. */
   @Override
   public synchronized void close() {
+    if (closed) return;
+    closed = true;
     cache.values().forEach(Op::close);
     cache.clear();
     eltwise.values().forEach(Op::close);

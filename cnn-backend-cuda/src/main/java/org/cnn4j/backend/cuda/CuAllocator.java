@@ -33,7 +33,7 @@ final class CuAllocator implements AutoCloseable {
               @Override
               public void free(DevicePtr handle) {
                 // After close the primary context's release has freed everything already.
-                if (!cu.isClosed()) cu.check(cuMemFree(handle), "cuMemFree", handle.toString());
+                if (!cu.isReleased()) cu.check(cuMemFree(handle), "cuMemFree", handle.toString());
               }
             });
   }
@@ -84,6 +84,7 @@ final class CuAllocator implements AutoCloseable {
   CuBuffer own(DeviceBuffer buffer, String name) {
     if (buffer == null) throw new NullPointerException(name + " is null");
     if (buffer instanceof CuBuffer b && b.owner() == this) {
+      cu.ensureOpen();
       b.base(); // fails fast when closed
       return b;
     }

@@ -13,8 +13,8 @@ import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.BinaryOp;
 import org.cnn4j.spi.Conv2dSpec;
-import org.cnn4j.spi.ConvChunks;
 import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.KernelGeometry;
 import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.MemoryStats;
 import org.cnn4j.spi.Pool2dSpec;
@@ -44,7 +44,6 @@ public final class CudaBackend implements Backend {
   private final CuGemm gemm;
   private final KernelImage image;
   private final int maxBlocks;
-  private boolean closed;
 
   CudaBackend(
       CuContext cu, CuModule module, CuGemm gemm, CuAllocator allocator, KernelImage image) {
@@ -90,6 +89,12 @@ public final class CudaBackend implements Backend {
   @Override
   public DeviceBuffer allocate(long length) {
     return allocator.allocate(length, true);
+  }
+
+  /** The im2col columns of the SPI's convolutions: cached device memory, not counted. */
+  @Override
+  public DeviceBuffer allocateScratch(long length) {
+    return allocator.allocate(length, false);
   }
 
   @Override
@@ -162,9 +167,8 @@ public final class CudaBackend implements Backend {
 
   @Override
   public synchronized void close() {
-    if (closed) return;
-    closed = true;
-    if (!cu.isClosed()) {
+    if (!cu.markClosed()) return;
+    if (!cu.isReleased()) {
       cu.bindForCleanup();
       staging.close();
       gemm.close();
@@ -194,14 +198,12 @@ public final class CudaBackend implements Backend {
       DeviceBuffer c,
       long cOffset,
       int ldc) {
-    if (m < 0 || n < 0 || k < 0) {
-      throw new IllegalArgumentException("gemm sizes must be >= 0: m=" + m + " n=" + n + " k=" + k);
-    }
-    CuBuffer ca = matrix(a, "A", aOffset, transA ? k : m, transA ? m : k, lda);
-    CuBuffer cb = matrix(b, "B", bOffset, transB ? n : k, transB ? k : n, ldb);
-    CuBuffer cc = matrix(c, "C", cOffset, m, n, ldc);
+    Ranges.checkGemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     if (m == 0 || n == 0) return;
     cu.ensureHealthy("gemm");
+    CuBuffer ca = allocator.own(a, "A");
+    CuBuffer cb = allocator.own(b, "B");
+    CuBuffer cc = allocator.own(c, "C");
     gemm.run(
         transA, transB, m, n, k, alpha, ca, aOffset, lda, cb, bOffset, ldb, beta, cc, cOffset, ldc);
   }
@@ -211,7 +213,7 @@ public final class CudaBackend implements Backend {
   @Override
   public void im2col(
       Conv2dSpec s, DeviceBuffer x, int first, int count, int group, DeviceBuffer cols) {
-    checkImages(s, first, count, group);
+    Ranges.checkImages(s, first, count, group);
     long total = (long) count * s.outH() * s.outW() * columnWidth(s);
     int32(total, "im2col columns");
     CuBuffer cx = range(x, "x", 0, int32(s.inputLength(), "convolution input"));
@@ -219,7 +221,7 @@ public final class CudaBackend implements Backend {
     launch1d(
         "im2col",
         (long) count * s.outH() * s.outW() * (s.c() / s.groups()),
-        geometry(s),
+        KernelGeometry.of(s),
         cx.at(0),
         first,
         count,
@@ -230,7 +232,7 @@ public final class CudaBackend implements Backend {
   @Override
   public void col2im(
       Conv2dSpec s, DeviceBuffer cols, int first, int count, int group, DeviceBuffer dx) {
-    checkImages(s, first, count, group);
+    Ranges.checkImages(s, first, count, group);
     long total = (long) count * s.outH() * s.outW() * columnWidth(s);
     int32(total, "im2col columns");
     CuBuffer cc = range(cols, "cols", 0, total);
@@ -238,7 +240,7 @@ public final class CudaBackend implements Backend {
     launch1d(
         "col2im",
         (long) count * s.h() * s.w() * (s.c() / s.groups()),
-        geometry(s),
+        KernelGeometry.of(s),
         cc.at(0),
         first,
         count,
@@ -246,229 +248,8 @@ public final class CudaBackend implements Backend {
         cx.at(0));
   }
 
-  /**
-   * im2col + GEMM on the GPU, the columns in a scratch buffer from the cache. A 1x1, stride-1,
-   * unpadded, ungrouped convolution is already a GEMM on the NHWC input and skips the unfolding.
-   */
-  @Override
-  public void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y) {
-    range(x, "x", 0, s.inputLength());
-    range(kernel, "kernel", 0, s.kernelLength());
-    range(y, "y", 0, s.outputLength());
-    int pixels = s.outH() * s.outW();
-    if (isPointwise(s)) {
-      gemm(
-          false,
-          false,
-          s.n() * pixels,
-          s.filters(),
-          s.c(),
-          1f,
-          x,
-          0,
-          s.c(),
-          kernel,
-          0,
-          s.filters(),
-          0f,
-          y,
-          0,
-          s.filters());
-      return;
-    }
-    int fg = s.filters() / s.groups();
-    int k = columnWidth(s);
-    int chunk = ConvChunks.imagesPerChunk(s, k);
-    try (CuBuffer cols = allocator.allocate((long) chunk * pixels * k, false)) {
-      for (int first = 0; first < s.n(); first += chunk) {
-        int count = Math.min(chunk, s.n() - first);
-        for (int g = 0; g < s.groups(); g++) {
-          im2col(s, x, first, count, g, cols);
-          gemm(
-              false,
-              false,
-              count * pixels,
-              fg,
-              k,
-              1f,
-              cols,
-              0,
-              k,
-              kernel,
-              (long) g * fg,
-              s.filters(),
-              0f,
-              y,
-              (long) first * pixels * s.filters() + (long) g * fg,
-              s.filters());
-        }
-      }
-    }
-  }
-
-  @Override
-  public void conv2dBackwardData(
-      Conv2dSpec s, DeviceBuffer dy, DeviceBuffer kernel, DeviceBuffer dx) {
-    range(dy, "dy", 0, s.outputLength());
-    range(kernel, "kernel", 0, s.kernelLength());
-    range(dx, "dx", 0, s.inputLength());
-    int pixels = s.outH() * s.outW();
-    if (isPointwise(s)) {
-      gemm(
-          false,
-          true,
-          s.n() * pixels,
-          s.c(),
-          s.filters(),
-          1f,
-          dy,
-          0,
-          s.filters(),
-          kernel,
-          0,
-          s.filters(),
-          0f,
-          dx,
-          0,
-          s.c());
-      return;
-    }
-    int fg = s.filters() / s.groups();
-    int k = columnWidth(s);
-    int chunk = ConvChunks.imagesPerChunk(s, k);
-    fill(dx, 0, s.inputLength(), 0f);
-    try (CuBuffer cols = allocator.allocate((long) chunk * pixels * k, false)) {
-      for (int first = 0; first < s.n(); first += chunk) {
-        int count = Math.min(chunk, s.n() - first);
-        for (int g = 0; g < s.groups(); g++) {
-          gemm(
-              false,
-              true,
-              count * pixels,
-              k,
-              fg,
-              1f,
-              dy,
-              (long) first * pixels * s.filters() + (long) g * fg,
-              s.filters(),
-              kernel,
-              (long) g * fg,
-              s.filters(),
-              0f,
-              cols,
-              0,
-              k);
-          col2im(s, cols, first, count, g, dx);
-        }
-      }
-    }
-  }
-
-  @Override
-  public void conv2dBackwardFilter(
-      Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dKernel) {
-    range(x, "x", 0, s.inputLength());
-    range(dy, "dy", 0, s.outputLength());
-    range(dKernel, "dKernel", 0, s.kernelLength());
-    int pixels = s.outH() * s.outW();
-    if (isPointwise(s)) {
-      gemm(
-          true,
-          false,
-          s.c(),
-          s.filters(),
-          s.n() * pixels,
-          1f,
-          x,
-          0,
-          s.c(),
-          dy,
-          0,
-          s.filters(),
-          0f,
-          dKernel,
-          0,
-          s.filters());
-      return;
-    }
-    int fg = s.filters() / s.groups();
-    int k = columnWidth(s);
-    int chunk = ConvChunks.imagesPerChunk(s, k);
-    try (CuBuffer cols = allocator.allocate((long) chunk * pixels * k, false)) {
-      for (int first = 0; first < s.n(); first += chunk) {
-        int count = Math.min(chunk, s.n() - first);
-        for (int g = 0; g < s.groups(); g++) {
-          im2col(s, x, first, count, g, cols);
-          gemm(
-              true,
-              false,
-              k,
-              fg,
-              count * pixels,
-              1f,
-              cols,
-              0,
-              k,
-              dy,
-              (long) first * pixels * s.filters() + (long) g * fg,
-              s.filters(),
-              first == 0 ? 0f : 1f,
-              dKernel,
-              (long) g * fg,
-              s.filters());
-        }
-      }
-    }
-  }
-
-  @Override
-  public void conv2dBackwardBias(Conv2dSpec s, DeviceBuffer dy, DeviceBuffer dBias) {
-    reduceMiddle(dy, 1, s.n() * s.outH() * s.outW(), s.filters(), 1f, dBias);
-  }
-
-  private static boolean isPointwise(Conv2dSpec s) {
-    return s.kh() == 1
-        && s.kw() == 1
-        && s.strideH() == 1
-        && s.strideW() == 1
-        && s.padTop() == 0
-        && s.padLeft() == 0
-        && s.groups() == 1
-        && s.outH() == s.h()
-        && s.outW() == s.w();
-  }
-
   private static int columnWidth(Conv2dSpec s) {
     return s.kh() * s.kw() * (s.c() / s.groups());
-  }
-
-  private static void checkImages(Conv2dSpec s, int first, int count, int group) {
-    if (first < 0 || count < 0 || first + count > s.n() || group < 0 || group >= s.groups()) {
-      throw new IllegalArgumentException(
-          "images [" + first + ", " + (first + count) + ") group " + group + " outside " + s);
-    }
-  }
-
-  /** Conv2dSpec's sixteen components in declaration order: conv.cu's struct ConvGeom. */
-  private static int[] geometry(Conv2dSpec s) {
-    return new int[] {
-      s.n(),
-      s.h(),
-      s.w(),
-      s.c(),
-      s.kh(),
-      s.kw(),
-      s.filters(),
-      s.strideH(),
-      s.strideW(),
-      s.padTop(),
-      s.padLeft(),
-      s.dilationH(),
-      s.dilationW(),
-      s.groups(),
-      s.outH(),
-      s.outW()
-    };
   }
 
   // ---------------------------------------------------------------- pooling
@@ -479,7 +260,7 @@ public final class CudaBackend implements Backend {
     CuBuffer cy = range(y, "y", 0, s.outputLength());
     int total = int32(s.outputLength(), "pooling output");
     int32(s.inputLength(), "pooling input");
-    launch1d("max_pool_forward", total, geometry(s), cx.at(0), cy.at(0), total);
+    launch1d("max_pool_forward", total, KernelGeometry.of(s), cx.at(0), cy.at(0), total);
   }
 
   @Override
@@ -488,7 +269,8 @@ public final class CudaBackend implements Backend {
     CuBuffer cdy = range(dy, "dy", 0, s.outputLength());
     CuBuffer cdx = range(dx, "dx", 0, s.inputLength());
     int total = int32(s.inputLength(), "pooling input");
-    launch1d("max_pool_backward", total, geometry(s), cx.at(0), cdy.at(0), cdx.at(0), total);
+    launch1d(
+        "max_pool_backward", total, KernelGeometry.of(s), cx.at(0), cdy.at(0), cdx.at(0), total);
   }
 
   @Override
@@ -497,7 +279,7 @@ public final class CudaBackend implements Backend {
     CuBuffer cy = range(y, "y", 0, s.outputLength());
     int total = int32(s.outputLength(), "pooling output");
     int32(s.inputLength(), "pooling input");
-    launch1d("avg_pool_forward", total, geometry(s), cx.at(0), cy.at(0), total);
+    launch1d("avg_pool_forward", total, KernelGeometry.of(s), cx.at(0), cy.at(0), total);
   }
 
   @Override
@@ -505,25 +287,7 @@ public final class CudaBackend implements Backend {
     CuBuffer cdy = range(dy, "dy", 0, s.outputLength());
     CuBuffer cdx = range(dx, "dx", 0, s.inputLength());
     int total = int32(s.inputLength(), "pooling input");
-    launch1d("avg_pool_backward", total, geometry(s), cdy.at(0), cdx.at(0), total);
-  }
-
-  /** Pool2dSpec's twelve components in declaration order: pool.cu's struct PoolGeom. */
-  private static int[] geometry(Pool2dSpec s) {
-    return new int[] {
-      s.n(),
-      s.h(),
-      s.w(),
-      s.c(),
-      s.poolH(),
-      s.poolW(),
-      s.strideH(),
-      s.strideW(),
-      s.padTop(),
-      s.padLeft(),
-      s.outH(),
-      s.outW()
-    };
+    launch1d("avg_pool_backward", total, KernelGeometry.of(s), cdy.at(0), cdx.at(0), total);
   }
 
   // ---------------------------------------------------------------- element-wise
@@ -864,12 +628,13 @@ public final class CudaBackend implements Backend {
       DeviceBuffer dGamma,
       DeviceBuffer dBeta) {
     long total = (long) rows * cols;
-    CuBuffer cx = range(x, "x", 0, total);
-    CuBuffer cdy = range(dy, "dy", 0, total);
-    CuBuffer cm = range(mean, "mean", 0, cols);
-    CuBuffer cv = range(variance, "variance", 0, cols);
-    CuBuffer cg = range(gamma, "gamma", 0, cols);
-    CuBuffer cdx = range(dx, "dx", 0, total);
+    // The kernels take element addresses; the two gradients are also summed into as buffers.
+    CuModule.Arg.Ptr px = range(x, "x", 0, total).at(0);
+    CuModule.Arg.Ptr pdy = range(dy, "dy", 0, total).at(0);
+    CuModule.Arg.Ptr pm = range(mean, "mean", 0, cols).at(0);
+    CuModule.Arg.Ptr pv = range(variance, "variance", 0, cols).at(0);
+    CuModule.Arg.Ptr pg = range(gamma, "gamma", 0, cols).at(0);
+    CuModule.Arg.Ptr pdx = range(dx, "dx", 0, total).at(0);
     CuBuffer cdGamma = range(dGamma, "dGamma", 0, cols);
     CuBuffer cdBeta = range(dBeta, "dBeta", 0, cols);
     if (cols == 0) return;
@@ -884,13 +649,13 @@ public final class CudaBackend implements Backend {
           32,
           8,
           0,
-          cx.at(0),
-          cdy.at(0),
+          px,
+          pdy,
           rows,
           cols,
           plan.chunk(),
-          cm.at(0),
-          cv.at(0),
+          pm,
+          pv,
           eps,
           sumDy.at(0),
           sumDyXhat.at(0));
@@ -900,17 +665,17 @@ public final class CudaBackend implements Backend {
     launch1d(
         "bn_backward_dx",
         total,
-        cx.at(0),
-        cdy.at(0),
+        px,
+        pdy,
         rows,
         cols,
-        cm.at(0),
-        cv.at(0),
-        cg.at(0),
+        pm,
+        pv,
+        pg,
         eps,
         cdGamma.at(0),
         cdBeta.at(0),
-        cdx.at(0),
+        pdx,
         total);
   }
 
@@ -1496,14 +1261,6 @@ public final class CudaBackend implements Backend {
   private CuBuffer range(DeviceBuffer buffer, String name, long offset, long len) {
     CuBuffer b = allocator.own(buffer, name);
     Ranges.check(name, b, offset, len);
-    return b;
-  }
-
-  /** Checks a row-major {@code rows x cols} matrix with leading dimension {@code ld} at offset. */
-  private CuBuffer matrix(
-      DeviceBuffer buffer, String name, long offset, int rows, int cols, int ld) {
-    CuBuffer b = allocator.own(buffer, name);
-    Ranges.checkMatrix(name, b, offset, rows, cols, ld);
     return b;
   }
 }

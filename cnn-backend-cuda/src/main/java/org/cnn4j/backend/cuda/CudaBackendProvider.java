@@ -7,6 +7,7 @@ import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.BackendConfig;
 import org.cnn4j.spi.BackendException;
 import org.cnn4j.spi.BackendProvider;
+import org.cnn4j.spi.ProbeOnce;
 
 /**
  * The CUDA backend's {@link java.util.ServiceLoader} entry. Nothing native happens until {@link
@@ -22,7 +23,7 @@ public final class CudaBackendProvider implements BackendProvider {
   /** The id users name this backend by. */
   public static final String ID = "cuda";
 
-  private volatile Availability probed;
+  private final ProbeOnce probe = new ProbeOnce(CudaBackendProvider::probeNow);
 
   @Override
   public String id() {
@@ -37,14 +38,7 @@ public final class CudaBackendProvider implements BackendProvider {
 
   @Override
   public Availability probe() {
-    Availability result = probed;
-    if (result == null) {
-      synchronized (this) {
-        result = probed;
-        if (result == null) probed = result = probeNow();
-      }
-    }
-    return result;
+    return probe.get();
   }
 
   private static Availability probeNow() {

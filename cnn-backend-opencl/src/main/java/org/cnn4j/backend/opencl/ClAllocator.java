@@ -65,6 +65,7 @@ final class ClAllocator {
   ClBuffer own(DeviceBuffer buffer, String name) {
     if (buffer == null) throw new NullPointerException(name + " is null");
     if (buffer instanceof ClBuffer b && b.owner() == this) {
+      cl.ensureHealthy();
       b.mem(); // fails fast when closed
       return b;
     }

@@ -6,7 +6,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.cnn4j.spi.DeviceBuffer;
 import org.jocl.cl_mem;
 
-/** One cl_mem of float32 values, freed by {@link #close()} (once, from any thread). */
+/**
+ * One cl_mem of float32 values, freed by {@link #close()} (once, from any thread); or a borrowed
+ * view of another buffer's cl_mem, whose close hands it back instead.
+ */
 final class ClBuffer implements DeviceBuffer {
   private final ClAllocator owner;
   private final cl_mem mem;
@@ -14,11 +17,39 @@ final class ClBuffer implements DeviceBuffer {
   private final boolean counted;
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** What closing does, once: release the cl_mem, or hand a borrowed one back. */
+  private final Runnable release;
+
   ClBuffer(ClAllocator owner, cl_mem mem, long length, boolean counted) {
     this.owner = owner;
     this.mem = mem;
     this.length = length;
     this.counted = counted;
+    this.release =
+        () -> {
+          clReleaseMemObject(mem);
+          owner.released(this);
+        };
+  }
+
+  private ClBuffer(ClBuffer lender, long length, Runnable giveBack) {
+    this.owner = lender.owner;
+    this.mem = lender.mem();
+    this.length = length;
+    this.counted = false;
+    this.release = giveBack;
+  }
+
+  /**
+   * The first {@code length} floats of this buffer as a buffer of their own (not counted), whose
+   * close runs {@code giveBack} and leaves this buffer open.
+   */
+  ClBuffer borrowed(long length, Runnable giveBack) {
+    if (length > this.length) {
+      throw new IllegalArgumentException(
+          "cannot borrow " + length + " floats of a buffer of " + this.length);
+    }
+    return new ClBuffer(this, length, giveBack);
   }
 
   /** Whether the buffer counts in the backend's memory statistics (scratch buffers do not). */
@@ -49,10 +80,7 @@ final class ClBuffer implements DeviceBuffer {
 
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      clReleaseMemObject(mem);
-      owner.released(this);
-    }
+    if (closed.compareAndSet(false, true)) release.run();
   }
 
   @Override

@@ -7,6 +7,7 @@ import static org.jocl.CL.clReleaseCommandQueue;
 import static org.jocl.CL.clReleaseContext;
 
 import org.cnn4j.spi.BackendException;
+import org.cnn4j.spi.BackendGuard;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
@@ -14,15 +15,15 @@ import org.jocl.cl_device_id;
 
 /**
  * The context and the single in-order command queue of one device, and the place native statuses
- * are checked. After a device fault (an error that leaves the queue in doubt) every later call
- * fails with the first fault as its cause, so a training loop cannot run on after a kernel crash.
+ * are checked. Its {@link BackendGuard} makes every call after a device fault (an error that leaves
+ * the queue in doubt) fail with the first fault as its cause, and every call after the backend's
+ * close fail with an {@link IllegalStateException}, before anything native runs.
  */
 final class ClContext implements AutoCloseable {
   private final ClDevice device;
   private final cl_context context;
   private final cl_command_queue queue;
-  private volatile BackendException fault;
-  private boolean closed;
+  private final BackendGuard guard = new BackendGuard(OpenClBackendProvider.ID);
 
   // clCreateCommandQueue is deprecated since OpenCL 2.0, but its replacement does not exist on
   // OpenCL 1.2 platforms (NVIDIA's older drivers, Apple), so the 1.2 call is the portable one.
@@ -61,32 +62,35 @@ final class ClContext implements AutoCloseable {
   void check(int status, String op, String detail) {
     if (status == ClStatus.SUCCESS) return;
     BackendException e = ClStatus.failure(status, op, detail);
-    if (ClStatus.isDeviceFault(status) && fault == null) fault = e;
+    if (ClStatus.isDeviceFault(status)) guard.fault(e);
     throw e;
   }
 
-  /** Throws if an earlier device fault poisoned this context or it was closed. */
+  /** Throws if an earlier device fault poisoned this context or the backend was closed. */
   void ensureHealthy(String op) {
-    BackendException first = fault;
-    if (first != null) {
-      throw new BackendException(
-          OpenClBackendProvider.ID,
-          op,
-          first.status(),
-          "the device failed earlier and this backend can no longer be used",
-          first);
-    }
-    if (closed) throw new IllegalStateException("the OpenCL backend is closed");
+    guard.ensureUsable(op);
+  }
+
+  /** As {@link #ensureHealthy(String)}, where no op name is at hand (a buffer argument's check). */
+  void ensureHealthy() {
+    guard.ensureUsable();
   }
 
   void finish(String op) {
     check(clFinish(queue), op, "waiting for the queue");
   }
 
+  /**
+   * Marks the backend closed: true on the first call only, after which every {@link #ensureHealthy}
+   * throws. The caller then frees what it holds and calls {@link #close()}.
+   */
+  boolean markClosed() {
+    return guard.close();
+  }
+
+  /** Waits for the queue and releases it and the context; call once, after {@link #markClosed}. */
   @Override
   public void close() {
-    if (closed) return;
-    closed = true;
     clFinish(queue);
     clReleaseCommandQueue(queue);
     clReleaseContext(context);

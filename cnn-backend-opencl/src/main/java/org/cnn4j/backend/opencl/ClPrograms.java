@@ -35,6 +35,7 @@ final class ClPrograms implements AutoCloseable {
 
   /** The kernel {@code name} of {@code file} built with {@code options} (may be empty). */
   synchronized ClKernel kernel(String file, String options, String name) {
+    cl.ensureHealthy(name); // after close the programs are released and the context gone
     String key = file + '|' + options + '|' + name;
     ClKernel kernel = kernels.get(key);
     if (kernel == null) {

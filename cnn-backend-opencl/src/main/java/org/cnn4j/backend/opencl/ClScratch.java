@@ -76,6 +76,15 @@ final class ClScratch implements AutoCloseable {
     return new Lease(slot, buffer);
   }
 
+  /**
+   * A lease of {@code slot} as a buffer of exactly {@code length} floats whose close ends the
+   * lease, for code that takes any {@link org.cnn4j.spi.DeviceBuffer} (the SPI's default methods).
+   */
+  ClBuffer borrow(Slot slot, long length) {
+    Lease lease = lease(slot, length);
+    return lease.buffer().borrowed(length, lease::close);
+  }
+
   private synchronized void giveBack(Slot slot, ClBuffer buffer) {
     if (slot == null || closed) {
       buffer.close();

@@ -13,8 +13,8 @@ import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.BinaryOp;
 import org.cnn4j.spi.Conv2dSpec;
-import org.cnn4j.spi.ConvChunks;
 import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.KernelGeometry;
 import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.MemoryStats;
 import org.cnn4j.spi.Pool2dSpec;
@@ -53,7 +53,6 @@ public final class OpenClBackend implements Backend {
   private final ClAllocator allocator;
   private final ClScratch scratch;
   private final ClGemm gemm;
-  private boolean closed;
 
   OpenClBackend(ClDevice device, int gemmRows) {
     cl = new ClContext(device);
@@ -89,6 +88,13 @@ public final class OpenClBackend implements Backend {
   public DeviceBuffer allocate(long length) {
     cl.ensureHealthy("allocate");
     return allocator.allocate(length, true);
+  }
+
+  /** The im2col columns of the SPI's convolutions: a slot kept between calls, not counted. */
+  @Override
+  public DeviceBuffer allocateScratch(long length) {
+    cl.ensureHealthy("allocate");
+    return scratch.borrow(ClScratch.Slot.CONV_COLUMNS, length);
   }
 
   @Override
@@ -177,8 +183,7 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public synchronized void close() {
-    if (closed) return;
-    closed = true;
+    if (!cl.markClosed()) return;
     scratch.close();
     programs.close();
     cl.close();
@@ -205,13 +210,11 @@ public final class OpenClBackend implements Backend {
       DeviceBuffer c,
       long cOffset,
       int ldc) {
-    if (m < 0 || n < 0 || k < 0) {
-      throw new IllegalArgumentException("gemm sizes must be >= 0: m=" + m + " n=" + n + " k=" + k);
-    }
-    ClBuffer ca = matrix(a, "A", aOffset, transA ? k : m, transA ? m : k, lda);
-    ClBuffer cb = matrix(b, "B", bOffset, transB ? n : k, transB ? k : n, ldb);
-    ClBuffer cc = matrix(c, "C", cOffset, m, n, ldc);
+    Ranges.checkGemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     if (m == 0 || n == 0) return;
+    ClBuffer ca = allocator.own(a, "A");
+    ClBuffer cb = allocator.own(b, "B");
+    ClBuffer cc = allocator.own(c, "C");
     gemm.run(
         transA, transB, m, n, k, alpha, ca, aOffset, lda, cb, bOffset, ldb, beta, cc, cOffset, ldc);
   }
@@ -221,7 +224,7 @@ public final class OpenClBackend implements Backend {
   @Override
   public void im2col(
       Conv2dSpec s, DeviceBuffer x, int first, int count, int group, DeviceBuffer cols) {
-    checkImages(s, first, count, group);
+    Ranges.checkImages(s, first, count, group);
     long total = (long) count * s.outH() * s.outW() * columnWidth(s);
     int32(total, "im2col columns");
     ClBuffer cx = range(x, "x", 0, int32(s.inputLength(), "convolution input"));
@@ -232,7 +235,7 @@ public final class OpenClBackend implements Backend {
             channelLanes(s.c() / s.groups()),
             s.outW(),
             (long) count * s.outH(),
-            geometry(s),
+            KernelGeometry.of(s),
             cx,
             first,
             count,
@@ -243,7 +246,7 @@ public final class OpenClBackend implements Backend {
   @Override
   public void col2im(
       Conv2dSpec s, DeviceBuffer cols, int first, int count, int group, DeviceBuffer dx) {
-    checkImages(s, first, count, group);
+    Ranges.checkImages(s, first, count, group);
     ClBuffer cc = range(cols, "cols", 0, (long) count * s.outH() * s.outW() * columnWidth(s));
     ClBuffer cx = range(dx, "dx", 0, int32(s.inputLength(), "convolution input"));
     int32((long) count * s.outH() * s.outW() * columnWidth(s), "im2col columns");
@@ -253,7 +256,7 @@ public final class OpenClBackend implements Backend {
             channelLanes(s.c() / s.groups()),
             s.w(),
             (long) count * s.h(),
-            geometry(s),
+            KernelGeometry.of(s),
             cc,
             first,
             count,
@@ -261,228 +264,8 @@ public final class OpenClBackend implements Backend {
             cx);
   }
 
-  /**
-   * im2col + GEMM on the device. A 1x1, stride-1, unpadded, ungrouped convolution is already a GEMM
-   * on the NHWC input, so it skips the unfolding; scratch columns are not counted as the caller's
-   * memory.
-   */
-  @Override
-  public void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y) {
-    range(x, "x", 0, s.inputLength());
-    range(kernel, "kernel", 0, s.kernelLength());
-    range(y, "y", 0, s.outputLength());
-    int pixels = s.outH() * s.outW();
-    if (isPointwise(s)) {
-      gemm(
-          false,
-          false,
-          s.n() * pixels,
-          s.filters(),
-          s.c(),
-          1f,
-          x,
-          0,
-          s.c(),
-          kernel,
-          0,
-          s.filters(),
-          0f,
-          y,
-          0,
-          s.filters());
-      return;
-    }
-    int fg = s.filters() / s.groups();
-    int k = columnWidth(s);
-    int chunk = ConvChunks.imagesPerChunk(s, k);
-    try (var lease = scratch.lease(ClScratch.Slot.CONV_COLUMNS, (long) chunk * pixels * k)) {
-      ClBuffer cols = lease.buffer();
-      for (int first = 0; first < s.n(); first += chunk) {
-        int count = Math.min(chunk, s.n() - first);
-        for (int g = 0; g < s.groups(); g++) {
-          im2col(s, x, first, count, g, cols);
-          gemm(
-              false,
-              false,
-              count * pixels,
-              fg,
-              k,
-              1f,
-              cols,
-              0,
-              k,
-              kernel,
-              (long) g * fg,
-              s.filters(),
-              0f,
-              y,
-              (long) first * pixels * s.filters() + (long) g * fg,
-              s.filters());
-        }
-      }
-    }
-  }
-
-  @Override
-  public void conv2dBackwardData(
-      Conv2dSpec s, DeviceBuffer dy, DeviceBuffer kernel, DeviceBuffer dx) {
-    range(dy, "dy", 0, s.outputLength());
-    range(kernel, "kernel", 0, s.kernelLength());
-    range(dx, "dx", 0, s.inputLength());
-    int pixels = s.outH() * s.outW();
-    if (isPointwise(s)) {
-      gemm(
-          false,
-          true,
-          s.n() * pixels,
-          s.c(),
-          s.filters(),
-          1f,
-          dy,
-          0,
-          s.filters(),
-          kernel,
-          0,
-          s.filters(),
-          0f,
-          dx,
-          0,
-          s.c());
-      return;
-    }
-    int fg = s.filters() / s.groups();
-    int k = columnWidth(s);
-    int chunk = ConvChunks.imagesPerChunk(s, k);
-    fill(dx, 0, s.inputLength(), 0f);
-    try (var lease = scratch.lease(ClScratch.Slot.CONV_COLUMNS, (long) chunk * pixels * k)) {
-      ClBuffer cols = lease.buffer();
-      for (int first = 0; first < s.n(); first += chunk) {
-        int count = Math.min(chunk, s.n() - first);
-        for (int g = 0; g < s.groups(); g++) {
-          gemm(
-              false,
-              true,
-              count * pixels,
-              k,
-              fg,
-              1f,
-              dy,
-              (long) first * pixels * s.filters() + (long) g * fg,
-              s.filters(),
-              kernel,
-              (long) g * fg,
-              s.filters(),
-              0f,
-              cols,
-              0,
-              k);
-          col2im(s, cols, first, count, g, dx);
-        }
-      }
-    }
-  }
-
-  @Override
-  public void conv2dBackwardFilter(
-      Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dKernel) {
-    range(x, "x", 0, s.inputLength());
-    range(dy, "dy", 0, s.outputLength());
-    range(dKernel, "dKernel", 0, s.kernelLength());
-    int pixels = s.outH() * s.outW();
-    if (isPointwise(s)) {
-      gemm(
-          true,
-          false,
-          s.c(),
-          s.filters(),
-          s.n() * pixels,
-          1f,
-          x,
-          0,
-          s.c(),
-          dy,
-          0,
-          s.filters(),
-          0f,
-          dKernel,
-          0,
-          s.filters());
-      return;
-    }
-    int fg = s.filters() / s.groups();
-    int k = columnWidth(s);
-    int chunk = ConvChunks.imagesPerChunk(s, k);
-    try (var lease = scratch.lease(ClScratch.Slot.CONV_COLUMNS, (long) chunk * pixels * k)) {
-      ClBuffer cols = lease.buffer();
-      for (int first = 0; first < s.n(); first += chunk) {
-        int count = Math.min(chunk, s.n() - first);
-        for (int g = 0; g < s.groups(); g++) {
-          im2col(s, x, first, count, g, cols);
-          gemm(
-              true,
-              false,
-              k,
-              fg,
-              count * pixels,
-              1f,
-              cols,
-              0,
-              k,
-              dy,
-              (long) first * pixels * s.filters() + (long) g * fg,
-              s.filters(),
-              first == 0 ? 0f : 1f,
-              dKernel,
-              (long) g * fg,
-              s.filters());
-        }
-      }
-    }
-  }
-
-  private static boolean isPointwise(Conv2dSpec s) {
-    return s.kh() == 1
-        && s.kw() == 1
-        && s.strideH() == 1
-        && s.strideW() == 1
-        && s.padTop() == 0
-        && s.padLeft() == 0
-        && s.groups() == 1
-        && s.outH() == s.h()
-        && s.outW() == s.w();
-  }
-
   private static int columnWidth(Conv2dSpec s) {
     return s.kh() * s.kw() * (s.c() / s.groups());
-  }
-
-  private static void checkImages(Conv2dSpec s, int first, int count, int group) {
-    if (first < 0 || count < 0 || first + count > s.n() || group < 0 || group >= s.groups()) {
-      throw new IllegalArgumentException(
-          "images [" + first + ", " + (first + count) + ") group " + group + " outside " + s);
-    }
-  }
-
-  /** Conv2dSpec's sixteen components in declaration order, as conv.cl's int16 expects. */
-  private static int[] geometry(Conv2dSpec s) {
-    return new int[] {
-      s.n(),
-      s.h(),
-      s.w(),
-      s.c(),
-      s.kh(),
-      s.kw(),
-      s.filters(),
-      s.strideH(),
-      s.strideW(),
-      s.padTop(),
-      s.padLeft(),
-      s.dilationH(),
-      s.dilationW(),
-      s.groups(),
-      s.outH(),
-      s.outW()
-    };
   }
 
   // ---------------------------------------------------------------- pooling
@@ -495,7 +278,7 @@ public final class OpenClBackend implements Backend {
     int32(s.inputLength(), "pooling input");
     programs
         .kernel(POOL, "max_pool_forward")
-        .launch3d(channelLanes(s.c()), s.outW(), rows, geometry(s), cx, cy, rows);
+        .launch3d(channelLanes(s.c()), s.outW(), rows, poolGeometry(s), cx, cy, rows);
   }
 
   @Override
@@ -509,13 +292,13 @@ public final class OpenClBackend implements Backend {
       int rows = int32((long) s.n() * s.outH(), "pooling output rows");
       programs
           .kernel(POOL, "max_pool_backward_disjoint")
-          .launch3d(channelLanes(s.c()), s.outW(), rows, geometry(s), cx, cdy, cdx, rows);
+          .launch3d(channelLanes(s.c()), s.outW(), rows, poolGeometry(s), cx, cdy, cdx, rows);
       return;
     }
     int rows = int32((long) s.n() * s.h(), "pooling input rows");
     programs
         .kernel(POOL, "max_pool_backward")
-        .launch3d(channelLanes(s.c()), s.w(), rows, geometry(s), cx, cdy, cdx, rows);
+        .launch3d(channelLanes(s.c()), s.w(), rows, poolGeometry(s), cx, cdy, cdx, rows);
   }
 
   @Override
@@ -526,7 +309,7 @@ public final class OpenClBackend implements Backend {
     int32(s.inputLength(), "pooling input");
     programs
         .kernel(POOL, "avg_pool_forward")
-        .launch3d(channelLanes(s.c()), s.outW(), rows, geometry(s), cx, cy, rows);
+        .launch3d(channelLanes(s.c()), s.outW(), rows, poolGeometry(s), cx, cy, rows);
   }
 
   @Override
@@ -537,7 +320,7 @@ public final class OpenClBackend implements Backend {
     int32(s.inputLength(), "pooling input");
     programs
         .kernel(POOL, "avg_pool_backward")
-        .launch3d(channelLanes(s.c()), s.w(), rows, geometry(s), cdy, cdx, rows);
+        .launch3d(channelLanes(s.c()), s.w(), rows, poolGeometry(s), cdy, cdx, rows);
   }
 
   /** Whether the pooling windows, laid side by side without overlap, cover every input position. */
@@ -550,6 +333,11 @@ public final class OpenClBackend implements Backend {
         && s.outW() * s.strideW() >= s.w();
   }
 
+  /** Pool2dSpec's twelve components padded to pool.cl's int16. */
+  private static int[] poolGeometry(Pool2dSpec s) {
+    return Arrays.copyOf(KernelGeometry.of(s), 16);
+  }
+
   /**
    * Work items across the channels of one pixel in conv.cl and pool.cl: one per channel on a GPU,
    * where neighbouring work items then read neighbouring addresses; one on other devices (PoCL's
@@ -558,28 +346,6 @@ public final class OpenClBackend implements Backend {
    */
   private int channelLanes(int channels) {
     return cl.device().gpu() ? channels : 1;
-  }
-
-  /** Pool2dSpec's twelve components in declaration order, padded to pool.cl's int16. */
-  private static int[] geometry(Pool2dSpec s) {
-    return new int[] {
-      s.n(),
-      s.h(),
-      s.w(),
-      s.c(),
-      s.poolH(),
-      s.poolW(),
-      s.strideH(),
-      s.strideW(),
-      s.padTop(),
-      s.padLeft(),
-      s.outH(),
-      s.outW(),
-      0,
-      0,
-      0,
-      0
-    };
   }
 
   // ---------------------------------------------------------------- element-wise
@@ -1454,14 +1220,6 @@ public final class OpenClBackend implements Backend {
   private ClBuffer range(DeviceBuffer buffer, String name, long offset, long len) {
     ClBuffer b = allocator.own(buffer, name);
     Ranges.check(name, b, offset, len);
-    return b;
-  }
-
-  /** Checks a row-major {@code rows x cols} matrix with leading dimension {@code ld} at offset. */
-  private ClBuffer matrix(
-      DeviceBuffer buffer, String name, long offset, int rows, int cols, int ld) {
-    ClBuffer b = allocator.own(buffer, name);
-    Ranges.checkMatrix(name, b, offset, rows, cols, ld);
     return b;
   }
 }

@@ -8,6 +8,7 @@ import org.cnn4j.spi.Backend;
 import org.cnn4j.spi.BackendConfig;
 import org.cnn4j.spi.BackendException;
 import org.cnn4j.spi.BackendProvider;
+import org.cnn4j.spi.ProbeOnce;
 
 /**
  * The OpenCL backend's {@link java.util.ServiceLoader} entry. Nothing native happens until {@link
@@ -23,7 +24,7 @@ public final class OpenClBackendProvider implements BackendProvider {
   /** Rows of C per GEMM work item, a tuning knob for benchmarks. */
   private static final String GEMM_ROWS_OPTION = "gemmRows";
 
-  private volatile Availability probed;
+  private final ProbeOnce probe = new ProbeOnce(OpenClBackendProvider::probeNow);
 
   @Override
   public String id() {
@@ -43,14 +44,7 @@ public final class OpenClBackendProvider implements BackendProvider {
 
   @Override
   public Availability probe() {
-    Availability result = probed;
-    if (result == null) {
-      synchronized (this) {
-        result = probed;
-        if (result == null) probed = result = probeNow();
-      }
-    }
-    return result;
+    return probe.get();
   }
 
   @Override

@@ -1,0 +1,254 @@
+package org.cnn4j.backend.cpu;
+
+import static org.cnn4j.backend.cpu.CpuBuffer.floats;
+
+import org.cnn4j.spi.ActivationKind;
+import org.cnn4j.spi.BinaryOp;
+import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.Ranges;
+
+/** Element-wise ops and activations, forward and backward, split across threads when large. */
+final class Elementwise {
+  private final Parallel parallel;
+
+  Elementwise(Parallel parallel) {
+    this.parallel = parallel;
+  }
+
+  void activationForward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+    Ranges.check("activation", x, 0, n);
+    Ranges.check("activation", y, 0, n);
+    Floats in = floats(x);
+    Floats out = floats(y);
+    parallel.forRange(
+        (int) n,
+        n * 4,
+        (lo, hi) -> {
+          switch (kind) {
+            case LINEAR -> {
+              for (int i = lo; i < hi; i++) out.put(i, in.get(i));
+            }
+            case RELU -> {
+              for (int i = lo; i < hi; i++) out.put(i, Math.max(in.get(i), 0f));
+            }
+            case LEAKY_RELU -> {
+              for (int i = lo; i < hi; i++) {
+                float v = in.get(i);
+                out.put(i, v > 0 ? v : alpha * v);
+              }
+            }
+            case SIGMOID -> {
+              for (int i = lo; i < hi; i++)
+                out.put(i, (float) (1.0 / (1.0 + Math.exp(-in.get(i)))));
+            }
+            case TANH -> {
+              for (int i = lo; i < hi; i++) out.put(i, (float) Math.tanh(in.get(i)));
+            }
+            default -> {
+              for (int i = lo; i < hi; i++)
+                out.put(i, ActivationMath.apply(kind, alpha, in.get(i)));
+            }
+          }
+        });
+  }
+
+  void activationBackward(
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer x,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dx,
+      long n) {
+    for (DeviceBuffer b : new DeviceBuffer[] {x, y, dy, dx})
+      Ranges.check("activationBackward", b, 0, n);
+
+    Floats in = floats(x);
+    Floats out = floats(y);
+    Floats g = floats(dy);
+    Floats d = floats(dx);
+    parallel.forRange(
+        (int) n,
+        n * 4,
+        (lo, hi) -> {
+          switch (kind) {
+            case LINEAR -> {
+              for (int i = lo; i < hi; i++) d.put(i, g.get(i));
+            }
+            case RELU -> {
+              for (int i = lo; i < hi; i++) d.put(i, in.get(i) > 0 ? g.get(i) : 0f);
+            }
+            case LEAKY_RELU -> {
+              for (int i = lo; i < hi; i++) d.put(i, in.get(i) > 0 ? g.get(i) : alpha * g.get(i));
+            }
+            case SIGMOID -> {
+              for (int i = lo; i < hi; i++) {
+                float s = out.get(i);
+                d.put(i, g.get(i) * s * (1f - s));
+              }
+            }
+            case TANH -> {
+              for (int i = lo; i < hi; i++) {
+                float t = out.get(i);
+                d.put(i, g.get(i) * (1f - t * t));
+              }
+            }
+            default -> {
+              for (int i = lo; i < hi; i++) {
+                d.put(i, ActivationMath.backward(kind, alpha, in.get(i), out.get(i), g.get(i)));
+              }
+            }
+          }
+        });
+  }
+
+  void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
+    Floats x = floats(a);
+    Floats y = floats(b);
+    Floats o = floats(out);
+    Ranges.check("binary", a, 0, n);
+    Ranges.check("binary", b, 0, n);
+    Ranges.check("binary", out, 0, n);
+    parallel.forRange(
+        (int) n,
+        n,
+        (lo, hi) -> {
+          switch (op) {
+            case ADD -> {
+              for (int i = lo; i < hi; i++) o.put(i, x.get(i) + y.get(i));
+            }
+            case SUB -> {
+              for (int i = lo; i < hi; i++) o.put(i, x.get(i) - y.get(i));
+            }
+            case MUL -> {
+              for (int i = lo; i < hi; i++) o.put(i, x.get(i) * y.get(i));
+            }
+            default -> {
+              for (int i = lo; i < hi; i++) o.put(i, CpuTensorOps.apply(op, x.get(i), y.get(i)));
+            }
+          }
+        });
+  }
+
+  void axpby(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, long n) {
+    Floats in = floats(x);
+    Floats out = floats(y);
+    Ranges.check("axpby", x, 0, n);
+    Ranges.check("axpby", y, 0, n);
+    parallel.forRange(
+        (int) n,
+        n,
+        (lo, hi) -> {
+          if (beta == 0f) {
+            for (int i = lo; i < hi; i++) out.put(i, alpha * in.get(i));
+          } else {
+            for (int i = lo; i < hi; i++) out.put(i, alpha * in.get(i) + beta * out.get(i));
+          }
+        });
+  }
+
+  void biasActivationForward(
+      ActivationKind kind, float alpha, DeviceBuffer y, DeviceBuffer bias, int rows, int cols) {
+    Ranges.check("biasActivationForward", y, 0, (long) rows * cols);
+    if (bias != null) Ranges.check("biasActivationForward", bias, 0, cols);
+    Floats out = floats(y);
+    float[] b = new float[cols];
+    if (bias != null) floats(bias).get(0, b, 0, cols);
+    // One loop per kind: a switch inside the element loop keeps HotSpot from tightening it.
+    parallel.forRange(
+        rows,
+        (long) rows * cols,
+        (lo, hi) -> {
+          switch (kind) {
+            case RELU -> {
+              for (int r = lo; r < hi; r++) {
+                int base = r * cols;
+                for (int j = 0; j < cols; j++)
+                  out.put(base + j, Math.max(out.get(base + j) + b[j], 0f));
+              }
+            }
+            case LINEAR -> {
+              for (int r = lo; r < hi; r++) {
+                int base = r * cols;
+                for (int j = 0; j < cols; j++) out.put(base + j, out.get(base + j) + b[j]);
+              }
+            }
+            default -> {
+              for (int r = lo; r < hi; r++) {
+                int base = r * cols;
+                for (int j = 0; j < cols; j++)
+                  out.put(base + j, activate(kind, alpha, out.get(base + j) + b[j]));
+              }
+            }
+          }
+        });
+  }
+
+  /** f(v) for one value, as ActivationKind defines it. */
+  static float activate(ActivationKind kind, float alpha, float v) {
+    return ActivationMath.apply(kind, alpha, v);
+  }
+
+  void activationBackwardBias(
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer y,
+      DeviceBuffer dy,
+      DeviceBuffer dz,
+      int rows,
+      int cols,
+      DeviceBuffer dBias) {
+    kind.requireDerivativeFromOutput("activationBackwardBias");
+    long n = (long) rows * cols;
+    for (DeviceBuffer b : new DeviceBuffer[] {y, dy, dz})
+      Ranges.check("activationBackwardBias", b, 0, n);
+    if (dBias != null) Ranges.check("activationBackwardBias", dBias, 0, cols);
+    Floats out = floats(y);
+    Floats g = floats(dy);
+    Floats d = floats(dz);
+    int parts = Math.max(1, (int) Math.min(parallel.threads(), n / Parallel.MIN_WORK_PER_THREAD));
+    float[][] partial = new float[parts][cols];
+    parallel.forRange(
+        parts,
+        n,
+        (lo, hi) -> {
+          for (int p = lo; p < hi; p++) {
+            float[] acc = partial[p];
+            int r0 = (int) ((long) rows * p / parts);
+            int r1 = (int) ((long) rows * (p + 1) / parts);
+            if (kind == ActivationKind.RELU) {
+              for (int r = r0; r < r1; r++) {
+                int base = r * cols;
+                for (int j = 0; j < cols; j++) {
+                  float v = out.get(base + j) > 0 ? g.get(base + j) : 0f;
+                  d.put(base + j, v);
+                  acc[j] += v;
+                }
+              }
+            } else {
+              for (int r = r0; r < r1; r++) {
+                int base = r * cols;
+                for (int j = 0; j < cols; j++) {
+                  float v = derivative(kind, alpha, out.get(base + j), g.get(base + j));
+                  d.put(base + j, v);
+                  acc[j] += v;
+                }
+              }
+            }
+          }
+        });
+    if (dBias != null) {
+      Floats db = floats(dBias);
+      for (int j = 0; j < cols; j++) {
+        float sum = 0;
+        for (float[] acc : partial) sum += acc[j];
+        db.put(j, sum);
+      }
+    }
+  }
+
+  /** dy * f'(x) from the output y (ReLU's sign is y's). */
+  static float derivative(ActivationKind kind, float alpha, float y, float dy) {
+    return ActivationMath.backward(kind, alpha, y, y, dy);
+  }
+}
