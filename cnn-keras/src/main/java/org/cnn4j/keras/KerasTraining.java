@@ -35,6 +35,9 @@ final class KerasTraining {
 
   /** Compiles {@code model} as the settings say; returns why not when it cannot. */
   static String compile(Model model, Map<String, Object> settings, String file) {
+    if (settings.get("optimizer_config") == null && settings.get("optimizer") == null) {
+      return "not compiled"; // Keras 3 writes an empty compile_config for a model never compiled
+    }
     try {
       Object opt =
           settings.containsKey("optimizer_config")
