@@ -240,7 +240,8 @@ final class KerasWriter {
   private static Map<String, Object> modelEntry(Model model) {
     Map<String, Object> e = new LinkedHashMap<>();
     boolean seq = model instanceof Sequential;
-    e.put("module", "keras");
+    // As Keras 3 writes them: a functional model's class lives in keras.src.models.functional.
+    e.put("module", seq ? "keras" : "keras.src.models.functional");
     e.put("class_name", seq ? "Sequential" : "Functional");
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("name", model.name());
@@ -275,7 +276,11 @@ final class KerasWriter {
     }
     e.put("config", c);
     e.put("registered_name", seq ? null : "Functional");
-    e.put("build_config", buildConfig(model.inputs().stream().map(SymbolicTensor::shape).toList()));
+    Map<String, Object> build = new LinkedHashMap<>();
+    build.put("input_shape", null);
+    e.put(
+        "build_config",
+        seq ? buildConfig(model.inputs().stream().map(SymbolicTensor::shape).toList()) : build);
     return e;
   }
 
