@@ -33,7 +33,7 @@ final class H5Reader implements AutoCloseable {
   /** Opens an HDF5 file. */
   static H5Reader open(Path file) throws ModelFileException {
     try {
-      return new H5Reader(file, null, new HdfFile(file));
+      return checked(new H5Reader(file, null, new HdfFile(file)));
     } catch (RuntimeException e) {
       throw new ModelFileException(
           file,
@@ -46,7 +46,7 @@ final class H5Reader implements AutoCloseable {
   /** Opens the HDF5 file held in an archive's entry. */
   static H5Reader open(Path file, String entry, byte[] bytes) throws ModelFileException {
     try {
-      return new H5Reader(file, entry, HdfFile.fromByteBuffer(ByteBuffer.wrap(bytes)));
+      return checked(new H5Reader(file, entry, HdfFile.fromByteBuffer(ByteBuffer.wrap(bytes))));
     } catch (RuntimeException e) {
       throw new ModelFileException(
           file,
@@ -58,6 +58,28 @@ final class H5Reader implements AutoCloseable {
 
   Path file() {
     return file;
+  }
+
+  /** The reader, unless the file is shorter than its superblock says: then it is closed. */
+  private static H5Reader checked(H5Reader r) throws ModelFileException {
+    long declared;
+    long held;
+    try {
+      declared = r.hdf.getHdfBackingStorage().getSuperblock().getEndOfFileAddress();
+      held = r.hdf.getHdfBackingStorage().size();
+    } catch (RuntimeException e) {
+      return r; // no superblock sizes to compare; reading will tell
+    }
+    if (held < declared) {
+      r.close();
+      throw r.error(
+          "truncated: it holds "
+              + held
+              + " of the "
+              + declared
+              + " bytes its HDF5 superblock declares");
+    }
+    return r;
   }
 
   /** An error naming the file, the archive entry if any, and {@code what}. */
