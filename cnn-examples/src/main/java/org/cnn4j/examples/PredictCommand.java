@@ -25,14 +25,22 @@ import picocli.CommandLine.Parameters;
     description = {
       "Print the top-k classes with their probabilities for each image file.",
       "Images must have the model's input size; they are read with ImageIO (grayscale for a 1-channel model, "
-          + "RGB for 3) and scaled by 1/255, as the training data."
+          + "RGB for 3) and scaled by 1/255, as the training data (--scale and --offset change that)."
     })
 final class PredictCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "MODEL",
-      description = "a model file written by train --save or --checkpoint")
+      description =
+          "a model file written by train --save or --checkpoint, or a Keras file (.keras, .h5, "
+              + "TensorFlow.js model.json)")
   Path modelFile;
+
+  @Option(names = "--scale", description = CliSupport.SCALE_HELP)
+  Double scale;
+
+  @Option(names = "--offset", description = CliSupport.OFFSET_HELP)
+  Double offset;
 
   @Parameters(
       index = "1..*",
@@ -84,6 +92,10 @@ final class PredictCommand implements Callable<Integer> {
       float[] x = new float[images.size() * shape[0] * shape[1] * shape[2]];
       for (int i = 0; i < images.size(); i++)
         read(images.get(i), shape, x, i * shape[0] * shape[1] * shape[2]);
+      // read() gives x / 255; --scale and --offset apply to the pixels 0..255.
+      float sc = scale == null ? 1f : scale.floatValue() * 255f;
+      float off = offset == null ? 0f : offset.floatValue();
+      if (sc != 1f || off != 0f) for (int i = 0; i < x.length; i++) x[i] = x[i] * sc + off;
       LabeledImages batch =
           new LabeledImages(
               x, new float[images.size()], images.size(), shape[0], shape[1], shape[2]);
