@@ -208,3 +208,74 @@ with h5py.File(os.path.join(out, "keras1_theano_th.h5"), "w") as f:
 x = rng.uniform(0, 1, (2, 1, 9, 9)).astype("float32")
 expect("keras1_theano_th", k1, x, channels_first=True)
 print("wrote", sorted(os.listdir(out)))
+
+# E. Keras 1.2 functional model: "Model" with 3-element nodes, Merge layers (concat, sum),
+# TensorFlow backend (no kernel flip), 'tf' ordering.
+inp = keras.Input((6, 6, 2), name="input_1")
+c1 = layers.Conv2D(3, 3, padding="same", activation="relu", name="convolution2d_1")(inp)
+c2 = layers.Conv2D(3, 1, name="convolution2d_2")(inp)
+m1 = layers.Concatenate(axis=-1, name="merge_1")([c1, c2])
+c3 = layers.Conv2D(6, 1, name="convolution2d_3")(m1)
+m2 = layers.Add(name="merge_2")([c3, m1])
+g = layers.GlobalAveragePooling2D(name="globalaveragepooling2d_1")(m2)
+o = layers.Dense(3, activation="softmax", name="dense_1")(g)
+k1f = keras.Model(inp, o)
+randomize(k1f)
+
+
+def conv_cfg(name, filters, k, mode, act):
+    return {"name": name, "trainable": True, "nb_filter": filters, "nb_row": k, "nb_col": k,
+            "init": "glorot_uniform", "activation": act, "border_mode": mode, "subsample": [1, 1],
+            "dim_ordering": "tf", "W_regularizer": None, "b_regularizer": None,
+            "activity_regularizer": None, "W_constraint": None, "b_constraint": None, "bias": True}
+
+
+config = {"class_name": "Model", "config": {
+    "name": "model_1",
+    "layers": [
+        {"class_name": "InputLayer", "name": "input_1", "inbound_nodes": [],
+         "config": {"batch_input_shape": [None, 6, 6, 2], "input_dtype": "float32", "sparse": False, "name": "input_1"}},
+        {"class_name": "Convolution2D", "name": "convolution2d_1", "inbound_nodes": [[["input_1", 0, 0]]],
+         "config": conv_cfg("convolution2d_1", 3, 3, "same", "relu")},
+        {"class_name": "Convolution2D", "name": "convolution2d_2", "inbound_nodes": [[["input_1", 0, 0]]],
+         "config": conv_cfg("convolution2d_2", 3, 1, "valid", "linear")},
+        {"class_name": "Merge", "name": "merge_1",
+         "inbound_nodes": [[["convolution2d_1", 0, 0], ["convolution2d_2", 0, 0]]],
+         "config": {"name": "merge_1", "mode": "concat", "concat_axis": -1, "mode_type": "raw",
+                    "dot_axes": -1, "output_shape": None, "output_shape_type": "raw",
+                    "output_mask": None, "output_mask_type": "raw", "arguments": {}}},
+        {"class_name": "Convolution2D", "name": "convolution2d_3", "inbound_nodes": [[["merge_1", 0, 0]]],
+         "config": conv_cfg("convolution2d_3", 6, 1, "valid", "linear")},
+        {"class_name": "Merge", "name": "merge_2",
+         "inbound_nodes": [[["convolution2d_3", 0, 0], ["merge_1", 0, 0]]],
+         "config": {"name": "merge_2", "mode": "sum", "concat_axis": -1, "mode_type": "raw",
+                    "dot_axes": -1, "output_shape": None, "output_shape_type": "raw",
+                    "output_mask": None, "output_mask_type": "raw", "arguments": {}}},
+        {"class_name": "GlobalAveragePooling2D", "name": "globalaveragepooling2d_1",
+         "inbound_nodes": [[["merge_2", 0, 0]]],
+         "config": {"name": "globalaveragepooling2d_1", "trainable": True, "dim_ordering": "tf"}},
+        {"class_name": "Dense", "name": "dense_1", "inbound_nodes": [[["globalaveragepooling2d_1", 0, 0]]],
+         "config": {"name": "dense_1", "trainable": True, "output_dim": 3, "init": "glorot_uniform",
+                    "activation": "softmax", "W_regularizer": None, "b_regularizer": None,
+                    "activity_regularizer": None, "W_constraint": None, "b_constraint": None,
+                    "bias": True, "input_dim": None}},
+    ],
+    "input_layers": [["input_1", 0, 0]],
+    "output_layers": [["dense_1", 0, 0]],
+}}
+with h5py.File(os.path.join(out, "keras1_functional_merge.h5"), "w") as f:
+    f.attrs["keras_version"] = b"1.2.2"
+    f.attrs["model_config"] = json.dumps(config).encode("utf8")
+    g = f.create_group("model_weights")
+    names = [l.name for l in k1f.layers]
+    g.attrs["layer_names"] = [n.encode("utf8") for n in names]
+    for layer in k1f.layers:
+        lg = g.create_group(layer.name)
+        ws = layer.get_weights()
+        wn = [f"{layer.name}_W", f"{layer.name}_b"][: len(ws)]
+        lg.attrs["weight_names"] = [n.encode("utf8") for n in wn]
+        for n, v in zip(wn, ws):
+            lg.create_dataset(n, data=v)
+x = rng.uniform(0, 1, (2, 6, 6, 2)).astype("float32")
+expect("keras1_functional_merge", k1f, x)
+print("wrote keras1_functional_merge")

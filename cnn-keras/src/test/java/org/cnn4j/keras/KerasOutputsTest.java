@@ -48,7 +48,8 @@ class KerasOutputsTest {
         new Case("k3_functional_legacy.h5", "k3_functional"),
         new Case("k3_channels_first.keras", "k3_channels_first"),
         new Case("k3_channels_first_legacy.h5", "k3_channels_first"),
-        new Case("keras1_theano_th.h5", "keras1_theano_th"));
+        new Case("keras1_theano_th.h5", "keras1_theano_th"),
+        new Case("keras1_functional_merge.h5", "keras1_functional_merge"));
   }
 
   @ParameterizedTest
