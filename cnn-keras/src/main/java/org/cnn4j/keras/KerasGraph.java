@@ -186,9 +186,14 @@ final class KerasGraph {
     if (entries.isEmpty()) throw new IllegalArgumentException("the Sequential model has no layers");
     Input input;
     int first = 0;
+    Model firstModel = null;
     if (entries.get(0).className.equals("InputLayer")) {
       input = input(entries.get(0));
       first = 1;
+    } else if (isModelClass(entries.get(0).className)) {
+      // Keras 2's Sequential([base_model, ...]): the nested model's input is the Sequential's.
+      firstModel = (Model) layer(entries.get(0), List.of(), backend);
+      input = new Input(firstModel.inputShape().dims());
     } else {
       input = new Input(sampleShape(entries.get(0)));
     }
@@ -199,7 +204,7 @@ final class KerasGraph {
     stack.add(input);
     for (int i = first; i < entries.size(); i++) {
       Entry e = entries.get(i);
-      Layer l = layer(e, List.of(shape), backend);
+      Layer l = i == 0 && firstModel != null ? firstModel : layer(e, List.of(shape), backend);
       Shape out;
       if (l instanceof Model m) {
         out = m.outputShape();

@@ -145,6 +145,7 @@ class BadFilesTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void everyUnsupportedLayerIsListedWithItsClassAndNoModelIsMade(@TempDir Path dir)
       throws Exception {
     Path file =
@@ -178,6 +179,7 @@ class BadFilesTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void aWeightOfTheWrongShapeIsNamed(@TempDir Path dir) throws Exception {
     Path file =
         editedKeras(
