@@ -279,3 +279,15 @@ with h5py.File(os.path.join(out, "keras1_functional_merge.h5"), "w") as f:
 x = rng.uniform(0, 1, (2, 6, 6, 2)).astype("float32")
 expect("keras1_functional_merge", k1f, x)
 print("wrote keras1_functional_merge")
+
+# F. A legacy weights-only file (Keras 2's model.save_weights("x.h5")): model_weights' layout at
+# the root, no model config.
+with h5py.File(os.path.join(out, "k3_sequential_legacy.h5"), "r") as src, h5py.File(
+    os.path.join(out, "legacy_weights_only.h5"), "w"
+) as dst:
+    mw = src["model_weights"]
+    for k, v in mw.attrs.items():
+        dst.attrs[k] = v
+    for name in mw:
+        mw.copy(name, dst)
+print("wrote legacy_weights_only.h5")

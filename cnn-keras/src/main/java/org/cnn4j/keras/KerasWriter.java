@@ -460,9 +460,35 @@ final class KerasWriter {
         // paths it knows, so it never sees it.
         h5.putDataset(lastName(rootChildren), new int[] {1});
       }
-      return Files.readAllBytes(tmp);
+      byte[] bytes = Files.readAllBytes(tmp);
+      verify(bytes, path);
+      return bytes;
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Reads every group and dataset of the written file back: jHDF's writer is young (version 0.13
+   * places its info block over a group written last), so nothing leaves here unread.
+   */
+  private static void verify(byte[] bytes, Path path) throws IOException {
+    try (HdfFile h5 = HdfFile.fromByteBuffer(java.nio.ByteBuffer.wrap(bytes))) {
+      visit(h5);
+    } catch (RuntimeException e) {
+      throw new IOException(
+          path
+              + ": the HDF5 weights jHDF wrote do not read back ("
+              + e.getMessage()
+              + "); nothing was written",
+          e);
+    }
+  }
+
+  private static void visit(io.jhdf.api.Group g) {
+    for (io.jhdf.api.Node n : g.getChildren().values()) {
+      if (n instanceof io.jhdf.api.Group sub) visit(sub);
+      else if (n instanceof io.jhdf.api.Dataset d) d.getDimensions();
     }
   }
 

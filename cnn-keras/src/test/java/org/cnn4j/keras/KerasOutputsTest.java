@@ -76,7 +76,19 @@ class KerasOutputsTest {
       model.setWeights(zeros);
       KerasModels.loadWeights(model, Fixtures.resource("k3_sequential_legacy.h5"));
       assertTrue(Fixtures.maxAbsDiff(e.outputs().get(0), e.predict(model)) < TOLERANCE);
+      model.setWeights(zeros);
+      KerasModels.loadWeights(model, Fixtures.resource("legacy_weights_only.h5"));
+      assertTrue(Fixtures.maxAbsDiff(e.outputs().get(0), e.predict(model)) < TOLERANCE);
     }
+  }
+
+  @Test
+  void aWeightsOnlyFileIsNotAModel() {
+    org.cnn4j.io.ModelFileException ex =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            org.cnn4j.io.ModelFileException.class,
+            () -> KerasModels.load(Fixtures.resource("legacy_weights_only.h5"), backend));
+    assertTrue(ex.getMessage().contains("holds weights only"), ex.getMessage());
   }
 
   @Test
