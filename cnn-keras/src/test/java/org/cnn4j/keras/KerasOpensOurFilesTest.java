@@ -24,6 +24,24 @@ import org.junit.jupiter.api.io.TempDir;
  * elsewhere (the build never installs Python packages).
  */
 class KerasOpensOurFilesTest {
+  /** One input and output, a nested functional model inside (Keras' Functional class). */
+  static Model nestedFunctional(Backend backend) {
+    var inner = org.cnn4j.layers.Input.of(6, 6, 3);
+    var conv = new org.cnn4j.layers.Conv2D(3, 3).padding("same").activation("relu").apply(inner);
+    var cell =
+        new org.cnn4j.models.Functional(
+            backend, 5, List.of(inner), List.of(new org.cnn4j.layers.Add().apply(conv, inner)));
+    cell.name("cell");
+    var in = org.cnn4j.layers.Input.of(6, 6, 3);
+    var x = cell.apply(cell.apply(in)); // called twice, one set of weights
+    var out =
+        new org.cnn4j.layers.Dense(4, "softmax")
+            .apply(new org.cnn4j.layers.GlobalAveragePooling2D().apply(x));
+    Model m = new org.cnn4j.models.Functional(backend, 6, List.of(in), List.of(out));
+    m.closeWith(cell);
+    return m;
+  }
+
   @Test
   void kerasLoadsOurFilesAndPredictsTheSame(@TempDir Path dir) throws Exception {
     String python = System.getenv("CNN4J_KERAS_PYTHON");
@@ -36,6 +54,7 @@ class KerasOpensOurFilesTest {
     try (Backend backend = Backends.open()) {
       List<Model> models = new ArrayList<>();
       models.add(RoundTripTest.graph(backend));
+      models.add(nestedFunctional(backend));
       for (String f :
           List.of("k3_functional.keras", "k3_channels_first_legacy.h5", "keras1_theano_th.h5"))
         models.add(KerasModels.load(Fixtures.resource(f), backend));
@@ -46,9 +65,13 @@ class KerasOpensOurFilesTest {
       for (int i = 0; i < models.size(); i++) {
         try (Model m = models.get(i)) {
           int[] s = m.inputShape().dims();
-          ArrayDataset data = RoundTripTest.images(2, s[0], s[1], s[2]);
+          ArrayDataset raw = RoundTripTest.images(2, s[0], s[1], s[2]);
           float[] x = new float[2 * s[0] * s[1] * s[2]];
-          data.copyBatch(null, 0, 2, x, new float[2]);
+          raw.copyBatch(null, 0, 2, x, new float[2]);
+          // Pixels in [0, 1], except for the model that rescales them itself (no saturated
+          // softmax).
+          if (i > 0) for (int k = 0; k < x.length; k++) x[k] /= 255f;
+          ArrayDataset data = ArrayDataset.of(2).input(x, s).target(new float[2], 1);
           Path file = dir.resolve("m" + i + ".keras");
           KerasModels.save(m, file);
           ours.add(m.predict(data, 2));

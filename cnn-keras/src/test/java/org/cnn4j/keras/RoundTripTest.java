@@ -97,6 +97,59 @@ class RoundTripTest {
     return model;
   }
 
+  /** Two inputs, two outputs, a nested functional model applied twice. */
+  static Model twoHeads(Backend backend) {
+    SymbolicTensor inner = Input.of(6, 6, 2);
+    SymbolicTensor conv = new Conv2D(2, 3).padding("same").activation("relu").apply(inner);
+    Functional cell =
+        new Functional(backend, 5, List.of(inner), List.of(new Add().apply(conv, inner)));
+    cell.name("cell");
+    SymbolicTensor a = Input.of("left", 6, 6, 2);
+    SymbolicTensor b = Input.of("right", 6, 6, 2);
+    SymbolicTensor x = cell.apply(a);
+    SymbolicTensor y = cell.apply(b);
+    SymbolicTensor pooled = new GlobalAveragePooling2D().apply(new Concatenate(-1).apply(x, y));
+    Dense first = new Dense(3, "softmax");
+    first.name("first");
+    Dense second = new Dense(1, "sigmoid");
+    second.name("second");
+    Functional model =
+        new Functional(
+            backend, 8, List.of(a, b), List.of(first.apply(pooled), second.apply(pooled)));
+    model.name("two_heads");
+    model.closeWith(cell);
+    return model;
+  }
+
+  @Test
+  void severalInputsAndOutputsAndANestedFunctionalCalledTwiceRoundTrip(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("two.keras");
+    SplittableRandom r = new SplittableRandom(4);
+    float[] l = new float[3 * 72], rr = new float[3 * 72];
+    for (int i = 0; i < l.length; i++) {
+      l[i] = (float) r.nextDouble();
+      rr[i] = (float) r.nextDouble();
+    }
+    ArrayDataset data =
+        ArrayDataset.of(3)
+            .input(l, 6, 6, 2)
+            .input(rr, 6, 6, 2)
+            .target(new float[3], 1)
+            .target(new float[3], 1);
+    try (Model model = twoHeads(backend)) {
+      List<float[]> before = model.predictAll(data, 3);
+      KerasModels.save(model, file);
+      try (Model again = KerasModels.load(file, backend)) {
+        List<float[]> after = again.predictAll(data, 3);
+        assertEquals(2, after.size());
+        assertArrayEquals(before.get(0), after.get(0));
+        assertArrayEquals(before.get(1), after.get(1));
+        assertEquals(List.of("first", "second"), again.outputNames());
+      }
+    }
+  }
+
   static ArrayDataset images(int n, int h, int w, int c) {
     SplittableRandom r = new SplittableRandom(9);
     float[] x = new float[n * h * w * c];
