@@ -101,6 +101,31 @@ class KerasCommandLineTest {
   }
 
   @Test
+  void predictTakesKerasScaling(@TempDir Path dir) throws Exception {
+    Path model = mnistModel();
+    LabeledImages d = digits();
+    Path png = dir.resolve("seven.png");
+    java.awt.image.BufferedImage img =
+        new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    for (int i = 0; i < 784; i++)
+      img.getRaster().setSample(i % 28, i / 28, 0, (int) d.images()[7 * 784 + i]);
+    javax.imageio.ImageIO.write(img, "png", png.toFile());
+    Run r =
+        run(
+            "predict",
+            model.toString(),
+            png.toString(),
+            "--scale",
+            "0.0039215686",
+            "--top-k",
+            "1",
+            "--classes",
+            "mnist");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("1. 7 "), r.out());
+  }
+
+  @Test
   void convertKerasToKerasAndToCnn4jAndBack(@TempDir Path dir) throws Exception {
     Path h5 = mnistModel();
     Path keras = dir.resolve("mnist.keras");
