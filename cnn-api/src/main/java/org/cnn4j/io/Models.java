@@ -9,7 +9,8 @@ import org.cnn4j.spi.Backend;
 
 /**
  * Loads model files written by {@link Model#save}, as Keras' {@code load_model}. The file's data is
- * host floats, so a model saved on one backend loads on any other.
+ * host floats, so a model saved on one backend loads on any other. Files of another format on the
+ * class path ({@link ModelFormat}: Keras' with {@code cnn-keras}) load too, recognised by content.
  *
  * <pre>{@code
  * try (Model model = Models.load(Path.of("model.cnn4j"))) {
@@ -29,6 +30,8 @@ public final class Models {
    *     newer format version, or not a model file
    */
   public static Model load(Path path) throws IOException {
+    var other = ModelFormat.reading(path);
+    if (other.isPresent()) return other.get().load(path, null);
     return ModelFiles.load(path, null);
   }
 
@@ -36,11 +39,15 @@ public final class Models {
   public static Model load(Path path, Backend backend) throws IOException {
     if (backend == null)
       throw new IllegalArgumentException("backend is null; use load(path) for the default one");
+    var other = ModelFormat.reading(path);
+    if (other.isPresent()) return other.get().load(path, backend);
     return ModelFiles.load(path, backend);
   }
 
   /** The user metadata saved with {@link ModelFiles#save(Model, Path, Map)} (empty if none). */
   public static Map<String, String> metadata(Path path) throws IOException {
+    var other = ModelFormat.reading(path);
+    if (other.isPresent()) return other.get().metadata(path);
     Object user = ModelFiles.read(path).metadata().get("user_metadata");
     Map<String, String> out = new LinkedHashMap<>();
     if (user instanceof Map<?, ?> m)

@@ -534,9 +534,23 @@ public abstract class Model extends Layer {
 
   /**
    * Saves the architecture, weights, optimizer state and epochs trained to one file (format in
-   * docs/MODEL_FORMAT.md), atomically: a failure leaves any previous file as it was.
+   * docs/MODEL_FORMAT.md), atomically: a failure leaves any previous file as it was. A name another
+   * format on the class path claims ({@link org.cnn4j.io.ModelFormat}: "x.keras" with {@code
+   * cnn-keras}) is written in that format.
+   *
+   * @throws IllegalArgumentException for a ".keras" name when no format on the class path writes
+   *     Keras files
    */
   public void save(Path path) throws IOException {
+    var other = org.cnn4j.io.ModelFormat.writing(path);
+    if (other.isPresent()) {
+      other.get().save(this, path);
+      return;
+    }
+    if (path.getFileName() != null && path.getFileName().toString().endsWith(".keras")) {
+      throw new IllegalArgumentException(
+          path + ": writing Keras files needs the cnn-keras module on the class path");
+    }
     ModelFiles.save(this, path);
   }
 
@@ -545,8 +559,17 @@ public abstract class Model extends Layer {
     ModelFiles.saveWeights(this, path);
   }
 
-  /** Loads weights saved by {@link #saveWeights} or {@link #save}; names and shapes must match. */
+  /**
+   * Loads weights saved by {@link #saveWeights} or {@link #save}; names and shapes must match. A
+   * file of another format on the class path ({@link org.cnn4j.io.ModelFormat}: Keras' {@code
+   * .weights.h5} with {@code cnn-keras}) loads as that format matches weights.
+   */
   public void loadWeights(Path path) throws IOException {
+    var other = org.cnn4j.io.ModelFormat.reading(path);
+    if (other.isPresent()) {
+      other.get().loadWeights(this, path);
+      return;
+    }
     ModelFiles.loadWeights(this, path);
   }
 

@@ -43,6 +43,15 @@ final class CliSupport {
 
   /** A data set by name, pixels scaled to [0, 1] as in Keras' {@code x / 255.0}. */
   static TrainTestSplit dataset(String name) throws IOException {
+    return dataset(name, null, null);
+  }
+
+  /**
+   * A data set by name with its pixels (0..255) mapped to {@code x * scale + offset}, as Keras'
+   * {@code Rescaling(scale, offset)}: an imported model expects the scaling it was trained with.
+   * Left out, scale is 1/255 and offset 0 (cnn4j's training).
+   */
+  static TrainTestSplit dataset(String name, Double scale, Double offset) throws IOException {
     TrainTestSplit raw =
         switch (name.toLowerCase(Locale.ROOT)) {
           case "fashion-mnist", "fashion_mnist" -> Datasets.fashionMnist();
@@ -52,8 +61,28 @@ final class CliSupport {
               throw new IllegalArgumentException(
                   "unknown data set '" + name + "'; expected one of " + DATASETS);
         };
-    return new TrainTestSplit(raw.train().rescale(1f / 255), raw.test().rescale(1f / 255));
+    float sc = scale == null ? 1f / 255 : scale.floatValue();
+    float off = offset == null ? 0f : offset.floatValue();
+    return new TrainTestSplit(rescale(raw.train(), sc, off), rescale(raw.test(), sc, off));
   }
+
+  /** {@code x * scale + offset} for every pixel. */
+  static LabeledImages rescale(LabeledImages data, float scale, float offset) {
+    if (offset == 0f) return data.rescale(scale);
+    float[] x = data.images().clone();
+    for (int i = 0; i < x.length; i++) x[i] = x[i] * scale + offset;
+    return new LabeledImages(
+        x, data.labels(), data.count(), data.height(), data.width(), data.channels());
+  }
+
+  /** --scale as one line of help. */
+  static final String SCALE_HELP =
+      "multiply pixels (0..255) by this before the model, as Keras' Rescaling(scale, offset) "
+          + "(default 1/255 = 0.0039215686, as cnn4j trains; 1 for a model trained on raw pixels)";
+
+  /** --offset as one line of help. */
+  static final String OFFSET_HELP =
+      "add this after --scale (default 0; --scale 0.0078431373 --offset -1 maps pixels to [-1, 1])";
 
   /** The class names of a data set, or null for an unknown one. */
   static List<String> classNames(String dataset) {
@@ -108,7 +137,10 @@ final class CliSupport {
    */
   static Model modelOrArchitecture(String name, Backend backend) throws IOException {
     Path file = Path.of(name);
-    if (Files.isRegularFile(file) && !name.toLowerCase(Locale.ROOT).endsWith(".json"))
+    // A TensorFlow.js model.json is a model file; other JSON files are architectures.
+    if (Files.isRegularFile(file)
+        && (!name.toLowerCase(Locale.ROOT).endsWith(".json")
+            || org.cnn4j.io.ModelFormat.reading(file).isPresent()))
       return Models.load(file, backend);
     return architecture(name, backend, 42L);
   }

@@ -27,7 +27,9 @@ final class EvaluateCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "MODEL",
-      description = "a model file written by train --save or --checkpoint")
+      description =
+          "a model file written by train --save or --checkpoint, or a Keras file (.keras, .h5, "
+              + "TensorFlow.js model.json)")
   Path modelFile;
 
   @Option(
@@ -51,6 +53,12 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--plot", paramLabel = "DIR", description = "write confusion_matrix.png here")
   Path plot;
 
+  @Option(names = "--scale", description = CliSupport.SCALE_HELP)
+  Double scale;
+
+  @Option(names = "--offset", description = CliSupport.OFFSET_HELP)
+  Double offset;
+
   @Override
   public Integer call() throws Exception {
     OptionChecks.atLeast("--batch", batch, 1);
@@ -58,12 +66,16 @@ final class EvaluateCommand implements Callable<Integer> {
         dataset != null
             ? dataset
             : Models.metadata(modelFile).getOrDefault("dataset", "fashion-mnist");
-    LabeledImages test = CliSupport.dataset(name).test();
+    LabeledImages test = CliSupport.dataset(name, scale, offset).test();
     try (Backend backend = CliSupport.openBackend(backendId);
         Model net = Models.load(modelFile, backend)) {
       if (net.loss() == null)
         throw new IllegalArgumentException(
             modelFile + " holds no compile settings (loss, metrics)");
+      // A model trained with categorical_crossentropy (most Keras models) takes one-hot labels.
+      if (!net.loss().sparseTargets() && test.labelSize() == 1) {
+        test = test.oneHot((int) net.outputShape().size());
+      }
       Map<String, Double> result = net.evaluate(test, batch);
       StringBuilder line = new StringBuilder();
       result.forEach(

@@ -24,14 +24,23 @@ import picocli.CommandLine.Parameters;
     description = {
       "Print the top-k classes with their probabilities for each image file.",
       "Images must have the model's input size; they are read with ImageIO (grayscale for a 1-channel model, "
-          + "RGB for 3) and scaled by 1/255, as the training data."
+          + "RGB for 3) and scaled as the model was trained (the scaling its file keeps, else 1/255); "
+          + "--scale and --offset override that."
     })
 final class PredictCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "MODEL",
-      description = "a model file written by train --save or --checkpoint")
+      description =
+          "a model file written by train --save or --checkpoint, or a Keras file (.keras, .h5, "
+              + "TensorFlow.js model.json)")
   Path modelFile;
+
+  @Option(names = "--scale", description = CliSupport.SCALE_HELP)
+  Double scale;
+
+  @Option(names = "--offset", description = CliSupport.OFFSET_HELP)
+  Double offset;
 
   @Parameters(
       index = "1..*",
@@ -94,11 +103,13 @@ final class PredictCommand implements Callable<Integer> {
             "the model's input " + net.inputShape() + " is not an image (height, width, 1 or 3)");
       }
       float[] x = new float[images.size() * shape[0] * shape[1] * shape[2]];
-      // The model's own input scaling when it keeps one; older files were all trained on x / 255.
-      float scale = net.inputScale() != 1f || net.inputOffset() != 0f ? net.inputScale() : 1f / 255;
-      float offset = net.inputOffset();
+      // --scale and --offset first, then the model's own input scaling when it keeps one; files
+      // without one (older ones, Keras files) were trained on x / 255 as cnn4j trains.
+      boolean own = net.inputScale() != 1f || net.inputOffset() != 0f;
+      float sc = scale != null ? scale.floatValue() : own ? net.inputScale() : 1f / 255;
+      float off = offset != null ? offset.floatValue() : own ? net.inputOffset() : 0f;
       for (int i = 0; i < images.size(); i++)
-        read(images.get(i), shape, x, i * shape[0] * shape[1] * shape[2], scale, offset);
+        read(images.get(i), shape, x, i * shape[0] * shape[1] * shape[2], sc, off);
       LabeledImages batch =
           new LabeledImages(
               x, new float[images.size()], images.size(), shape[0], shape[1], shape[2]);

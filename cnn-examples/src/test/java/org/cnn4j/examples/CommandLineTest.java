@@ -31,7 +31,9 @@ class CommandLineTest {
   @Test
   void everySubcommandHasHelp() {
     for (String cmd :
-        new String[] {"train", "evaluate", "predict", "summary", "backends", "bench", "example"}) {
+        new String[] {
+          "train", "evaluate", "predict", "summary", "convert", "backends", "bench", "example"
+        }) {
       assertEquals(0, run(cmd, "--help").code(), cmd);
     }
   }
