@@ -7,15 +7,17 @@ import java.util.Map;
 
 /**
  * A small, strict JSON writer and reader for the model files' configs, so that {@code cnn-api}
- * needs no JSON library. Values map to Java as: object ↔ {@code Map<String, Object>} (insertion
- * ordered), array ↔ {@code List<Object>}, string ↔ {@code String}, number ↔ {@code Long} (an
- * integer literal) or {@code Double}, {@code true}/{@code false} ↔ {@code Boolean}, {@code null}. A
- * {@code Float} is written in its shortest form, so it reads back to the same float.
+ * keeps its small dependency set (DESIGN.md; {@code cnn-keras}, which reads other people's JSON,
+ * uses Jackson). Internal to {@code org.cnn4j.io}, not API. Values map to Java as: object ↔ {@code
+ * Map<String, Object>} (insertion ordered), array ↔ {@code List<Object>}, string ↔ {@code String},
+ * number ↔ {@code Long} (an integer literal) or {@code Double}, {@code true}/{@code false} ↔ {@code
+ * Boolean}, {@code null}. A {@code Float} is written in its shortest form, so it reads back to the
+ * same float.
  *
  * <p>The reader rejects what RFC 8259 rejects (trailing commas, comments, NaN, single quotes,
  * duplicate keys, text after the value) with a message giving the offset.
  */
-public final class Json {
+final class Json {
   private final String text;
   private int pos;
 
@@ -24,7 +26,7 @@ public final class Json {
   }
 
   /** Parses one JSON value. @throws IllegalArgumentException naming the offset and the problem */
-  public static Object parse(String text) {
+  static Object parse(String text) {
     Json p = new Json(text);
     p.skipSpace();
     Object v = p.value();
@@ -35,7 +37,7 @@ public final class Json {
 
   /** Parses a JSON object. */
   @SuppressWarnings("unchecked")
-  public static Map<String, Object> parseObject(String text) {
+  static Map<String, Object> parseObject(String text) {
     Object v = parse(text);
     if (!(v instanceof Map))
       throw new IllegalArgumentException("expected a JSON object, got " + describe(v));
@@ -43,7 +45,7 @@ public final class Json {
   }
 
   /** Writes {@code value} as indented JSON (two spaces, one key per line). */
-  public static String write(Object value) {
+  static String write(Object value) {
     StringBuilder sb = new StringBuilder();
     write(sb, value, "");
     return sb.append('\n').toString();
