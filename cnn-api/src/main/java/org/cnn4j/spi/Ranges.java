@@ -42,6 +42,65 @@ public final class Ranges {
   }
 
   /**
+   * Checks an {@link Backend#im2col} or {@link Backend#col2im} call for a device whose kernels
+   * index in 32 bits: the image range and group ({@link #checkImages}), then the column matrix and
+   * the input each below 2^31 elements.
+   *
+   * @param backendId the backend, for the message
+   * @param s the convolution
+   * @param first the first image
+   * @param count how many images
+   * @param group the channel group
+   * @return the column matrix's length, {@code count * outH * outW * kh * kw * c / groups}
+   * @throws IllegalArgumentException when an argument is out of range or a tensor too large
+   */
+  public static int checkColumns(String backendId, Conv2dSpec s, int first, int count, int group) {
+    checkImages(s, first, count, group);
+    int columnWidth = s.kh() * s.kw() * (s.c() / s.groups());
+    int total =
+        int32(backendId, (long) count * s.outH() * s.outW() * columnWidth, "im2col columns");
+    int32(backendId, s.inputLength(), "convolution input");
+    return total;
+  }
+
+  /**
+   * Checks the sizes of a {@link Backend#resizeBilinear} or {@link Backend#resizeBilinearBackward}
+   * call for a device whose kernels index in 32 bits.
+   *
+   * @param backendId the backend, for the message
+   * @param op the op, for the message
+   * @param n images, at least 0
+   * @param h input height, at least 1
+   * @param w input width, at least 1
+   * @param c channels, at least 0
+   * @param outH output height, at least 1
+   * @param outW output width, at least 1
+   * @throws IllegalArgumentException when a size is out of range or a tensor has 2^31 elements or
+   *     more
+   */
+  public static void checkResize(
+      String backendId, String op, int n, int h, int w, int c, int outH, int outW) {
+    if (n < 0 || c < 0 || h < 1 || w < 1 || outH < 1 || outW < 1) {
+      throw new IllegalArgumentException(
+          op
+              + ": sizes must be >= 1 (n and c >= 0), got n="
+              + n
+              + " "
+              + h
+              + "x"
+              + w
+              + "x"
+              + c
+              + " -> "
+              + outH
+              + "x"
+              + outW);
+    }
+    int32(backendId, (long) n * h * w * c, "resize input");
+    int32(backendId, (long) n * outH * outW * c, "resize output");
+  }
+
+  /**
    * Checks a row-major {@code rows x cols} matrix stored with leading dimension {@code ld} from
    * {@code offset}; an empty matrix is always valid.
    */

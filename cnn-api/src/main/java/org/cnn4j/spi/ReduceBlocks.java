@@ -75,6 +75,23 @@ public record ReduceBlocks(int[] sizes, boolean[] reduced) {
     return new ReduceBlocks(sizes.stream().mapToInt(Integer::intValue).toArray(), reduced);
   }
 
+  /**
+   * Checks that x can be indexed in 32 bits, as device kernels index it.
+   *
+   * @param backendId the backend, for the message
+   * @throws IllegalArgumentException when x has 2^31 elements or more
+   */
+  public void checkInt32(String backendId) {
+    if (size() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "reduce: a tensor of "
+              + size()
+              + " elements; the "
+              + backendId
+              + " backend reduces at most 2^31 - 1 at once");
+    }
+  }
+
   /** How many blocks. */
   public int count() {
     return sizes.length;

@@ -1,5 +1,7 @@
 package org.cnn4j.backend.opencl;
 
+import org.cnn4j.spi.SlicePlan;
+
 /**
  * Launches gemm.cl's register-blocked kernel: picks the transpose variant, and splits k into slices
  * (with a second folding pass) when C has too few tiles to fill the device, as in the weight
@@ -95,7 +97,7 @@ final class ClGemm {
     ClKernel tile = programs.kernel("gemm.cl", variant, "gemm_tile");
     long tilesX = WorkSizes.ceilDiv(n, TILE_N);
     long tilesY = WorkSizes.ceilDiv(m, tileM);
-    SlicePlan plan = SlicePlan.of(tilesX * tilesY, k, WorkSizes.busyItems(tile, cl.device()));
+    SlicePlan plan = WorkSizes.slices(tilesX * tilesY, k, tile, cl.device());
     if (!plan.split()) {
       tile.launch3d(
           tilesX,

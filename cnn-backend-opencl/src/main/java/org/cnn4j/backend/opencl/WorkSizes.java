@@ -1,6 +1,7 @@
 package org.cnn4j.backend.opencl;
 
 import java.util.Arrays;
+import org.cnn4j.spi.SlicePlan;
 
 /**
  * Chooses global and local work sizes from what the device and kernel report (work-group limit,
@@ -37,6 +38,33 @@ final class WorkSizes {
   /** Work items that keep every compute unit busy with a few full groups. */
   static long busyItems(ClKernel kernel, ClDevice device) {
     return 2L * groupsWanted(device) * Math.min(MAX_GROUP, Math.max(kernel.preferredMultiple(), 8));
+  }
+
+  /**
+   * Slices shorter than this are not worth a second pass ({@link #slices}): a bias gradient has a
+   * handful of sums over a whole batch, a weight-gradient GEMM a few tiles over a long k.
+   */
+  static final int MIN_CHUNK = 128;
+
+  /** The most partial results per output a second pass folds. */
+  static final int MAX_SLICES = 512;
+
+  /**
+   * How a summation of {@code length} terms per output is cut into slices when {@code outputs}
+   * (independent sums or GEMM tiles) are too few to keep the device busy with {@code kernel}.
+   */
+  static SlicePlan slices(long outputs, int length, ClKernel kernel, ClDevice device) {
+    return SlicePlan.of(outputs, length, busyItems(kernel, device), MIN_CHUNK, MAX_SLICES);
+  }
+
+  /**
+   * As many slices as {@link #MIN_CHUNK} and {@link #MAX_SLICES} allow, for a summation fused into
+   * an element-wise pass: the pass must spread its whole input over the device, not just create
+   * enough work items (on a CPU device each work group runs on one thread, and a few long-running
+   * groups would leave cores idle).
+   */
+  static SlicePlan finestSlices(int length) {
+    return SlicePlan.of(1, length, Long.MAX_VALUE, MIN_CHUNK, MAX_SLICES);
   }
 
   static Range linear(ClKernel kernel, ClDevice device, long n) {
