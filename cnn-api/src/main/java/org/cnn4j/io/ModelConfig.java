@@ -646,11 +646,19 @@ public final class ModelConfig {
     }
   }
 
-  /** Keras' initializer: a name, or {"class_name": "HeNormal", ...} (its config not read). */
+  /**
+   * Keras' initializer: a name, {"class_name": "VarianceScaling", "config": {...}}, or another
+   * {"class_name": "HeNormal", ...} (whose config is not read).
+   */
   private static String initializer(Configs c, String key) {
     if (!c.has(key)) return "glorot_uniform";
     Object v = c.require(key);
     if (v instanceof String s) return s;
+    if (v instanceof Map<?, ?> m && "VarianceScaling".equals(m.get("class_name"))) {
+      Object cfg = m.get("config");
+      return org.cnn4j.layers.VarianceScaling.of(cfg instanceof Map<?, ?> mc ? mc : Map.of())
+          .spec();
+    }
     if (v instanceof Map<?, ?> m && m.get("class_name") instanceof String cls) {
       return cls.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
