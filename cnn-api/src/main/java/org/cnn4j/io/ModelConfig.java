@@ -928,14 +928,16 @@ public final class ModelConfig {
             yield new Dropout(c.getDouble("rate"));
           }
           case "BatchNormalization" -> {
-            c.onlyKeys(Set.of("name", "axis", "momentum", "epsilon"));
+            c.onlyKeys(Set.of("name", "axis", "momentum", "epsilon", "center", "scale"));
             int axis = c.getInt("axis", -1);
             if (axis != -1)
               throw new IllegalArgumentException(
                   c.context() + ": only axis -1 (channels) is supported");
             yield new BatchNormalization()
                 .momentum(c.getDouble("momentum", 0.99))
-                .epsilon(c.getDouble("epsilon", 1e-3));
+                .epsilon(c.getDouble("epsilon", 1e-3))
+                .center(c.getBoolean("center", true))
+                .scale(c.getBoolean("scale", true));
           }
           case "Activation" -> {
             c.onlyKeys(Set.of("name", "activation"));

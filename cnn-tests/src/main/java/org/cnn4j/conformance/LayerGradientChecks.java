@@ -324,7 +324,20 @@ public final class LayerGradientChecks extends Checks {
         new LayerCase(
             "Activation(softplus)", () -> new Activation("softplus"), Shape.of(6), 2, false),
         new LayerCase(
-            "Activation(softsign)", () -> new Activation("softsign"), Shape.of(6), 2, false));
+            "Activation(softsign)", () -> new Activation("softsign"), Shape.of(6), 2, false),
+        // ---- the layers keras.applications needs
+        new LayerCase(
+            "BatchNormalization(scale=False) training",
+            () -> new BatchNormalization().scale(false),
+            Shape.of(3, 3, 3),
+            3,
+            false),
+        new LayerCase(
+            "BatchNormalization(center=False) inference",
+            () -> new BatchNormalization().center(false).trainable(false),
+            Shape.of(2, 2, 3),
+            2,
+            false));
   }
 
   private static MergeOfSlices merge(Layer merge, MergeOfSlices.Window... windows) {
@@ -440,8 +453,9 @@ public final class LayerGradientChecks extends Checks {
     return v;
   }
 
+  /** The weights the layer trains (none for a frozen layer, whose gradient only flows through). */
   private static List<Parameter> trainable(Layer layer) {
-    return layer.parameters().stream().filter(Parameter::trainable).toList();
+    return layer.trainableParameters();
   }
 
   private static void setTrainable(Backend backend, Layer layer, List<float[]> values) {
