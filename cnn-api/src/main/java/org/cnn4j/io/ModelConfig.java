@@ -117,7 +117,11 @@ public final class ModelConfig {
           "RandomFlip",
           "RandomRotation",
           "RandomTranslation",
-          "RandomZoom");
+          "RandomZoom",
+          // keras.applications: preprocessing and ConvNeXt's own layers
+          "Normalization",
+          "LayerScale",
+          "StochasticDepth");
 
   // ---------------------------------------------------------------- writing
 
@@ -680,6 +684,40 @@ public final class ModelConfig {
         c.context() + ": " + key + " must be {\"class_name\": \"L2\", \"config\": {...}}");
   }
 
+  /** Keras' noise_shape: a list of sizes, null where the input's size is taken. */
+  private static Integer[] noiseShape(Configs c) {
+    List<?> l = c.getList("noise_shape");
+    Integer[] shape = new Integer[l.size()];
+    for (int i = 0; i < shape.length; i++) {
+      Object v = l.get(i);
+      if (v == null) continue;
+      if (!(v instanceof Long d) || d < 1 || d > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            c.context() + ": noise_shape must hold null or positive sizes, got " + l);
+      }
+      shape[i] = (int) (long) d;
+    }
+    return shape;
+  }
+
+  /** A number or a (nested) list of numbers, flattened row-major (Normalization's mean). */
+  private static double[] doubles(Configs c, String key) {
+    List<Double> out = new ArrayList<>();
+    flatten(c, key, c.require(key), out);
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static void flatten(Configs c, String key, Object v, List<Double> out) {
+    if (v instanceof Number n) {
+      out.add(n.doubleValue());
+    } else if (v instanceof List<?> l) {
+      for (Object e : l) flatten(c, key, e, out);
+    } else {
+      throw new IllegalArgumentException(
+          c.context() + ": '" + key + "' must be a number or a list of numbers, got " + v);
+    }
+  }
+
   /** Keras' padding or cropping amounts: n, [h, w] or [[top, bottom], [left, right]]. */
   private static int[] amounts(Configs c, String key, int def) {
     if (!c.has(key)) return new int[] {def};
@@ -924,8 +962,10 @@ public final class ModelConfig {
             yield new GlobalAveragePooling2D(c.getBoolean("keepdims", false));
           }
           case "Dropout" -> {
-            c.onlyKeys(Set.of("name", "rate"));
-            yield new Dropout(c.getDouble("rate"));
+            c.onlyKeys(Set.of("name", "rate", "noise_shape", "seed"));
+            Dropout d = new Dropout(c.getDouble("rate"));
+            if (c.has("noise_shape")) d.noiseShape(noiseShape(c));
+            yield d;
           }
           case "BatchNormalization" -> {
             c.onlyKeys(Set.of("name", "axis", "momentum", "epsilon", "center", "scale"));
@@ -980,6 +1020,30 @@ public final class ModelConfig {
                 fillMode(c),
                 c.getDouble("fill_value", 0),
                 c.getLong("seed", 0));
+          }
+          // ---- keras.applications: preprocessing and ConvNeXt's own layers
+          case "Normalization" -> {
+            c.onlyKeys(Set.of("name", "axis", "mean", "variance", "invert"));
+            Normalization n = new Normalization().invert(c.getBoolean("invert", false));
+            // Keras writes axis=None as [] (its tuple form); a missing axis is the default -1.
+            if (c.map().containsKey("axis")) {
+              Object axis = c.map().get("axis");
+              if (axis == null || (axis instanceof List<?> l && l.isEmpty())) n.axisNone();
+              else
+                n.axis(axis instanceof Long ? new int[] {c.getInt("axis")} : c.getInts("axis", -1));
+            }
+            if (c.has("mean") || c.has("variance")) {
+              n.mean(doubles(c, "mean")).variance(doubles(c, "variance"));
+            }
+            yield n;
+          }
+          case "LayerScale" -> {
+            c.onlyKeys(Set.of("name", "init_values", "projection_dim"));
+            yield new LayerScale(c.getDouble("init_values"), c.getInt("projection_dim"));
+          }
+          case "StochasticDepth" -> {
+            c.onlyKeys(Set.of("name", "drop_path_rate"));
+            yield new StochasticDepth(c.getDouble("drop_path_rate"));
           }
           default ->
               throw new IllegalArgumentException(
