@@ -154,7 +154,8 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
     return pooling;
   }
 
-  int classes() {
+  /** The classifier's outputs with include_top (default 1000; LeNet-5's 10). */
+  public int classes() {
     return classes;
   }
 
@@ -205,8 +206,13 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
 
   // ---------------------------------------------------------------- building
 
-  /** The input shape Keras' obtain_input_shape resolves (with static sizes). */
-  int[] resolvedInputShape() {
+  /**
+   * The input shape the model will have, {@code (height, width, channels)}: the one given, else the
+   * family's default, as Keras' obtain_input_shape resolves it (with static sizes).
+   *
+   * @throws IllegalArgumentException for a shape Keras refuses (smaller than the family allows)
+   */
+  public int[] resolvedInputShape() {
     if (inputShape == null) return defaultShape();
     if (inputShape.length != 3) {
       throw new IllegalArgumentException(

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.cnn4j.applications.Applications;
+import org.cnn4j.applications.LeNet5;
 import org.cnn4j.callbacks.CSVLogger;
 import org.cnn4j.callbacks.Callback;
 import org.cnn4j.callbacks.ModelCheckpoint;
@@ -40,7 +42,11 @@ final class TrainCommand implements Callable<Integer> {
       defaultValue = "lesson",
       paramLabel = "ARCH",
       description =
-          "lesson (28x28x1), cifar (32x32x3), w3 (224x224x3), or a JSON architecture file (default ${DEFAULT-VALUE})")
+          "lesson (28x28x1), cifar (32x32x3), w3 (224x224x3), resnet20, a keras.applications"
+              + " model (vgg16, resnet50, mobilenet_v2, efficientnet_b0, convnext_tiny, lenet5,"
+              + " alexnet, ...: built for the data's image size and classes; 28x28 grey images"
+              + " are padded to 32x32, and to RGB unless lenet5) or a JSON architecture file"
+              + " (default ${DEFAULT-VALUE})")
   String model;
 
   @Option(
@@ -111,12 +117,17 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
     TrainTestSplit data = CliSupport.dataset(dataset);
+    boolean application = Applications.has(model);
+    if (application) data = padSmallImages(data, model);
     try (Backend backend = CliSupport.openBackend(backendId)) {
       boolean resume = checkpoint != null && Files.isRegularFile(checkpoint);
       try (Model net =
           resume
               ? Models.load(checkpoint, backend)
-              : CliSupport.architecture(model, backend, seed)) {
+              : application
+                  ? CliSupport.application(
+                      model, data.train().sampleShape(), classes(data), backend, seed)
+                  : CliSupport.architecture(model, backend, seed)) {
         int initialEpoch = 0;
         if (resume) {
           initialEpoch = net.epochsTrained();
@@ -165,5 +176,27 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * 28x28 grey images (Fashion-MNIST, MNIST) padded to 32x32, the least size of most
+   * keras.applications models, with their grey value in 3 channels (1 for LeNet-5, whose paper pads
+   * MNIST the same way).
+   */
+  private static TrainTestSplit padSmallImages(TrainTestSplit data, String model) {
+    int[] shape = data.train().sampleShape();
+    if (shape[0] != 28 || shape[1] != 28 || shape[2] != 1) return data;
+    int channels = Applications.byName(model) instanceof LeNet5 ? 1 : 3;
+    System.out.println("Padding the 28x28 grey images to 32x32x" + channels + " for " + model);
+    return new TrainTestSplit(
+        ResNetExample.padTo32(data.train(), channels),
+        ResNetExample.padTo32(data.test(), channels));
+  }
+
+  /** The number of classes: the largest label plus one. */
+  private static int classes(TrainTestSplit data) {
+    float max = 0;
+    for (float y : data.train().labels()) max = Math.max(max, y);
+    return data.train().labelSize() == 1 ? (int) max + 1 : data.train().labelSize();
   }
 }
