@@ -54,6 +54,10 @@ import org.cnn4j.optimizers.Adam;
  * pretrain_lr=0.003 head_lr=0.001 finetune_lr=1e-5 bn_momentum=0.9 batch=32 seed=42 verbose=2}. The
  * defaults take a few minutes on 2 quiet cores; {@code pretrain=20} gives a stronger base, {@code
  * pretrain=2 head=1 finetune=1} a quick look.
+ *
+ * <p>One run with the defaults (2 shared cores, 10 minutes): validation accuracy 0.587 after
+ * pre-training (training accuracy 0.80); the new head on the frozen base 0.333 (chance) before its
+ * training and 0.613 after; 0.647 after fine-tuning.
  */
 public final class TransferLearningExample {
   private TransferLearningExample() {}
