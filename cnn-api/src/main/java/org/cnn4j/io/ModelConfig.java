@@ -134,7 +134,11 @@ public final class ModelConfig {
           "RandomFlip",
           "RandomRotation",
           "RandomTranslation",
-          "RandomZoom");
+          "RandomZoom",
+          // keras.applications: preprocessing and ConvNeXt's own layers
+          "Normalization",
+          "LayerScale",
+          "StochasticDepth");
 
   // ---------------------------------------------------------------- writing
 
@@ -663,11 +667,19 @@ public final class ModelConfig {
     }
   }
 
-  /** Keras' initializer: a name, or {"class_name": "HeNormal", ...} (its config not read). */
+  /**
+   * Keras' initializer: a name, {"class_name": "VarianceScaling", "config": {...}}, or another
+   * {"class_name": "HeNormal", ...} (whose config is not read).
+   */
   private static String initializer(Configs c, String key) {
     if (!c.has(key)) return "glorot_uniform";
     Object v = c.require(key);
     if (v instanceof String s) return s;
+    if (v instanceof Map<?, ?> m && "VarianceScaling".equals(m.get("class_name"))) {
+      Object cfg = m.get("config");
+      return org.cnn4j.layers.VarianceScaling.of(cfg instanceof Map<?, ?> mc ? mc : Map.of())
+          .spec();
+    }
     if (v instanceof Map<?, ?> m && m.get("class_name") instanceof String cls) {
       return cls.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
@@ -687,6 +699,40 @@ public final class ModelConfig {
     }
     throw new IllegalArgumentException(
         c.context() + ": " + key + " must be {\"class_name\": \"L2\", \"config\": {...}}");
+  }
+
+  /** Keras' noise_shape: a list of sizes, null where the input's size is taken. */
+  private static Integer[] noiseShape(Configs c) {
+    List<?> l = c.getList("noise_shape");
+    Integer[] shape = new Integer[l.size()];
+    for (int i = 0; i < shape.length; i++) {
+      Object v = l.get(i);
+      if (v == null) continue;
+      if (!(v instanceof Long d) || d < 1 || d > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            c.context() + ": noise_shape must hold null or positive sizes, got " + l);
+      }
+      shape[i] = (int) (long) d;
+    }
+    return shape;
+  }
+
+  /** A number or a (nested) list of numbers, flattened row-major (Normalization's mean). */
+  private static double[] doubles(Configs c, String key) {
+    List<Double> out = new ArrayList<>();
+    flatten(c, key, c.require(key), out);
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static void flatten(Configs c, String key, Object v, List<Double> out) {
+    if (v instanceof Number n) {
+      out.add(n.doubleValue());
+    } else if (v instanceof List<?> l) {
+      for (Object e : l) flatten(c, key, e, out);
+    } else {
+      throw new IllegalArgumentException(
+          c.context() + ": '" + key + "' must be a number or a list of numbers, got " + v);
+    }
   }
 
   /** Keras' padding or cropping amounts: n, [h, w] or [[top, bottom], [left, right]]. */
@@ -933,18 +979,22 @@ public final class ModelConfig {
             yield new GlobalAveragePooling2D(c.getBoolean("keepdims", false));
           }
           case "Dropout" -> {
-            c.onlyKeys(Set.of("name", "rate"));
-            yield new Dropout(c.getDouble("rate"));
+            c.onlyKeys(Set.of("name", "rate", "noise_shape", "seed"));
+            Dropout d = new Dropout(c.getDouble("rate"));
+            if (c.has("noise_shape")) d.noiseShape(noiseShape(c));
+            yield d;
           }
           case "BatchNormalization" -> {
-            c.onlyKeys(Set.of("name", "axis", "momentum", "epsilon"));
+            c.onlyKeys(Set.of("name", "axis", "momentum", "epsilon", "center", "scale"));
             int axis = c.getInt("axis", -1);
             if (axis != -1)
               throw new IllegalArgumentException(
                   c.context() + ": only axis -1 (channels) is supported");
             yield new BatchNormalization()
                 .momentum(c.getDouble("momentum", 0.99))
-                .epsilon(c.getDouble("epsilon", 1e-3));
+                .epsilon(c.getDouble("epsilon", 1e-3))
+                .center(c.getBoolean("center", true))
+                .scale(c.getBoolean("scale", true));
           }
           case "Activation" -> {
             c.onlyKeys(Set.of("name", "activation"));
@@ -987,6 +1037,30 @@ public final class ModelConfig {
                 fillMode(c),
                 c.getDouble("fill_value", 0),
                 c.getLong("seed", 0));
+          }
+          // ---- keras.applications: preprocessing and ConvNeXt's own layers
+          case "Normalization" -> {
+            c.onlyKeys(Set.of("name", "axis", "mean", "variance", "invert"));
+            Normalization n = new Normalization().invert(c.getBoolean("invert", false));
+            // Keras writes axis=None as [] (its tuple form); a missing axis is the default -1.
+            if (c.map().containsKey("axis")) {
+              Object axis = c.map().get("axis");
+              if (axis == null || (axis instanceof List<?> l && l.isEmpty())) n.axisNone();
+              else
+                n.axis(axis instanceof Long ? new int[] {c.getInt("axis")} : c.getInts("axis", -1));
+            }
+            if (c.has("mean") || c.has("variance")) {
+              n.mean(doubles(c, "mean")).variance(doubles(c, "variance"));
+            }
+            yield n;
+          }
+          case "LayerScale" -> {
+            c.onlyKeys(Set.of("name", "init_values", "projection_dim"));
+            yield new LayerScale(c.getDouble("init_values"), c.getInt("projection_dim"));
+          }
+          case "StochasticDepth" -> {
+            c.onlyKeys(Set.of("name", "drop_path_rate"));
+            yield new StochasticDepth(c.getDouble("drop_path_rate"));
           }
           default -> {
             var custom = CUSTOM_LAYERS.get(type);

@@ -102,6 +102,11 @@ abstract class ConvLayer<T extends ConvLayer<T>> extends Layer {
     return self();
   }
 
+  /** Keras' kernel_initializer as a {@link VarianceScaling} (EfficientNet's kernels). */
+  public T kernelInitializer(VarianceScaling initializer) {
+    return kernelInitializer(initializer.spec());
+  }
+
   /** Keras' kernel_regularizer (e.g. {@code new L2(1e-4)}), null for none. */
   public T kernelRegularizer(Regularizer r) {
     this.kernelRegularizer = r;
@@ -220,7 +225,7 @@ abstract class ConvLayer<T extends ConvLayer<T>> extends Layer {
         kernelName().equals("kernel")
             ? "kernel_initializer"
             : kernelName().replace("kernel", "initializer"),
-        kernelInitializer);
+        Initializers.config(kernelInitializer));
     if (kernelRegularizer != null) {
       String key =
           kernelName().equals("kernel")

@@ -51,6 +51,11 @@ public final class Dense extends Layer implements SoftmaxOutput {
     return this;
   }
 
+  /** Keras' kernel_initializer as a {@link VarianceScaling} (EfficientNet's classifier). */
+  public Dense kernelInitializer(VarianceScaling initializer) {
+    return kernelInitializer(initializer.spec());
+  }
+
   /** Keras' kernel_regularizer (e.g. {@code new L2(1e-4)}), null for none. */
   public Dense kernelRegularizer(org.cnn4j.regularizers.Regularizer r) {
     this.kernelRegularizer = r;
@@ -75,7 +80,7 @@ public final class Dense extends Layer implements SoftmaxOutput {
     c.put("units", units);
     c.put("activation", activation.name());
     c.put("use_bias", useBias);
-    c.put("kernel_initializer", kernelInitializer);
+    c.put("kernel_initializer", Initializers.config(kernelInitializer));
     if (kernelRegularizer != null) {
       c.put(
           "kernel_regularizer",

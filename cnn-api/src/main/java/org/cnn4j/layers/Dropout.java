@@ -1,18 +1,25 @@
 package org.cnn4j.layers;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
-import org.cnn4j.spi.BinaryOp;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Step;
 import org.cnn4j.tensor.Tensor;
 
 /**
- * Keras' {@code Dropout(rate)}: in training, zeroes a {@code rate} fraction of the inputs and
- * scales the rest by {@code 1 / (1 - rate)}; in inference, the identity. The mask derives from the
- * step's seed and this layer's position, so a run is repeatable on every backend.
+ * Keras' {@code Dropout(rate, noise_shape=None)}: in training, zeroes a {@code rate} fraction of
+ * the inputs and scales the rest by {@code 1 / (1 - rate)}; in inference, the identity. The mask
+ * derives from the step's seed and this layer's position, so a run is repeatable on every backend.
+ *
+ * <p>{@link #noiseShape} gives the mask's shape, batch axis first, a {@code null} size taking the
+ * input's: EfficientNet's stochastic depth is {@code new Dropout(0.2).noiseShape(null, 1, 1, 1)},
+ * one draw per sample that keeps or drops a whole residual branch.
  */
 public final class Dropout extends Layer {
   private final float rate;
+  private Integer[] noiseShape;
 
   public Dropout(double rate) {
     if (!(rate >= 0 && rate < 1))
@@ -24,37 +31,80 @@ public final class Dropout extends Layer {
     return rate;
   }
 
+  /**
+   * Keras' {@code noise_shape}: the mask's shape including the batch axis, each size null (the
+   * input's), 1 (one draw shared along that axis) or the input's size. Null (the default) draws one
+   * value per element.
+   */
+  public Dropout noiseShape(Integer... shape) {
+    if (shape != null) {
+      for (Integer d : shape) {
+        if (d != null && d < 1) {
+          throw new IllegalArgumentException(
+              "Dropout: noise_shape sizes must be null or >= 1, got " + Arrays.toString(shape));
+        }
+      }
+    }
+    this.noiseShape = shape == null ? null : shape.clone();
+    return this;
+  }
+
+  /** The noise shape (batch axis first, null sizes take the input's), or null for none. */
+  public Integer[] noiseShape() {
+    return noiseShape == null ? null : noiseShape.clone();
+  }
+
   @Override
   public Map<String, Object> config() {
     Map<String, Object> c = super.config();
     c.put("rate", rate);
+    if (noiseShape != null) c.put("noise_shape", new ArrayList<>(Arrays.asList(noiseShape)));
     return c;
   }
 
   @Override
   protected Shape computeOutputShape(Shape input) {
+    if (noiseShape != null) {
+      if (noiseShape.length != input.rank() + 1) {
+        throw badInput(
+            input,
+            "rank "
+                + (noiseShape.length - 1)
+                + " per sample to match noise_shape "
+                + Arrays.toString(noiseShape));
+      }
+      for (int i = 1; i < noiseShape.length; i++) {
+        Integer d = noiseShape[i];
+        if (d != null && d != 1 && d != input.dim(i - 1)) {
+          throw badInput(
+              input, "sizes that noise_shape " + Arrays.toString(noiseShape) + " broadcasts to");
+        }
+      }
+    }
     return input;
   }
 
   @Override
   public Tensor forward(Step step, Tensor x) {
     if (!step.training() || rate == 0f) return x;
-    var backend = step.backend();
-    Tensor mask = step.allocate(x.shape(), false);
-    // Element i's draw is DropoutRng.uniform(seed, i); a slice starting at element 'first' of the
-    // batch shifts the seed by first * golden, so a split batch draws the whole batch's mask.
-    long first = (long) step.firstRow() * (x.size() / x.shape().dim(0));
-    long seed = step.seed() ^ (long) java.util.Objects.hashCode(name()) * 0x9E3779B97F4A7C15L;
-    backend.dropoutMask(seed + first * 0x9E3779B97F4A7C15L, rate, mask.buffer(), x.size());
-    Tensor y = step.allocate(x.shape());
-    backend.binary(BinaryOp.MUL, x.buffer(), mask.buffer(), y.buffer(), x.size());
-    step.record(
-        () -> {
-          if (y.grad() == null || !x.requiresGrad()) return;
-          Tensor dx = step.allocate(x.shape());
-          backend.binary(BinaryOp.MUL, y.grad().buffer(), mask.buffer(), dx.buffer(), x.size());
-          step.accumulateGrad(x, dx);
-        });
-    return y;
+    return DropMask.apply(step, this, x, rate, maskShape(x.shape()));
+  }
+
+  private Shape maskShape(Shape input) {
+    if (noiseShape == null) return input;
+    List<Integer> dims = new ArrayList<>();
+    for (int i = 0; i < noiseShape.length; i++) {
+      dims.add(noiseShape[i] == null ? input.dim(i) : noiseShape[i]);
+    }
+    if (noiseShape[0] != null && noiseShape[0] != 1 && noiseShape[0] != input.dim(0)) {
+      throw new IllegalArgumentException(
+          "Layer "
+              + describe()
+              + ": noise_shape "
+              + Arrays.toString(noiseShape)
+              + " does not broadcast to a batch of "
+              + input.dim(0));
+    }
+    return Shape.of(dims.stream().mapToInt(Integer::intValue).toArray());
   }
 }

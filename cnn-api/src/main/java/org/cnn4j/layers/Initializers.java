@@ -28,8 +28,12 @@ final class Initializers {
           "random_normal",
           "truncated_normal");
 
-  /** Checks a name early (a layer's setter), so a typo fails where it was written. */
+  /**
+   * Checks a name (or a {@link VarianceScaling#spec()} string) early, in a layer's setter, so a
+   * typo fails where it was written.
+   */
   static String check(String name) {
+    if (VarianceScaling.isSpec(name)) return VarianceScaling.parse(name).spec();
     String n = name.toLowerCase(Locale.ROOT);
     if (!NAMES.contains(n)) {
       throw new IllegalArgumentException(
@@ -39,6 +43,15 @@ final class Initializers {
   }
 
   static float[] of(String name, SplittableRandom random, int size, long fanIn, long fanOut) {
+    if (VarianceScaling.isSpec(name)) {
+      VarianceScaling vs = VarianceScaling.parse(name);
+      double bound = vs.bound(fanIn, fanOut);
+      return switch (vs.distribution()) {
+        case "truncated_normal" -> truncated(random, size, bound);
+        case "untruncated_normal" -> normal(random, size, bound);
+        default -> uniform(random, size, bound);
+      };
+    }
     return switch (check(name)) {
       case "glorot_uniform" -> uniform(random, size, Math.sqrt(6.0 / (fanIn + fanOut)));
       case "glorot_normal" -> truncated(random, size, Math.sqrt(2.0 / (fanIn + fanOut)) / TRUNC);
@@ -53,6 +66,14 @@ final class Initializers {
       case "truncated_normal" -> truncated(random, size, 0.05);
       default -> throw new IllegalStateException(name);
     };
+  }
+
+  /**
+   * An initializer as a layer's config holds it: the name, or Keras' {@code {"class_name":
+   * "VarianceScaling", "config": {...}}}.
+   */
+  static Object config(String name) {
+    return VarianceScaling.isSpec(name) ? VarianceScaling.parse(name).config() : name;
   }
 
   /** The deviation of a unit normal truncated to [-2, 2], Keras' correction factor. */

@@ -189,8 +189,8 @@ public final class SeparableConv2D extends Layer implements SoftmaxOutput {
     c.put("depth_multiplier", depthMultiplier);
     c.put("activation", activation.name());
     c.put("use_bias", useBias);
-    c.put("depthwise_initializer", depthwiseInitializer);
-    c.put("pointwise_initializer", pointwiseInitializer);
+    c.put("depthwise_initializer", Initializers.config(depthwiseInitializer));
+    c.put("pointwise_initializer", Initializers.config(pointwiseInitializer));
     if (depthwiseRegularizer != null)
       c.put("depthwise_regularizer", regularizerConfig(depthwiseRegularizer));
     if (pointwiseRegularizer != null)

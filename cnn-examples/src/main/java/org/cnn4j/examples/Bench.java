@@ -8,11 +8,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.cnn4j.applications.ApplicationBuilder;
+import org.cnn4j.applications.Applications;
 import org.cnn4j.backends.Backends;
 import org.cnn4j.callbacks.Callback;
 import org.cnn4j.data.LabeledImages;
 import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.models.FitOptions;
+import org.cnn4j.models.Model;
 import org.cnn4j.models.Sequential;
 import org.cnn4j.optimizers.Adam;
 import org.cnn4j.spi.Backend;
@@ -37,21 +40,75 @@ public final class Bench {
       int inferBatch,
       int inferReps,
       String backend,
-      boolean profile) {}
+      boolean profile,
+      String model,
+      int latencyReps) {
+    /** A workload's options (no keras.applications model, no batch-1 latency). */
+    public Options(
+        Workload workload,
+        int batch,
+        int window,
+        int skip,
+        int epochs,
+        int maxSteps,
+        int inferBatch,
+        int inferReps,
+        String backend,
+        boolean profile) {
+      this(
+          workload,
+          batch,
+          window,
+          skip,
+          epochs,
+          maxSteps,
+          inferBatch,
+          inferReps,
+          backend,
+          profile,
+          null,
+          0);
+    }
+  }
 
   private Bench() {}
 
   public static void run(Options o) throws IOException {
-    LabeledImages train = o.workload().trainData();
-    LabeledImages test = o.workload().testData();
+    // A keras.applications model (W4: resnet50, W5: mobilenet_v2) runs on synthetic images of its
+    // default size and classes (224x224x3, 1000): enough steps for the skipped and timed windows,
+    // two inference batches.
+    ApplicationBuilder<?> app = o.model() == null ? null : Applications.byName(o.model());
+    int[] shape = app == null ? null : app.resolvedInputShape();
+    LabeledImages train =
+        app == null
+            ? o.workload().trainData()
+            : Workload.synthetic(
+                o.batch() * (o.skip() + 3 * o.window()),
+                shape[0],
+                shape[1],
+                shape[2],
+                42,
+                app.classes());
+    LabeledImages test =
+        app == null
+            ? o.workload().testData()
+            : Workload.synthetic(
+                2 * o.inferBatch(), shape[0], shape[1], shape[2], 43, app.classes());
     Backend raw = Backends.open(o.backend(), BackendConfig.defaults());
     ProfilingBackend profiler = o.profile() ? ProfilingBackend.wrap(raw) : null;
     Backend backend = profiler != null ? profiler.proxy() : raw;
     String tag =
         String.format(
-            Locale.ROOT, "peer=cnn4j backend=%s wl=%s bs=%d", raw.id(), o.workload(), o.batch());
+            Locale.ROOT,
+            "peer=cnn4j backend=%s wl=%s bs=%d",
+            raw.id(),
+            o.model() != null ? o.model() : o.workload(),
+            o.batch());
     try (raw;
-        Sequential model = new Sequential(backend, 42, o.workload().layers())) {
+        Model model =
+            o.model() != null
+                ? app.backend(backend).seed(42).build()
+                : new Sequential(backend, 42, o.workload().layers())) {
       model.compile(new Adam(), new SparseCategoricalCrossentropy(), "accuracy");
       Meter meter = new Meter(o.window(), o.skip(), o.batch(), o.maxSteps(), model);
       for (int epoch = 1; epoch <= o.epochs() && !meter.done; epoch++) {
@@ -104,6 +161,22 @@ public final class Bench {
           tag,
           median(inferRates),
           o.inferBatch());
+      if (o.latencyReps() > 0) {
+        LabeledImages one = test.slice(0, 1);
+        model.predict(one, 1);
+        List<Double> ms = new ArrayList<>();
+        for (int r = 0; r < o.latencyReps(); r++) {
+          long t0 = System.nanoTime();
+          model.predict(one, 1);
+          ms.add((System.nanoTime() - t0) / 1e6);
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "RESULT %s metric=latency_ms_batch1 value=%.1f reps=%d%n",
+            tag,
+            median(ms),
+            o.latencyReps());
+      }
       System.out.printf(
           Locale.ROOT, "RESULT %s metric=peak_rss_mb value=%d%n", tag, memoryMb("VmHWM:"));
     }
@@ -115,14 +188,14 @@ public final class Bench {
     final int skip;
     final int batch;
     final int maxSteps;
-    final Sequential model;
+    final Model model;
     final List<Double> rates = new ArrayList<>();
     int steps;
     int inWindow;
     long windowStart = System.nanoTime();
     boolean done;
 
-    Meter(int window, int skip, int batch, int maxSteps, Sequential model) {
+    Meter(int window, int skip, int batch, int maxSteps, Model model) {
       this.window = window;
       this.skip = skip;
       this.batch = batch;

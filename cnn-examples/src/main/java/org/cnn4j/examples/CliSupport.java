@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.cnn4j.applications.Applications;
 import org.cnn4j.applications.CifarResNet;
 import org.cnn4j.backends.Backends;
 import org.cnn4j.data.Datasets;
@@ -39,7 +40,9 @@ final class CliSupport {
   static final String DATASETS = "fashion-mnist, mnist, cifar10";
   static final String ARCHITECTURES =
       "lesson (28x28x1), cifar (32x32x3), w3 (224x224x3), resnet20 (or resnet32, 44, 56, 110:"
-          + " Keras' CIFAR-10 ResNet v1, 32x32x3), or a JSON architecture file";
+          + " Keras' CIFAR-10 ResNet v1, 32x32x3), a keras.applications model ("
+          + String.join(", ", Applications.names())
+          + "), or a JSON architecture file";
 
   /** A data set by name, pixels scaled to [0, 1] as in Keras' {@code x / 255.0}. */
   static TrainTestSplit dataset(String name) throws IOException {
@@ -117,6 +120,8 @@ final class CliSupport {
           default -> null;
         };
     if (w != null) return new Sequential(backend, seed, w.layers());
+    if (Applications.has(name))
+      return Applications.byName(name).backend(backend).seed(seed).build();
     java.util.regex.Matcher resnet =
         java.util.regex.Pattern.compile("resnet(\\d+)").matcher(name.toLowerCase(Locale.ROOT));
     if (resnet.matches()) {
@@ -129,6 +134,19 @@ final class CliSupport {
           "unknown architecture '" + name + "'; expected " + ARCHITECTURES);
     }
     return ModelConfig.read(file, backend);
+  }
+
+  /**
+   * A keras.applications model ({@link Applications#names()}) with Keras' defaults but for its
+   * input shape and classes (those of the data it will train on).
+   */
+  static Model application(String name, int[] inputShape, int classes, Backend backend, long seed) {
+    return Applications.byName(name)
+        .inputShape(inputShape)
+        .classes(classes)
+        .backend(backend)
+        .seed(seed)
+        .build();
   }
 
   /**

@@ -137,7 +137,11 @@ public final class Cnn4j implements Runnable {
   @Command(
       name = "bench",
       mixinStandardHelpOptions = true,
-      description = "Training and inference throughput of workload W1, W2 or W3 (BENCHMARKS.md).")
+      description = {
+        "Training and inference throughput of workload W1, W2 or W3 (BENCHMARKS.md), or of a"
+            + " keras.applications model (--model resnet50 is W4, --model mobilenet_v2 W5) on"
+            + " synthetic images of its default size, 1000 classes, with the batch-1 latency."
+      })
   static final class BenchCommand implements Callable<Integer> {
     @Option(
         names = "--workload",
@@ -174,11 +178,8 @@ public final class Cnn4j implements Runnable {
     @Option(names = "--infer-batch", description = "inference batch size (default 256, W3 64)")
     Integer inferBatch;
 
-    @Option(
-        names = "--infer-reps",
-        defaultValue = "5",
-        description = "timed inference passes (default ${DEFAULT-VALUE})")
-    int inferReps;
+    @Option(names = "--infer-reps", description = "timed inference passes (default 5)")
+    Integer inferReps;
 
     @Option(
         names = "--backend",
@@ -189,6 +190,20 @@ public final class Cnn4j implements Runnable {
     @Option(names = "--profile", description = "print time per backend op")
     boolean profile;
 
+    @Option(
+        names = "--model",
+        paramLabel = "NAME",
+        description =
+            "a keras.applications model instead of --workload (resnet50, mobilenet_v2, ...);"
+                + " defaults then: window 2, skip 2, infer batch 32, 3 inference passes")
+    String model;
+
+    @Option(
+        names = "--latency-reps",
+        defaultValue = "10",
+        description = "batch-1 predictions timed with --model (default ${DEFAULT-VALUE})")
+    int latencyReps;
+
     @Override
     public Integer call() throws Exception {
       OptionChecks.atLeast("--batch", batch, 1);
@@ -197,7 +212,27 @@ public final class Cnn4j implements Runnable {
       OptionChecks.atLeast("--epochs", epochs, 1);
       OptionChecks.atLeast("--max-steps", maxSteps, 0);
       if (inferBatch != null) OptionChecks.atLeast("--infer-batch", inferBatch, 1);
-      OptionChecks.atLeast("--infer-reps", inferReps, 1);
+      if (inferReps != null) OptionChecks.atLeast("--infer-reps", inferReps, 1);
+      OptionChecks.atLeast("--latency-reps", latencyReps, 0);
+      String chosen = backend.isEmpty() ? Backends.requested().orElse("") : backend;
+      if (model != null) {
+        int w = window != null ? window : 2;
+        Bench.run(
+            new Bench.Options(
+                null,
+                batch,
+                w,
+                skip != null ? skip : w,
+                epochs,
+                maxSteps,
+                inferBatch != null ? inferBatch : 32,
+                inferReps != null ? inferReps : 3,
+                chosen,
+                profile,
+                model,
+                latencyReps));
+        return 0;
+      }
       int win =
           window != null
               ? window
@@ -206,7 +241,6 @@ public final class Cnn4j implements Runnable {
                 case W2 -> 20;
                 case W3 -> 4;
               };
-      String chosen = backend.isEmpty() ? Backends.requested().orElse("") : backend;
       Bench.run(
           new Bench.Options(
               workload,
@@ -216,7 +250,7 @@ public final class Cnn4j implements Runnable {
               epochs,
               maxSteps,
               inferBatch != null ? inferBatch : workload == Workload.W3 ? 64 : 256,
-              inferReps,
+              inferReps != null ? inferReps : 5,
               chosen,
               profile));
       return 0;

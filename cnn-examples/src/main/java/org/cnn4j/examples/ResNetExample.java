@@ -46,21 +46,27 @@ public final class ResNetExample implements Callable<Integer> {
    * {@code [n, 28, 28, 1]} grey images as {@code [n, 32, 32, 3]}: a 2-pixel border, grey in RGB.
    */
   static LabeledImages padToRgb32(LabeledImages grey) {
+    return padTo32(grey, 3);
+  }
+
+  /**
+   * {@code [n, 28, 28, 1]} grey images as {@code [n, 32, 32, channels]}: a 2-pixel border of zeros,
+   * the grey value in every channel.
+   */
+  static LabeledImages padTo32(LabeledImages grey, int channels) {
     int n = grey.count();
-    float[] out = new float[n * 32 * 32 * 3];
+    float[] out = new float[n * 32 * 32 * channels];
     float[] in = grey.images();
     for (int i = 0; i < n; i++) {
       for (int r = 0; r < 28; r++) {
         for (int c = 0; c < 28; c++) {
           float v = in[(i * 28 + r) * 28 + c];
-          int o = ((i * 32 + r + 2) * 32 + c + 2) * 3;
-          out[o] = v;
-          out[o + 1] = v;
-          out[o + 2] = v;
+          int o = ((i * 32 + r + 2) * 32 + c + 2) * channels;
+          for (int k = 0; k < channels; k++) out[o + k] = v;
         }
       }
     }
-    return new LabeledImages(out, grey.labels(), n, 32, 32, 3);
+    return new LabeledImages(out, grey.labels(), n, 32, 32, channels);
   }
 
   @Override

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
     name = "summary",
     mixinStandardHelpOptions = true,
     description =
-        "Print the summary table of a network: lesson, cifar, w3, a JSON architecture file or a model file.")
+        "Print the summary table of a network: lesson, cifar, w3, resnet20, a keras.applications model (vgg16, resnet50, mobilenet_v2, efficientnet_b0, convnext_tiny, lenet5, alexnet, ...), a JSON architecture file or a model file.")
 final class SummaryCommand implements Callable<Integer> {
   @Parameters(
       index = "0",

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.cnn4j.applications.Applications;
+import org.cnn4j.applications.LeNet5;
 import org.cnn4j.callbacks.CSVLogger;
 import org.cnn4j.callbacks.Callback;
 import org.cnn4j.callbacks.ModelCheckpoint;
@@ -44,7 +46,11 @@ final class TrainCommand implements Callable<Integer> {
       defaultValue = "lesson",
       paramLabel = "ARCH",
       description =
-          "lesson (28x28x1), cifar (32x32x3), w3 (224x224x3), or a JSON architecture file (default ${DEFAULT-VALUE})")
+          "lesson (28x28x1), cifar (32x32x3), w3 (224x224x3), resnet20, a keras.applications"
+              + " model (vgg16, resnet50, mobilenet_v2, efficientnet_b0, convnext_tiny, lenet5,"
+              + " alexnet, ...: built for the data's image size and classes; 28x28 grey images"
+              + " are padded to 32x32, and to RGB unless lenet5) or a JSON architecture file"
+              + " (default ${DEFAULT-VALUE})")
   String model;
 
   @Option(
@@ -126,14 +132,13 @@ final class TrainCommand implements Callable<Integer> {
     // Before any training: a model that cannot be saved at the end is hours lost.
     if (save != null) ModelFiles.checkWritable(save);
     if (checkpoint != null) ModelFiles.checkWritable(checkpoint);
+    TrainTestSplit loaded = CliSupport.dataset(dataset);
+    boolean application = Applications.has(model);
+    TrainTestSplit data = application ? padSmallImages(loaded, model) : loaded;
     try (Backend backend = CliSupport.openBackend(backendId)) {
       boolean resume = checkpoint != null && Files.isRegularFile(checkpoint);
-      try (Model net =
-          resume
-              ? Models.load(checkpoint, backend)
-              : CliSupport.architecture(model, backend, seed)) {
-        if (resume) checkResumable(net, backend);
-        TrainTestSplit data = CliSupport.dataset(dataset);
+      try (Model net = resume ? Models.load(checkpoint, backend) : architecture(backend, data)) {
+        if (resume) checkResumable(net, backend, data);
         int initialEpoch = 0;
         if (resume) {
           initialEpoch = net.epochsTrained();
@@ -192,7 +197,7 @@ final class TrainCommand implements Callable<Integer> {
    * A resumed checkpoint keeps its own architecture and optimizer: a --model or --optimizer given
    * with it must name the same, or the run would silently train something else than asked.
    */
-  private void checkResumable(Model net, Backend backend) throws Exception {
+  private void checkResumable(Model net, Backend backend, TrainTestSplit data) throws Exception {
     if (given("--optimizer")
         && net.optimizer() != null
         && !net.optimizer().name().equalsIgnoreCase(optimizer)) {
@@ -208,7 +213,7 @@ final class TrainCommand implements Callable<Integer> {
     if (given("--model")) {
       Map<String, Object> saved = architectureOf(net);
       Map<String, Object> asked;
-      try (Model other = CliSupport.architecture(model, backend, seed)) {
+      try (Model other = architecture(backend, data)) {
         asked = architectureOf(other);
       }
       if (!saved.equals(asked)) {
@@ -223,6 +228,13 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /** The model --model names, for the data's image size and classes. */
+  private Model architecture(Backend backend, TrainTestSplit data) throws Exception {
+    return Applications.has(model)
+        ? CliSupport.application(model, data.train().sampleShape(), classes(data), backend, seed)
+        : CliSupport.architecture(model, backend, seed);
+  }
+
   /** A model's config without its name and seed: its class, layers and connections. */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> architectureOf(Model net) {
@@ -232,5 +244,27 @@ final class TrainCommand implements Callable<Integer> {
     config.remove("name");
     config.remove("seed");
     return Map.of("class_name", root.get("class_name"), "config", config);
+  }
+
+  /**
+   * 28x28 grey images (Fashion-MNIST, MNIST) padded to 32x32, the least size of most
+   * keras.applications models, with their grey value in 3 channels (1 for LeNet-5, whose paper pads
+   * MNIST the same way).
+   */
+  private static TrainTestSplit padSmallImages(TrainTestSplit data, String model) {
+    int[] shape = data.train().sampleShape();
+    if (shape[0] != 28 || shape[1] != 28 || shape[2] != 1) return data;
+    int channels = Applications.byName(model) instanceof LeNet5 ? 1 : 3;
+    System.out.println("Padding the 28x28 grey images to 32x32x" + channels + " for " + model);
+    return new TrainTestSplit(
+        ResNetExample.padTo32(data.train(), channels),
+        ResNetExample.padTo32(data.test(), channels));
+  }
+
+  /** The number of classes: the largest label plus one. */
+  private static int classes(TrainTestSplit data) {
+    float max = 0;
+    for (float y : data.train().labels()) max = Math.max(max, y);
+    return data.train().labelSize() == 1 ? (int) max + 1 : data.train().labelSize();
   }
 }

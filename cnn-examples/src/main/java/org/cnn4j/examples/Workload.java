@@ -84,11 +84,16 @@ public enum Workload {
 
   /** Uniform [0, 1) pixels with random labels in 0..9: for throughput only. */
   public static LabeledImages synthetic(int n, int h, int w, int c, long seed) {
+    return synthetic(n, h, w, c, seed, 10);
+  }
+
+  /** Uniform [0, 1) pixels with random labels in {@code [0, classes)}: for throughput only. */
+  public static LabeledImages synthetic(int n, int h, int w, int c, long seed, int classes) {
     SplittableRandom r = new SplittableRandom(seed);
     float[] x = new float[n * h * w * c];
     for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
     float[] y = new float[n];
-    for (int i = 0; i < n; i++) y[i] = r.nextInt(10);
+    for (int i = 0; i < n; i++) y[i] = r.nextInt(classes);
     return new LabeledImages(x, y, n, h, w, c);
   }
 }

@@ -100,6 +100,16 @@ public final class ConvolutionChecks extends Checks {
     g.add(of("dilation 2, same", Conv2dSpec.of(2, 8, 7, 2, 3, 3, 3, 1, 1, Padding.SAME, 2, 2, 1)));
     g.add(of("n=1, c=1", Conv2dSpec.of(1, 6, 6, 1, 3, 3, 2, 1, 1, Padding.VALID, 1, 1, 1)));
     g.add(of("groups 2", Conv2dSpec.of(2, 6, 5, 4, 3, 3, 6, 1, 1, Padding.SAME, 1, 1, 2)));
+    // ConvNeXt's 7x7 depthwise convolution on its last stage's 1x1 or 2x2 maps: taps fall outside
+    // the image on every side.
+    g.add(
+        of(
+            "depthwise 7x7 same on a 2x2 image",
+            Conv2dSpec.of(2, 2, 2, 3, 7, 7, 3, 1, 1, Padding.SAME, 1, 1, 3)));
+    g.add(
+        of(
+            "depthwise 7x7 same on a 1x1 image",
+            Conv2dSpec.of(3, 1, 1, 2, 7, 7, 2, 1, 1, Padding.SAME, 1, 1, 2)));
     g.add(
         of(
             "rectangular kernel and stride",
@@ -391,9 +401,13 @@ public final class ConvolutionChecks extends Checks {
     }
   }
 
+  /** Floats after the columns im2col must leave as they are. */
+  private static final int GUARD = 64;
+
   /**
    * im2col of every group, for all images and for a sub-range [1, n) when n > 1 (so {@code first}
-   * matters). Exact: it only copies. The columns start as NaN, so every entry must be written.
+   * matters). Exact: it only copies. The columns start as NaN, so every entry must be written; a
+   * guard of NaN after them must stay NaN (a write past the columns corrupts the memory after).
    */
   public void im2col(ConvCase c) {
     Conv2dSpec s = c.spec();
@@ -406,7 +420,8 @@ public final class ConvolutionChecks extends Checks {
           int first = range[0];
           int count = range[1];
           int group = g;
-          Twin cols = ss.upload(Inputs.filled(count * s.outH() * s.outW() * width, Float.NaN));
+          Twin cols =
+              ss.upload(Inputs.filled(count * s.outH() * s.outW() * width + GUARD, Float.NaN));
           ss.run(b -> b.im2col(s, tx.on(b), first, count, group, cols.on(b)));
           ss.expectClose(
               "im2col images [" + first + ", " + (first + count) + ") group " + g + " of " + c,

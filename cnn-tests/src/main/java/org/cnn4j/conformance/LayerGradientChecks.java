@@ -21,17 +21,20 @@ import org.cnn4j.layers.GlobalAveragePooling2D;
 import org.cnn4j.layers.GlobalMaxPooling2D;
 import org.cnn4j.layers.Layer;
 import org.cnn4j.layers.LayerNormalization;
+import org.cnn4j.layers.LayerScale;
 import org.cnn4j.layers.LeakyReLU;
 import org.cnn4j.layers.MaxPooling2D;
 import org.cnn4j.layers.Maximum;
 import org.cnn4j.layers.Minimum;
 import org.cnn4j.layers.Multiply;
+import org.cnn4j.layers.Normalization;
 import org.cnn4j.layers.Permute;
 import org.cnn4j.layers.ReLU;
 import org.cnn4j.layers.Reshape;
 import org.cnn4j.layers.SeparableConv2D;
 import org.cnn4j.layers.Softmax;
 import org.cnn4j.layers.SpatialDropout2D;
+import org.cnn4j.layers.StochasticDepth;
 import org.cnn4j.layers.Subtract;
 import org.cnn4j.layers.UpSampling2D;
 import org.cnn4j.layers.ZeroPadding2D;
@@ -324,7 +327,62 @@ public final class LayerGradientChecks extends Checks {
         new LayerCase(
             "Activation(softplus)", () -> new Activation("softplus"), Shape.of(6), 2, false),
         new LayerCase(
-            "Activation(softsign)", () -> new Activation("softsign"), Shape.of(6), 2, false));
+            "Activation(softsign)", () -> new Activation("softsign"), Shape.of(6), 2, false),
+        // ---- the layers keras.applications needs
+        new LayerCase(
+            "BatchNormalization(scale=False) training",
+            () -> new BatchNormalization().scale(false),
+            Shape.of(3, 3, 3),
+            3,
+            false),
+        new LayerCase(
+            "BatchNormalization(center=False) inference",
+            () -> new BatchNormalization().center(false).trainable(false),
+            Shape.of(2, 2, 3),
+            2,
+            false),
+        new LayerCase(
+            "Dropout(0.5, noise_shape=(None, 1, 1, 1)) training",
+            () -> new Dropout(0.5).noiseShape(null, 1, 1, 1),
+            Shape.of(2, 2, 3),
+            4,
+            false),
+        new LayerCase(
+            "Dropout(0.4, noise_shape=(1, None, 1, None)) training",
+            () -> new Dropout(0.4).noiseShape(1, null, 1, null),
+            Shape.of(3, 2, 2),
+            2,
+            false),
+        new LayerCase(
+            "StochasticDepth(0.5) training",
+            () -> new StochasticDepth(0.5),
+            Shape.of(2, 2, 3),
+            4,
+            false),
+        new LayerCase(
+            "LayerScale(0.5, 4)", () -> new LayerScale(0.5, 4), Shape.of(2, 3, 4), 2, false),
+        new LayerCase(
+            "Normalization(mean, variance) per channel",
+            () -> new Normalization().mean(0.2, -0.1, 0.3).variance(0.5, 2.0, 1e-16),
+            Shape.of(2, 2, 3),
+            2,
+            false),
+        new LayerCase(
+            "Normalization(axis=1) adapted, invert",
+            () ->
+                new Normalization()
+                    .axis(1)
+                    .invert(true)
+                    .adapt(new float[] {0.1f, 0.5f, 0.9f, 0.2f, -0.3f, 0.4f, 0.8f, 0.1f}, 2, 2, 2),
+            Shape.of(2, 2),
+            3,
+            false),
+        new LayerCase(
+            "Normalization(axis=None) adapted",
+            () -> new Normalization().axisNone().adapt(new float[] {1f, 2f, 4f, 7f}, 4, 1),
+            Shape.of(3, 2),
+            2,
+            false));
   }
 
   private static MergeOfSlices merge(Layer merge, MergeOfSlices.Window... windows) {
@@ -441,8 +499,9 @@ public final class LayerGradientChecks extends Checks {
     return v;
   }
 
+  /** The weights the layer trains (none for a frozen layer, whose gradient only flows through). */
   private static List<Parameter> trainable(Layer layer) {
-    return layer.parameters().stream().filter(Parameter::trainable).toList();
+    return layer.trainableParameters();
   }
 
   private static void setTrainable(Backend backend, Layer layer, List<float[]> values) {

@@ -66,7 +66,8 @@ final class Im2col {
         for (int kx = 0; kx < s.kw(); kx++) {
           int tap = (ky * s.kw() + kx) * cg;
           int shift = kx * s.dilationW() - s.padLeft();
-          int lo = iy < 0 || iy >= s.h() ? outW : firstInside(shift, s.strideW());
+          // A kernel wider than the padded image can have no tap inside: lo past the last column.
+          int lo = iy < 0 || iy >= s.h() ? outW : Math.min(outW, firstInside(shift, s.strideW()));
           int hi =
               iy < 0 || iy >= s.h()
                   ? outW
