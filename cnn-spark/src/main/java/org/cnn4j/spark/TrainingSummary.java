@@ -11,12 +11,20 @@ import java.util.Map;
  * @param epochs the loss and metrics of each epoch this run trained, in order
  * @param steps the steps this run took (after a resumed checkpoint's)
  * @param partitions the partitions the data was split into
+ * @param skippedRows the corrupt rows left out of the training data (with "skip")
+ * @param skippedReports the reports of the first of them
  * @param times where a step's time went
  */
 public record TrainingSummary(
-    List<Map<String, Double>> epochs, int steps, int partitions, StepTimes times) {
+    List<Map<String, Double>> epochs,
+    int steps,
+    int partitions,
+    long skippedRows,
+    List<String> skippedReports,
+    StepTimes times) {
   public TrainingSummary {
     epochs = List.copyOf(epochs);
+    skippedReports = List.copyOf(skippedReports);
   }
 
   /**

@@ -64,12 +64,13 @@ final class TestData {
     return out;
   }
 
-  /** The model's input floats of RGB (or grey) byte images, scaled by 1/255. */
+  /** The model's input floats of RGB (or grey) byte images, scaled by 1/255 as the decoder does. */
   static float[] floats(byte[][] images) {
     int size = images[0].length;
     float[] x = new float[images.length * size];
+    float scale = (float) (1.0 / 255);
     for (int n = 0; n < images.length; n++) {
-      for (int i = 0; i < size; i++) x[n * size + i] = (images[n][i] & 0xFF) / 255f;
+      for (int i = 0; i < size; i++) x[n * size + i] = (images[n][i] & 0xFF) * scale;
     }
     return x;
   }
