@@ -95,10 +95,13 @@ final class DataParallelTraining {
         }
         int[] start = resume ? resumePoint(model, schedule) : new int[] {0, 0};
         Broadcast<byte[]> file = jsc.broadcast(startFile);
-        String key = "train:" + UUID.randomUUID();
-        TrainingSummary summary = loop(jsc, shards, schedule, model, file, key, start, corrupt);
-        file.destroy();
-        return new Result(ModelBytes.of(model), summary, corrupt);
+        try {
+          String key = "train:" + UUID.randomUUID();
+          TrainingSummary summary = loop(jsc, shards, schedule, model, file, key, start, corrupt);
+          return new Result(ModelBytes.of(model), summary, corrupt);
+        } finally {
+          file.destroy();
+        }
       } finally {
         shards.unpersist(false);
       }
@@ -229,9 +232,13 @@ final class DataParallelTraining {
         ShareStep share =
             new ShareStep(
                 key, file, state, schedule, epoch, step, s.localSteps(), s.seed(), s.shuffle());
-        StepResult r = shards.treeAggregate(new StepResult(), share, StepResult::merge);
+        StepResult r;
+        try {
+          r = shards.treeAggregate(new StepResult(), share, StepResult::merge);
+        } finally {
+          state.destroy();
+        }
         long t2 = System.nanoTime();
-        state.destroy();
         int done = Math.min(step + s.localSteps(), steps);
         if (r.rows > 0) {
           double penalty = averaging ? 0 : update(model, r, frozen, parameters);
