@@ -116,6 +116,24 @@ public final class FitOptions {
     return this;
   }
 
+  /**
+   * The order in which fit visits {@code count} samples in epoch {@code epoch} when it shuffles
+   * with {@code seed}: a function of the three only, so a run resumed at any epoch takes the same
+   * batches, and so can training that assembles fit's batches itself.
+   */
+  public static int[] shuffledOrder(long seed, int epoch, int count) {
+    if (count < 0) throw new IllegalArgumentException("count must be >= 0, got " + count);
+    return Training.permutation(count, new java.util.Random(Training.mix(seed, epoch, -1)));
+  }
+
+  /**
+   * The random seed of fit's step {@code step} (from 0) of epoch {@code epoch} with {@code seed}:
+   * dropout masks derive from it ({@link Model#computeGradients} takes it).
+   */
+  public static long stepSeed(long seed, int epoch, int step) {
+    return Training.mix(seed, epoch, step);
+  }
+
   public FitOptions callbacks(Callback... list) {
     this.callbacks.addAll(List.of(list));
     return this;

@@ -592,6 +592,78 @@ public abstract class Model extends Layer {
         });
   }
 
+  /**
+   * One training step's gradient over part of a batch, without applying it: what {@link #fit} does
+   * for each batch before the optimizer runs, for training that spreads a batch over several
+   * machines. {@code rows} are rows {@code [firstRow, firstRow + rows.size())} of a batch of {@code
+   * batchSize} rows: the loss gradient is scaled by 1 / {@code batchSize}, so the gradients of the
+   * parts of a batch add up to the batch's, and random draws (dropout) are those of these rows of
+   * the whole batch. The result is left in the trainable parameters' gradient buffers ({@link
+   * #getGradients()}); no weight changes, except what layers track in training
+   * (BatchNormalization's moving statistics, updated from these rows' statistics).
+   *
+   * <pre>{@code
+   * // the same update as one fit step on a batch of 64, computed in two halves
+   * long seed = FitOptions.stepSeed(0, epoch, step);
+   * model.computeGradients(firstHalf, 0, 64, seed);
+   * List<float[]> sum = model.getGradients();
+   * model.computeGradients(secondHalf, 32, 64, seed);
+   * // add model.getGradients() into sum, element by element
+   * model.applyGradients(sum);
+   * }</pre>
+   *
+   * @param seed the step's random seed; {@link FitOptions#stepSeed} gives fit's
+   * @return the loss and metrics over these rows, named as fit's logs (the regularization penalty
+   *     is not in the loss: {@link #applyGradients} returns it)
+   * @throws IllegalArgumentException when the rows do not fit in the batch, or their shapes or
+   *     labels do not fit the model
+   */
+  public Map<String, Double> computeGradients(
+      org.cnn4j.data.Dataset rows, int firstRow, int batchSize, long seed) {
+    return guard.call(
+        "compute_gradients",
+        () -> {
+          requireCompiled("compute_gradients");
+          return training().computeGradients(rows, firstRow, batchSize, seed);
+        });
+  }
+
+  /**
+   * Host copies of the trainable parameters' gradient buffers, in {@link #trainableParameters()}
+   * order: what the last {@link #computeGradients} or fit step left there.
+   */
+  public List<float[]> getGradients() {
+    return guard.call(
+        "get_gradients",
+        () -> {
+          List<float[]> all = new ArrayList<>();
+          for (Parameter p : trainableParameters()) {
+            float[] g = new float[(int) p.shape().size()];
+            backend.download(p.gradient().buffer(), 0, g, 0, g.length);
+            all.add(g);
+          }
+          return all;
+        });
+  }
+
+  /**
+   * Finishes a training step from a gradient computed elsewhere, as {@link #fit} finishes each
+   * step: sets the trainable parameters' gradients from {@code gradients} (host arrays in {@link
+   * #trainableParameters()} order), adds the regularizers' gradients and runs the optimizer once
+   * (Keras' {@code optimizer.apply_gradients} plus the layers' penalties).
+   *
+   * @return the regularization penalty, which fit adds to the step's loss (0 without regularizers)
+   * @throws IllegalArgumentException when the count or a length does not match the weights
+   */
+  public double applyGradients(List<float[]> gradients) {
+    return guard.call(
+        "apply_gradients",
+        () -> {
+          requireCompiled("apply_gradients");
+          return training().applyGradients(gradients);
+        });
+  }
+
   /** The loss and metrics on {@code data}, as Keras' {@code evaluate(..., return_dict=True)}. */
   public Map<String, Double> evaluate(org.cnn4j.data.Dataset data, int batchSize) {
     return guard.call(

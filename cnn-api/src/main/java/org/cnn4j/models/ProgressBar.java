@@ -9,9 +9,9 @@ import java.util.TreeMap;
  * Keras 3's progress line, e.g. {@code 1875/1875 ━━━━━━━━━━━━━━━━━━━━ 12s 6ms/step - accuracy:
  * 0.8123 - loss: 0.5210}. On a terminal it is redrawn in place (at most ten times a second);
  * otherwise it is printed once, when the epoch ends. Values are sorted by name, as Keras prints
- * them.
+ * them. Public for trainers outside fit (training on a cluster) that report as fit does.
  */
-final class ProgressBar {
+public final class ProgressBar {
   private static final int WIDTH = 20;
   private static final String DONE = "━";
 
@@ -22,7 +22,13 @@ final class ProgressBar {
   private final long start = System.nanoTime();
   private long lastDraw;
 
-  ProgressBar(PrintStream out, int total, int verbose, boolean interactive) {
+  /**
+   * A bar for an epoch of {@code total} steps, started now.
+   *
+   * @param verbose fit's verbose: 0 silent, 1 the bar, 2 one line per epoch
+   * @param interactive whether {@code out} is a terminal (the bar is then redrawn in place)
+   */
+  public ProgressBar(PrintStream out, int total, int verbose, boolean interactive) {
     this.out = out;
     this.total = total;
     this.verbose = verbose;
@@ -30,7 +36,7 @@ final class ProgressBar {
   }
 
   /** After step {@code done} (1-based) with the running values. */
-  void update(int done, Map<String, Double> values) {
+  public void update(int done, Map<String, Double> values) {
     if (verbose != 1 || !interactive) return;
     long now = System.nanoTime();
     if (done < total && now - lastDraw < 100_000_000L) return;
@@ -43,7 +49,7 @@ final class ProgressBar {
   }
 
   /** At the end of the epoch, with validation values added. */
-  void finish(Map<String, Double> values) {
+  public void finish(Map<String, Double> values) {
     if (verbose == 0) return;
     double elapsed = (System.nanoTime() - start) / 1e9;
     String timing = formatSeconds(elapsed) + " " + formatPerStep(elapsed / Math.max(1, total));

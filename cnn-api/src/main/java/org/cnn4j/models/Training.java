@@ -145,7 +145,6 @@ final class Training implements AutoCloseable {
         java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     training.addAll(trainable);
     boolean split = model.rowsIndependentInTraining();
-    Backend backend = model.backend();
     try (Batches it = new Batches(data, order, 0, count, batchSize, labelled("training data"))) {
       int batches = 0;
       for (Batches.Batch next = it.next(); next != null; next = it.next()) {
@@ -160,18 +159,10 @@ final class Training implements AutoCloseable {
                 trainable,
                 (lane, first, rows, gradients) -> {
                   try (Step step = new Step(lane, true, stepSeed, first, gradients)) {
-                    slicePass(step, b, first, rows, results);
+                    slicePass(step, b, first, rows, b.size(), results);
                   }
                 });
-        // Keras adds every layer's penalty to the loss, frozen or not; only weights that train
-        // take its gradient.
-        double penalty = 0;
-        for (var entry : penalties.entrySet()) {
-          Parameter p = entry.getKey();
-          var grad = training.contains(p) ? p.gradient().buffer() : null;
-          penalty += entry.getValue().apply(backend, p.value().buffer(), grad, p.shape().size());
-        }
-        model.optimizer().apply(backend, trainable);
+        double penalty = update(trainable, penalties, training);
         results.updateMetrics(b);
         totals.add(results, b.size(), penalty);
         batches++;
@@ -186,6 +177,108 @@ final class Training implements AutoCloseable {
     return running;
   }
 
+  /**
+   * The end of a training step, once the parameters' gradient buffers hold the batch's gradient:
+   * the regularizers' gradients added in, then the optimizer's update. Returns the penalty, which
+   * Keras adds to the loss for every layer, frozen or not; only weights that train take its
+   * gradient.
+   */
+  private double update(
+      List<Parameter> trainable, Map<Parameter, Regularizer> penalties, Set<Parameter> training) {
+    Backend backend = model.backend();
+    double penalty = 0;
+    for (var entry : penalties.entrySet()) {
+      Parameter p = entry.getKey();
+      var grad = training.contains(p) ? p.gradient().buffer() : null;
+      penalty += entry.getValue().apply(backend, p.value().buffer(), grad, p.shape().size());
+    }
+    model.optimizer().apply(backend, trainable);
+    return penalty;
+  }
+
+  // ---------------------------------------------------------------- a step in parts
+
+  /**
+   * Rows {@code [firstRow, firstRow + rows.size())} of a batch of {@code batchSize} rows through a
+   * training pass: their share of the batch's gradient in the trainable parameters' gradient
+   * buffers, nothing applied. Returns their loss and metrics.
+   */
+  Map<String, Double> computeGradients(Dataset rows, int firstRow, int batchSize, long seed) {
+    checkSamples(rows, "training data", true);
+    if (firstRow < 0 || batchSize < 1 || (long) firstRow + rows.size() > batchSize) {
+      throw new IllegalArgumentException(
+          "rows ["
+              + firstRow
+              + ", "
+              + ((long) firstRow + rows.size())
+              + ") are not rows of a batch of "
+              + batchSize);
+    }
+    List<Head> heads = model.heads();
+    heads.forEach(h -> h.metrics().forEach(Metric::reset));
+    Totals totals = new Totals(heads);
+    List<Parameter> trainable = model.trainableParameters();
+    boolean split = model.rowsIndependentInTraining();
+    int count = rows.size();
+    try (Batches it = new Batches(rows, null, 0, count, count, labelled("training data"))) {
+      Batches.Batch b = it.next();
+      PassResults results = new PassResults(heads, b.size(), outputSizes());
+      lanes()
+          .run(
+              b.size(),
+              split,
+              trainable,
+              (lane, first, n, gradients) -> {
+                try (Step step = new Step(lane, true, seed, firstRow + first, gradients)) {
+                  slicePass(step, b, first, n, batchSize, results);
+                }
+              });
+      results.updateMetrics(b);
+      totals.add(results, b.size(), 0);
+    }
+    Map<String, Double> logs = new LinkedHashMap<>();
+    totals.fill(logs, heads, false);
+    return logs;
+  }
+
+  /**
+   * Sets the trainable parameters' gradients from host arrays and finishes the step as fit does.
+   */
+  double applyGradients(List<float[]> gradients) {
+    List<Parameter> trainable = model.trainableParameters();
+    if (gradients.size() != trainable.size()) {
+      throw new IllegalArgumentException(
+          "apply_gradients: the model has "
+              + trainable.size()
+              + " trainable weights, got "
+              + gradients.size()
+              + " gradients");
+    }
+    for (int i = 0; i < trainable.size(); i++) {
+      Parameter p = trainable.get(i);
+      if (gradients.get(i).length != p.shape().size()) {
+        throw new IllegalArgumentException(
+            "apply_gradients: "
+                + p.name()
+                + " of shape "
+                + p.shape()
+                + " holds "
+                + p.shape().size()
+                + " values, got a gradient of "
+                + gradients.get(i).length);
+      }
+    }
+    Backend backend = model.backend();
+    for (int i = 0; i < trainable.size(); i++) {
+      float[] g = gradients.get(i);
+      backend.upload(g, 0, trainable.get(i).gradient().buffer(), 0, g.length);
+    }
+    Set<Parameter> training =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    training.addAll(trainable);
+    return update(trainable, model.regularizers(), training);
+  }
+
   private int[] outputSizes() {
     return graph.outputs().stream().mapToInt(t -> (int) t.shape().size()).toArray();
   }
@@ -194,9 +287,11 @@ final class Training implements AutoCloseable {
    * Rows {@code [first, first + rows)} of batch {@code b} through the graph and every output's loss
    * on the step's backend: per-row losses and outputs (logits where the softmax is fused into the
    * loss) land at those rows of {@code results}, and in training the backward pass runs with each
-   * loss gradient scaled by its weight over the whole batch's rows.
+   * loss gradient scaled by its weight over {@code batchRows}, the rows of the whole batch (more
+   * than {@code b}'s when {@code b} is a part of it).
    */
-  private void slicePass(Step step, Batches.Batch b, int first, int rows, PassResults results) {
+  private void slicePass(
+      Step step, Batches.Batch b, int first, int rows, int batchRows, PassResults results) {
     Backend lane = step.backend();
     List<Head> heads = model.heads();
     List<Tensor> ys = graph.run(step, inputs(step, b, first, rows), results.fusedNodes);
@@ -208,7 +303,7 @@ final class Training implements AutoCloseable {
       int cols = (int) (y.size() / rows);
       float[] labels = b.ys()[h.index()];
       int labelSize = labels.length / b.size();
-      float scale = (float) (h.weight() / b.size());
+      float scale = (float) (h.weight() / batchRows);
       if (h.custom()) {
         // A loss written with ops: per-row losses through the tape, seeded with the mean's
         // gradient (times each row's weight).
@@ -361,7 +456,7 @@ final class Training implements AutoCloseable {
                 List.of(),
                 (lane, first, rows, gradients) -> {
                   try (Step step = new Step(lane, false, 0, first, gradients)) {
-                    slicePass(step, b, first, rows, results);
+                    slicePass(step, b, first, rows, b.size(), results);
                   }
                 });
         results.updateMetrics(b);
@@ -541,7 +636,7 @@ final class Training implements AutoCloseable {
   // ---------------------------------------------------------------- seeds and orders
 
   /** A well-mixed 64-bit seed from (fit seed, epoch, step); step -1 is the epoch's shuffle. */
-  private static long mix(long seed, int epoch, int step) {
+  static long mix(long seed, int epoch, int step) {
     long h = seed;
     h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL + epoch;
     h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L + step;
@@ -549,7 +644,7 @@ final class Training implements AutoCloseable {
     return h ^ (h >>> 33);
   }
 
-  private static int[] permutation(int n, Random random) {
+  static int[] permutation(int n, Random random) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) p[i] = i;
     for (int i = n - 1; i > 0; i--) {

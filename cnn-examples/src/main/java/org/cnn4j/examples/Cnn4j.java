@@ -11,10 +11,10 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code cnn4j} command: {@code train} (resumable from a checkpoint), {@code evaluate}, {@code
- * predict}, {@code summary}, {@code convert} (Keras and cnn4j files), {@code backends} lists every
- * provider with its probe result, {@code bench} measures a workload, {@code example} trains the
- * lesson's network. Exit codes: 0 success, 2 bad usage, 1 failure with a one-line cause (the stack
- * trace with --verbose).
+ * predict}, {@code summary}, {@code convert} (Keras and cnn4j files), {@code spark} trains and
+ * scores on Apache Spark, {@code backends} lists every provider with its probe result, {@code
+ * bench} measures a workload, {@code example} trains the lesson's network. Exit codes: 0 success, 2
+ * bad usage, 1 failure with a one-line cause (the stack trace with --verbose).
  */
 @Command(
     name = "cnn4j",
@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
       PredictCommand.class,
       SummaryCommand.class,
       ConvertCommand.class,
+      SparkCommand.class,
       Cnn4j.BackendsCommand.class,
       Cnn4j.BenchCommand.class,
       Cnn4j.ExampleCommand.class
