@@ -16,10 +16,11 @@ import org.cnn4j.tensor.Tensor;
 /**
  * Splits a batch into contiguous slices of rows, one per lane of the backend ({@link
  * Backend#lanes()}), and runs them at once: the calling thread takes the first slice, a worker
- * thread each other. A backend without lanes gets one slice, on the calling thread. In training,
- * the first slice writes the parameters' own gradients and every other lane its own buffers, which
- * {@link #run} then adds in: each slice scales its loss gradient by 1 / (batch rows), so the sum is
- * the whole batch's gradient.
+ * thread each other. A batch that is not split (a backend without lanes, a model that needs whole
+ * batches, one row) runs as one slice on the backend itself, on the calling thread: a lane runs on
+ * one thread, the backend on all of its own. In training, the first slice writes the parameters'
+ * own gradients and every other lane its own buffers, which {@link #run} then adds in: each slice
+ * scales its loss gradient by 1 / (batch rows), so the sum is the whole batch's gradient.
  */
 final class Lanes implements AutoCloseable {
   /** One slice's work: rows {@code [firstRow, firstRow + rows)} of the batch, on {@code lane}. */
@@ -61,7 +62,7 @@ final class Lanes implements AutoCloseable {
     if (closed) throw new IllegalStateException("the model's lanes are closed");
     int slices = split ? Math.min(lanes.size(), rows) : 1;
     if (slices == 1) {
-      slice.run(lanes.get(0), 0, rows, gradients.get(0));
+      slice.run(backend, 0, rows, gradients.get(0));
       return;
     }
     List<Future<?>> pending = new ArrayList<>(slices - 1);

@@ -110,6 +110,13 @@ public final class ConvolutionChecks extends Checks {
         of(
             "depthwise 7x7 same on a 1x1 image",
             Conv2dSpec.of(3, 1, 1, 2, 7, 7, 2, 1, 1, Padding.SAME, 1, 1, 2)));
+    // Depthwise (Keras' DepthwiseConv2D: one group per channel, depth_multiplier filters each).
+    // 20 channels are more than one of oneDNN's 16-channel blocks, so a tail block is covered.
+    g.add(of("depthwise", Conv2dSpec.of(2, 6, 5, 20, 3, 3, 20, 1, 1, Padding.SAME, 1, 1, 20)));
+    g.add(
+        of(
+            "depthwise, multiplier 2, stride 2",
+            Conv2dSpec.of(2, 7, 8, 3, 3, 3, 6, 2, 2, Padding.SAME, 1, 1, 3)));
     g.add(
         of(
             "rectangular kernel and stride",
@@ -141,6 +148,8 @@ public final class ConvolutionChecks extends Checks {
                         "same, stride 2, odd input",
                         "dilation 2, valid",
                         "groups 2",
+                        "depthwise",
+                        "depthwise, multiplier 2, stride 2",
                         "n=1, c=1")
                     .contains(c.label()))
         .toList();

@@ -154,6 +154,13 @@ public final class EpilogueChecks extends Checks {
               kind,
               alpha,
               path));
+      g.add(
+          new FusedConvCase(
+              "depthwise, multiplier 2, stride 2",
+              Conv2dSpec.of(2, 7, 8, 3, 3, 3, 6, 2, 2, Padding.SAME, 1, 1, 3),
+              kind,
+              alpha,
+              path));
     }
     return g;
   }

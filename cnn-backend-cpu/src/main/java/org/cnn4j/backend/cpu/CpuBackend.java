@@ -44,9 +44,9 @@ final class CpuBackend implements Backend {
    * @param lanes whether to offer {@code threads} single-threaded lanes ({@link Backend#lanes()}):
    *     then a model splits each batch across them, and each oneDNN call must run on one OpenMP
    *     thread, or each lane's call would start an OpenMP team of its own
-   * @param setOmpThreads whether to set OpenMP's thread count to 1 on each thread that calls oneDNN
-   *     ({@link OpenMpThreads}), as {@code OMP_NUM_THREADS=1} in the environment would; false
-   *     leaves it to the environment
+   * @param setOmpThreads whether to set OpenMP's thread count on each thread that calls oneDNN
+   *     ({@link OpenMpThreads}): {@code threads} for this backend's own calls, 1 for its lanes'
+   *     calls; false leaves it to the environment
    */
   CpuBackend(
       int threads,
@@ -60,21 +60,29 @@ final class CpuBackend implements Backend {
         details,
         useOnednn,
         lanes && threads > 1 ? threads : 0,
+        setOmpThreads ? threads : 0,
         setOmpThreads ? 1 : 0);
   }
 
+  /**
+   * @param ompThreads OpenMP threads for this backend's oneDNN calls: a model runs a batch it does
+   *     not split (BatchNormalization's, or one row) here, on all the threads, as it would run on a
+   *     backend without lanes
+   * @param laneOmpThreads OpenMP threads for each lane's oneDNN calls (1: the lanes run at once)
+   */
   private CpuBackend(
       BufferPool pool,
       int threads,
       Map<String, String> details,
       boolean useOnednn,
       int lanes,
-      int ompThreads) {
+      int ompThreads,
+      int laneOmpThreads) {
     this(
         pool,
         new Parallel(threads),
         useOnednn ? new DnnlConvolutions(ompThreads) : null,
-        lanes(pool, useOnednn, lanes, ompThreads),
+        lanes(pool, useOnednn, lanes, laneOmpThreads),
         false,
         "OpenBLAS "
             + details.getOrDefault("blas", "?")

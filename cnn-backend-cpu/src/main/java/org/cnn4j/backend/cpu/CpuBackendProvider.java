@@ -59,9 +59,10 @@ public final class CpuBackendProvider implements BackendProvider {
   }
 
   /**
-   * Whether the backend sets OpenMP's thread count to 1 itself, on each thread that calls oneDNN
-   * ({@link OpenMpThreads}), as {@code OMP_NUM_THREADS=1} would: when the environment leaves it
-   * unset (an application that sets it has chosen) and the OpenMP runtime can be reached.
+   * Whether the backend sets OpenMP's thread count itself, on each thread that calls oneDNN ({@link
+   * OpenMpThreads}): 1 for a lane's calls, as {@code OMP_NUM_THREADS=1} would, and the backend's
+   * thread count for the batches a model does not split. When the environment leaves it unset (an
+   * application that sets it has chosen) and the OpenMP runtime can be reached.
    */
   static boolean setsOmpThreads() {
     return ompNumThreadsInEnvironment() == null && OpenMpThreads.unavailableReason().isEmpty();
@@ -88,7 +89,8 @@ public final class CpuBackendProvider implements BackendProvider {
     return OpenMpThreads.unavailableReason()
         .map(why -> "unset and not settable here (" + why + "): ops split across threads")
         .orElse(
-            "unset; the backend sets 1 per thread that calls oneDNN (batches split across lanes)");
+            "unset; the backend sets 1 per lane (batches split across lanes) and all its threads"
+                + " for whole batches");
   }
 
   /**

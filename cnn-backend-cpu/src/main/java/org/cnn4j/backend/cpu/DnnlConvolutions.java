@@ -15,18 +15,26 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.BackendException;
 import org.cnn4j.spi.Conv2dSpec;
 
 /**
  * Convolutions through oneDNN's C API on our own memory: NHWC activations and HWIO kernels are
- * oneDNN's {@code nhwc} and {@code hwio} tags, so no reorder is needed. Primitives are created once
- * per geometry and cached; each call only points the primitive's memory objects at the buffers.
- * Handles ungrouped convolutions with non-negative padding on both sides (all Keras 'valid' and
- * 'same' cases with stride 1); the caller keeps its im2col path for the rest.
+ * oneDNN's {@code nhwc} and {@code hwio} tags, so activations are never reordered (kernels are: see
+ * {@link #forwardDesc}). A grouped kernel {@code [kh, kw, c / groups, filters]} with output channel
+ * {@code f} in group {@code f / (filters / groups)} is, read as oneDNN's 5-D {@code (groups,
+ * filters / groups, c / groups, kh, kw)} weights, exactly its {@code hwigo} tag: grouped and
+ * depthwise convolutions (Keras' DepthwiseConv2D is one group per channel) take the same primitives
+ * on the same memory. Primitives are created once per geometry and cached; each call only points
+ * the primitive's memory objects at the buffers. Handles every geometry with non-negative padding
+ * on both sides (all Keras 'valid' and 'same' cases); the caller keeps its im2col path for the
+ * rest.
  */
 final class DnnlConvolutions implements AutoCloseable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(DnnlConvolutions.class);
   private final dnnl_engine engine = new dnnl_engine();
   private final dnnl_stream stream = new dnnl_stream();
   private final Map<Object, Op> cache = new HashMap<>();
@@ -59,7 +67,7 @@ final class DnnlConvolutions implements AutoCloseable {
 
   /** Whether oneDNN takes this geometry (else the caller uses im2col + GEMM). */
   static boolean supports(Conv2dSpec s) {
-    return s.groups() == 1 && padBottom(s) >= 0 && padRight(s) >= 0;
+    return padBottom(s) >= 0 && padRight(s) >= 0;
   }
 
   private static long padBottom(Conv2dSpec s) {
@@ -394,15 +402,23 @@ final class DnnlConvolutions implements AutoCloseable {
     return desc(dnnl_nhwc, s.n(), s.c(), s.h(), s.w());
   }
 
+  /** Our HWIO kernel: {@code hwio} ungrouped, {@code hwigo} (a groups dimension first) grouped. */
   private static dnnl_memory_desc weights(Conv2dSpec s) {
-    return desc(dnnl_hwio, s.filters(), s.c(), s.kh(), s.kw());
+    return s.groups() == 1 ? weightsDesc(s, dnnl_hwio) : weightsDesc(s, dnnl_hwigo);
   }
 
   /**
    * Weights in the layout oneDNN prefers for this primitive (blocked), reordered to and from HWIO.
    */
   private static dnnl_memory_desc anyWeights(Conv2dSpec s) {
-    return desc(dnnl_format_tag_any, s.filters(), s.c(), s.kh(), s.kw());
+    return weightsDesc(s, dnnl_format_tag_any);
+  }
+
+  private static dnnl_memory_desc weightsDesc(Conv2dSpec s, int tag) {
+    int g = s.groups();
+    return g == 1
+        ? desc(tag, s.filters(), s.c(), s.kh(), s.kw())
+        : desc(tag, g, s.filters() / g, s.c() / g, s.kh(), s.kw());
   }
 
   private static dnnl_memory_desc dst(Conv2dSpec s) {
@@ -430,6 +446,14 @@ final class DnnlConvolutions implements AutoCloseable {
     return new long[] {padBottom(s), padRight(s)};
   }
 
+  /**
+   * The forward primitive, with the weights in the layout oneDNN chooses: given plain HWIO (or
+   * {@code hwigo}) weights, oneDNN 3.11 fell back to its GEMM-based convolution ({@code
+   * x64:gemm:jit}) for ungrouped and grouped geometries alike, where its own layout reaches the
+   * direct and depthwise kernels ({@code brg_conv_fwd}, {@code brdgmm_dw}): 1.9x faster on W3's
+   * second layer, 5x on MobileNetV2's 56x56x144 depthwise layer (AVX2, one thread), for a reorder
+   * of the small kernel per call.
+   */
   private dnnl_primitive_desc forwardDesc(
       Conv2dSpec s, ActivationKind kind, float alpha, boolean withBias) {
     dnnl_primitive_attr attr = userScratchpadAttr();
@@ -458,7 +482,7 @@ final class DnnlConvolutions implements AutoCloseable {
             dnnl_forward_training,
             dnnl_convolution_direct,
             src(s),
-            weights(s),
+            anyWeights(s),
             withBias ? bias(s) : null,
             dst(s),
             strides(s),
@@ -578,6 +602,7 @@ final class DnnlConvolutions implements AutoCloseable {
         dnnl_engine engine) {
       this.pd = pd;
       this.count = argIds.length;
+      if (LOG.isDebugEnabled()) LOG.debug("oneDNN primitive: {}", implementation(pd));
       check(dnnl_primitive_create(primitive, pd), "primitive");
       user = new dnnl_memory[count];
       reorders = new Reorder[count];
@@ -740,6 +765,20 @@ final class DnnlConvolutions implements AutoCloseable {
       dnnl_primitive_desc_destroy(pd);
       dnnl_memory_destroy(inner);
       storage.close();
+    }
+  }
+
+  /**
+   * The name of the implementation oneDNN chose (e.g. {@code jit:avx512_core}, {@code
+   * jit_dw:avx512_core}, or {@code ref:any} for its slow reference loops), for the debug log: the
+   * cheapest way to see that a geometry reaches a fast kernel.
+   */
+  static String implementation(dnnl_primitive_desc pd) {
+    try (PointerPointer<BytePointer> name = new PointerPointer<>(1)) {
+      if (dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, name) != dnnl_success) {
+        return "?";
+      }
+      return name.getString(0);
     }
   }
 

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With no OMP_* variable in the environment (the build sets none), the CPU backend still runs each
- * lane's oneDNN call on that lane's thread alone and offers its lanes: it sets OpenMP's thread
- * count per thread through the runtime. Threads are counted in /proc: an OpenMP team's workers are
- * new threads that inherit the name of the thread that started them.
+ * lane's oneDNN call on that lane's thread alone and offers its lanes, and runs its own calls on
+ * all its threads: it sets OpenMP's thread count per calling thread through the runtime. Threads
+ * are counted in /proc: an OpenMP team's workers are new threads that inherit the name of the
+ * thread that started them.
  */
 class OpenMpThreadsTest {
   private static final Conv2dSpec LARGE =
@@ -58,12 +59,24 @@ class OpenMpThreadsTest {
     }
   }
 
+  /**
+   * A batch the model does not split (BatchNormalization's) runs on the backend itself, and its
+   * oneDNN calls use the backend's threads: a lane's one thread would leave the other cores idle.
+   */
   @Test
-  void withoutLanesOneDnnStillRunsOnItsCallerAloneAsWithOmpNumThreads1() throws Exception {
+  void theBackendsOwnConvolutionRunsOnItsThreads() throws Exception {
+    try (Backend backend =
+        new CpuBackendProvider().open(new BackendConfig(Map.of("lanes", "true", "threads", "2")))) {
+      assertEquals(2, threadsNamedAfterTheCaller(backend));
+    }
+  }
+
+  @Test
+  void withoutLanesOneDnnRunsOnTheBackendsThreads() throws Exception {
     try (Backend backend =
         new CpuBackendProvider()
             .open(new BackendConfig(Map.of("lanes", "false", "threads", "2")))) {
-      assertEquals(1, threadsNamedAfterTheCaller(backend));
+      assertEquals(2, threadsNamedAfterTheCaller(backend));
     }
   }
 
