@@ -79,16 +79,19 @@ public record ArgReduceGeometry(
         (int) blocks.reducedSize());
   }
 
+  /** A copy of the kernels' int16 geometry. */
   @Override
   public int[] geometry() {
     return geometry.clone();
   }
 
+  /** A copy of the kept blocks' strides, padded to eight. */
   @Override
   public long[] keptStrides() {
     return keptStrides.clone();
   }
 
+  /** A copy of the reduced blocks' strides, padded to eight. */
   @Override
   public long[] reducedStrides() {
     return reducedStrides.clone();

@@ -8,15 +8,18 @@ import java.util.Map;
  * and the device name.
  */
 public record Availability(boolean available, String reason, Map<String, String> details) {
+  /** A null reason reads as empty; the details are copied. */
   public Availability {
     reason = reason == null ? "" : reason;
     details = Map.copyOf(details);
   }
 
+  /** The backend can run here; {@code details} for {@code cnn4j backends}. */
   public static Availability available(Map<String, String> details) {
     return new Availability(true, "", details);
   }
 
+  /** The backend cannot run here, for {@code reason}. */
   public static Availability unavailable(String reason) {
     return new Availability(false, reason, Map.of());
   }

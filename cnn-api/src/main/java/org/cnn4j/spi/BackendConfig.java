@@ -8,10 +8,12 @@ import java.util.Optional;
  * cnn4j.<id>.<key>} unless given explicitly, e.g. {@code -Dcnn4j.cpu.threads=2}.
  */
 public record BackendConfig(Map<String, String> options) {
+  /** The options are copied. */
   public BackendConfig {
     options = Map.copyOf(options);
   }
 
+  /** No explicit options: every value from the system properties. */
   public static BackendConfig defaults() {
     return new BackendConfig(Map.of());
   }

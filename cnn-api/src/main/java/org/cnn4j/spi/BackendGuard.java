@@ -42,6 +42,7 @@ public final class BackendGuard {
     return closed.compareAndSet(false, true);
   }
 
+  /** Whether {@link #close()} was called. */
   public boolean isClosed() {
     return closed.get();
   }

@@ -6,19 +6,31 @@ package org.cnn4j.spi;
  * hold and 0 elsewhere (a NaN compares false, except NOT_EQUAL) and pass no gradient.
  */
 public enum BinaryOp {
+  /** {@code a + b}. */
   ADD,
+  /** {@code a - b}. */
   SUB,
+  /** {@code a * b}. */
   MUL,
+  /** {@code a / b}. */
   DIV,
+  /** The larger of a and b; NaN where either is NaN. */
   MAX,
+  /** The smaller of a and b; NaN where either is NaN. */
   MIN,
   /** {@code a ^ b}; gradients {@code b a^(b-1)} and {@code a^b ln(a)} (0 where a is 0). */
   POW,
+  /** 1 where {@code a > b}, else 0. */
   GREATER,
+  /** 1 where {@code a >= b}, else 0. */
   GREATER_EQUAL,
+  /** 1 where {@code a < b}, else 0. */
   LESS,
+  /** 1 where {@code a <= b}, else 0. */
   LESS_EQUAL,
+  /** 1 where {@code a == b}, else 0. */
   EQUAL,
+  /** 1 where {@code a != b} (also where either is NaN), else 0. */
   NOT_EQUAL;
 
   /** Whether this is a comparison (a 0/1 result with no gradient). */

@@ -26,6 +26,10 @@ public record Conv2dSpec(
     int outH,
     int outW) {
 
+  /**
+   * Checks that every size, stride and dilation and the group count is at least 1, the padding is
+   * not negative, the groups divide the channels and filters, and the output is not empty.
+   */
   public Conv2dSpec {
     positive("n", n);
     positive("h", h);
@@ -103,20 +107,24 @@ public record Conv2dSpec(
         : Math.floorDiv(in - window, stride) + 1;
   }
 
+  /** This convolution on a batch of {@code newN} images. */
   public Conv2dSpec withBatch(int newN) {
     return new Conv2dSpec(
         newN, h, w, c, kh, kw, filters, strideH, strideW, padTop, padLeft, dilationH, dilationW,
         groups, outH, outW);
   }
 
+  /** Floats in the input, {@code n * h * w * c}. */
   public long inputLength() {
     return (long) n * h * w * c;
   }
 
+  /** Floats in the kernel, {@code kh * kw * (c / groups) * filters}. */
   public long kernelLength() {
     return (long) kh * kw * (c / groups) * filters;
   }
 
+  /** Floats in the output, {@code n * outH * outW * filters}. */
   public long outputLength() {
     return (long) n * outH * outW * filters;
   }

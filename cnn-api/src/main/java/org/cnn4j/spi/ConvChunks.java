@@ -7,6 +7,10 @@ public final class ConvChunks {
 
   private ConvChunks() {}
 
+  /**
+   * How many images of {@code s} one column matrix of {@code columnWidth} columns holds within
+   * {@link #MAX_COLUMN_FLOATS}: at least 1, at most the batch.
+   */
   public static int imagesPerChunk(Conv2dSpec s, int columnWidth) {
     long perImage = (long) s.outH() * s.outW() * columnWidth;
     return (int) Math.max(1, Math.min(s.n(), MAX_COLUMN_FLOATS / Math.max(1, perImage)));

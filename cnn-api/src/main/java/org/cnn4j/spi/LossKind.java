@@ -23,6 +23,7 @@ public enum LossKind {
   /** Squared error averaged over cols. */
   MEAN_SQUARED_ERROR;
 
+  /** Whether the targets are class indices {@code [rows]} rather than {@code [rows, cols]}. */
   public boolean sparseTargets() {
     return this == SOFTMAX_CROSS_ENTROPY_SPARSE || this == CROSS_ENTROPY_SPARSE;
   }

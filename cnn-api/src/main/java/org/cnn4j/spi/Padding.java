@@ -7,6 +7,7 @@ public enum Padding {
   /** TensorFlow's "same": output = ceil(input / stride); an odd total puts the extra at the end. */
   SAME;
 
+  /** The mode Keras names {@code name} ("valid" or "same", any case). */
   public static Padding of(String name) {
     return switch (name.toLowerCase(java.util.Locale.ROOT)) {
       case "valid" -> VALID;

@@ -18,6 +18,7 @@ import java.util.List;
  * @param reduced whether each block is reduced (neighbours always differ)
  */
 public record ReduceBlocks(int[] sizes, boolean[] reduced) {
+  /** Copies the arrays and checks that there is one flag per block. */
   public ReduceBlocks {
     sizes = sizes.clone();
     reduced = reduced.clone();

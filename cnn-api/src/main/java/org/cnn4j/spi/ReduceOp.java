@@ -8,9 +8,14 @@ package org.cnn4j.spi;
  * MIN keep NaN).
  */
 public enum ReduceOp {
+  /** The sum. */
   SUM,
+  /** The largest element; NaN where any is NaN. */
   MAX,
+  /** The smallest element; NaN where any is NaN. */
   MIN,
+  /** The position of the first largest element (or of the first NaN). */
   ARGMAX,
+  /** The position of the first smallest element (or of the first NaN). */
   ARGMIN
 }

@@ -249,16 +249,19 @@ public record StridedPlan(int[] sizes, long[][] strides, long[] offsets) {
     return l;
   }
 
+  /** A copy of the merged sizes. */
   @Override
   public int[] sizes() {
     return sizes.clone();
   }
 
+  /** A copy of each view's strides. */
   @Override
   public long[][] strides() {
     return Arrays.stream(strides).map(long[]::clone).toArray(long[][]::new);
   }
 
+  /** A copy of each view's offset. */
   @Override
   public long[] offsets() {
     return offsets.clone();

@@ -19,6 +19,7 @@ public record StridedView(long offset, int[] shape, long[] strides) {
   /** The most axes a view may have. */
   public static final int MAX_RANK = 6;
 
+  /** Copies the arrays and checks the rank, the sizes, the strides and the offset. */
   public StridedView {
     shape = shape.clone();
     strides = strides.clone();
@@ -59,6 +60,7 @@ public record StridedView(long offset, int[] shape, long[] strides) {
     return contiguous(0, shape);
   }
 
+  /** The number of axes. */
   public int rank() {
     return shape.length;
   }
@@ -104,11 +106,13 @@ public record StridedView(long offset, int[] shape, long[] strides) {
     return false;
   }
 
+  /** A copy of the sizes of the axes. */
   @Override
   public int[] shape() {
     return shape.clone();
   }
 
+  /** A copy of the step of each axis. */
   @Override
   public long[] strides() {
     return strides.clone();

@@ -12,7 +12,7 @@ public enum OpPath {
 
   /** The backend through which this path's ops run. */
   public Backend view(Backend underTest) {
-    return this == BACKEND ? underTest : new SpiDefaultsView(underTest);
+    return this == BACKEND ? underTest : SpiDefaultsView.of(underTest);
   }
 
   @Override

@@ -3,13 +3,16 @@ package org.cnn4j.backend.cuda;
 import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.BinaryOp;
 import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.DropoutOps;
+import org.cnn4j.spi.ElementwiseOps;
+import org.cnn4j.spi.EpilogueOps;
 import org.cnn4j.spi.UnaryOp;
 
 /**
  * elementwise.cu's activations, unary and binary ops with their gradients, the fused bias and
  * activation passes, and dropout.cu's masks: grid-stride kernels over the elements.
  */
-final class CuElementwise {
+final class CuElementwise implements ElementwiseOps, EpilogueOps, DropoutOps {
   private final CuOps ops;
   private final CuReductions reductions;
 
@@ -18,7 +21,9 @@ final class CuElementwise {
     this.reductions = reductions;
   }
 
-  void activationForward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+  @Override
+  public void activationForward(
+      ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
     ops.launch1d(
         "activation_forward",
         n,
@@ -29,7 +34,8 @@ final class CuElementwise {
         n);
   }
 
-  void activationBackward(
+  @Override
+  public void activationBackward(
       ActivationKind kind,
       float alpha,
       DeviceBuffer x,
@@ -49,7 +55,8 @@ final class CuElementwise {
         n);
   }
 
-  void unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+  @Override
+  public void unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
     ops.launch1d(
         "unary",
         n,
@@ -60,7 +67,8 @@ final class CuElementwise {
         n);
   }
 
-  void unaryBackward(
+  @Override
+  public void unaryBackward(
       UnaryOp op,
       float alpha,
       DeviceBuffer x,
@@ -80,7 +88,8 @@ final class CuElementwise {
         n);
   }
 
-  void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
+  @Override
+  public void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
     ops.launch1d(
         "binary",
         n,
@@ -91,7 +100,8 @@ final class CuElementwise {
         n);
   }
 
-  void binaryBackward(
+  @Override
+  public void binaryBackward(
       BinaryOp op,
       DeviceBuffer a,
       DeviceBuffer b,
@@ -120,12 +130,20 @@ final class CuElementwise {
         n);
   }
 
-  void axpby(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, long n) {
+  @Override
+  public void axpby(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, long n) {
     ops.launch1d(
         "axpby", n, alpha, ops.range(x, "x", 0, n).at(0), beta, ops.range(y, "y", 0, n).at(0), n);
   }
 
-  void biasActivationForward(
+  /** The fused pass without an activation. */
+  @Override
+  public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols) {
+    biasActivationForward(ActivationKind.LINEAR, 0f, y, bias, rows, cols);
+  }
+
+  @Override
+  public void biasActivationForward(
       ActivationKind kind, float alpha, DeviceBuffer y, DeviceBuffer bias, int rows, int cols) {
     long n = (long) rows * cols;
     CuBuffer cy = ops.range(y, "y", 0, n);
@@ -145,7 +163,8 @@ final class CuElementwise {
   }
 
   /** dz from the activation's output, then the bias gradient as column sums of dz. */
-  void activationBackwardBias(
+  @Override
+  public void activationBackwardBias(
       ActivationKind kind,
       float alpha,
       DeviceBuffer y,
@@ -173,7 +192,8 @@ final class CuElementwise {
     if (dBias != null) reductions.reduceMiddle(dz, 1, rows, cols, 1f, dBias);
   }
 
-  void dropoutMask(long seed, float rate, DeviceBuffer mask, long n) {
+  @Override
+  public void dropoutMask(long seed, float rate, DeviceBuffer mask, long n) {
     float keep = (float) (1.0 / (1.0 - rate));
     ops.launch1d("dropout_mask", n, seed, rate, keep, ops.range(mask, "mask", 0, n).at(0), n);
   }

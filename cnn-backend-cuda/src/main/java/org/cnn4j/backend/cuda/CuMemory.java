@@ -7,12 +7,15 @@ import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 import java.util.Objects;
 import jcuda.Pointer;
 import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.MemoryOps;
+import org.cnn4j.spi.MemoryStats;
 
 /**
- * Transfers between the host and device memory, copies and fills. Uploads go through pinned staging
- * ({@link CuStaging}) and do not wait; a download waits for the stream.
+ * Allocation from the caching allocator, transfers between the host and device memory, copies and
+ * fills. Uploads go through pinned staging ({@link CuStaging}) and do not wait; a download waits
+ * for the stream.
  */
-final class CuMemory {
+final class CuMemory implements MemoryOps {
   private final CuOps ops;
   private final CuContext cu;
   private final CuStaging staging;
@@ -23,7 +26,24 @@ final class CuMemory {
     this.staging = staging;
   }
 
-  void upload(float[] src, int srcOffset, DeviceBuffer dst, long dstOffset, int len) {
+  @Override
+  public DeviceBuffer allocate(long length) {
+    return ops.allocator.allocate(length, true);
+  }
+
+  /** The im2col columns of the SPI's convolutions: cached device memory, not counted. */
+  @Override
+  public DeviceBuffer allocateScratch(long length) {
+    return ops.scratch(length);
+  }
+
+  @Override
+  public MemoryStats memoryStats() {
+    return ops.allocator.stats();
+  }
+
+  @Override
+  public void upload(float[] src, int srcOffset, DeviceBuffer dst, long dstOffset, int len) {
     Objects.checkFromIndexSize(srcOffset, len, src.length);
     CuBuffer d = ops.range(dst, "dst", dstOffset, len);
     if (len == 0) return;
@@ -31,7 +51,8 @@ final class CuMemory {
     staging.upload(src, srcOffset, d, dstOffset, len);
   }
 
-  void download(DeviceBuffer src, long srcOffset, float[] dst, int dstOffset, int len) {
+  @Override
+  public void download(DeviceBuffer src, long srcOffset, float[] dst, int dstOffset, int len) {
     Objects.checkFromIndexSize(dstOffset, len, dst.length);
     CuBuffer s = ops.range(src, "src", srcOffset, len);
     cu.ensureHealthy("download");
@@ -47,7 +68,8 @@ final class CuMemory {
         len + " floats");
   }
 
-  void copy(DeviceBuffer src, long srcOffset, DeviceBuffer dst, long dstOffset, long len) {
+  @Override
+  public void copy(DeviceBuffer src, long srcOffset, DeviceBuffer dst, long dstOffset, long len) {
     CuBuffer s = ops.range(src, "src", srcOffset, len);
     CuBuffer d = ops.range(dst, "dst", dstOffset, len);
     if (len == 0) return;
@@ -62,7 +84,8 @@ final class CuMemory {
         len + " floats");
   }
 
-  void fill(DeviceBuffer buf, long offset, long len, float value) {
+  @Override
+  public void fill(DeviceBuffer buf, long offset, long len, float value) {
     CuBuffer b = ops.range(buf, "buf", offset, len);
     if (len == 0) return;
     cu.ensureHealthy("fill");

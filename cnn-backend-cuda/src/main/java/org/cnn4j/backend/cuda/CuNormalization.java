@@ -1,6 +1,8 @@
 package org.cnn4j.backend.cuda;
 
+import org.cnn4j.spi.BatchNormOps;
 import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.LayerNormOps;
 import org.cnn4j.spi.SlicePlan;
 
 /**
@@ -8,7 +10,7 @@ import org.cnn4j.spi.SlicePlan;
  * normalisation forward and backward. Column sums over the rows run in 32-column tiles with the
  * rows cut into slices ({@link #columnPlan}), folded by {@link CuReductions#sumMiddle}.
  */
-final class CuNormalization {
+final class CuNormalization implements LayerNormOps, BatchNormOps {
   private final CuOps ops;
   private final CuReductions reductions;
 
@@ -25,7 +27,8 @@ final class CuNormalization {
     return new ColumnPlan(tiles, SlicePlan.of(tiles, rows, 4L * ops.multiprocessors(), 64, 1024));
   }
 
-  void batchNormStatistics(
+  @Override
+  public void batchNormStatistics(
       DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance) {
     CuBuffer cx = ops.range(x, "x", 0, (long) rows * cols);
     CuBuffer cm = ops.range(mean, "mean", 0, cols);
@@ -53,7 +56,8 @@ final class CuNormalization {
     }
   }
 
-  void batchNormApply(
+  @Override
+  public void batchNormApply(
       DeviceBuffer x,
       int rows,
       int cols,
@@ -78,7 +82,8 @@ final class CuNormalization {
         total);
   }
 
-  void batchNormBackward(
+  @Override
+  public void batchNormBackward(
       DeviceBuffer x,
       DeviceBuffer dy,
       int rows,
@@ -143,7 +148,8 @@ final class CuNormalization {
         total);
   }
 
-  void layerNormForward(
+  @Override
+  public void layerNormForward(
       DeviceBuffer x,
       int rows,
       int cols,
@@ -181,7 +187,8 @@ final class CuNormalization {
    * The parameter gradients as column sums in slices (folded by {@link CuReductions#sumMiddle}),
    * then dx with one warp per row.
    */
-  void layerNormBackward(
+  @Override
+  public void layerNormBackward(
       DeviceBuffer x,
       DeviceBuffer dy,
       int rows,

@@ -2,16 +2,18 @@ package org.cnn4j.backend.cuda;
 
 import org.cnn4j.spi.AdamStepSize;
 import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.OptimizerOps;
 
 /** optimizers.cu's fused parameter updates: grid-stride kernels over the parameters. */
-final class CuOptimizers {
+final class CuOptimizers implements OptimizerOps {
   private final CuOps ops;
 
   CuOptimizers(CuOps ops) {
     this.ops = ops;
   }
 
-  void sgdStep(
+  @Override
+  public void sgdStep(
       DeviceBuffer param,
       DeviceBuffer grad,
       DeviceBuffer velocity,
@@ -34,7 +36,8 @@ final class CuOptimizers {
         nesterov);
   }
 
-  void adamStep(
+  @Override
+  public void adamStep(
       DeviceBuffer param,
       DeviceBuffer grad,
       DeviceBuffer m,
@@ -63,7 +66,8 @@ final class CuOptimizers {
         weightDecay);
   }
 
-  void rmspropStep(
+  @Override
+  public void rmspropStep(
       DeviceBuffer param,
       DeviceBuffer grad,
       DeviceBuffer meanSquare,

@@ -6,6 +6,7 @@ import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.ReduceBlocks;
 import org.cnn4j.spi.ReduceOp;
 import org.cnn4j.spi.ReducePasses;
+import org.cnn4j.spi.ReductionOps;
 import org.cnn4j.spi.SlicePlan;
 
 /**
@@ -15,7 +16,7 @@ import org.cnn4j.spi.SlicePlan;
  * passes and slices is cnn-api's ({@link ReducePasses}, {@link ArgReduceGeometry}, {@link
  * SlicePlan}).
  */
-final class CuReductions {
+final class CuReductions implements ReductionOps {
   /** The most slices a sum or arg-reduction is cut into. */
   private static final int MAX_SLICES = 1024;
 
@@ -28,7 +29,9 @@ final class CuReductions {
     this.ops = ops;
   }
 
-  void reduceMiddle(DeviceBuffer x, int outer, int mid, int inner, float scale, DeviceBuffer out) {
+  @Override
+  public void reduceMiddle(
+      DeviceBuffer x, int outer, int mid, int inner, float scale, DeviceBuffer out) {
     if (outer < 0 || mid < 0 || inner < 0) {
       throw new IllegalArgumentException(
           "reduceMiddle sizes must be >= 0: " + outer + ", " + mid + ", " + inner);
@@ -102,7 +105,8 @@ final class CuReductions {
     }
   }
 
-  void broadcastMiddle(
+  @Override
+  public void broadcastMiddle(
       DeviceBuffer src, int outer, int mid, int inner, float scale, float beta, DeviceBuffer y) {
     long total = (long) outer * mid * inner;
     CuBuffer cs = ops.range(src, "src", 0, (long) outer * inner);
@@ -115,7 +119,9 @@ final class CuReductions {
    * and ARGMIN count positions across every reduced block, so they take one pass of arg_reduce
    * ({@link #argReduce}).
    */
-  void reduce(ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out) {
+  @Override
+  public void reduce(
+      ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out) {
     ReduceBlocks merged = ReduceBlocks.of(shape, axes);
     CuBuffer cx = ops.range(x, "x", 0, merged.size());
     CuBuffer co = ops.range(out, "out", 0, merged.keptSize());
@@ -244,7 +250,8 @@ final class CuReductions {
     }
   }
 
-  void softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols) {
+  @Override
+  public void softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols) {
     long total = (long) rows * cols;
     ops.launchRows(
         "softmax",
@@ -255,7 +262,9 @@ final class CuReductions {
         cols);
   }
 
-  void softmaxBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols) {
+  @Override
+  public void softmaxBackward(
+      DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols) {
     long total = (long) rows * cols;
     ops.launchRows(
         "softmax_backward",
@@ -267,7 +276,8 @@ final class CuReductions {
         cols);
   }
 
-  void loss(
+  @Override
+  public void loss(
       LossKind kind,
       DeviceBuffer pred,
       DeviceBuffer target,

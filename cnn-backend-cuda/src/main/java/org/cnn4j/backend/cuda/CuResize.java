@@ -3,12 +3,13 @@ package org.cnn4j.backend.cuda;
 import org.cnn4j.spi.DeviceBuffer;
 import org.cnn4j.spi.Ranges;
 import org.cnn4j.spi.ResizeAdjointPlan;
+import org.cnn4j.spi.ResizeOps;
 
 /**
  * resize.cu's bilinear resize of NHWC images and its adjoint, planned by {@link ResizeAdjointPlan};
  * the kernels index every tensor, the intermediate one included, in 32 bits.
  */
-final class CuResize {
+final class CuResize implements ResizeOps {
   private final CuOps ops;
   private final CuMemory memory;
 
@@ -17,7 +18,8 @@ final class CuResize {
     this.memory = memory;
   }
 
-  void resizeBilinear(
+  @Override
+  public void resizeBilinear(
       DeviceBuffer x, int n, int h, int w, int c, int outH, int outW, DeviceBuffer y) {
     check("resizeBilinear", n, h, w, c, outH, outW);
     CuBuffer cx = ops.range(x, "x", 0, (long) n * h * w * c);
@@ -27,7 +29,8 @@ final class CuResize {
   }
 
   /** The adjoint one axis at a time, through the smaller intermediate tensor. */
-  void resizeBilinearBackward(
+  @Override
+  public void resizeBilinearBackward(
       DeviceBuffer dy, int n, int h, int w, int c, int outH, int outW, DeviceBuffer dx) {
     check("resizeBilinearBackward", n, h, w, c, outH, outW);
     long inputLength = (long) n * h * w * c;

@@ -2,6 +2,7 @@ package org.cnn4j.backend.cuda;
 
 import org.cnn4j.spi.BinaryOp;
 import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.StridedOps;
 import org.cnn4j.spi.StridedPlan;
 import org.cnn4j.spi.StridedView;
 
@@ -9,7 +10,7 @@ import org.cnn4j.spi.StridedView;
  * strided.cu's copies and broadcasting binary ops between strided views, planned by cnn-api's
  * {@link StridedPlan}: grid-stride kernels over the elements, which they index in 32 bits.
  */
-final class CuStrided {
+final class CuStrided implements StridedOps {
   /** A thread of strided.cu walks one element: the geometry's chunk is not read. */
   private static final int ONE_ELEMENT = 1;
 
@@ -21,7 +22,8 @@ final class CuStrided {
     this.memory = memory;
   }
 
-  void binaryBroadcast(
+  @Override
+  public void binaryBroadcast(
       BinaryOp op,
       DeviceBuffer a,
       StridedView av,
@@ -48,7 +50,8 @@ final class CuStrided {
   }
 
   /** A device copy when both views are one contiguous run, else strided.cu. */
-  void copyStrided(DeviceBuffer src, StridedView from, DeviceBuffer dst, StridedView to) {
+  @Override
+  public void copyStrided(DeviceBuffer src, StridedView from, DeviceBuffer dst, StridedView to) {
     StridedPlan plan = StridedPlan.forCopy(from, to);
     CuBuffer cs = ops.range(src, "src", 0, from.extent());
     CuBuffer cd = ops.range(dst, "dst", 0, to.extent());

@@ -3,7 +3,11 @@ package org.cnn4j.backend.opencl;
 import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.BinaryOp;
 import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.DropoutOps;
+import org.cnn4j.spi.ElementwiseOps;
+import org.cnn4j.spi.EpilogueOps;
 import org.cnn4j.spi.SlicePlan;
+import org.cnn4j.spi.SpiDefaults;
 import org.cnn4j.spi.UnaryOp;
 
 /**
@@ -11,7 +15,7 @@ import org.cnn4j.spi.UnaryOp;
  * activation passes, and dropout.cl's masks: one work item per element (the fused bias gradient
  * aside), so every buffer is checked for {@code n} floats.
  */
-final class ClElementwise {
+final class ClElementwise implements ElementwiseOps, EpilogueOps, DropoutOps {
   private static final String ELEMENTWISE = "elementwise.cl";
 
   private final ClOps ops;
@@ -22,12 +26,15 @@ final class ClElementwise {
     this.reductions = reductions;
   }
 
-  void activationForward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+  @Override
+  public void activationForward(
+      ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
     ops.kernel(ELEMENTWISE, "activation_forward")
         .launch1d(n, kind.ordinal(), alpha, ops.range(x, "x", 0, n), ops.range(y, "y", 0, n), n);
   }
 
-  void activationBackward(
+  @Override
+  public void activationBackward(
       ActivationKind kind,
       float alpha,
       DeviceBuffer x,
@@ -38,12 +45,14 @@ final class ClElementwise {
     backward("activation_backward", kind.ordinal(), alpha, x, y, dy, dx, n);
   }
 
-  void unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+  @Override
+  public void unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
     ops.kernel(ELEMENTWISE, "unary")
         .launch1d(n, op.ordinal(), alpha, ops.range(x, "x", 0, n), ops.range(y, "y", 0, n), n);
   }
 
-  void unaryBackward(
+  @Override
+  public void unaryBackward(
       UnaryOp op,
       float alpha,
       DeviceBuffer x,
@@ -76,7 +85,8 @@ final class ClElementwise {
             n);
   }
 
-  void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
+  @Override
+  public void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
     ops.kernel(ELEMENTWISE, "binary")
         .launch1d(
             n,
@@ -87,7 +97,8 @@ final class ClElementwise {
             n);
   }
 
-  void binaryBackward(
+  @Override
+  public void binaryBackward(
       BinaryOp op,
       DeviceBuffer a,
       DeviceBuffer b,
@@ -106,12 +117,20 @@ final class ClElementwise {
         .launch1d(n, op.ordinal(), ca, cb, cdy, cda, cdb, da != null, db != null, n);
   }
 
-  void axpby(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, long n) {
+  @Override
+  public void axpby(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, long n) {
     ops.kernel(ELEMENTWISE, "axpby")
         .launch1d(n, alpha, ops.range(x, "x", 0, n), beta, ops.range(y, "y", 0, n), n);
   }
 
-  void biasActivationForward(
+  /** The SPI's default: a {@link ClReductions#broadcastMiddle} of the bias. */
+  @Override
+  public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols) {
+    SpiDefaults.biasAdd(reductions, y, bias, rows, cols);
+  }
+
+  @Override
+  public void biasActivationForward(
       ActivationKind kind, float alpha, DeviceBuffer y, DeviceBuffer bias, int rows, int cols) {
     long total = (long) rows * cols;
     ClBuffer cy = ops.range(y, "y", 0, total);
@@ -123,7 +142,8 @@ final class ClElementwise {
   }
 
   /** One pass computes dz and the bias gradient's partial column sums (folded when sliced). */
-  void activationBackwardBias(
+  @Override
+  public void activationBackwardBias(
       ActivationKind kind,
       float alpha,
       DeviceBuffer y,
@@ -171,7 +191,8 @@ final class ClElementwise {
     }
   }
 
-  void dropoutMask(long seed, float rate, DeviceBuffer mask, long n) {
+  @Override
+  public void dropoutMask(long seed, float rate, DeviceBuffer mask, long n) {
     ops.kernel("dropout.cl", "dropout_mask")
         .launch1d(n, seed, rate, 1f / (1f - rate), ops.range(mask, "mask", 0, n), n);
   }

@@ -1,5 +1,7 @@
 package org.cnn4j.backend.opencl;
 
+import org.cnn4j.spi.CheckedGemm;
+import org.cnn4j.spi.DeviceBuffer;
 import org.cnn4j.spi.SlicePlan;
 
 /**
@@ -7,7 +9,7 @@ import org.cnn4j.spi.SlicePlan;
  * (with a second folding pass) when C has too few tiles to fill the device, as in the weight
  * gradient of a convolution ({@code [kh*kw*c, filters]} summed over every output pixel).
  */
-final class ClGemm {
+final class ClGemm extends CheckedGemm<ClBuffer> {
   /** Columns of C one work item computes; must match TN in gemm.cl. */
   static final int TILE_N = 8;
 
@@ -16,19 +18,26 @@ final class ClGemm {
 
   private final ClContext cl;
   private final ClPrograms programs;
+  private final ClAllocator allocator;
   private final ClScratch scratch;
   private final int tileM;
 
   /**
    * @param tileM rows per work item, 1 to 16: a tuning knob ({@code -Dcnn4j.opencl.gemmRows})
    */
-  ClGemm(ClContext cl, ClPrograms programs, ClScratch scratch, int tileM) {
+  ClGemm(ClOps ops, int tileM) {
     if (tileM < 1 || tileM > 16)
       throw new IllegalArgumentException("gemm rows per work item must be 1..16, got " + tileM);
-    this.cl = cl;
-    this.programs = programs;
-    this.scratch = scratch;
+    this.cl = ops.cl;
+    this.programs = ops.programs;
+    this.allocator = ops.allocator;
+    this.scratch = ops.scratch;
     this.tileM = tileM;
+  }
+
+  @Override
+  protected ClBuffer own(DeviceBuffer buffer, String name) {
+    return allocator.own(buffer, name);
   }
 
   /**
@@ -38,8 +47,8 @@ final class ClGemm {
    */
   static final int TRANSPOSE_B_MIN_ROWS = 256;
 
-  /** Arguments are validated by the caller; m, n &gt; 0. */
-  void run(
+  @Override
+  protected void run(
       boolean transA,
       boolean transB,
       int m,

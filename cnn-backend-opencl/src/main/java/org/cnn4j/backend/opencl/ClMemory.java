@@ -7,14 +7,16 @@ import static org.jocl.CL.clEnqueueWriteBuffer;
 
 import java.util.Objects;
 import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.MemoryOps;
+import org.cnn4j.spi.MemoryStats;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 
 /**
- * Transfers between the host and buffers, copies and fills. Offsets travel as byte offsets of the
- * enqueue calls, never as sub-buffers, so no alignment rule applies.
+ * Allocation, transfers between the host and buffers, copies and fills. Offsets travel as byte
+ * offsets of the enqueue calls, never as sub-buffers, so no alignment rule applies.
  */
-final class ClMemory {
+final class ClMemory implements MemoryOps {
   private final ClOps ops;
   private final ClContext cl;
 
@@ -23,7 +25,26 @@ final class ClMemory {
     this.cl = ops.cl;
   }
 
-  void upload(float[] src, int srcOffset, DeviceBuffer dst, long dstOffset, int len) {
+  @Override
+  public DeviceBuffer allocate(long length) {
+    cl.ensureHealthy("allocate");
+    return ops.allocator.allocate(length, true);
+  }
+
+  /** The im2col columns of the SPI's convolutions: a slot kept between calls, not counted. */
+  @Override
+  public DeviceBuffer allocateScratch(long length) {
+    cl.ensureHealthy("allocate");
+    return ops.scratch.borrow(ClScratch.Slot.CONV_COLUMNS, length);
+  }
+
+  @Override
+  public MemoryStats memoryStats() {
+    return ops.allocator.stats();
+  }
+
+  @Override
+  public void upload(float[] src, int srcOffset, DeviceBuffer dst, long dstOffset, int len) {
     Objects.checkFromIndexSize(srcOffset, len, src.length);
     ClBuffer d = ops.range(dst, "dst", dstOffset, len);
     if (len == 0) return;
@@ -44,7 +65,8 @@ final class ClMemory {
         len + " floats");
   }
 
-  void download(DeviceBuffer src, long srcOffset, float[] dst, int dstOffset, int len) {
+  @Override
+  public void download(DeviceBuffer src, long srcOffset, float[] dst, int dstOffset, int len) {
     Objects.checkFromIndexSize(dstOffset, len, dst.length);
     ClBuffer s = ops.range(src, "src", srcOffset, len);
     cl.ensureHealthy("download");
@@ -67,7 +89,8 @@ final class ClMemory {
         len + " floats");
   }
 
-  void copy(DeviceBuffer src, long srcOffset, DeviceBuffer dst, long dstOffset, long len) {
+  @Override
+  public void copy(DeviceBuffer src, long srcOffset, DeviceBuffer dst, long dstOffset, long len) {
     ClBuffer s = ops.range(src, "src", srcOffset, len);
     ClBuffer d = ops.range(dst, "dst", dstOffset, len);
     if (len == 0) return;
@@ -87,7 +110,8 @@ final class ClMemory {
         len + " floats");
   }
 
-  void fill(DeviceBuffer buf, long offset, long len, float value) {
+  @Override
+  public void fill(DeviceBuffer buf, long offset, long len, float value) {
     ClBuffer b = ops.range(buf, "buf", offset, len);
     ops.kernel("memory.cl", "fill").launch1d(len, b, offset, len, value);
   }

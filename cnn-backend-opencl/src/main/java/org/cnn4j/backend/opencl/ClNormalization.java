@@ -1,6 +1,8 @@
 package org.cnn4j.backend.opencl;
 
+import org.cnn4j.spi.BatchNormOps;
 import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.LayerNormOps;
 import org.cnn4j.spi.SlicePlan;
 
 /**
@@ -8,7 +10,7 @@ import org.cnn4j.spi.SlicePlan;
  * normalisation forward and backward. Column sums over the rows go through sliced partial sums that
  * {@link ClReductions#sumMiddle} folds.
  */
-final class ClNormalization {
+final class ClNormalization implements LayerNormOps, BatchNormOps {
   private static final String BATCHNORM = "batchnorm.cl";
   private static final String LAYERNORM = "layernorm.cl";
 
@@ -20,7 +22,8 @@ final class ClNormalization {
     this.reductions = reductions;
   }
 
-  void batchNormStatistics(
+  @Override
+  public void batchNormStatistics(
       DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance) {
     ClBuffer cx = ops.range(x, "x", 0, (long) rows * cols);
     ClBuffer cm = ops.range(mean, "mean", 0, cols);
@@ -38,7 +41,8 @@ final class ClNormalization {
     }
   }
 
-  void batchNormApply(
+  @Override
+  public void batchNormApply(
       DeviceBuffer x,
       int rows,
       int cols,
@@ -63,7 +67,8 @@ final class ClNormalization {
             ops.range(y, "y", 0, total));
   }
 
-  void batchNormBackward(
+  @Override
+  public void batchNormBackward(
       DeviceBuffer x,
       DeviceBuffer dy,
       int rows,
@@ -114,7 +119,8 @@ final class ClNormalization {
         .launch1d(total, cx, cdy, rows, cols, cm, cv, cg, eps, cdGamma, cdBeta, cdx);
   }
 
-  void layerNormForward(
+  @Override
+  public void layerNormForward(
       DeviceBuffer x,
       int rows,
       int cols,
@@ -152,7 +158,8 @@ final class ClNormalization {
    * The parameter gradients as column sums in slices (folded by {@link ClReductions#sumMiddle}),
    * then dx with one work group per row.
    */
-  void layerNormBackward(
+  @Override
+  public void layerNormBackward(
       DeviceBuffer x,
       DeviceBuffer dy,
       int rows,

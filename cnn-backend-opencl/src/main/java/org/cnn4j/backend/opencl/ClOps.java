@@ -28,6 +28,13 @@ final class ClOps {
     this.scratch = scratch;
   }
 
+  /** The context, kernels, buffers and scratch slots of a new backend on {@code device}. */
+  static ClOps open(ClDevice device) {
+    ClContext cl = new ClContext(device);
+    ClAllocator allocator = new ClAllocator(cl);
+    return new ClOps(cl, new ClPrograms(cl), allocator, new ClScratch(allocator));
+  }
+
   ClKernel kernel(String file, String name) {
     return programs.kernel(file, name);
   }

@@ -2,9 +2,10 @@ package org.cnn4j.backend.opencl;
 
 import org.cnn4j.spi.AdamStepSize;
 import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.OptimizerOps;
 
 /** optimizers.cl's fused parameter updates: one work item per parameter. */
-final class ClOptimizers {
+final class ClOptimizers implements OptimizerOps {
   private static final String OPTIMIZERS = "optimizers.cl";
 
   private final ClOps ops;
@@ -13,7 +14,8 @@ final class ClOptimizers {
     this.ops = ops;
   }
 
-  void sgdStep(
+  @Override
+  public void sgdStep(
       DeviceBuffer param,
       DeviceBuffer grad,
       DeviceBuffer velocity,
@@ -28,7 +30,8 @@ final class ClOptimizers {
         .launch1d(n, p, ops.range(grad, "grad", 0, n), v, n, lr, momentum, nesterov);
   }
 
-  void adamStep(
+  @Override
+  public void adamStep(
       DeviceBuffer param,
       DeviceBuffer grad,
       DeviceBuffer m,
@@ -57,7 +60,8 @@ final class ClOptimizers {
             weightDecay);
   }
 
-  void rmspropStep(
+  @Override
+  public void rmspropStep(
       DeviceBuffer param,
       DeviceBuffer grad,
       DeviceBuffer meanSquare,

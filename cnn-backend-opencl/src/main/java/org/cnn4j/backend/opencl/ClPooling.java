@@ -4,9 +4,10 @@ import java.util.Arrays;
 import org.cnn4j.spi.DeviceBuffer;
 import org.cnn4j.spi.KernelGeometry;
 import org.cnn4j.spi.Pool2dSpec;
+import org.cnn4j.spi.PoolingOps;
 
 /** pool.cl's max and average pooling, forward and backward. */
-final class ClPooling {
+final class ClPooling implements PoolingOps {
   private static final String POOL = "pool.cl";
 
   private final ClOps ops;
@@ -17,11 +18,13 @@ final class ClPooling {
     this.memory = memory;
   }
 
-  void maxPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
+  @Override
+  public void maxPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
     forward("max_pool_forward", s, x, y);
   }
 
-  void avgPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
+  @Override
+  public void avgPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
     forward("avg_pool_forward", s, x, y);
   }
 
@@ -38,7 +41,8 @@ final class ClPooling {
    * Windows that do not overlap scatter each gradient to its window's maximum, one work item per
    * output; overlapping ones gather, one work item per input.
    */
-  void maxPool2dBackward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx) {
+  @Override
+  public void maxPool2dBackward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx) {
     ClBuffer cx = ops.range(x, "x", 0, s.inputLength());
     ClBuffer cdy = ops.range(dy, "dy", 0, s.outputLength());
     ClBuffer cdx = ops.range(dx, "dx", 0, s.inputLength());
@@ -55,7 +59,8 @@ final class ClPooling {
         .launch3d(ops.channelLanes(s.c()), s.w(), rows, geometry(s), cx, cdy, cdx, rows);
   }
 
-  void avgPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer dx) {
+  @Override
+  public void avgPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer dx) {
     ClBuffer cdy = ops.range(dy, "dy", 0, s.outputLength());
     ClBuffer cdx = ops.range(dx, "dx", 0, s.inputLength());
     int rows = ops.int32((long) s.n() * s.h(), "pooling input rows");

@@ -6,6 +6,7 @@ import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.ReduceBlocks;
 import org.cnn4j.spi.ReduceOp;
 import org.cnn4j.spi.ReducePasses;
+import org.cnn4j.spi.ReductionOps;
 import org.cnn4j.spi.SlicePlan;
 
 /**
@@ -14,7 +15,7 @@ import org.cnn4j.spi.SlicePlan;
  * folds; the planning of passes and slices is cnn-api's ({@link ReducePasses}, {@link
  * ArgReduceGeometry}, {@link SlicePlan}).
  */
-final class ClReductions {
+final class ClReductions implements ReductionOps {
   private static final String REDUCE = "reduce.cl";
 
   private final ClOps ops;
@@ -23,7 +24,9 @@ final class ClReductions {
     this.ops = ops;
   }
 
-  void reduceMiddle(DeviceBuffer x, int outer, int mid, int inner, float scale, DeviceBuffer out) {
+  @Override
+  public void reduceMiddle(
+      DeviceBuffer x, int outer, int mid, int inner, float scale, DeviceBuffer out) {
     ClBuffer cx = ops.range(x, "x", 0, (long) outer * mid * inner);
     ClBuffer co = ops.range(out, "out", 0, (long) outer * inner);
     sumMiddle(cx, outer, mid, inner, scale, co);
@@ -60,7 +63,8 @@ final class ClReductions {
     }
   }
 
-  void broadcastMiddle(
+  @Override
+  public void broadcastMiddle(
       DeviceBuffer src, int outer, int mid, int inner, float scale, float beta, DeviceBuffer y) {
     long total = (long) outer * mid * inner;
     ops.kernel(REDUCE, "broadcast_middle")
@@ -80,7 +84,9 @@ final class ClReductions {
    * ARGMAX and ARGMIN count positions across every reduced block, so they take one pass of
    * arg_reduce ({@link #argReduce}).
    */
-  void reduce(ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out) {
+  @Override
+  public void reduce(
+      ReduceOp op, DeviceBuffer x, int[] shape, int[] axes, float scale, DeviceBuffer out) {
     ReduceBlocks merged = ReduceBlocks.of(shape, axes);
     ClBuffer cx = ops.range(x, "x", 0, merged.size());
     ClBuffer co = ops.range(out, "out", 0, merged.keptSize());
@@ -182,13 +188,16 @@ final class ClReductions {
     }
   }
 
-  void softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols) {
+  @Override
+  public void softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols) {
     long total = (long) rows * cols;
     ops.kernel(REDUCE, "softmax")
         .launch1d(rows, ops.range(x, "x", 0, total), ops.range(y, "y", 0, total), rows, cols);
   }
 
-  void softmaxBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols) {
+  @Override
+  public void softmaxBackward(
+      DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols) {
     long total = (long) rows * cols;
     ops.kernel(REDUCE, "softmax_backward")
         .launch1d(
@@ -200,7 +209,8 @@ final class ClReductions {
             cols);
   }
 
-  void loss(
+  @Override
+  public void loss(
       LossKind kind,
       DeviceBuffer pred,
       DeviceBuffer target,

@@ -3,11 +3,12 @@ package org.cnn4j.backend.opencl;
 import org.cnn4j.spi.DeviceBuffer;
 import org.cnn4j.spi.Ranges;
 import org.cnn4j.spi.ResizeAdjointPlan;
+import org.cnn4j.spi.ResizeOps;
 
 /**
  * resize.cl's bilinear resize of NHWC images and its adjoint, planned by {@link ResizeAdjointPlan}.
  */
-final class ClResize {
+final class ClResize implements ResizeOps {
   private static final String RESIZE = "resize.cl";
 
   private final ClOps ops;
@@ -18,7 +19,8 @@ final class ClResize {
     this.memory = memory;
   }
 
-  void resizeBilinear(
+  @Override
+  public void resizeBilinear(
       DeviceBuffer x, int n, int h, int w, int c, int outH, int outW, DeviceBuffer y) {
     Ranges.checkResize(ClOps.NAME, "resizeBilinear", n, h, w, c, outH, outW);
     ClBuffer cx = ops.range(x, "x", 0, (long) n * h * w * c);
@@ -29,7 +31,8 @@ final class ClResize {
   }
 
   /** The adjoint one axis at a time, through the smaller intermediate tensor. */
-  void resizeBilinearBackward(
+  @Override
+  public void resizeBilinearBackward(
       DeviceBuffer dy, int n, int h, int w, int c, int outH, int outW, DeviceBuffer dx) {
     Ranges.checkResize(ClOps.NAME, "resizeBilinearBackward", n, h, w, c, outH, outW);
     long inputLength = (long) n * h * w * c;

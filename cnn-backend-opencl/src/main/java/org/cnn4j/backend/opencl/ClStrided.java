@@ -2,6 +2,7 @@ package org.cnn4j.backend.opencl;
 
 import org.cnn4j.spi.BinaryOp;
 import org.cnn4j.spi.DeviceBuffer;
+import org.cnn4j.spi.StridedOps;
 import org.cnn4j.spi.StridedPlan;
 import org.cnn4j.spi.StridedView;
 
@@ -9,7 +10,7 @@ import org.cnn4j.spi.StridedView;
  * strided.cl's copies and broadcasting binary ops between strided views, planned by cnn-api's
  * {@link StridedPlan}; a work item walks a run of each row ({@link ClOps#runLength}).
  */
-final class ClStrided {
+final class ClStrided implements StridedOps {
   private static final String STRIDED = "strided.cl";
 
   private final ClOps ops;
@@ -20,7 +21,8 @@ final class ClStrided {
     this.memory = memory;
   }
 
-  void binaryBroadcast(
+  @Override
+  public void binaryBroadcast(
       BinaryOp op,
       DeviceBuffer a,
       StridedView av,
@@ -50,7 +52,8 @@ final class ClStrided {
   }
 
   /** A plain buffer copy when both views are one contiguous run, else strided.cl by rows. */
-  void copyStrided(DeviceBuffer src, StridedView from, DeviceBuffer dst, StridedView to) {
+  @Override
+  public void copyStrided(DeviceBuffer src, StridedView from, DeviceBuffer dst, StridedView to) {
     StridedPlan plan = StridedPlan.forCopy(from, to);
     ClBuffer cs = ops.range(src, "src", 0, from.extent());
     ClBuffer cd = ops.range(dst, "dst", 0, to.extent());
