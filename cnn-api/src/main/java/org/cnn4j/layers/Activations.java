@@ -13,6 +13,7 @@ import org.cnn4j.tensor.Tensor;
  * softsign, sigmoid, tanh, exponential, softmax (last axis).
  */
 public record Activations(String name, ActivationKind kind, float alpha, boolean softmax) {
+  /** The identity: no activation (Keras' "linear", and what null means). */
   public static final Activations LINEAR =
       new Activations("linear", ActivationKind.LINEAR, 0f, false);
 
@@ -78,6 +79,7 @@ public record Activations(String name, ActivationKind kind, float alpha, boolean
     return !softmax && kind.derivativeFromOutput();
   }
 
+  /** Whether it is the identity ("linear"), which a layer skips. */
   public boolean isLinear() {
     return !softmax && kind == ActivationKind.LINEAR;
   }

@@ -35,6 +35,13 @@ public record VarianceScaling(double scale, String mode, String distribution) {
       Pattern.compile(
           "variance_scaling\\(scale=([^,]+), mode=([a-z_]+), distribution=([a-z_]+)\\)");
 
+  /**
+   * Checks the arguments and brings the names to lower case ("normal" becomes "truncated_normal",
+   * as Keras' alias).
+   *
+   * @throws IllegalArgumentException when {@code scale} is not a positive finite number, or the
+   *     mode or distribution is not one Keras accepts
+   */
   public VarianceScaling {
     if (!(scale > 0) || Double.isInfinite(scale)) {
       throw new IllegalArgumentException(
