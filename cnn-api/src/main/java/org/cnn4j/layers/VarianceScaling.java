@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
  * A layer keeps it as its {@link #spec() spec string} (so initializers stay plain names in a
  * layer's state), and a model file as Keras' {@code {"class_name": "VarianceScaling", "config":
  * {...}}}.
+ *
+ * @param scale the variance's numerator, a positive number
+ * @param mode "fan_in", "fan_out" or "fan_avg": the n the scale is divided by
+ * @param distribution "truncated_normal", "untruncated_normal" or "uniform"
  */
 public record VarianceScaling(double scale, String mode, String distribution) {
   /** The modes Keras accepts. */
