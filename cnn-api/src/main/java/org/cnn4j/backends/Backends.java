@@ -33,8 +33,16 @@ import org.slf4j.LoggerFactory;
  * share one instance per provider through {@link #shared()}.
  */
 public final class Backends {
+  /** The system property that names the backend, or a comma list tried in order: {@value}. */
   public static final String PROPERTY = "cnn4j.backend";
+
+  /** The environment variable read when {@link #PROPERTY} is unset: {@value}. */
   public static final String ENVIRONMENT = "CNN4J_BACKEND";
+
+  /**
+   * The system property that, when {@code true}, makes auto mode fail on a present provider that
+   * cannot run: {@value}.
+   */
   public static final String STRICT_PROPERTY = "cnn4j.backend.strict";
 
   private static final Logger LOG = LoggerFactory.getLogger(Backends.class);

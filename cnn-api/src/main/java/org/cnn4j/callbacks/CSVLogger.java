@@ -30,10 +30,24 @@ public final class CSVLogger implements Callback {
   private List<String> keys;
   private boolean writeHeader;
 
+  /**
+   * Writes to {@code filename} with Keras' defaults: separator ",", no append (the file is
+   * truncated when training begins).
+   *
+   * @param filename the CSV file; its parent folders are created
+   */
   public CSVLogger(Path filename) {
     this(filename, ",", false);
   }
 
+  /**
+   * Writes to {@code filename}.
+   *
+   * @param filename the CSV file; its parent folders are created
+   * @param separator the string between fields (Keras' {@code separator}, "," by default)
+   * @param append whether to add rows after those already in the file rather than truncate it
+   *     (Keras' {@code append}, false by default)
+   */
   public CSVLogger(Path filename, String separator, boolean append) {
     this.filename = filename;
     this.separator = separator;

@@ -36,6 +36,7 @@ public final class EarlyStopping implements Callback {
   private int bestEpoch;
   private List<float[]> bestWeights;
 
+  /** The logs key to watch (Keras' {@code monitor}, "val_loss" by default), e.g. "val_accuracy". */
   public EarlyStopping monitor(String quantity) {
     this.monitor = quantity;
     return this;
@@ -70,6 +71,10 @@ public final class EarlyStopping implements Callback {
     return this;
   }
 
+  /**
+   * Whether to put back the weights of the best epoch when training ends (Keras' {@code
+   * restore_best_weights}, false by default).
+   */
   public EarlyStopping restoreBestWeights(boolean restore) {
     this.restoreBestWeights = restore;
     return this;

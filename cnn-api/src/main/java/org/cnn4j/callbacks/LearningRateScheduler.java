@@ -15,6 +15,13 @@ public final class LearningRateScheduler implements Callback {
   /** The rate for an epoch from the epoch and the current rate. */
   @FunctionalInterface
   public interface Schedule {
+    /**
+     * The learning rate for this epoch.
+     *
+     * @param epoch the epoch, from 0
+     * @param learningRate the optimizer's current rate
+     * @return the new rate, finite
+     */
     double apply(int epoch, double learningRate);
   }
 
@@ -22,6 +29,11 @@ public final class LearningRateScheduler implements Callback {
   private int verbose;
   private Model model;
 
+  /**
+   * A scheduler that sets the rate from {@code schedule} at each epoch's start.
+   *
+   * @param schedule the rate for an epoch from the epoch and the current rate
+   */
   public LearningRateScheduler(Schedule schedule) {
     this.schedule = schedule;
   }

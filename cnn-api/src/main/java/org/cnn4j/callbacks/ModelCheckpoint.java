@@ -35,14 +35,25 @@ public final class ModelCheckpoint implements Callback {
   private Monitor direction;
   private double best;
 
+  /**
+   * Saves to {@code filepath}, a pattern that may hold {@code {epoch:02d}} and logs keys.
+   *
+   * @param filepath the file to save to, formatted each epoch
+   */
   public ModelCheckpoint(String filepath) {
     this.filepath = filepath;
   }
 
+  /**
+   * Saves to {@code filepath}, a pattern that may hold {@code {epoch:02d}} and logs keys.
+   *
+   * @param filepath the file to save to, formatted each epoch
+   */
   public ModelCheckpoint(Path filepath) {
     this(filepath.toString());
   }
 
+  /** The logs key compared with save_best_only (Keras' {@code monitor}, "val_loss" by default). */
   public ModelCheckpoint monitor(String quantity) {
     this.monitor = quantity;
     return this;
@@ -57,11 +68,19 @@ public final class ModelCheckpoint implements Callback {
     return this;
   }
 
+  /**
+   * Whether to save only when the monitored quantity improves on the best so far (Keras' {@code
+   * save_best_only}, false by default).
+   */
   public ModelCheckpoint saveBestOnly(boolean only) {
     this.saveBestOnly = only;
     return this;
   }
 
+  /**
+   * Whether to save only the weights ({@code Model.saveWeights}) rather than the whole model with
+   * its optimizer state (Keras' {@code save_weights_only}, false by default).
+   */
   public ModelCheckpoint saveWeightsOnly(boolean only) {
     this.saveWeightsOnly = only;
     return this;

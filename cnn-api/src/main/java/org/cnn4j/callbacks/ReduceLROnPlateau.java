@@ -33,6 +33,7 @@ public final class ReduceLROnPlateau implements Callback {
   private int wait;
   private int cooldownCounter;
 
+  /** The logs key to watch (Keras' {@code monitor}, "val_loss" by default). */
   public ReduceLROnPlateau monitor(String quantity) {
     this.monitor = quantity;
     return this;
@@ -48,6 +49,10 @@ public final class ReduceLROnPlateau implements Callback {
     return this;
   }
 
+  /**
+   * Epochs with no improvement after which the rate is reduced (Keras' {@code patience}, 10 by
+   * default).
+   */
   public ReduceLROnPlateau patience(int epochs) {
     this.patience = epochs;
     return this;
@@ -65,16 +70,24 @@ public final class ReduceLROnPlateau implements Callback {
     return this;
   }
 
+  /**
+   * The smallest change that counts as an improvement (Keras' {@code min_delta}, 1e-4 by default).
+   */
   public ReduceLROnPlateau minDelta(double delta) {
     this.minDelta = delta;
     return this;
   }
 
+  /**
+   * Epochs to wait after a reduction before counting epochs without improvement again (Keras'
+   * {@code cooldown}, 0 by default).
+   */
   public ReduceLROnPlateau cooldown(int epochs) {
     this.cooldown = epochs;
     return this;
   }
 
+  /** The rate below which it is never reduced (Keras' {@code min_lr}, 0 by default). */
   public ReduceLROnPlateau minLr(double lr) {
     this.minLr = lr;
     return this;

@@ -13,6 +13,8 @@ public final class Cifar10FormatException extends IOException {
   private static final long serialVersionUID = 1L;
 
   private final transient Path file;
+
+  /** The byte offset where the problem was found. */
   private final long offset;
 
   /**

@@ -11,7 +11,9 @@ import java.util.List;
 public final class DatasetNotFoundException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** The data set's name, e.g. {@code "fashion-mnist"}. */
   private final String dataset;
+
   private final transient List<Path> searched;
 
   /**

@@ -14,9 +14,15 @@ import java.util.Locale;
  * </ul>
  */
 public enum FillMode {
+  /** Repeats the edge pixel (ImageDataGenerator's default). */
   NEAREST,
+  /** Fills with the constant {@code cval}. */
   CONSTANT,
+  /**
+   * Mirrors the image about its edge, the edge pixel included (the preprocessing layers' default).
+   */
   REFLECT,
+  /** Tiles the image, continuing from the opposite edge. */
   WRAP;
 
   /** Keras' name: "nearest", "constant", "reflect" or "wrap". */

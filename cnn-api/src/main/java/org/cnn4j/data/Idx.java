@@ -43,8 +43,18 @@ public final class Idx {
    * Images from an IDX images file, without labels.
    *
    * <p>Shapes: {@code pixels} is {@code [count, height, width]} row-major, values {@code 0..255}.
+   *
+   * @param pixels every image's pixels, {@code count * height * width} values
+   * @param count the number of images
+   * @param height the rows of each image
+   * @param width the columns of each image
    */
   public record Images(float[] pixels, int count, int height, int width) {
+    /**
+     * Checks that {@code pixels} holds {@code count * height * width} values.
+     *
+     * @throws IllegalArgumentException when it does not
+     */
     public Images {
       if (pixels.length != (long) count * height * width) {
         throw new IllegalArgumentException(

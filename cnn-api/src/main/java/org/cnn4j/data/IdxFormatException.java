@@ -16,6 +16,8 @@ public final class IdxFormatException extends IOException {
   private static final long serialVersionUID = 1L;
 
   private final transient Path file;
+
+  /** The byte offset where the problem was found (decompressed, for a gzipped file). */
   private final long offset;
 
   /**

@@ -57,18 +57,22 @@ public final class ImageDataGenerator {
     return new Builder();
   }
 
+  /** The factor every pixel is multiplied by after the transform (1 for none). */
   public float rescale() {
     return rescale;
   }
 
+  /** How pixels sampled from outside the image are filled. */
   public FillMode fillMode() {
     return fillMode;
   }
 
+  /** The value of {@link FillMode#CONSTANT} fill, in the units of the pixels as read. */
   public float cval() {
     return cval;
   }
 
+  /** The seed the per-sample transforms are drawn from. */
   public long seed() {
     return seed;
   }
@@ -251,16 +255,28 @@ public final class ImageDataGenerator {
       return this;
     }
 
+    /**
+     * Whether to flip half of the images left to right, at random (Keras' {@code horizontal_flip},
+     * false by default).
+     */
     public Builder horizontalFlip(boolean flip) {
       this.horizontalFlip = flip;
       return this;
     }
 
+    /**
+     * Whether to flip half of the images upside down, at random (Keras' {@code vertical_flip},
+     * false by default).
+     */
     public Builder verticalFlip(boolean flip) {
       this.verticalFlip = flip;
       return this;
     }
 
+    /**
+     * How pixels sampled from outside the image are filled (Keras' {@code fill_mode}, {@link
+     * FillMode#NEAREST} by default).
+     */
     public Builder fillMode(FillMode mode) {
       this.fillMode = java.util.Objects.requireNonNull(mode, "fill_mode");
       return this;
@@ -277,11 +293,16 @@ public final class ImageDataGenerator {
       return this;
     }
 
+    /**
+     * The seed the per-sample transforms are drawn from (42 by default): the same seed gives the
+     * same augmentations.
+     */
     public Builder seed(long value) {
       this.seed = value;
       return this;
     }
 
+    /** The generator with the arguments given so far. */
     public ImageDataGenerator build() {
       return new ImageDataGenerator(this);
     }

@@ -67,7 +67,9 @@ import org.slf4j.LoggerFactory;
 public final class ImageFolder implements Dataset, AutoCloseable {
   /** The colour channels of a sample. */
   public enum ColorMode {
+    /** Three channels, red, green and blue (the default). */
     RGB(3),
+    /** One channel, the luma. */
     GRAYSCALE(1);
 
     final int channels;
@@ -89,7 +91,9 @@ public final class ImageFolder implements Dataset, AutoCloseable {
 
   /** Which part of a validation split this data set holds. */
   public enum Subset {
+    /** The files left after holding out the validation fraction. */
     TRAINING,
+    /** The held-out validation fraction of each class's files. */
     VALIDATION
   }
 
@@ -103,7 +107,12 @@ public final class ImageFolder implements Dataset, AutoCloseable {
     SKIP
   }
 
-  /** A file left out, and why. */
+  /**
+   * A file left out, and why.
+   *
+   * @param file the file that could not be decoded
+   * @param reason what went wrong, without the file name
+   */
   public record Skipped(Path file, String reason) {}
 
   /** The file name extensions read (lower case), as Keras' {@code ALLOWLIST_FORMATS}. */
@@ -190,10 +199,12 @@ public final class ImageFolder implements Dataset, AutoCloseable {
     return Optional.ofNullable(generator);
   }
 
+  /** How labels are given to the model. */
   public LabelMode labelMode() {
     return labelMode;
   }
 
+  /** The colour channels of a sample. */
   public ColorMode colorMode() {
     return colorMode;
   }
@@ -371,6 +382,10 @@ public final class ImageFolder implements Dataset, AutoCloseable {
       return this;
     }
 
+    /**
+     * The colour channels of a sample (Keras' {@code color_mode}, {@link ColorMode#RGB} by
+     * default).
+     */
     public Builder colorMode(ColorMode mode) {
       this.colorMode = Objects.requireNonNull(mode);
       return this;
@@ -408,6 +423,7 @@ public final class ImageFolder implements Dataset, AutoCloseable {
       return this;
     }
 
+    /** What to do with a file that cannot be decoded (default {@link OnUnreadable#FAIL}). */
     public Builder onUnreadable(OnUnreadable policy) {
       this.onUnreadable = Objects.requireNonNull(policy);
       return this;

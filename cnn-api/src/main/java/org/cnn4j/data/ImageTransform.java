@@ -34,6 +34,12 @@ public record ImageTransform(
   /** Coordinates closer than this to a whole pixel are taken as that pixel. */
   private static final double SNAP = 1e-6;
 
+  /**
+   * Checks the parameters.
+   *
+   * @throws IllegalArgumentException when a zoom factor is not positive, or the rotation or a shift
+   *     is not finite
+   */
   public ImageTransform {
     if (!(zx > 0 && zy > 0))
       throw new IllegalArgumentException("zoom factors must be > 0, got " + zx + ", " + zy);

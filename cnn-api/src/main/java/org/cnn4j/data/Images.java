@@ -43,7 +43,12 @@ public final class Images {
 
   private Images() {}
 
-  /** An image's size in pixels. */
+  /**
+   * An image's size in pixels.
+   *
+   * @param width the columns
+   * @param height the rows
+   */
   public record Size(int width, int height) {
     @Override
     public String toString() {

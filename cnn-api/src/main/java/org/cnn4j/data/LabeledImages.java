@@ -7,10 +7,24 @@ import java.util.Arrays;
  *
  * <p>Shapes: images {@code [count, height, width, channels]} (NHWC, row-major, float32), labels
  * {@code [count]} class indices stored as floats, or {@code [count, k]} targets (one-hot rows).
+ *
+ * @param images every image's pixels, {@code count * height * width * channels} values
+ * @param labels {@code count} class indices, or {@code count} rows of targets
+ * @param count the number of images, >= 1
+ * @param height the rows of each image
+ * @param width the columns of each image
+ * @param channels the channels of each image (1 for grayscale, 3 for RGB)
  */
 public record LabeledImages(
     float[] images, float[] labels, int count, int height, int width, int channels)
     implements Dataset {
+  /**
+   * Checks that the arrays hold what the counts say.
+   *
+   * @throws IllegalArgumentException when {@code images} does not hold {@code count * height *
+   *     width * channels} values, or {@code labels} is not {@code count} class indices or {@code
+   *     count} rows of targets
+   */
   public LabeledImages {
     long expected = (long) count * height * width * channels;
     if (images.length != expected) {

@@ -14,6 +14,8 @@ public final class UnreadableImageException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final transient Path file;
+
+  /** What went wrong, without the file name. */
   private final String reason;
 
   /**

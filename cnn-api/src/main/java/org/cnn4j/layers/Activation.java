@@ -11,10 +11,17 @@ import org.cnn4j.tensor.Tensor;
 public final class Activation extends Layer implements SoftmaxOutput {
   private final Activations activation;
 
+  /**
+   * An activation layer.
+   *
+   * @param name a Keras activation name (see {@link Activations#NAMES})
+   * @throws IllegalArgumentException for an unknown name
+   */
   public Activation(String name) {
     this.activation = Activations.of(name);
   }
 
+  /** The activation this layer applies. */
   public Activations activation() {
     return activation;
   }

@@ -11,8 +11,15 @@ import org.cnn4j.tensor.Tensor;
  * layer's default), elu, selu, gelu (exact; {@code gelu_approximate} is cnn4j's name for Keras'
  * {@code gelu(x, approximate=True)}), silu (swish), hard_sigmoid, hard_silu (hard_swish), softplus,
  * softsign, sigmoid, tanh, exponential, softmax (last axis).
+ *
+ * @param name the Keras name, as model files keep it
+ * @param kind the backend's element-wise activation ({@code LINEAR} for softmax)
+ * @param alpha the activation's parameter: the slope of leaky_relu, elu's alpha, relu6's ceiling; 0
+ *     where it has none
+ * @param softmax whether it is the softmax over the last axis rather than an element-wise one
  */
 public record Activations(String name, ActivationKind kind, float alpha, boolean softmax) {
+  /** The identity: no activation (Keras' "linear", and what null means). */
   public static final Activations LINEAR =
       new Activations("linear", ActivationKind.LINEAR, 0f, false);
 
@@ -78,6 +85,7 @@ public record Activations(String name, ActivationKind kind, float alpha, boolean
     return !softmax && kind.derivativeFromOutput();
   }
 
+  /** Whether it is the identity ("linear"), which a layer skips. */
   public boolean isLinear() {
     return !softmax && kind == ActivationKind.LINEAR;
   }

@@ -26,11 +26,16 @@ public final class BatchNormalization extends Layer {
   private Parameter movingMean;
   private Parameter movingVariance;
 
+  /**
+   * Keras' {@code momentum} (0.99 by default): each training step the moving statistics become
+   * {@code moving * momentum + batch * (1 - momentum)}.
+   */
   public BatchNormalization momentum(double m) {
     this.momentum = (float) m;
     return this;
   }
 
+  /** Keras' {@code epsilon} (1e-3 by default): added to the variance before its square root. */
   public BatchNormalization epsilon(double e) {
     this.epsilon = (float) e;
     return this;

@@ -16,15 +16,23 @@ import org.cnn4j.tensor.Tensor;
 public final class Concatenate extends Layer {
   private final int axis;
 
+  /** Joins along the last axis (Keras' default, {@code axis=-1}). */
   public Concatenate() {
     this(-1);
   }
 
+  /**
+   * Joins along {@code axis}.
+   *
+   * @param axis the axis, counted with the batch axis as 0; negative counts from the end
+   * @throws IllegalArgumentException when {@code axis} is 0 (the batch axis)
+   */
   public Concatenate(int axis) {
     if (axis == 0) throw new IllegalArgumentException("Concatenate: axis 0 is the batch axis");
     this.axis = axis;
   }
 
+  /** The axis joined along, as given (Keras' {@code axis}). */
   public int axis() {
     return axis;
   }

@@ -48,6 +48,7 @@ abstract class ConvLayer<T extends ConvLayer<T>> extends Layer {
     return (T) this;
   }
 
+  /** The same stride along height and width (Keras' {@code strides}, 1 by default). */
   public T strides(int stride) {
     return strides(stride, stride);
   }
@@ -69,10 +70,15 @@ abstract class ConvLayer<T extends ConvLayer<T>> extends Layer {
     return self();
   }
 
+  /** The same dilation along height and width (Keras' {@code dilation_rate}, 1 by default). */
   public T dilationRate(int rate) {
     return dilationRate(rate, rate);
   }
 
+  /**
+   * Keras' {@code dilation_rate} (1 by default): the spacing between the kernel's taps along height
+   * and width.
+   */
   public T dilationRate(int h, int w) {
     if (h < 1 || w < 1) {
       throw new IllegalArgumentException(typeName() + ": dilation_rate must be >= 1");
@@ -82,16 +88,22 @@ abstract class ConvLayer<T extends ConvLayer<T>> extends Layer {
     return self();
   }
 
+  /** Whether to add a bias (Keras' {@code use_bias}, true by default). */
   public T useBias(boolean use) {
     this.useBias = use;
     return self();
   }
 
+  /**
+   * The activation applied after the bias (Keras' {@code activation}): a Keras name, null or
+   * "linear" for none.
+   */
   public T activation(String name) {
     this.activation = Activations.of(name);
     return self();
   }
 
+  /** The activation applied after the bias. */
   public Activations activation() {
     return activation;
   }
@@ -113,10 +125,12 @@ abstract class ConvLayer<T extends ConvLayer<T>> extends Layer {
     return self();
   }
 
+  /** The kernel, null until the layer is built. */
   public Parameter kernel() {
     return kernel;
   }
 
+  /** The bias, null until the layer is built or when {@code useBias(false)}. */
   public Parameter bias() {
     return bias;
   }

@@ -17,6 +17,7 @@ public final class Cropping2D extends Layer {
   private final int left;
   private final int right;
 
+  /** Crops nothing (Keras' default). */
   public Cropping2D() {
     this(0);
   }

@@ -21,25 +21,42 @@ public final class Dense extends Layer implements SoftmaxOutput {
   private Parameter kernel;
   private Parameter bias;
 
+  /**
+   * A dense layer without activation.
+   *
+   * @param units the output size, >= 1
+   */
   public Dense(int units) {
     if (units < 1) throw new IllegalArgumentException("Dense: units must be >= 1, got " + units);
     this.units = units;
   }
 
+  /**
+   * A dense layer with an activation.
+   *
+   * @param units the output size, >= 1
+   * @param activationName a Keras activation name ("relu", "softmax", ...), or null for none
+   */
   public Dense(int units, String activationName) {
     this(units);
     activation(activationName);
   }
 
+  /**
+   * The activation applied after the bias (Keras' {@code activation}): a Keras name, null or
+   * "linear" for none.
+   */
   public Dense activation(String name) {
     this.activation = Activations.of(name);
     return this;
   }
 
+  /** The activation applied after the bias. */
   public Activations activation() {
     return activation;
   }
 
+  /** Whether to add a bias (Keras' {@code use_bias}, true by default). */
   public Dense useBias(boolean use) {
     this.useBias = use;
     return this;
@@ -62,14 +79,17 @@ public final class Dense extends Layer implements SoftmaxOutput {
     return this;
   }
 
+  /** The output size (Keras' {@code units}). */
   public int units() {
     return units;
   }
 
+  /** The kernel {@code [in, units]}, null until the layer is built. */
   public Parameter kernel() {
     return kernel;
   }
 
+  /** The bias {@code [units]}, null until the layer is built or when {@code useBias(false)}. */
   public Parameter bias() {
     return bias;
   }

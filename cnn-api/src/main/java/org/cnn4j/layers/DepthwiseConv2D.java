@@ -13,20 +13,34 @@ import org.cnn4j.tensor.Shape;
 public final class DepthwiseConv2D extends ConvLayer<DepthwiseConv2D> {
   private int depthMultiplier = 1;
 
+  /**
+   * A square kernel, with Keras' other defaults (depth multiplier 1, strides 1, padding valid,
+   * bias).
+   *
+   * @param kernelSize the kernel's height and width (Keras' {@code kernel_size})
+   */
   public DepthwiseConv2D(int kernelSize) {
     this(kernelSize, kernelSize);
   }
 
+  /**
+   * A kernel of {@code kernelH} x {@code kernelW}.
+   *
+   * @param kernelH the kernel's height
+   * @param kernelW the kernel's width
+   */
   public DepthwiseConv2D(int kernelH, int kernelW) {
     super(kernelH, kernelW);
   }
 
+  /** Keras' {@code depth_multiplier} (1 by default): the filters per input channel. */
   public DepthwiseConv2D depthMultiplier(int m) {
     if (m < 1) throw new IllegalArgumentException("DepthwiseConv2D: depth_multiplier >= 1");
     this.depthMultiplier = m;
     return this;
   }
 
+  /** The filters per input channel (Keras' {@code depth_multiplier}). */
   public int depthMultiplier() {
     return depthMultiplier;
   }

@@ -21,12 +21,19 @@ public final class Dropout extends Layer {
   private final float rate;
   private Integer[] noiseShape;
 
+  /**
+   * Dropout of {@code rate}.
+   *
+   * @param rate the fraction of inputs zeroed in training, in [0, 1)
+   * @throws IllegalArgumentException when {@code rate} is outside [0, 1)
+   */
   public Dropout(double rate) {
     if (!(rate >= 0 && rate < 1))
       throw new IllegalArgumentException("Dropout: rate must be in [0, 1), got " + rate);
     this.rate = (float) rate;
   }
 
+  /** The fraction of inputs zeroed in training (Keras' {@code rate}). */
   public float rate() {
     return rate;
   }

@@ -7,10 +7,16 @@ import org.cnn4j.spi.ActivationKind;
 public final class ELU extends ActivationLayer {
   private final double alpha;
 
+  /** ELU with Keras' default {@code alpha=1.0}. */
   public ELU() {
     this(1.0);
   }
 
+  /**
+   * ELU with another {@code alpha}.
+   *
+   * @param alpha the scale of the negative part, finite and > 0
+   */
   public ELU(double alpha) {
     if (!(alpha > 0) || Double.isInfinite(alpha)) {
       throw new IllegalArgumentException("ELU: alpha must be finite and > 0, got " + alpha);

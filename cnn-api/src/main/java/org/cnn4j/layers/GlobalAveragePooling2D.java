@@ -10,6 +10,7 @@ import org.cnn4j.tensor.Tensor;
 public final class GlobalAveragePooling2D extends Layer {
   private final boolean keepdims;
 
+  /** Output {@code (None, channels)} (Keras' default {@code keepdims=False}). */
   public GlobalAveragePooling2D() {
     this(false);
   }

@@ -15,10 +15,12 @@ import org.cnn4j.tensor.Tensor;
 public final class GlobalMaxPooling2D extends Layer {
   private final boolean keepdims;
 
+  /** Output {@code (None, channels)} (Keras' default {@code keepdims=False}). */
   public GlobalMaxPooling2D() {
     this(false);
   }
 
+  /** With {@code keepdims} the output is {@code (None, 1, 1, channels)}, as Keras' argument. */
   public GlobalMaxPooling2D(boolean keepdims) {
     this.keepdims = keepdims;
   }

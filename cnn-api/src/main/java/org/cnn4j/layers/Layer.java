@@ -236,6 +236,7 @@ public abstract class Layer implements AutoCloseable {
     return out;
   }
 
+  /** Whether {@link #build} has created the parameters. */
   public boolean isBuilt() {
     return built;
   }
@@ -259,6 +260,17 @@ public abstract class Layer implements AutoCloseable {
   /** Creates the parameters with {@link #addParameter}. Most layers have none. */
   protected void createParameters(Shape input, Backend backend, SplittableRandom random) {}
 
+  /**
+   * Creates a parameter named {@code layer/paramName} and adds it to {@link #parameters()}; for
+   * {@link #createParameters}.
+   *
+   * @param backend where the weight lives
+   * @param paramName the weight's name within the layer ("kernel", "bias", ...)
+   * @param shape the weight's shape
+   * @param initial the starting values, {@code shape.size()} of them
+   * @param trainable whether the optimizer updates it
+   * @return the parameter
+   */
   protected final Parameter addParameter(
       Backend backend, String paramName, Shape shape, float[] initial, boolean trainable) {
     Parameter p =
@@ -290,10 +302,12 @@ public abstract class Layer implements AutoCloseable {
     return trainable ? parameters().stream().filter(Parameter::trainable).toList() : List.of();
   }
 
+  /** The number of weight values, trainable or not (Keras' {@code count_params()}). */
   public long countParams() {
     return parameters().stream().mapToLong(p -> p.shape().size()).sum();
   }
 
+  /** The number of values in {@link #trainableParameters()}: 0 for a frozen layer. */
   public long countTrainableParams() {
     return trainableParameters().stream().mapToLong(p -> p.shape().size()).sum();
   }

@@ -21,6 +21,9 @@ public final class LayerNormalization extends Layer {
   private Parameter gamma;
   private Parameter beta;
 
+  /**
+   * Keras' {@code epsilon} (1e-3 by default): added to the variance before its square root; > 0.
+   */
   public LayerNormalization epsilon(double e) {
     if (!(e > 0)) throw new IllegalArgumentException("LayerNormalization: epsilon must be > 0");
     this.epsilon = (float) e;

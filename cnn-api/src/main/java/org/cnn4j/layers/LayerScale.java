@@ -21,6 +21,12 @@ public final class LayerScale extends Layer {
   private final int projectionDim;
   private Parameter gamma;
 
+  /**
+   * A layer scale.
+   *
+   * @param initValues every gamma value at first (Keras' {@code init_values}), finite
+   * @param projectionDim the size of the last axis (Keras' {@code projection_dim}), >= 1
+   */
   public LayerScale(double initValues, int projectionDim) {
     if (!Double.isFinite(initValues)) {
       throw new IllegalArgumentException("LayerScale: init_values must be finite");
@@ -33,14 +39,17 @@ public final class LayerScale extends Layer {
     this.projectionDim = projectionDim;
   }
 
+  /** Gamma's starting value (Keras' {@code init_values}). */
   public double initValues() {
     return initValues;
   }
 
+  /** The size of the last axis, gamma's length (Keras' {@code projection_dim}). */
   public int projectionDim() {
     return projectionDim;
   }
 
+  /** The trainable factors, {@code [projection_dim]}; null until the layer is built. */
   public Parameter gamma() {
     return gamma;
   }

@@ -7,10 +7,16 @@ import org.cnn4j.spi.ActivationKind;
 public final class LeakyReLU extends ActivationLayer {
   private final double negativeSlope;
 
+  /** LeakyReLU with Keras' default {@code negative_slope=0.3}. */
   public LeakyReLU() {
     this(0.3);
   }
 
+  /**
+   * LeakyReLU with another slope.
+   *
+   * @param negativeSlope the factor of negative inputs, finite and >= 0
+   */
   public LeakyReLU(double negativeSlope) {
     if (!(negativeSlope >= 0) || Double.isInfinite(negativeSlope)) {
       throw new IllegalArgumentException(

@@ -6,14 +6,26 @@ import org.cnn4j.tensor.Tensor;
 
 /** Keras' {@code MaxPooling2D}: pool_size 2, strides = pool_size, padding valid by default. */
 public final class MaxPooling2D extends Pooling2D<MaxPooling2D> {
+  /** A 2 x 2 window with stride 2 (Keras' defaults). */
   public MaxPooling2D() {
     this(2);
   }
 
+  /**
+   * A square window, the stride its size.
+   *
+   * @param poolSize the window's height and width (Keras' {@code pool_size})
+   */
   public MaxPooling2D(int poolSize) {
     super(poolSize, poolSize);
   }
 
+  /**
+   * A window of {@code poolH} x {@code poolW}, the strides its size.
+   *
+   * @param poolH the window's height
+   * @param poolW the window's width
+   */
   public MaxPooling2D(int poolH, int poolW) {
     super(poolH, poolW);
   }

@@ -122,14 +122,26 @@ public final class Normalization extends Layer {
     return givenMean != null;
   }
 
+  /**
+   * The non-trainable weight {@code mean}; null when the statistics were given or before the layer
+   * is built.
+   */
   public Parameter meanWeight() {
     return mean;
   }
 
+  /**
+   * The non-trainable weight {@code variance}; null when the statistics were given or before the
+   * layer is built.
+   */
   public Parameter varianceWeight() {
     return variance;
   }
 
+  /**
+   * The non-trainable weight {@code count} (the number of values each statistic came from); null
+   * when the statistics were given or before the layer is built.
+   */
   public Parameter countWeight() {
     return count;
   }

@@ -15,6 +15,13 @@ import org.cnn4j.tensor.Tensor;
 public final class Permute extends Layer {
   private final int[] dims;
 
+  /**
+   * A permutation of the sample axes.
+   *
+   * @param dims a permutation of {@code 1..rank}: output axis {@code i + 1} is input axis {@code
+   *     dims[i]}
+   * @throws IllegalArgumentException when {@code dims} is not such a permutation
+   */
   public Permute(int... dims) {
     int[] sorted = dims.clone();
     Arrays.sort(sorted);

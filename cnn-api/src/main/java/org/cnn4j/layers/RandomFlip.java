@@ -13,8 +13,11 @@ import org.cnn4j.data.ImageTransform;
 public final class RandomFlip extends RandomImageLayer {
   /** Which flips may happen. */
   public enum Mode {
+    /** Left-right flips only. */
     HORIZONTAL,
+    /** Top-bottom flips only. */
     VERTICAL,
+    /** Either or both, each with probability 1/2 (Keras' default). */
     HORIZONTAL_AND_VERTICAL;
 
     /** Keras' name: "horizontal", "vertical", "horizontal_and_vertical". */
@@ -41,15 +44,27 @@ public final class RandomFlip extends RandomImageLayer {
     this(Mode.HORIZONTAL_AND_VERTICAL, 0);
   }
 
+  /**
+   * Flips by Keras' mode name, seed 0.
+   *
+   * @param mode "horizontal", "vertical" or "horizontal_and_vertical"
+   */
   public RandomFlip(String mode) {
     this(Mode.of(mode), 0);
   }
 
+  /**
+   * Flips of {@code mode}.
+   *
+   * @param mode which flips may happen
+   * @param seed the layer's seed, mixed with each step's
+   */
   public RandomFlip(Mode mode, long seed) {
     super(seed, FillMode.NEAREST, 0);
     this.mode = java.util.Objects.requireNonNull(mode);
   }
 
+  /** Which flips may happen. */
   public Mode mode() {
     return mode;
   }

@@ -30,14 +30,17 @@ abstract class RandomImageLayer extends Layer {
     this.fillValue = (float) fillValue;
   }
 
+  /** The layer's seed, mixed with each step's seed and the layer's name (Keras' {@code seed}). */
   public long seed() {
     return seed;
   }
 
+  /** How pixels sampled from outside the image are filled (Keras' {@code fill_mode}). */
   public FillMode fillMode() {
     return fillMode;
   }
 
+  /** The value of {@link FillMode#CONSTANT} fill (Keras' {@code fill_value}). */
   public float fillValue() {
     return fillValue;
   }

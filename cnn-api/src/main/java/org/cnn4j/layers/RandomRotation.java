@@ -19,6 +19,15 @@ public final class RandomRotation extends RandomImageLayer {
     this(-factor, factor, FillMode.REFLECT, 0, 0);
   }
 
+  /**
+   * Rotations drawn in {@code [lower, upper]} turns.
+   *
+   * @param lower the least turn, a fraction of a full circle (negative: clockwise)
+   * @param upper the largest turn, >= {@code lower}
+   * @param fillMode how pixels from outside the image are filled (Keras' default reflect)
+   * @param fillValue the value of constant fill
+   * @param seed the layer's seed, mixed with each step's
+   */
   public RandomRotation(
       double lower, double upper, FillMode fillMode, double fillValue, long seed) {
     super(seed, fillMode, fillValue);

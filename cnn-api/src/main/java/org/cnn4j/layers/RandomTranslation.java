@@ -15,10 +15,27 @@ public final class RandomTranslation extends RandomImageLayer {
   private final double[] heightFactor;
   private final double[] widthFactor;
 
+  /**
+   * Shifts up to {@code heightFactor} of the height and {@code widthFactor} of the width either
+   * way, reflect fill, seed 0.
+   *
+   * @param heightFactor the largest vertical shift as a fraction of the height
+   * @param widthFactor the largest horizontal shift as a fraction of the width
+   */
   public RandomTranslation(double heightFactor, double widthFactor) {
     this(heightFactor, widthFactor, FillMode.REFLECT, 0, 0);
   }
 
+  /**
+   * Shifts up to {@code heightFactor} of the height and {@code widthFactor} of the width either
+   * way.
+   *
+   * @param heightFactor the largest vertical shift as a fraction of the height
+   * @param widthFactor the largest horizontal shift as a fraction of the width
+   * @param fillMode how pixels from outside the image are filled (Keras' default reflect)
+   * @param fillValue the value of constant fill
+   * @param seed the layer's seed, mixed with each step's
+   */
   public RandomTranslation(
       double heightFactor, double widthFactor, FillMode fillMode, double fillValue, long seed) {
     this(

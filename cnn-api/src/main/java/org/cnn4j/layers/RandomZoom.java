@@ -17,10 +17,23 @@ public final class RandomZoom extends RandomImageLayer {
   private final double[] heightFactor;
   private final double[] widthFactor;
 
+  /**
+   * Zooms both axes alike by {@code 1 + d}, d in {@code [-heightFactor, heightFactor]}, reflect
+   * fill, seed 0.
+   *
+   * @param heightFactor the largest zoom change as a fraction (0.2: from 0.8 to 1.2)
+   */
   public RandomZoom(double heightFactor) {
     this(-heightFactor, heightFactor, null, FillMode.REFLECT, 0, 0);
   }
 
+  /**
+   * Zooms the height by {@code 1 + d}, d in {@code [-heightFactor, heightFactor]}, and the width
+   * likewise with its own draw; reflect fill, seed 0.
+   *
+   * @param heightFactor the largest change of the height's zoom
+   * @param widthFactor the largest change of the width's zoom
+   */
   public RandomZoom(double heightFactor, double widthFactor) {
     this(
         -heightFactor,

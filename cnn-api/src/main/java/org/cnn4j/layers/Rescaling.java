@@ -14,10 +14,21 @@ public final class Rescaling extends Layer {
   private final float scale;
   private final float offset;
 
+  /**
+   * {@code y = x * scale}.
+   *
+   * @param scale the factor, finite
+   */
   public Rescaling(double scale) {
     this(scale, 0);
   }
 
+  /**
+   * {@code y = x * scale + offset}.
+   *
+   * @param scale the factor, finite
+   * @param offset the value added after scaling, finite
+   */
   public Rescaling(double scale, double offset) {
     if (!Double.isFinite(scale) || !Double.isFinite(offset)) {
       throw new IllegalArgumentException(
@@ -27,10 +38,12 @@ public final class Rescaling extends Layer {
     this.offset = (float) offset;
   }
 
+  /** The factor (Keras' {@code scale}). */
   public float scale() {
     return scale;
   }
 
+  /** The value added after scaling (Keras' {@code offset}). */
   public float offset() {
     return offset;
   }

@@ -13,6 +13,13 @@ import org.cnn4j.tensor.Tensor;
 public final class Reshape extends Layer {
   private final int[] target;
 
+  /**
+   * A reshape to {@code targetShape}, the batch axis left out.
+   *
+   * @param targetShape the sample sizes, each >= 1 except at most one -1 (inferred)
+   * @throws IllegalArgumentException for an empty shape, a size below 1 other than -1, or more than
+   *     one -1
+   */
   public Reshape(int... targetShape) {
     int unknown = 0;
     for (int d : targetShape) {

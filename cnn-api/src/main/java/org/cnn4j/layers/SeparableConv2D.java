@@ -38,10 +38,24 @@ public final class SeparableConv2D extends Layer implements SoftmaxOutput {
   private Parameter pointwise;
   private Parameter bias;
 
+  /**
+   * A square kernel, with Keras' other defaults (depth multiplier 1, strides 1, padding valid,
+   * bias, no activation).
+   *
+   * @param filters the output channels of the pointwise convolution, >= 1
+   * @param kernelSize the depthwise kernel's height and width
+   */
   public SeparableConv2D(int filters, int kernelSize) {
     this(filters, kernelSize, kernelSize);
   }
 
+  /**
+   * A depthwise kernel of {@code kernelH} x {@code kernelW}.
+   *
+   * @param filters the output channels of the pointwise convolution, >= 1
+   * @param kernelH the depthwise kernel's height
+   * @param kernelW the depthwise kernel's width
+   */
   public SeparableConv2D(int filters, int kernelH, int kernelW) {
     if (filters < 1 || kernelH < 1 || kernelW < 1) {
       throw new IllegalArgumentException("SeparableConv2D: filters and kernel size must be >= 1");
@@ -51,10 +65,15 @@ public final class SeparableConv2D extends Layer implements SoftmaxOutput {
     this.kernelW = kernelW;
   }
 
+  /** The same stride along height and width (Keras' {@code strides}, 1 by default). */
   public SeparableConv2D strides(int stride) {
     return strides(stride, stride);
   }
 
+  /**
+   * The depthwise convolution's strides (Keras' {@code strides}, 1 by default); not above 1
+   * together with a dilation above 1.
+   */
   public SeparableConv2D strides(int h, int w) {
     if (h < 1 || w < 1) throw new IllegalArgumentException("SeparableConv2D: strides >= 1");
     if ((h > 1 || w > 1) && dilation > 1) throw stridesWithDilation();
@@ -63,11 +82,16 @@ public final class SeparableConv2D extends Layer implements SoftmaxOutput {
     return this;
   }
 
+  /** "valid" (the default) or "same" (Keras' {@code padding}). */
   public SeparableConv2D padding(String mode) {
     padding = Padding.of(mode);
     return this;
   }
 
+  /**
+   * The depthwise convolution's dilation along height and width (Keras' {@code dilation_rate}, 1 by
+   * default); not above 1 together with strides above 1.
+   */
   public SeparableConv2D dilationRate(int rate) {
     if (rate < 1) throw new IllegalArgumentException("SeparableConv2D: dilation_rate >= 1");
     if (rate > 1 && (strideH > 1 || strideW > 1)) throw stridesWithDilation();
@@ -80,37 +104,47 @@ public final class SeparableConv2D extends Layer implements SoftmaxOutput {
         "SeparableConv2D: strides > 1 not supported in conjunction with dilation_rate > 1 (as Keras)");
   }
 
+  /** Keras' {@code depth_multiplier} (1 by default): the depthwise filters per input channel. */
   public SeparableConv2D depthMultiplier(int m) {
     if (m < 1) throw new IllegalArgumentException("SeparableConv2D: depth_multiplier >= 1");
     depthMultiplier = m;
     return this;
   }
 
+  /** Whether the pointwise convolution adds a bias (Keras' {@code use_bias}, true by default). */
   public SeparableConv2D useBias(boolean use) {
     useBias = use;
     return this;
   }
 
+  /**
+   * The activation applied after the bias (Keras' {@code activation}): a Keras name, null or
+   * "linear" for none.
+   */
   public SeparableConv2D activation(String name) {
     activation = Activations.of(name);
     return this;
   }
 
+  /** Keras' {@code depthwise_initializer} by name ("glorot_uniform" by default). */
   public SeparableConv2D depthwiseInitializer(String name) {
     depthwiseInitializer = Initializers.check(name);
     return this;
   }
 
+  /** Keras' {@code pointwise_initializer} by name ("glorot_uniform" by default). */
   public SeparableConv2D pointwiseInitializer(String name) {
     pointwiseInitializer = Initializers.check(name);
     return this;
   }
 
+  /** Keras' {@code depthwise_regularizer} (e.g. {@code new L2(1e-4)}), null for none. */
   public SeparableConv2D depthwiseRegularizer(Regularizer r) {
     depthwiseRegularizer = r;
     return this;
   }
 
+  /** Keras' {@code pointwise_regularizer} (e.g. {@code new L2(1e-4)}), null for none. */
   public SeparableConv2D pointwiseRegularizer(Regularizer r) {
     pointwiseRegularizer = r;
     return this;

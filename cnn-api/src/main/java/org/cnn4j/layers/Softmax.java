@@ -14,10 +14,17 @@ import org.cnn4j.tensor.Tensor;
 public final class Softmax extends Layer implements SoftmaxOutput {
   private final int axis;
 
+  /** The softmax along the last axis (Keras' default, {@code axis=-1}). */
   public Softmax() {
     this(-1);
   }
 
+  /**
+   * The softmax along {@code axis}.
+   *
+   * @param axis the axis, counted with the batch axis as 0; negative counts from the end
+   * @throws IllegalArgumentException when {@code axis} is 0 (the batch axis)
+   */
   public Softmax(int axis) {
     if (axis == 0) throw new IllegalArgumentException("Softmax: axis 0 is the batch axis");
     this.axis = axis;

@@ -16,6 +16,12 @@ import org.cnn4j.tensor.Tensor;
 public final class SpatialDropout2D extends Layer {
   private final float rate;
 
+  /**
+   * Spatial dropout of {@code rate}.
+   *
+   * @param rate the fraction of feature maps dropped in training, in [0, 1)
+   * @throws IllegalArgumentException when {@code rate} is outside [0, 1)
+   */
   public SpatialDropout2D(double rate) {
     if (!(rate >= 0 && rate < 1)) {
       throw new IllegalArgumentException("SpatialDropout2D: rate must be in [0, 1), got " + rate);

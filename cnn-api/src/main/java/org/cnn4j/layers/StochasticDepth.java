@@ -15,6 +15,12 @@ import org.cnn4j.tensor.Tensor;
 public final class StochasticDepth extends Layer {
   private final float dropPathRate;
 
+  /**
+   * Stochastic depth of {@code dropPathRate}.
+   *
+   * @param dropPathRate the probability that a sample's branch is dropped in training, in [0, 1)
+   * @throws IllegalArgumentException when the rate is outside [0, 1)
+   */
   public StochasticDepth(double dropPathRate) {
     if (!(dropPathRate >= 0 && dropPathRate < 1)) {
       throw new IllegalArgumentException(
@@ -23,6 +29,9 @@ public final class StochasticDepth extends Layer {
     this.dropPathRate = (float) dropPathRate;
   }
 
+  /**
+   * The probability that a sample's branch is dropped in training (Keras' {@code drop_path_rate}).
+   */
   public float dropPathRate() {
     return dropPathRate;
   }

@@ -19,14 +19,27 @@ public final class UpSampling2D extends Layer {
   private final int sizeW;
   private final boolean bilinear;
 
+  /** Doubles height and width by repeating rows and columns (Keras' defaults). */
   public UpSampling2D() {
     this(2, 2, "nearest");
   }
 
+  /**
+   * Repeats each row and column {@code size} times ("nearest").
+   *
+   * @param size the factor along height and width, >= 1
+   */
   public UpSampling2D(int size) {
     this(size, size, "nearest");
   }
 
+  /**
+   * Upsamples by {@code sizeH} x {@code sizeW}.
+   *
+   * @param sizeH the factor along the height, >= 1
+   * @param sizeW the factor along the width, >= 1
+   * @param interpolation "nearest" or "bilinear"
+   */
   public UpSampling2D(int sizeH, int sizeW, String interpolation) {
     if (sizeH < 1 || sizeW < 1) throw new IllegalArgumentException("UpSampling2D: size >= 1");
     this.sizeH = sizeH;

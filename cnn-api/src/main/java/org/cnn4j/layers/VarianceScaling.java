@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
  * A layer keeps it as its {@link #spec() spec string} (so initializers stay plain names in a
  * layer's state), and a model file as Keras' {@code {"class_name": "VarianceScaling", "config":
  * {...}}}.
+ *
+ * @param scale the variance's numerator, a positive number
+ * @param mode "fan_in", "fan_out" or "fan_avg": the n the scale is divided by
+ * @param distribution "truncated_normal", "untruncated_normal" or "uniform"
  */
 public record VarianceScaling(double scale, String mode, String distribution) {
   /** The modes Keras accepts. */
@@ -35,6 +39,13 @@ public record VarianceScaling(double scale, String mode, String distribution) {
       Pattern.compile(
           "variance_scaling\\(scale=([^,]+), mode=([a-z_]+), distribution=([a-z_]+)\\)");
 
+  /**
+   * Checks the arguments and brings the names to lower case ("normal" becomes "truncated_normal",
+   * as Keras' alias).
+   *
+   * @throws IllegalArgumentException when {@code scale} is not a positive finite number, or the
+   *     mode or distribution is not one Keras accepts
+   */
   public VarianceScaling {
     if (!(scale > 0) || Double.isInfinite(scale)) {
       throw new IllegalArgumentException(

@@ -17,6 +17,7 @@ public final class ZeroPadding2D extends Layer {
   private final int left;
   private final int right;
 
+  /** One row and column of zeros on every side (Keras' default). */
   public ZeroPadding2D() {
     this(1);
   }

@@ -4,8 +4,12 @@ import org.cnn4j.spi.LossKind;
 
 /**
  * Binary cross-entropy of 0/1 targets, averaged over the last axis; {@code fromLogits} as Keras.
+ *
+ * @param fromLogits whether the outputs are logits rather than probabilities (Keras' {@code
+ *     from_logits})
  */
 public record BinaryCrossentropy(boolean fromLogits) implements Loss {
+  /** On probabilities (Keras' default {@code from_logits=False}). */
   public BinaryCrossentropy() {
     this(false);
   }

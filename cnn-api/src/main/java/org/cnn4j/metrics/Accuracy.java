@@ -9,10 +9,16 @@ public final class Accuracy implements Metric {
   private long correct;
   private long total;
 
+  /** Accuracy named "accuracy", as compile() resolves Keras' "accuracy"/"acc". */
   public Accuracy() {
     this("accuracy");
   }
 
+  /**
+   * Accuracy under another name, as "sparse_categorical_accuracy" or "categorical_accuracy".
+   *
+   * @param name the name shown in the progress line and History
+   */
   public Accuracy(String name) {
     this.name = name;
   }

@@ -16,8 +16,10 @@ public interface Metric {
    */
   void update(float[] pred, float[] target, int rows, int cols, boolean sparseTargets);
 
+  /** The value over the batches added since the last {@link #reset()}: 0 when none were. */
   double result();
 
+  /** Forgets every batch added, for the next epoch or evaluation. */
   void reset();
 
   /**

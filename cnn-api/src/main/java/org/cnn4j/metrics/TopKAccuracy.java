@@ -6,6 +6,11 @@ public final class TopKAccuracy implements Metric {
   private long correct;
   private long total;
 
+  /**
+   * Top-k accuracy.
+   *
+   * @param k how many of the highest outputs count as a hit, >= 1 (Keras' default is 5)
+   */
   public TopKAccuracy(int k) {
     if (k < 1) throw new IllegalArgumentException("top-k accuracy: k must be >= 1, got " + k);
     this.k = k;

@@ -57,6 +57,12 @@ public final class FitOptions {
     return this;
   }
 
+  /**
+   * Options that train for {@code epochs} epochs, with Keras' other defaults (Keras' {@code
+   * epochs}, 1 by default).
+   *
+   * @throws IllegalArgumentException when {@code epochs < 1}
+   */
   public static FitOptions epochs(int epochs) {
     return new FitOptions().setEpochs(epochs);
   }
@@ -78,12 +84,22 @@ public final class FitOptions {
     return this;
   }
 
+  /**
+   * Samples per gradient update (Keras' {@code batch_size}, 32 by default); the last batch of an
+   * epoch may be smaller.
+   *
+   * @throws IllegalArgumentException when {@code size < 1}
+   */
   public FitOptions batchSize(int size) {
     if (size < 1) throw new IllegalArgumentException("batch_size must be >= 1, got " + size);
     this.batchSize = size;
     return this;
   }
 
+  /**
+   * Whether to visit the training samples in a new order each epoch (Keras' {@code shuffle}, true
+   * by default).
+   */
   public FitOptions shuffle(boolean on) {
     this.shuffle = on;
     return this;
@@ -100,11 +116,16 @@ public final class FitOptions {
     return this;
   }
 
+  /**
+   * Data to evaluate the loss and metrics on at the end of each epoch, logged with a "val_" prefix
+   * (Keras' {@code validation_data}); not together with {@link #validationSplit}.
+   */
   public FitOptions validationData(Dataset data) {
     this.validationData = data;
     return this;
   }
 
+  /** Keras' {@code verbose}: 1 (the default) a progress bar, 2 one line per epoch, 0 silent. */
   public FitOptions verbose(int level) {
     this.verbose = level;
     return this;
@@ -134,6 +155,7 @@ public final class FitOptions {
     return Training.mix(seed, epoch, step);
   }
 
+  /** Adds callbacks, called in the order given (Keras' {@code callbacks}). */
   public FitOptions callbacks(Callback... list) {
     this.callbacks.addAll(List.of(list));
     return this;

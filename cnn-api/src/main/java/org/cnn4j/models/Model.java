@@ -420,6 +420,7 @@ public abstract class Model extends Layer {
     return graph.outputs().stream().map(t -> t.layer().name()).toList();
   }
 
+  /** The optimizer given to {@code compile}, null before compile. */
   public Optimizer optimizer() {
     return optimizer;
   }
@@ -769,10 +770,12 @@ public abstract class Model extends Layer {
     return this;
   }
 
+  /** The scale of {@link #inputScale(float, float)}: 1 unless set. */
   public float inputScale() {
     return inputScale;
   }
 
+  /** The offset of {@link #inputScale(float, float)}: 0 unless set. */
   public float inputOffset() {
     return inputOffset;
   }

@@ -15,7 +15,13 @@ import java.util.List;
  * }</pre>
  */
 public final class Predictions {
-  /** One class of one sample: its index, its value (probability), and its name when known. */
+  /**
+   * One class of one sample: its index, its value (probability), and its name when known.
+   *
+   * @param index the class index (the output column)
+   * @param value the output value, a probability for a softmax output
+   * @param name the class name, or null when the model has none
+   */
   public record Scored(int index, float value, String name) {
     @Override
     public String toString() {
@@ -51,10 +57,12 @@ public final class Predictions {
     return values;
   }
 
+  /** The number of samples. */
   public int rows() {
     return rows;
   }
 
+  /** The number of values per sample (0 when there are no samples). */
   public int cols() {
     return cols;
   }

@@ -98,34 +98,45 @@ public final class Ops {
     return y;
   }
 
+  /** {@code -x}, as Keras' {@code ops.negative}. */
   public static Tensor negative(Tensor x) {
     return unary(UnaryOp.NEG, 0f, x);
   }
 
+  /** {@code |x|}, as Keras' {@code ops.abs}. */
   public static Tensor abs(Tensor x) {
     return unary(UnaryOp.ABS, 0f, x);
   }
 
+  /**
+   * 1, -1 or 0 by the sign of {@code x} (NaN stays NaN), as Keras' {@code ops.sign}; no gradient
+   * flows through it.
+   */
   public static Tensor sign(Tensor x) {
     return unary(UnaryOp.SIGN, 0f, x);
   }
 
+  /** {@code x * x}, as Keras' {@code ops.square}. */
   public static Tensor square(Tensor x) {
     return unary(UnaryOp.SQUARE, 0f, x);
   }
 
+  /** The square root, as Keras' {@code ops.sqrt}. */
   public static Tensor sqrt(Tensor x) {
     return unary(UnaryOp.SQRT, 0f, x);
   }
 
+  /** {@code 1 / sqrt(x)}, as Keras' {@code ops.rsqrt}. */
   public static Tensor rsqrt(Tensor x) {
     return unary(UnaryOp.RSQRT, 0f, x);
   }
 
+  /** {@code 1 / x}, as Keras' {@code ops.reciprocal}. */
   public static Tensor reciprocal(Tensor x) {
     return unary(UnaryOp.RECIPROCAL, 0f, x);
   }
 
+  /** {@code e ^ x}, as Keras' {@code ops.exp}. */
   public static Tensor exp(Tensor x) {
     return unary(UnaryOp.EXP, 0f, x);
   }
@@ -140,26 +151,32 @@ public final class Ops {
     return unary(UnaryOp.POW, (float) exponent, x);
   }
 
+  /** The sine (radians), as Keras' {@code ops.sin}. */
   public static Tensor sin(Tensor x) {
     return unary(UnaryOp.SIN, 0f, x);
   }
 
+  /** The cosine (radians), as Keras' {@code ops.cos}. */
   public static Tensor cos(Tensor x) {
     return unary(UnaryOp.COS, 0f, x);
   }
 
+  /** {@code max(x, 0)}, as Keras' {@code ops.relu}. */
   public static Tensor relu(Tensor x) {
     return activation(ActivationKind.RELU, 0f, x);
   }
 
+  /** {@code 1 / (1 + e ^ -x)}, as Keras' {@code ops.sigmoid}. */
   public static Tensor sigmoid(Tensor x) {
     return activation(ActivationKind.SIGMOID, 0f, x);
   }
 
+  /** The hyperbolic tangent, as Keras' {@code ops.tanh}. */
   public static Tensor tanh(Tensor x) {
     return activation(ActivationKind.TANH, 0f, x);
   }
 
+  /** {@code ln(1 + e ^ x)}, as Keras' {@code ops.softplus}. */
   public static Tensor softplus(Tensor x) {
     return activation(ActivationKind.SOFTPLUS, 0f, x);
   }
@@ -288,18 +305,22 @@ public final class Ops {
     return y;
   }
 
+  /** {@code a + b}, broadcast. */
   public static Tensor add(Tensor a, Tensor b) {
     return binary(BinaryOp.ADD, a, b);
   }
 
+  /** {@code a + b} with a scalar {@code b}. */
   public static Tensor add(Tensor a, double b) {
     return add(a, scalar(stepOf(a), b));
   }
 
+  /** {@code a - b}, broadcast. */
   public static Tensor subtract(Tensor a, Tensor b) {
     return binary(BinaryOp.SUB, a, b);
   }
 
+  /** {@code a - b} with a scalar {@code b}. */
   public static Tensor subtract(Tensor a, double b) {
     return subtract(a, scalar(stepOf(a), b));
   }
@@ -309,26 +330,38 @@ public final class Ops {
     return subtract(scalar(stepOf(b), a), b);
   }
 
+  /** {@code a * b} element-wise, broadcast. */
   public static Tensor multiply(Tensor a, Tensor b) {
     return binary(BinaryOp.MUL, a, b);
   }
 
+  /** {@code a * b} with a scalar {@code b}. */
   public static Tensor multiply(Tensor a, double b) {
     return multiply(a, scalar(stepOf(a), b));
   }
 
+  /** {@code a / b} element-wise, broadcast. */
   public static Tensor divide(Tensor a, Tensor b) {
     return binary(BinaryOp.DIV, a, b);
   }
 
+  /** {@code a / b} with a scalar {@code b}. */
   public static Tensor divide(Tensor a, double b) {
     return divide(a, scalar(stepOf(a), b));
   }
 
+  /**
+   * The larger of {@code a} and {@code b} element-wise, broadcast; NaN where either is NaN (as
+   * Keras' {@code ops.maximum}).
+   */
   public static Tensor maximum(Tensor a, Tensor b) {
     return binary(BinaryOp.MAX, a, b);
   }
 
+  /**
+   * The smaller of {@code a} and {@code b} element-wise, broadcast; NaN where either is NaN (as
+   * Keras' {@code ops.minimum}).
+   */
   public static Tensor minimum(Tensor a, Tensor b) {
     return binary(BinaryOp.MIN, a, b);
   }
@@ -343,22 +376,27 @@ public final class Ops {
     return binary(BinaryOp.GREATER, a, b);
   }
 
+  /** 1 where {@code a >= b}, else 0 (no gradient). */
   public static Tensor greaterEqual(Tensor a, Tensor b) {
     return binary(BinaryOp.GREATER_EQUAL, a, b);
   }
 
+  /** 1 where {@code a < b}, else 0 (no gradient). */
   public static Tensor less(Tensor a, Tensor b) {
     return binary(BinaryOp.LESS, a, b);
   }
 
+  /** 1 where {@code a <= b}, else 0 (no gradient). */
   public static Tensor lessEqual(Tensor a, Tensor b) {
     return binary(BinaryOp.LESS_EQUAL, a, b);
   }
 
+  /** 1 where {@code a == b}, else 0 (no gradient). */
   public static Tensor equal(Tensor a, Tensor b) {
     return binary(BinaryOp.EQUAL, a, b);
   }
 
+  /** 1 where {@code a != b} (and where either is NaN), else 0 (no gradient). */
   public static Tensor notEqual(Tensor a, Tensor b) {
     return binary(BinaryOp.NOT_EQUAL, a, b);
   }

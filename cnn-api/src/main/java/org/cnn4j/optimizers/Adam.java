@@ -11,14 +11,28 @@ public class Adam extends Optimizer {
   private final float epsilon;
   private final float weightDecay;
 
+  /** Adam with Keras' defaults: learning rate 1e-3, beta_1 0.9, beta_2 0.999, epsilon 1e-7. */
   public Adam() {
     this(1e-3);
   }
 
+  /**
+   * Adam with Keras' default betas and epsilon.
+   *
+   * @param learningRate the step size, >= 0
+   */
   public Adam(double learningRate) {
     this(learningRate, 0.9, 0.999, 1e-7, 0.0);
   }
 
+  /**
+   * Adam with every hyper-parameter given.
+   *
+   * @param learningRate the step size, >= 0
+   * @param beta1 the decay rate of the first-moment estimates (Keras' {@code beta_1})
+   * @param beta2 the decay rate of the second-moment estimates (Keras' {@code beta_2})
+   * @param epsilon the constant added to the denominator for numerical stability
+   */
   public Adam(double learningRate, double beta1, double beta2, double epsilon) {
     this(learningRate, beta1, beta2, epsilon, 0.0);
   }

@@ -21,6 +21,12 @@ public abstract class Optimizer implements AutoCloseable {
   private LearningRateSchedule schedule;
   private final Map<Parameter, DeviceBuffer[]> slots = new HashMap<>();
 
+  /**
+   * An optimizer with a fixed learning rate.
+   *
+   * @param learningRate the initial rate, >= 0
+   * @throws IllegalArgumentException when the rate is negative or NaN
+   */
   protected Optimizer(double learningRate) {
     learningRate((float) learningRate);
   }
@@ -28,6 +34,7 @@ public abstract class Optimizer implements AutoCloseable {
   /** Keras' name: "adam", "sgd". */
   public abstract String name();
 
+  /** The current learning rate: the fixed one, or the one the schedule gave for the latest step. */
   public float learningRate() {
     return learningRate;
   }

@@ -9,10 +9,18 @@ public final class RMSprop extends Optimizer {
   private final float rho;
   private final float epsilon;
 
+  /** RMSprop with Keras' defaults: learning rate 1e-3, rho 0.9, epsilon 1e-7. */
   public RMSprop() {
     this(1e-3, 0.9, 1e-7);
   }
 
+  /**
+   * RMSprop with every hyper-parameter given.
+   *
+   * @param learningRate the step size, >= 0
+   * @param rho the decay rate of the moving average of squared gradients
+   * @param epsilon the constant added to the denominator for numerical stability
+   */
   public RMSprop(double learningRate, double rho, double epsilon) {
     super(learningRate);
     this.rho = (float) rho;

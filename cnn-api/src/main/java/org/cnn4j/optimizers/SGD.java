@@ -9,14 +9,28 @@ public final class SGD extends Optimizer {
   private final float momentum;
   private final boolean nesterov;
 
+  /** SGD with Keras' defaults: learning rate 0.01, no momentum, no Nesterov. */
   public SGD() {
     this(0.01, 0.0, false);
   }
 
+  /**
+   * Plain SGD (no momentum).
+   *
+   * @param learningRate the step size, >= 0
+   */
   public SGD(double learningRate) {
     this(learningRate, 0.0, false);
   }
 
+  /**
+   * SGD with momentum.
+   *
+   * @param learningRate the step size, >= 0
+   * @param momentum the velocity's decay, in [0, 1] (0: plain SGD)
+   * @param nesterov whether to use Nesterov momentum
+   * @throws IllegalArgumentException when {@code momentum} is outside [0, 1]
+   */
   public SGD(double learningRate, double momentum, boolean nesterov) {
     super(learningRate);
     if (momentum < 0 || momentum > 1)

@@ -12,6 +12,11 @@ import org.cnn4j.spi.DeviceBuffer;
  * @param l2 the factor, finite and >= 0
  */
 public record L2(double l2) implements Regularizer {
+  /**
+   * Checks the factor.
+   *
+   * @throws IllegalArgumentException when {@code l2} is negative, NaN or infinite
+   */
   public L2 {
     if (!(l2 >= 0 && Double.isFinite(l2))) {
       throw new IllegalArgumentException("L2: the factor must be finite and >= 0, got " + l2);

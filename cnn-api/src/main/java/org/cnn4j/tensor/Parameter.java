@@ -14,6 +14,16 @@ public final class Parameter implements AutoCloseable {
   private final Tensor value;
   private final Tensor gradient;
 
+  /**
+   * A parameter with its value uploaded from {@code initial}, and a gradient buffer when trainable.
+   *
+   * @param backend where the value and gradient live
+   * @param name the weight's name, as in model files and error messages
+   * @param shape the weight's shape
+   * @param initial the starting values, {@code shape.size()} of them, row-major
+   * @param trainable whether the optimizer updates it
+   * @throws IllegalArgumentException when {@code initial} does not hold {@code shape.size()} values
+   */
   public Parameter(Backend backend, String name, Shape shape, float[] initial, boolean trainable) {
     if (initial.length != shape.size()) {
       throw new IllegalArgumentException(
@@ -28,18 +38,22 @@ public final class Parameter implements AutoCloseable {
     this.gradient = trainable ? new Tensor(backend.allocate(shape.size()), shape, false) : null;
   }
 
+  /** The weight's name, as in model files and error messages. */
   public String name() {
     return name;
   }
 
+  /** The weight's shape. */
   public Shape shape() {
     return shape;
   }
 
+  /** Whether the optimizer updates it (false for e.g. batch normalization's moving statistics). */
   public boolean trainable() {
     return trainable;
   }
 
+  /** The current value, on the backend. */
   public Tensor value() {
     return value;
   }

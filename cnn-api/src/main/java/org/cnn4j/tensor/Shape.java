@@ -3,8 +3,17 @@ package org.cnn4j.tensor;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** The dimensions of a tensor, row-major. Layer shapes leave out the batch axis. */
+/**
+ * The dimensions of a tensor, row-major. Layer shapes leave out the batch axis.
+ *
+ * @param dims the size of each axis, outermost first, each >= 1
+ */
 public record Shape(int... dims) {
+  /**
+   * Copies the dimensions.
+   *
+   * @throws IllegalArgumentException when a dimension is below 1
+   */
   public Shape {
     dims = dims.clone();
     for (int d : dims) {
@@ -13,14 +22,22 @@ public record Shape(int... dims) {
     }
   }
 
+  /**
+   * A shape of these dimensions.
+   *
+   * @param dims the dimensions, each >= 1
+   * @return the shape
+   */
   public static Shape of(int... dims) {
     return new Shape(dims);
   }
 
+  /** The number of axes. */
   public int rank() {
     return dims.length;
   }
 
+  /** The size of axis {@code axis}; a negative axis counts from the end (-1 is the last). */
   public int dim(int axis) {
     return dims[axis < 0 ? dims.length + axis : axis];
   }
@@ -45,6 +62,7 @@ public record Shape(int... dims) {
     return new Shape(Arrays.copyOfRange(dims, 1, dims.length));
   }
 
+  /** A copy of the dimensions. */
   @Override
   public int[] dims() {
     return dims.clone();

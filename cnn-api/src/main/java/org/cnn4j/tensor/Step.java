@@ -24,6 +24,7 @@ public final class Step implements AutoCloseable {
   /** A recorded backward computation: reads its output's gradient, writes its inputs'. */
   @FunctionalInterface
   public interface Backward {
+    /** Runs the backward computation. */
     void run();
   }
 
@@ -88,14 +89,20 @@ public final class Step implements AutoCloseable {
     return extra;
   }
 
+  /** The backend this pass runs on. */
   public Backend backend() {
     return backend;
   }
 
+  /**
+   * Whether this is a training pass: layers record their backward and behave as in training
+   * (dropout, batch statistics).
+   */
   public boolean training() {
     return training;
   }
 
+  /** This step's random seed (dropout masks and augmentations derive from it). */
   public long seed() {
     return seed;
   }

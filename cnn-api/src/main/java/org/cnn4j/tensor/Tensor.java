@@ -38,14 +38,17 @@ public final class Tensor {
     return step;
   }
 
+  /** The backend buffer holding the values, which may be longer than {@link #size()}. */
   public DeviceBuffer buffer() {
     return buffer;
   }
 
+  /** The tensor's shape. */
   public Shape shape() {
     return shape;
   }
 
+  /** The number of elements, {@code shape().size()}. */
   public long size() {
     return shape.size();
   }

@@ -8,6 +8,12 @@ import java.util.Map;
  * {@code warmup_target} over {@code warmup_steps}, then a cosine decay over {@code decay_steps}
  * from the warm-up target (or the initial rate) down to {@code alpha} times it, held there
  * afterwards.
+ *
+ * @param initialLearningRate the rate at step 0 (Keras' {@code initial_learning_rate})
+ * @param decaySteps the steps of the cosine decay, after the warm-up; > 0
+ * @param alpha the final rate as a fraction of the decay's starting rate
+ * @param warmupTarget the rate reached at the end of the warm-up, or null for no warm-up
+ * @param warmupSteps the steps of the linear warm-up, >= 0
  */
 public record CosineDecay(
     double initialLearningRate,
@@ -16,6 +22,11 @@ public record CosineDecay(
     Double warmupTarget,
     long warmupSteps)
     implements LearningRateSchedule {
+  /**
+   * Checks the steps.
+   *
+   * @throws IllegalArgumentException when {@code decaySteps <= 0} or {@code warmupSteps < 0}
+   */
   public CosineDecay {
     if (decaySteps <= 0)
       throw new IllegalArgumentException("CosineDecay: decay_steps must be > 0, got " + decaySteps);

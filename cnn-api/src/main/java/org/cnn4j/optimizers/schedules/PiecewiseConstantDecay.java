@@ -18,6 +18,14 @@ public final class PiecewiseConstantDecay implements LearningRateSchedule {
   private final long[] boundaries;
   private final double[] values;
 
+  /**
+   * A schedule from its boundaries and values.
+   *
+   * @param boundaries the steps at which the value changes, increasing
+   * @param values the rates, one more than the boundaries
+   * @throws IllegalArgumentException when the lengths do not match or the boundaries do not
+   *     increase
+   */
   public PiecewiseConstantDecay(long[] boundaries, double[] values) {
     if (values.length != boundaries.length + 1) {
       throw new IllegalArgumentException(
