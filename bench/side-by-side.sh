@@ -3,6 +3,8 @@
 # medians and their ratio, as ../shared/BENCHMARKS.md asks (these machines are shared and noisy).
 #
 #   bench/side-by-side.sh W1 tf 3        # workload, peer (tf | djl), rounds
+#   bench/side-by-side.sh W1 /tmp/base 3 # peer: another cnn4j checkout (e.g. the previous commit,
+#                                        # `git worktree add --detach /tmp/base REV`), its ./cnn4j
 #
 # The peers are the programs of ../shared/peers, built once into $PEERS (default /tmp/peers, a
 # writable copy: shared/ is read-only). cnn4j runs through ./cnn4j bench with the same windows.
@@ -11,7 +13,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 wl=${1:-W1}; peer=${2:-tf}; rounds=${3:-3}
 PEERS=${PEERS:-/tmp/peers}
 DATA=${DATA:-/usr/share/datasets/fashion-mnist}
-if [ ! -f "$PEERS/tfjava/target/classpath.txt" ]; then
+if [ -d "$peer" ] || [ -f "$PEERS/tfjava/target/classpath.txt" ]; then :; else
   rm -rf "$PEERS"; cp -r "$root/../shared/peers" "$PEERS"; chmod -R u+w "$PEERS"
   (cd "$PEERS" && mvn -B -q package -DskipTests -pl tfjava,djl -am)
 fi
@@ -22,6 +24,7 @@ case $wl in
   *) echo "workload must be W1, W2 or W3" >&2; exit 2 ;;
 esac
 case $peer in
+  */*) [ -x "$peer/cnn4j" ] || { echo "$peer has no cnn4j launcher" >&2; exit 2; } ;;
   tf) pcp="$PEERS/tfjava/target/tfjava-1.0.jar:$(cat "$PEERS/tfjava/target/classpath.txt")"; pmain=peers.tfjava.TfBench; popt="" ;;
   djl) pcp="$PEERS/djl/target/djl-1.0.jar:$(cat "$PEERS/djl/target/classpath.txt")"; pmain=peers.djl.DjlBench; popt="-Dai.djl.offline=true" ;;
   *) echo "peer must be tf or djl" >&2; exit 2 ;;
@@ -29,7 +32,11 @@ esac
 out=$(mktemp -d)
 for r in $(seq 1 "$rounds"); do
   # shellcheck disable=SC2086
-  java $popt -cp "$pcp" $pmain $args > "$out/peer.$r" 2>&1 || true
+  if [ -d "$peer" ]; then
+    "$peer/cnn4j" bench $ours > "$out/peer.$r" 2>&1 || true
+  else
+    java $popt -cp "$pcp" $pmain $args > "$out/peer.$r" 2>&1 || true
+  fi
   # shellcheck disable=SC2086
   "$root/cnn4j" bench $ours > "$out/ours.$r" 2>&1 || true
   grep -h "metric=train_img_s\|metric=infer_img_s" "$out/peer.$r" "$out/ours.$r" | sed 's/ windows=.*//; s/ min=.*//' >&2

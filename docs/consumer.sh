@@ -112,7 +112,7 @@ public final class Main {
       model.compile(new Adam(), new SparseCategoricalCrossentropy(), "accuracy");
       var history = model.fit(data, FitOptions.epochs(1).batchSize(n).verbose(0));
       System.out.println("loss after one step: " + history.history().get("loss").get(0));
-      System.out.println("p(class 1 | first image) = " + model.predict(data)[1]);
+      System.out.println("p(class 1 | first image) = " + model.predict(data).values()[1]);
     }
   }
 }
