@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Compiles src/main/cuda/kernels.cu into ONE fatbin resource of the jar:
+# Compiles src/main/cuda/kernels.cu into ONE fatbin resource of the jar (INCLUDE: the folder of
+# scalar_ops.h, the scalar functions shared with the OpenCL backend's kernel sources):
 #   $OUT/org/cnn4j/backend/cuda/kernels/cnn4j.fatbin  (SASS for every target below, plus PTX)
 #   $OUT/org/cnn4j/backend/cuda/kernels/kernels.properties  (what was built, read by the probe)
 # Without nvcc it writes only kernels.properties with built=false and exits 0, so the build
@@ -13,6 +14,7 @@
 set -euo pipefail
 SRC=${1:?source dir}
 OUT=${2:?output dir}
+INCLUDE=${3:?include dir (scalar_ops.h)}
 DEST="$OUT/org/cnn4j/backend/cuda/kernels"
 WORK="$(dirname "$OUT")/cuda-build"
 mkdir -p "$DEST" "$WORK"
@@ -42,14 +44,15 @@ KNOWN=" $("$NVCC" --list-gpu-code | sed 's/sm_//' | tr '\n' ' ') "
 filter() { for a in "$@"; do [[ "$KNOWN" == *" $a "* ]] && printf '%s ' "$a"; done; }
 LOW_SASS=$(filter $LOW_SASS); HIGH_SASS=$(filter $HIGH_SASS)
 
-# Up to date: the fatbin is newer than every source and this script (repeat builds skip nvcc).
+# Up to date: the fatbin is newer than every source, the shared header and this script (repeat
+# builds skip nvcc).
 if [[ -f "$DEST/cnn4j.fatbin" && -f "$PROPS" ]] && grep -q '^built=true' "$PROPS" \
-   && [[ -z "$(find "$SRC" "$0" -newer "$DEST/cnn4j.fatbin" -print -quit)" ]]; then
+   && [[ -z "$(find "$SRC" "$INCLUDE/scalar_ops.h" "$0" -newer "$DEST/cnn4j.fatbin" -print -quit)" ]]; then
   echo "cnn4j-cuda: cnn4j.fatbin is up to date"
   exit 0
 fi
 start=$(date +%s.%N)
-FLAGS=(-O3 -std=c++17 -Xptxas -O3)
+FLAGS=(-O3 -std=c++17 -Xptxas -O3 -I "$INCLUDE")
 "$NVCC" "${FLAGS[@]}" -ptx -arch=compute_75 -o "$WORK/k75.ptx" "$SRC/kernels.cu" &
 p1=$!
 "$NVCC" "${FLAGS[@]}" -ptx -arch=compute_$PTX_ARCH -o "$WORK/k$PTX_ARCH.ptx" "$SRC/kernels.cu" &

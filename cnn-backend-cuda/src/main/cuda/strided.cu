@@ -47,7 +47,7 @@ extern "C" __global__ void copy_strided(const float* __restrict__ src, ViewGeom 
   }
 }
 
-// out[ov] = a[av] op b[bv] (binary_apply, common.cuh); a stride 0 repeats an operand along its
+// out[ov] = a[av] op b[bv] (binary_apply, scalar_ops.h); a stride 0 repeats an operand along its
 // axis (broadcasting). out is the contiguous view the host built from outOffset.
 extern "C" __global__ void binary_broadcast(int op, const float* __restrict__ a, ViewGeom av,
                                             const float* __restrict__ b, ViewGeom bv,

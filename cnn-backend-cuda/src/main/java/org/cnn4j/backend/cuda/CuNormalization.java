@@ -1,8 +1,8 @@
 package org.cnn4j.backend.cuda;
 
 import org.cnn4j.spi.BatchNormOps;
+import org.cnn4j.spi.CheckedLayerNorm;
 import org.cnn4j.spi.DeviceBuffer;
-import org.cnn4j.spi.LayerNormOps;
 import org.cnn4j.spi.SlicePlan;
 
 /**
@@ -10,7 +10,7 @@ import org.cnn4j.spi.SlicePlan;
  * normalisation forward and backward. Column sums over the rows run in 32-column tiles with the
  * rows cut into slices ({@link #columnPlan}), folded by {@link CuReductions#sumMiddle}.
  */
-final class CuNormalization implements LayerNormOps, BatchNormOps {
+final class CuNormalization extends CheckedLayerNorm<CuBuffer> implements BatchNormOps {
   private final CuOps ops;
   private final CuReductions reductions;
 
@@ -149,38 +149,37 @@ final class CuNormalization implements LayerNormOps, BatchNormOps {
   }
 
   @Override
-  public void layerNormForward(
-      DeviceBuffer x,
+  protected CuBuffer own(DeviceBuffer buffer, String name) {
+    return ops.allocator.own(buffer, name);
+  }
+
+  @Override
+  protected void forward(
+      CuBuffer x,
       int rows,
       int cols,
-      DeviceBuffer gamma,
-      DeviceBuffer beta,
+      CuBuffer gamma,
+      boolean hasGamma,
+      CuBuffer beta,
+      boolean hasBeta,
       float eps,
-      DeviceBuffer y,
-      DeviceBuffer mean,
-      DeviceBuffer rstd) {
-    long total = (long) rows * cols;
-    CuBuffer cx = ops.range(x, "x", 0, total);
-    CuBuffer cy = ops.range(y, "y", 0, total);
-    CuBuffer cm = ops.range(mean, "mean", 0, rows);
-    CuBuffer cr = ops.range(rstd, "rstd", 0, rows);
-    // An absent gamma or beta is never read; x stands in for it.
-    CuBuffer cg = gamma == null ? cx : ops.range(gamma, "gamma", 0, cols);
-    CuBuffer cb = beta == null ? cx : ops.range(beta, "beta", 0, cols);
+      CuBuffer y,
+      CuBuffer mean,
+      CuBuffer rstd) {
     ops.launchRows(
         "layer_norm_forward",
         rows,
-        cx.at(0),
+        x.at(0),
         rows,
         cols,
-        cg.at(0),
-        cb.at(0),
-        gamma != null,
-        beta != null,
+        gamma.at(0),
+        beta.at(0),
+        hasGamma,
+        hasBeta,
         eps,
-        cy.at(0),
-        cm.at(0),
-        cr.at(0));
+        y.at(0),
+        mean.at(0),
+        rstd.at(0));
   }
 
   /**
@@ -188,27 +187,18 @@ final class CuNormalization implements LayerNormOps, BatchNormOps {
    * then dx with one warp per row.
    */
   @Override
-  public void layerNormBackward(
-      DeviceBuffer x,
-      DeviceBuffer dy,
+  protected void backward(
+      CuBuffer x,
+      CuBuffer dy,
       int rows,
       int cols,
-      DeviceBuffer mean,
-      DeviceBuffer rstd,
-      DeviceBuffer gamma,
-      DeviceBuffer dx,
-      DeviceBuffer dGamma,
-      DeviceBuffer dBeta) {
-    long total = (long) rows * cols;
-    CuBuffer cx = ops.range(x, "x", 0, total);
-    CuBuffer cdy = ops.range(dy, "dy", 0, total);
-    CuBuffer cm = ops.range(mean, "mean", 0, rows);
-    CuBuffer cr = ops.range(rstd, "rstd", 0, rows);
-    CuBuffer cdx = ops.range(dx, "dx", 0, total);
-    CuBuffer cg = gamma == null ? cx : ops.range(gamma, "gamma", 0, cols);
-    CuBuffer cdGamma = dGamma == null ? null : ops.range(dGamma, "dGamma", 0, cols);
-    CuBuffer cdBeta = dBeta == null ? null : ops.range(dBeta, "dBeta", 0, cols);
-    if (cols <= 0) return;
+      CuBuffer mean,
+      CuBuffer rstd,
+      CuBuffer gamma,
+      boolean hasGamma,
+      CuBuffer dx,
+      CuBuffer dGamma,
+      CuBuffer dBeta) {
     if (dGamma != null || dBeta != null) {
       ColumnPlan plan = columnPlan(rows, cols);
       int slices = plan.slices().slices();
@@ -222,30 +212,30 @@ final class CuNormalization implements LayerNormOps, BatchNormOps {
             32,
             8,
             0,
-            cx.at(0),
-            cdy.at(0),
+            x.at(0),
+            dy.at(0),
             rows,
             cols,
             plan.slices().chunk(),
-            cm.at(0),
-            cr.at(0),
+            mean.at(0),
+            rstd.at(0),
             sumDyXhat.at(0),
             sumDy.at(0));
-        if (cdGamma != null) reductions.sumMiddle(sumDyXhat, 1, slices, cols, 1f, cdGamma);
-        if (cdBeta != null) reductions.sumMiddle(sumDy, 1, slices, cols, 1f, cdBeta);
+        if (dGamma != null) reductions.sumMiddle(sumDyXhat, 1, slices, cols, 1f, dGamma);
+        if (dBeta != null) reductions.sumMiddle(sumDy, 1, slices, cols, 1f, dBeta);
       }
     }
     ops.launchRows(
         "layer_norm_backward",
         rows,
-        cx.at(0),
-        cdy.at(0),
+        x.at(0),
+        dy.at(0),
         rows,
         cols,
-        cm.at(0),
-        cr.at(0),
-        cg.at(0),
-        gamma != null,
-        cdx.at(0));
+        mean.at(0),
+        rstd.at(0),
+        gamma.at(0),
+        hasGamma,
+        dx.at(0));
   }
 }

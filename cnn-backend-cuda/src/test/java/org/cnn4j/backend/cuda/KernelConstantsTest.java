@@ -24,11 +24,18 @@ import org.junit.jupiter.params.provider.CsvSource;
  * needed).
  */
 class KernelConstantsTest {
+  /**
+   * The scalar functions' header that common.cuh includes: one file with the OpenCL backend's
+   * kernels, on nvcc's include path (build-kernels.sh).
+   */
+  private static final String SHARED =
+      "../../../../cnn-backend-opencl/src/main/resources/org/cnn4j/backend/opencl/kernels/scalar_ops.h";
+
   @ParameterizedTest(name = "{1}* in {0}")
   @CsvSource({
-    "common.cuh, ACT_, ActivationKind",
-    "common.cuh, OP_, BinaryOp",
-    "elementwise.cu, UOP_, UnaryOp",
+    SHARED + ", ACT_, ActivationKind",
+    SHARED + ", OP_, BinaryOp",
+    SHARED + ", UOP_, UnaryOp",
     "reduce.cu, RED_, ReduceOp"
   })
   void definesMatchTheEnumOrdinals(String file, String prefix, String enumName) throws IOException {

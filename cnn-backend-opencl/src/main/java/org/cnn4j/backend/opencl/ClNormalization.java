@@ -1,8 +1,8 @@
 package org.cnn4j.backend.opencl;
 
 import org.cnn4j.spi.BatchNormOps;
+import org.cnn4j.spi.CheckedLayerNorm;
 import org.cnn4j.spi.DeviceBuffer;
-import org.cnn4j.spi.LayerNormOps;
 import org.cnn4j.spi.SlicePlan;
 
 /**
@@ -10,7 +10,7 @@ import org.cnn4j.spi.SlicePlan;
  * normalisation forward and backward. Column sums over the rows go through sliced partial sums that
  * {@link ClReductions#sumMiddle} folds.
  */
-final class ClNormalization implements LayerNormOps, BatchNormOps {
+final class ClNormalization extends CheckedLayerNorm<ClBuffer> implements BatchNormOps {
   private static final String BATCHNORM = "batchnorm.cl";
   private static final String LAYERNORM = "layernorm.cl";
 
@@ -120,38 +120,26 @@ final class ClNormalization implements LayerNormOps, BatchNormOps {
   }
 
   @Override
-  public void layerNormForward(
-      DeviceBuffer x,
+  protected ClBuffer own(DeviceBuffer buffer, String name) {
+    return ops.allocator.own(buffer, name);
+  }
+
+  @Override
+  protected void forward(
+      ClBuffer x,
       int rows,
       int cols,
-      DeviceBuffer gamma,
-      DeviceBuffer beta,
+      ClBuffer gamma,
+      boolean hasGamma,
+      ClBuffer beta,
+      boolean hasBeta,
       float eps,
-      DeviceBuffer y,
-      DeviceBuffer mean,
-      DeviceBuffer rstd) {
-    long total = (long) rows * cols;
-    ClBuffer cx = ops.range(x, "x", 0, total);
-    ClBuffer cy = ops.range(y, "y", 0, total);
-    ClBuffer cm = ops.range(mean, "mean", 0, rows);
-    ClBuffer cr = ops.range(rstd, "rstd", 0, rows);
-    // An absent gamma or beta is never read; x stands in for it.
-    ClBuffer cg = gamma == null ? cx : ops.range(gamma, "gamma", 0, cols);
-    ClBuffer cb = beta == null ? cx : ops.range(beta, "beta", 0, cols);
-    if (rows <= 0) return;
+      ClBuffer y,
+      ClBuffer mean,
+      ClBuffer rstd) {
     ClKernel kernel = ops.kernel(LAYERNORM, "layer_norm_forward");
     kernel.launch(
-        rowGroups(kernel, rows, cols),
-        cx,
-        cols,
-        cg,
-        cb,
-        gamma != null,
-        beta != null,
-        eps,
-        cy,
-        cm,
-        cr);
+        rowGroups(kernel, rows, cols), x, cols, gamma, beta, hasGamma, hasBeta, eps, y, mean, rstd);
   }
 
   /**
@@ -159,27 +147,18 @@ final class ClNormalization implements LayerNormOps, BatchNormOps {
    * then dx with one work group per row.
    */
   @Override
-  public void layerNormBackward(
-      DeviceBuffer x,
-      DeviceBuffer dy,
+  protected void backward(
+      ClBuffer x,
+      ClBuffer dy,
       int rows,
       int cols,
-      DeviceBuffer mean,
-      DeviceBuffer rstd,
-      DeviceBuffer gamma,
-      DeviceBuffer dx,
-      DeviceBuffer dGamma,
-      DeviceBuffer dBeta) {
-    long total = (long) rows * cols;
-    ClBuffer cx = ops.range(x, "x", 0, total);
-    ClBuffer cdy = ops.range(dy, "dy", 0, total);
-    ClBuffer cm = ops.range(mean, "mean", 0, rows);
-    ClBuffer cr = ops.range(rstd, "rstd", 0, rows);
-    ClBuffer cdx = ops.range(dx, "dx", 0, total);
-    ClBuffer cg = gamma == null ? cx : ops.range(gamma, "gamma", 0, cols);
-    ClBuffer cdGamma = dGamma == null ? null : ops.range(dGamma, "dGamma", 0, cols);
-    ClBuffer cdBeta = dBeta == null ? null : ops.range(dBeta, "dBeta", 0, cols);
-    if (cols <= 0) return;
+      ClBuffer mean,
+      ClBuffer rstd,
+      ClBuffer gamma,
+      boolean hasGamma,
+      ClBuffer dx,
+      ClBuffer dGamma,
+      ClBuffer dBeta) {
     if (dGamma != null || dBeta != null) {
       ClKernel sums = ops.kernel(LAYERNORM, "layer_norm_param_sums");
       SlicePlan plan = ops.slices(cols, rows, sums);
@@ -190,27 +169,27 @@ final class ClNormalization implements LayerNormOps, BatchNormOps {
             cols,
             plan.slices(),
             1,
-            cx,
-            cdy,
+            x,
+            dy,
             rows,
             cols,
             plan.chunk(),
             plan.slices(),
-            cm,
-            cr,
+            mean,
+            rstd,
             first.buffer(),
             second.buffer());
-        if (cdGamma != null) {
-          reductions.sumMiddle(first.buffer(), 1, plan.slices(), cols, 1f, cdGamma);
+        if (dGamma != null) {
+          reductions.sumMiddle(first.buffer(), 1, plan.slices(), cols, 1f, dGamma);
         }
-        if (cdBeta != null) {
-          reductions.sumMiddle(second.buffer(), 1, plan.slices(), cols, 1f, cdBeta);
+        if (dBeta != null) {
+          reductions.sumMiddle(second.buffer(), 1, plan.slices(), cols, 1f, dBeta);
         }
       }
     }
     if (rows <= 0) return;
     ClKernel kernel = ops.kernel(LAYERNORM, "layer_norm_backward");
-    kernel.launch(rowGroups(kernel, rows, cols), cx, cdy, cols, cm, cr, cg, gamma != null, cdx);
+    kernel.launch(rowGroups(kernel, rows, cols), x, dy, cols, mean, rstd, gamma, hasGamma, dx);
   }
 
   /**

@@ -14,6 +14,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.cnn4j.spi.BackendException;
 import org.jocl.Pointer;
 import org.jocl.cl_device_id;
@@ -25,6 +27,8 @@ import org.jocl.cl_program;
  * strings (e.g. GEMM's transpose variants); each combination is built on first use.
  */
 final class ClPrograms implements AutoCloseable {
+  private static final Pattern INCLUDE = Pattern.compile("(?m)^#include \"([\\w.]+)\"$");
+
   private final ClContext cl;
   private final Map<String, cl_program> programs = new HashMap<>();
   private final Map<String, ClKernel> kernels = new HashMap<>();
@@ -95,7 +99,22 @@ final class ClPrograms implements AutoCloseable {
     return new String(bytes, StandardCharsets.UTF_8).trim();
   }
 
-  private static String source(String file) {
+  /**
+   * The resource {@code kernels/file} with each line {@code #include "name"} replaced by the
+   * resource {@code kernels/name}, read the same way (the program is built from one string, so the
+   * compiler has no folder to look in). That is how {@code scalar_ops.h}, the scalar functions
+   * shared with the CUDA backend's kernels, reaches the programs that use it.
+   */
+  static String source(String file) {
+    Matcher include = INCLUDE.matcher(resource(file));
+    StringBuilder expanded = new StringBuilder();
+    while (include.find()) {
+      include.appendReplacement(expanded, Matcher.quoteReplacement(source(include.group(1))));
+    }
+    return include.appendTail(expanded).toString();
+  }
+
+  private static String resource(String file) {
     try (InputStream in = ClPrograms.class.getResourceAsStream("kernels/" + file)) {
       if (in == null)
         throw new IllegalStateException(

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -15,9 +14,9 @@ import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.BinaryOp;
 import org.cnn4j.spi.ReduceOp;
 import org.cnn4j.spi.UnaryOp;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The kernels get enum constants as ordinals: each {@code #define PREFIX_NAME n} of a kernel file
@@ -28,10 +27,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class KernelConstantsTest {
   @ParameterizedTest(name = "{1}* in {0}")
   @CsvSource({
-    "elementwise.cl, ACT_, ActivationKind",
-    "elementwise.cl, UOP_, UnaryOp",
-    "elementwise.cl, OP_, BinaryOp",
-    "strided.cl, OP_, BinaryOp",
+    "scalar_ops.h, ACT_, ActivationKind",
+    "scalar_ops.h, UOP_, UnaryOp",
+    "scalar_ops.h, OP_, BinaryOp",
     "reduce.cl, RED_, ReduceOp"
   })
   void definesMatchTheEnumOrdinals(String file, String prefix, String enumName) throws IOException {
@@ -49,12 +47,26 @@ class KernelConstantsTest {
     }
   }
 
-  /** strided.cl's broadcast_apply is a copy of elementwise.cl's binary_apply (one per program). */
-  @Test
-  void broadcastAppliesTheOpsAsBinaryDoes() throws IOException {
-    assertEquals(
-        body(source("elementwise.cl"), "binary_apply"),
-        body(source("strided.cl"), "broadcast_apply"));
+  /**
+   * The programs that use the shared scalar functions get scalar_ops.h in place of their {@code
+   * #include} line, once, and it defines its constants only there.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"elementwise.cl", "strided.cl"})
+  void includesTheSharedScalarOps(String file) throws IOException {
+    String expanded = ClPrograms.source(file);
+    assertFalse(
+        Pattern.compile("(?m)^#include").matcher(expanded).find(),
+        file + " still has an #include line");
+    assertEquals(1, count(expanded, "SCALAR_FN float binary_apply(int op, float u, float v) {"));
+    assertEquals(1, count(expanded, "#define OP_ADD 0"));
+    assertEquals(0, count(source(file), "#define OP_ADD 0"), file + " defines its own constants");
+  }
+
+  private static int count(String text, String part) {
+    int n = 0;
+    for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) n++;
+    return n;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -65,17 +77,6 @@ class KernelConstantsTest {
       case "BinaryOp" -> (Class) BinaryOp.class;
       default -> (Class) ReduceOp.class;
     };
-  }
-
-  /** The lines of an inline function from its opening brace to the closing one at column 0. */
-  private static String body(String source, String function) {
-    int start = source.indexOf("inline float " + function + "(");
-    assertFalse(start < 0, "no function " + function);
-    int open = source.indexOf('{', start);
-    int close = source.indexOf("\n}\n", open);
-    return Arrays.stream(source.substring(open, close).split("\n"))
-        .map(String::strip)
-        .reduce("", (a, b) -> a + b + "\n");
   }
 
   private static String source(String file) throws IOException {

@@ -11,6 +11,8 @@
 // neighbouring work items touch neighbouring addresses; on a CPU device it is long, so the
 // divisions are paid once per run of elements rather than per element.
 
+#include "scalar_ops.h"
+
 // The outer sizes of g and the outer strides of a view as private arrays (vectors passed to a
 // function by value would change the ABI on CPUs without AVX-512).
 #define SIZES(g) {g.s3, g.s4, g.s5, g.s6, g.s7}
@@ -56,44 +58,8 @@ __kernel void copy_strided(__global const float* src, long8 from, __global float
   }
 }
 
-// Must match org.cnn4j.spi.BinaryOp's ordinal order (KernelConstantsTest checks it).
-#define OP_ADD 0
-#define OP_SUB 1
-#define OP_MUL 2
-#define OP_DIV 3
-#define OP_MAX 4
-#define OP_MIN 5
-#define OP_POW 6
-#define OP_GREATER 7
-#define OP_GREATER_EQUAL 8
-#define OP_LESS 9
-#define OP_LESS_EQUAL 10
-#define OP_EQUAL 11
-#define OP_NOT_EQUAL 12
-
-// a op b, a copy of elementwise.cl's binary_apply (KernelConstantsTest checks that the bodies
-// match): MAX and MIN keep NaN, the comparisons give 1 or 0, an unknown op NaN.
-inline float broadcast_apply(int op, float u, float v) {
-  switch (op) {
-    case OP_ADD: return u + v;
-    case OP_SUB: return u - v;
-    case OP_MUL: return u * v;
-    case OP_DIV: return u / v;
-    case OP_MAX: return u >= v || isnan(u) ? u : v;
-    case OP_MIN: return u <= v || isnan(u) ? u : v;
-    case OP_POW: return pow(u, v);
-    case OP_GREATER: return u > v ? 1.0f : 0.0f;
-    case OP_GREATER_EQUAL: return u >= v ? 1.0f : 0.0f;
-    case OP_LESS: return u < v ? 1.0f : 0.0f;
-    case OP_LESS_EQUAL: return u <= v ? 1.0f : 0.0f;
-    case OP_EQUAL: return u == v ? 1.0f : 0.0f;
-    case OP_NOT_EQUAL: return u != v ? 1.0f : 0.0f;
-    default: return NAN;
-  }
-}
-
-// out[ov] = a[av] op b[bv]; a stride 0 repeats an operand along its axis (broadcasting). out is
-// the contiguous view the host built from outOffset.
+// out[ov] = a[av] op b[bv] (binary_apply, scalar_ops.h); a stride 0 repeats an operand along its
+// axis (broadcasting). out is the contiguous view the host built from outOffset.
 __kernel void binary_broadcast(int op, __global const float* a, long8 av, __global const float* b,
                                long8 bv, __global float* out, long8 ov, int16 g) {
   const int jBegin = get_global_id(0) * g.s8;
@@ -110,6 +76,6 @@ __kernel void binary_broadcast(int op, __global const float* a, long8 av, __glob
   const __global float* pB = b + pb + jBegin * bv.s7;
   __global float* pO = out + po + jBegin * ov.s7;
   for (int j = 0; j < count; j++, pA += av.s7, pB += bv.s7, pO += ov.s7) {
-    *pO = broadcast_apply(op, *pA, *pB);
+    *pO = binary_apply(op, *pA, *pB);
   }
 }
