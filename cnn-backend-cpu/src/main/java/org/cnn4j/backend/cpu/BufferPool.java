@@ -74,7 +74,9 @@ final class BufferPool implements AutoCloseable {
             + " floats) of off-heap memory, with "
             + liveBytes
             + " bytes in live buffers"
-            + (cause == null ? "" : " (" + cause.getMessage() + ")"),
+            + (cause == null ? "" : " (" + cause.getMessage() + ")")
+            + ": use a smaller batch size, or raise JavaCPP's limit on off-heap memory"
+            + " (-Dorg.bytedeco.javacpp.maxBytes, by default the JVM's -Xmx)",
         cause);
   }
 
