@@ -21,7 +21,9 @@ case $wl in
   W1) args="wl=W1 bs=32 win=100 skip=100 epochs=1 data=$DATA"; ours="--workload W1 --batch 32 --window 100 --skip 100 --max-steps 1000" ;;
   W2) args="wl=W2 bs=32 win=20 skip=20 epochs=1"; ours="--workload W2 --batch 32 --window 20 --skip 20" ;;
   W3) args="wl=W3 bs=32 win=4 skip=4 epochs=1 inferBs=64 nInfer=256 inferReps=3 maxSteps=16"; ours="--workload W3 --batch 32 --window 4 --skip 4 --max-steps 16 --infer-reps 3" ;;
-  *) echo "workload must be W1, W2 or W3" >&2; exit 2 ;;
+  W4) args="wl=W4 bs=32 win=2 skip=2 maxSteps=8"; ours="--model resnet50 --batch 32 --window 2 --skip 2 --max-steps 8" ;;
+  W5) args="wl=W5 bs=32 win=4 skip=4 maxSteps=8 epochs=2"; ours="--model mobilenet_v2 --batch 32 --window 4 --skip 4 --max-steps 8 --epochs 2" ;;
+  *) echo "workload must be W1, W2, W3, W4 or W5" >&2; exit 2 ;;
 esac
 case $peer in
   */*) [ -x "$peer/cnn4j" ] || { echo "$peer has no cnn4j launcher" >&2; exit 2; } ;;
@@ -39,10 +41,10 @@ for r in $(seq 1 "$rounds"); do
   fi
   # shellcheck disable=SC2086
   "$root/cnn4j" bench $ours > "$out/ours.$r" 2>&1 || true
-  grep -h "metric=train_img_s\|metric=infer_img_s" "$out/peer.$r" "$out/ours.$r" | sed 's/ windows=.*//; s/ min=.*//' >&2
+  grep -h "metric=train_img_s\|metric=infer_img_s\|metric=latency" "$out/peer.$r" "$out/ours.$r" | sed 's/ windows=.*//; s/ min=.*//' >&2
 done
 python3 - "$out" "$rounds" "$wl" "$peer" <<'PY'
-import re, statistics, sys
+import os, re, statistics, sys
 out, rounds, wl, peer = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 def values(prefix, metric):
     v = []
@@ -51,8 +53,11 @@ def values(prefix, metric):
             if f"metric={metric} " in line:
                 v.append(float(re.search(r"value=([0-9.]+)", line).group(1)))
     return v
-for metric in ("train_img_s", "infer_img_s"):
-    a, b = values("ours", metric), values("peer", metric)
+# The batch-1 latency (W4, W5) is named differently by the peers and by cnn4j; lower is better.
+for metric, peer_metric in (("train_img_s", "train_img_s"), ("infer_img_s", "infer_img_s"),
+                            ("latency_ms_batch1", "latency_b1_ms")):
+    a = values("ours", metric)
+    b = values("peer", metric if os.path.isdir(peer) else peer_metric)
     if a and b:
         ma, mb = statistics.median(a), statistics.median(b)
         print(f"{wl} {metric}: cnn4j {ma:.1f} (runs {[round(x) for x in a]}) vs {peer} {mb:.1f} (runs {[round(x) for x in b]}): ratio {ma / mb:.2f}")

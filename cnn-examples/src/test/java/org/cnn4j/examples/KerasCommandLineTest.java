@@ -45,11 +45,14 @@ class KerasCommandLineTest {
     }
   }
 
-  /** Keras 2.2.4's MNIST CNN from ../shared/keras-fixtures; the test is skipped without it. */
+  /** Keras 2.2.4's MNIST CNN from testdata/keras-fixtures; the test is skipped without it. */
   private static Path mnistModel() {
     Path root =
         Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
-    Path file = root.resolve("../shared/keras-fixtures/mnist_cnn_keras2.2.4.h5").normalize();
+    Path file = root.resolve("testdata/keras-fixtures/mnist_cnn_keras2.2.4.h5");
+    if (!Files.isRegularFile(file)) {
+      file = root.resolve("../shared/keras-fixtures/mnist_cnn_keras2.2.4.h5").normalize();
+    }
     assumeTrue(
         Files.isRegularFile(file), "the real Keras files are looked for in " + file.getParent());
     return file;

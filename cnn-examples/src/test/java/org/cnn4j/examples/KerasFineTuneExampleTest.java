@@ -28,7 +28,10 @@ class KerasFineTuneExampleTest {
       throws Exception {
     Path root =
         Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
-    Path file = root.resolve("../shared/keras-fixtures/mnist_cnn_keras2.2.4.h5").normalize();
+    Path file = root.resolve("testdata/keras-fixtures/mnist_cnn_keras2.2.4.h5");
+    if (!Files.isRegularFile(file)) {
+      file = root.resolve("../shared/keras-fixtures/mnist_cnn_keras2.2.4.h5").normalize();
+    }
     assumeTrue(Files.isRegularFile(file), "no " + file);
     TrainTestSplit data;
     try {

@@ -20,12 +20,23 @@ final class Fixtures {
     return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
   }
 
-  /** ../shared/keras-fixtures beside the repository; skips the test when it is absent. */
+  /**
+   * One of the real Keras files of testdata/keras-fixtures (a copy of the project's
+   * ../shared/keras-fixtures, with their licences); skips the test when neither is there.
+   */
   static Path shared(String file) {
-    Path dir = repoRoot().resolve("../shared/keras-fixtures").normalize();
+    return realKerasFile(repoRoot(), file);
+  }
+
+  /** {@code file} in {@code root}/testdata/keras-fixtures, else in ../shared/keras-fixtures. */
+  static Path realKerasFile(Path root, String file) {
+    Path dir = root.resolve("testdata/keras-fixtures");
+    if (!Files.isDirectory(dir)) dir = root.resolve("../shared/keras-fixtures").normalize();
     assumeTrue(
         Files.isDirectory(dir),
-        "the real Keras files are looked for in " + dir + ", which does not exist here");
+        "the real Keras files are looked for in testdata/keras-fixtures and "
+            + dir
+            + ", absent here");
     return dir.resolve(file);
   }
 
