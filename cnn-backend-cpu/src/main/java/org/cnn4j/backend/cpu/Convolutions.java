@@ -41,26 +41,7 @@ final class Convolutions {
 
   /** Whether the first {@code n} floats hold a NaN. */
   private boolean hasNaN(DeviceBuffer b, long n) {
-    Floats d = floats(b);
-    int parts = (int) Math.max(1, Math.min(parallel.threads(), n / Parallel.MIN_WORK_PER_THREAD));
-    boolean[] found = new boolean[parts];
-    parallel.forRange(
-        parts,
-        n,
-        (lo, hi) -> {
-          for (int p = lo; p < hi; p++) {
-            int end = (int) (n * (p + 1) / parts);
-            for (int i = (int) (n * p / parts); i < end; i++) {
-              float v = d.get(i);
-              if (v != v) {
-                found[p] = true;
-                break;
-              }
-            }
-          }
-        });
-    for (boolean f : found) if (f) return true;
-    return false;
+    return elementwise.hasNaN(b, n);
   }
 
   /** Checks an input-shaped, a kernel-shaped and an output-shaped buffer of a convolution. */

@@ -128,7 +128,7 @@ final class CpuBackend implements Backend {
       memory = new Memory(parallel);
       gemm = new Gemm(parallel, pool);
       im2col = new Im2col(parallel);
-      elementwise = new Elementwise(parallel);
+      elementwise = new Elementwise(parallel, dnnl);
       convolutions = new Convolutions(parallel, pool, gemm, elementwise, dnnl);
       pooling = new Pooling(parallel, dnnl);
       reductions = new Reductions(parallel);

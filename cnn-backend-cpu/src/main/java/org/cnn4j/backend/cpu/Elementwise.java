@@ -1,23 +1,81 @@
 package org.cnn4j.backend.cpu;
 
 import static org.cnn4j.backend.cpu.CpuBuffer.floats;
+import static org.cnn4j.backend.cpu.CpuBuffer.own;
 
 import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.BinaryOp;
 import org.cnn4j.spi.DeviceBuffer;
 import org.cnn4j.spi.Ranges;
 
-/** Element-wise ops and activations, forward and backward, split across threads when large. */
+/**
+ * Element-wise ops and activations, forward and backward, split across threads when large. Large
+ * activations whose oneDNN eltwise algorithm is Keras' definition run in oneDNN (vectorised exp,
+ * erf, tanh), on NaN-free operands; the rest, and every kind under {@code
+ * -Dcnn4j.cpu.onednn=false}, stay in the Java loops here.
+ */
 final class Elementwise {
   private final Parallel parallel;
 
-  Elementwise(Parallel parallel) {
+  /** oneDNN's primitives when its library loaded, else null (Java loops throughout). */
+  private final DnnlConvolutions dnnl;
+
+  /**
+   * The fewest floats an activation runs in oneDNN's eltwise primitive for; below it the Java loop
+   * (no native call, no NaN scan) is as fast.
+   */
+  static final long ONEDNN_MIN = Long.getLong("cnn4j.cpu.eltwise.min", 1L << 13);
+
+  Elementwise(Parallel parallel, DnnlConvolutions dnnl) {
     this.parallel = parallel;
+    this.dnnl = dnnl;
+  }
+
+  /**
+   * Whether oneDNN's eltwise primitive may compute this: a kind it defines as Keras does, a large
+   * enough tensor, and NaN-free operands. oneDNN's vector code clamps and compares with min/max
+   * instructions that turn NaN into a number (its ReLU maps NaN to 0), and Keras passes NaN on, so
+   * an operand holding a NaN takes the Java loop.
+   */
+  private boolean viaOnednn(boolean kindOk, long n, DeviceBuffer... operands) {
+    if (dnnl == null || !kindOk || n < ONEDNN_MIN) return false;
+    for (DeviceBuffer b : operands) if (hasNaN(b, n)) return false;
+    return true;
+  }
+
+  /** Whether the first {@code n} floats hold a NaN. */
+  boolean hasNaN(DeviceBuffer b, long n) {
+    Floats d = floats(b);
+    int parts = (int) Math.max(1, Math.min(parallel.threads(), n / Parallel.MIN_WORK_PER_THREAD));
+    boolean[] found = new boolean[parts];
+    parallel.forRange(
+        parts,
+        n,
+        (lo, hi) -> {
+          for (int p = lo; p < hi; p++) {
+            int end = (int) (n * (p + 1) / parts);
+            for (int i = (int) (n * p / parts); i < end; i++) {
+              float v = d.get(i);
+              if (v != v) {
+                found[p] = true;
+                break;
+              }
+            }
+          }
+        });
+    for (boolean f : found) if (f) return true;
+    return false;
   }
 
   void activationForward(ActivationKind kind, float alpha, DeviceBuffer x, DeviceBuffer y, long n) {
     Ranges.check("activation", x, 0, n);
     Ranges.check("activation", y, 0, n);
+    // ReLU's Java loop (a branch-free max) already runs at memory speed: oneDNN and its NaN scan
+    // were slower.
+    if (viaOnednn(kind != ActivationKind.RELU && DnnlConvolutions.hasForward(kind, alpha), n, x)) {
+      dnnl.activationForward(kind, alpha, own(x), own(y), n);
+      return;
+    }
     Floats in = floats(x);
     Floats out = floats(y);
     parallel.forRange(
@@ -62,7 +120,16 @@ final class Elementwise {
       long n) {
     for (DeviceBuffer b : new DeviceBuffer[] {x, y, dy, dx})
       Ranges.check("activationBackward", b, 0, n);
-
+    // Sigmoid's and tanh's Java loops (branch-free, from y) already run at memory speed: oneDNN
+    // and the NaN scans of its two inputs were slower. ReLU's and leaky ReLU's branch on the sign.
+    boolean kindOk =
+        kind != ActivationKind.SIGMOID
+            && kind != ActivationKind.TANH
+            && DnnlConvolutions.hasBackward(kind, alpha);
+    if (viaOnednn(kindOk, n, kind.derivativeFromOutput() ? y : x, dy)) {
+      dnnl.activationBackward(kind, alpha, own(x), own(y), own(dy), own(dx), n);
+      return;
+    }
     Floats in = floats(x);
     Floats out = floats(y);
     Floats g = floats(dy);
