@@ -38,8 +38,8 @@ import picocli.CommandLine.Option;
  * model.save("fashion_from_mnist.keras")
  * </pre>
  *
- * Here the base is the MNIST digits CNN Keras 2.2.4 saved (testdata/keras-fixtures), and the new
- * task Fashion-MNIST's clothing.
+ * Here the base is the MNIST digits CNN Keras 2.2.4 saved (shared/keras-fixtures), and the new task
+ * Fashion-MNIST's clothing.
  *
  * <pre>java ... org.cnn4j.examples.KerasFineTuneExample --epochs 1 --out fashion_from_mnist.keras
  * </pre>
@@ -51,7 +51,7 @@ import picocli.CommandLine.Option;
         "Fine-tune a Keras model's base with a new head on Fashion-MNIST, save a .keras file")
 public final class KerasFineTuneExample implements Callable<Integer> {
   @Option(names = "--model", description = "the Keras model (default ${DEFAULT-VALUE})")
-  Path modelFile = Path.of("testdata/keras-fixtures/mnist_cnn_keras2.2.4.h5");
+  Path modelFile = Path.of("../shared/keras-fixtures/mnist_cnn_keras2.2.4.h5");
 
   @Option(names = "--out", description = "the .keras file written (default ${DEFAULT-VALUE})")
   Path out = Path.of("fashion_from_mnist.keras");

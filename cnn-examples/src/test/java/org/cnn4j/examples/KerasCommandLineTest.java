@@ -45,14 +45,19 @@ class KerasCommandLineTest {
     }
   }
 
-  /** Keras 2.2.4's MNIST CNN from testdata/keras-fixtures; the test is skipped without it. */
+  /**
+   * Keras 2.2.4's MNIST CNN from the shared keras-fixtures (CNN4J_KERAS_FIXTURES); the test is
+   * skipped without it.
+   */
   private static Path mnistModel() {
     Path root =
         Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
-    Path file = root.resolve("testdata/keras-fixtures/mnist_cnn_keras2.2.4.h5");
-    if (!Files.isRegularFile(file)) {
-      file = root.resolve("../shared/keras-fixtures/mnist_cnn_keras2.2.4.h5").normalize();
-    }
+    String env = System.getenv("CNN4J_KERAS_FIXTURES");
+    Path dir =
+        env != null && !env.isEmpty()
+            ? Path.of(env)
+            : root.resolve("../shared/keras-fixtures").normalize();
+    Path file = dir.resolve("mnist_cnn_keras2.2.4.h5");
     assumeTrue(
         Files.isRegularFile(file), "the real Keras files are looked for in " + file.getParent());
     return file;

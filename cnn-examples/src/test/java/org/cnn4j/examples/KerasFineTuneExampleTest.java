@@ -28,10 +28,12 @@ class KerasFineTuneExampleTest {
       throws Exception {
     Path root =
         Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
-    Path file = root.resolve("testdata/keras-fixtures/mnist_cnn_keras2.2.4.h5");
-    if (!Files.isRegularFile(file)) {
-      file = root.resolve("../shared/keras-fixtures/mnist_cnn_keras2.2.4.h5").normalize();
-    }
+    String env = System.getenv("CNN4J_KERAS_FIXTURES");
+    Path fixtures =
+        env != null && !env.isEmpty()
+            ? Path.of(env)
+            : root.resolve("../shared/keras-fixtures").normalize();
+    Path file = fixtures.resolve("mnist_cnn_keras2.2.4.h5");
     assumeTrue(Files.isRegularFile(file), "no " + file);
     TrainTestSplit data;
     try {

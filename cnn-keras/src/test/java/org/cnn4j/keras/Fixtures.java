@@ -21,22 +21,29 @@ final class Fixtures {
   }
 
   /**
-   * One of the real Keras files of testdata/keras-fixtures (a copy of the project's
-   * ../shared/keras-fixtures, with their licences); skips the test when neither is there.
+   * One of the real Keras files of the project's shared/keras-fixtures (see {@link
+   * #realKerasFile}); skips the test when they are not found.
    */
   static Path shared(String file) {
     return realKerasFile(repoRoot(), file);
   }
 
-  /** {@code file} in {@code root}/testdata/keras-fixtures, else in ../shared/keras-fixtures. */
+  /**
+   * {@code file} in the folder the environment variable CNN4J_KERAS_FIXTURES names (.ci/run sets it
+   * to the project's shared/keras-fixtures wherever the clone is), else in ../shared/keras-fixtures
+   * beside the repository root {@code root}.
+   */
   static Path realKerasFile(Path root, String file) {
-    Path dir = root.resolve("testdata/keras-fixtures");
-    if (!Files.isDirectory(dir)) dir = root.resolve("../shared/keras-fixtures").normalize();
+    String env = System.getenv("CNN4J_KERAS_FIXTURES");
+    Path dir =
+        env != null && !env.isEmpty()
+            ? Path.of(env)
+            : root.resolve("../shared/keras-fixtures").normalize();
     assumeTrue(
         Files.isDirectory(dir),
-        "the real Keras files are looked for in testdata/keras-fixtures and "
+        "the real Keras files are looked for in "
             + dir
-            + ", absent here");
+            + " (set CNN4J_KERAS_FIXTURES to the folder that holds them)");
     return dir.resolve(file);
   }
 
