@@ -8,7 +8,7 @@ import org.cnn4j.tensor.Tensor;
 /**
  * Keras' {@code Activation} layer: relu, sigmoid, tanh, softmax (last axis), leaky_relu, linear.
  */
-public final class Activation extends Layer implements SoftmaxOutput {
+public final class Activation extends Layer implements SoftmaxOutput, InPlaceLayer {
   private final Activations activation;
 
   /**
@@ -41,6 +41,16 @@ public final class Activation extends Layer implements SoftmaxOutput {
   @Override
   public Tensor forward(Step step, Tensor x) {
     return activation.apply(step, x, false);
+  }
+
+  @Override
+  public boolean canRunInPlace() {
+    return activation.inPlace();
+  }
+
+  @Override
+  public Tensor forwardInPlace(Step step, Tensor x) {
+    return activation.apply(step, x, true);
   }
 
   @Override

@@ -5,7 +5,7 @@ import org.cnn4j.tensor.Step;
 import org.cnn4j.tensor.Tensor;
 
 /** What the activation layers share: an element-wise function of the input, same shape out. */
-abstract class ActivationLayer extends Layer {
+abstract class ActivationLayer extends Layer implements InPlaceLayer {
   /** The function this layer applies. */
   abstract Activations activation();
 
@@ -17,5 +17,15 @@ abstract class ActivationLayer extends Layer {
   @Override
   public Tensor forward(Step step, Tensor x) {
     return activation().apply(step, x, false);
+  }
+
+  @Override
+  public boolean canRunInPlace() {
+    return activation().inPlace();
+  }
+
+  @Override
+  public Tensor forwardInPlace(Step step, Tensor x) {
+    return activation().apply(step, x, true);
   }
 }

@@ -15,4 +15,16 @@ public final class Add extends Merge {
   Tensor merge(Step step, List<Tensor> inputs) {
     return fold(step, BinaryOp.ADD, inputs);
   }
+
+  /** The sum is a new buffer (of two inputs or more), and the backward passes its gradient on. */
+  @Override
+  public boolean outputOverwritable() {
+    return true;
+  }
+
+  /** The backward passes the sum's gradient on without reading the inputs. */
+  @Override
+  public boolean inputsReadByBackward() {
+    return false;
+  }
 }

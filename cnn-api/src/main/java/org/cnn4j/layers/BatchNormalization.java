@@ -161,6 +161,12 @@ public final class BatchNormalization extends Layer {
     return y;
   }
 
+  /** The output is a new buffer; the backward reads the input, the statistics and the gradient. */
+  @Override
+  public boolean outputOverwritable() {
+    return true;
+  }
+
   /** {@code cols} copies of {@code value}, freed with the step. */
   private static DeviceBuffer constant(Step step, int cols, float value) {
     Tensor t = step.allocate(Shape.of(cols), false);

@@ -85,9 +85,11 @@ final class Broadcast {
         () -> {
           Tensor dy = y.grad();
           if (dy == null || !(a.requiresGrad() || b.requiresGrad())) return;
-          if (op == BinaryOp.ADD && same) {
-            step.accumulateGrad(a, dy);
-            step.accumulateGrad(b, dy);
+          if (op == BinaryOp.ADD) {
+            // The sum's gradient is each input's, summed over its broadcast axes: the inputs'
+            // values are not read, so a model may free them after the forward (Add).
+            if (a.requiresGrad()) step.accumulateGrad(a, reduceTo(step, dy, a.shape()));
+            if (b.requiresGrad()) step.accumulateGrad(b, reduceTo(step, dy, b.shape()));
             return;
           }
           Tensor fullA = same ? a : expand(step, a, out);

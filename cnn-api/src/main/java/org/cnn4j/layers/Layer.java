@@ -346,6 +346,26 @@ public abstract class Layer implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Whether this layer's output is a buffer of its own whose values its backward does not read (it
+   * reads the inputs and the output's gradient): then the next layer, when it alone reads that
+   * output, may overwrite it in place ({@link InPlaceLayer}) and the pass keeps one buffer fewer.
+   * False unless a layer says so: a wrong true corrupts gradients.
+   */
+  public boolean outputOverwritable() {
+    return false;
+  }
+
+  /**
+   * Whether this layer's backward reads its inputs' values. A layer whose backward needs only its
+   * output's gradient (Add) says false, and a model frees an input it alone reads once it ran, when
+   * the input's own layer does not read it either ({@link #outputOverwritable()}). True unless a
+   * layer says so: a wrong false is a use of a freed buffer.
+   */
+  public boolean inputsReadByBackward() {
+    return true;
+  }
+
   /** "conv2d (Conv2D)", as Keras' summary shows a layer. */
   public String describe() {
     return displayName() + " (" + typeName() + ")";

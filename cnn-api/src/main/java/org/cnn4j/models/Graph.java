@@ -9,11 +9,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.cnn4j.layers.InPlaceLayer;
 import org.cnn4j.layers.Input;
 import org.cnn4j.layers.Layer;
 import org.cnn4j.layers.Node;
 import org.cnn4j.layers.SoftmaxOutput;
 import org.cnn4j.layers.SymbolicTensor;
+import org.cnn4j.spi.DeviceBuffer;
 import org.cnn4j.tensor.Step;
 import org.cnn4j.tensor.Tensor;
 
@@ -27,6 +29,14 @@ final class Graph {
   private final List<Node> nodes;
   private final List<Layer> layers;
   private final Set<SymbolicTensor> read;
+  // deadAfter.get(i): the tensors no call after node i reads and no output is (an unread output of
+  // node i among them), whose buffers inference may free once node i ran.
+  private final List<List<SymbolicTensor>> deadAfter;
+  // The calls that may write their output over their input (see InPlaceLayer).
+  private final Set<Node> inPlace;
+  // The tensors no backward reads (Layer.inputsReadByBackward, outputOverwritable), freed in
+  // training too once their last reader ran.
+  private final Set<SymbolicTensor> unreadByBackward;
 
   private Graph(
       List<SymbolicTensor> inputs,
@@ -39,6 +49,61 @@ final class Graph {
     this.nodes = nodes;
     this.layers = layers;
     this.read = read;
+    this.deadAfter = deadAfter(inputs, outputs, nodes);
+    this.inPlace = inPlace(outputs, nodes);
+    this.unreadByBackward = unreadByBackward(inputs, outputs, nodes);
+  }
+
+  private static Set<SymbolicTensor> unreadByBackward(
+      List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, List<Node> nodes) {
+    Set<SymbolicTensor> result = identitySet();
+    for (Node n : nodes) {
+      for (SymbolicTensor t : n.outputs()) if (t.layer().outputOverwritable()) result.add(t);
+    }
+    for (Node n : nodes) {
+      if (n.layer().inputsReadByBackward()) n.inputs().forEach(result::remove);
+    }
+    inputs.forEach(result::remove);
+    outputs.forEach(result::remove);
+    return result;
+  }
+
+  /**
+   * The calls of an {@link InPlaceLayer} whose one input is read by nothing else, is not a model
+   * output, and comes from a layer that lets its output be overwritten.
+   */
+  private static Set<Node> inPlace(List<SymbolicTensor> outputs, List<Node> nodes) {
+    Map<SymbolicTensor, Integer> readers = new IdentityHashMap<>();
+    for (Node n : nodes) for (SymbolicTensor t : n.inputs()) readers.merge(t, 1, Integer::sum);
+    for (SymbolicTensor t : outputs) readers.merge(t, 1, Integer::sum);
+    Set<Node> result = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Node n : nodes) {
+      if (n.inputs().size() != 1) continue;
+      SymbolicTensor x = n.inputs().get(0);
+      if (n.layer() instanceof InPlaceLayer layer
+          && layer.canRunInPlace()
+          && readers.get(x) == 1
+          && !(x.layer() instanceof Input)
+          && x.layer().outputOverwritable()) {
+        result.add(n);
+      }
+    }
+    return result;
+  }
+
+  private static List<List<SymbolicTensor>> deadAfter(
+      List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, List<Node> nodes) {
+    Map<SymbolicTensor, Integer> lastUse = new IdentityHashMap<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      for (SymbolicTensor t : nodes.get(i).outputs()) lastUse.put(t, i);
+      for (SymbolicTensor t : nodes.get(i).inputs()) lastUse.put(t, i);
+    }
+    for (SymbolicTensor t : inputs) lastUse.remove(t); // the caller's
+    for (SymbolicTensor t : outputs) lastUse.remove(t);
+    List<List<SymbolicTensor>> dead = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) dead.add(new ArrayList<>());
+    lastUse.forEach((t, i) -> dead.get(i).add(t));
+    return dead.stream().map(List::copyOf).toList();
   }
 
   /**
@@ -101,7 +166,7 @@ final class Graph {
         List.copyOf(inputs), List.copyOf(outputs), List.copyOf(order), List.copyOf(layers), read);
   }
 
-  private static Set<SymbolicTensor> identitySet() {
+  private static <T> Set<T> identitySet() {
     return java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   }
 
@@ -131,21 +196,99 @@ final class Graph {
   /**
    * Runs the graph on a batch: {@code batch} holds one tensor per input. A node in {@code logits}
    * (an output layer ending in a softmax that the loss takes over) stops before its softmax.
+   *
+   * <p>Buffers are freed as soon as nothing reads them again, so a pass holds its live activations
+   * rather than all of them: in inference a call's buffers go after the last call reading them; in
+   * training each call's forward and backward buffers go once its backward ran (the calls after it
+   * have run theirs by then), its outputs' gradients with them. The outputs' buffers stay.
    */
   List<Tensor> run(Step step, List<Tensor> batch, Set<Node> logits) {
     Map<SymbolicTensor, Tensor> values = new IdentityHashMap<>();
     for (int i = 0; i < inputs.size(); i++) values.put(inputs.get(i), batch.get(i));
-    for (Node node : nodes) {
+    Set<DeviceBuffer> kept = identitySet(); // the outputs' buffers, filled once they exist
+    LiveBuffers live = step.training() ? null : new LiveBuffers(step);
+    for (int i = 0; i < nodes.size(); i++) {
+      Node node = nodes.get(i);
       List<Tensor> in = new ArrayList<>(node.inputs().size());
       for (SymbolicTensor t : node.inputs()) in.add(values.get(t));
+      boolean recording = step.recording();
+      int mark = step.allocationMark();
+      int[] backwardMark = new int[1];
+      List<Tensor> outHolder = new ArrayList<>();
+      List<DeviceBuffer> forwardSpan = new ArrayList<>();
+      // Recorded before the call's own backward, so it runs right after it.
+      if (recording) {
+        step.record(() -> freeAfterBackward(step, in, outHolder, forwardSpan, backwardMark, kept));
+      }
       List<Tensor> out =
           logits.contains(node)
               ? List.of(((SoftmaxOutput) node.layer()).forwardLogits(step, in.get(0)))
-              : node.layer().forward(step, in);
-      for (int i = 0; i < out.size(); i++) values.put(node.outputs().get(i), out.get(i));
+              : inPlace.contains(node)
+                  ? List.of(((InPlaceLayer) node.layer()).forwardInPlace(step, in.get(0)))
+                  : node.layer().forward(step, in);
+      for (int k = 0; k < out.size(); k++) values.put(node.outputs().get(k), out.get(k));
+      if (recording) {
+        outHolder.addAll(out);
+        forwardSpan.addAll(step.allocatedSince(mark));
+        step.record(() -> backwardMark[0] = step.allocationMark()); // runs just before its backward
+        for (SymbolicTensor t : deadAfter.get(i)) {
+          if (unreadByBackward.contains(t)) step.free(values.remove(t).buffer());
+        }
+      } else if (live != null) {
+        live.afterCall(step.allocatedSince(mark), out, deadAfter.get(i), values);
+      }
     }
     List<Tensor> result = new ArrayList<>(outputs.size());
     for (SymbolicTensor t : outputs) result.add(values.get(t));
+    for (Tensor t : result) kept.add(t.buffer());
     return result;
+  }
+
+  /**
+   * After a call's backward: its outputs' gradients let go, its forward and backward spans freed.
+   */
+  private static void freeAfterBackward(
+      Step step,
+      List<Tensor> in,
+      List<Tensor> out,
+      List<DeviceBuffer> forwardSpan,
+      int[] backwardMark,
+      Set<DeviceBuffer> kept) {
+    for (Tensor t : out) {
+      // A layer that passes an input through returns the input's own tensor, whose gradient the
+      // call that computed it still needs.
+      if (in.stream().noneMatch(x -> x == t)) step.releaseGradient(t);
+    }
+    for (DeviceBuffer b : forwardSpan) if (!kept.contains(b)) step.free(b);
+    for (DeviceBuffer b : step.allocatedSince(backwardMark[0])) if (!kept.contains(b)) step.free(b);
+  }
+
+  /**
+   * In inference, how many live values hold each buffer: a call's buffers are freed when none does,
+   * right after the call for its scratch, after their last reader for its outputs.
+   */
+  private final class LiveBuffers {
+    private final Step step;
+    private final Map<DeviceBuffer, Integer> holders = new IdentityHashMap<>();
+    private final Set<DeviceBuffer> spans = identitySet();
+
+    LiveBuffers(Step step) {
+      this.step = step;
+    }
+
+    void afterCall(
+        List<DeviceBuffer> span,
+        List<Tensor> out,
+        List<SymbolicTensor> dead,
+        Map<SymbolicTensor, Tensor> values) {
+      for (Tensor t : out) holders.merge(t.buffer(), 1, Integer::sum);
+      spans.addAll(span);
+      for (SymbolicTensor t : dead) {
+        DeviceBuffer b = values.remove(t).buffer();
+        int n = holders.merge(b, -1, Integer::sum);
+        if (n == 0 && spans.contains(b)) step.free(b);
+      }
+      for (DeviceBuffer b : span) if (holders.getOrDefault(b, 0) == 0) step.free(b);
+    }
   }
 }

@@ -125,6 +125,8 @@ final class Training implements AutoCloseable {
       ProgressBar bar,
       List<Callback> callbacks,
       int epoch) {
+    // Sizes change between training and validation or prediction: see startAllocationPhase.
+    model.backend().startAllocationPhase();
     int batchSize = options.batchSize;
     long seed = options.seed;
     if (options.sampleWeights != null && options.sampleWeights.length != data.size()) {
@@ -135,6 +137,7 @@ final class Training implements AutoCloseable {
               + data.size()
               + " samples; give one per sample");
     }
+    model.backend().startAllocationPhase();
     List<Head> heads = model.heads();
     heads.forEach(h -> h.metrics().forEach(Metric::reset));
     Totals totals = new Totals(heads);
@@ -470,6 +473,7 @@ final class Training implements AutoCloseable {
 
   List<float[]> predict(Dataset data, int batchSize) {
     checkSamples(data, "prediction data", false);
+    model.backend().startAllocationPhase();
     List<SymbolicTensor> outs = graph.outputs();
     int[] sizes = outs.stream().mapToInt(t -> (int) t.shape().size()).toArray();
     List<float[]> result = new ArrayList<>();

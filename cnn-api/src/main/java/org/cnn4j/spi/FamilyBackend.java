@@ -142,6 +142,11 @@ public abstract class FamilyBackend implements Backend {
     return memory.memoryStats();
   }
 
+  @Override
+  public void startAllocationPhase() {
+    memory.startAllocationPhase();
+  }
+
   // ---------------------------------------------------------------- GemmOps
 
   @Override

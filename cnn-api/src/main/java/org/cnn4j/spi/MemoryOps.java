@@ -37,4 +37,12 @@ public interface MemoryOps {
 
   /** Buffers allocated and not yet closed. */
   MemoryStats memoryStats();
+
+  /**
+   * Says that the passes from now on allocate other sizes than those before (training gave way to
+   * inference, the batch size changed): memory the backend keeps for reuse that these passes do not
+   * ask for may be given back rather than kept beside what they allocate. A hint: a backend that
+   * keeps nothing ignores it, and so does a closed one. Live buffers are never touched.
+   */
+  default void startAllocationPhase() {}
 }

@@ -34,6 +34,12 @@ public final class Step implements AutoCloseable {
   private final int firstRow;
   private final Map<Parameter, Tensor> gradients;
   private final List<DeviceBuffer> owned = new ArrayList<>();
+  // Early freeing (see allocationMark): how many tensors hold each buffer as their gradient, and
+  // the
+  // buffers whose span ended while a gradient still held them, freed when the last one lets go.
+  private final Map<DeviceBuffer, Integer> gradHolders = new java.util.IdentityHashMap<>();
+  private final java.util.Set<DeviceBuffer> freeWhenUngraded = identitySet();
+  private final java.util.Set<DeviceBuffer> keep = identitySet();
   private final ArrayDeque<Backward> tape = new ArrayDeque<>();
   private final java.util.Set<Parameter> written =
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -85,6 +91,7 @@ public final class Step implements AutoCloseable {
     Tensor target = g != null ? g : p.gradient();
     if (written.add(p)) return target;
     Tensor extra = allocate(target.shape(), false);
+    keep.add(extra.buffer());
     extraGradients.add(new Tensor[] {extra, target});
     return extra;
   }
@@ -181,13 +188,69 @@ public final class Step implements AutoCloseable {
     Tensor have = t.grad();
     if (have == null) {
       t.setGrad(g, false);
+      gradHolders.merge(g.buffer(), 1, Integer::sum);
     } else if (t.gradOwned()) {
       backend.axpby(1f, g.buffer(), 1f, have.buffer(), t.size());
     } else {
       Tensor sum = allocate(t.shape(), false);
       backend.binary(BinaryOp.ADD, have.buffer(), g.buffer(), sum.buffer(), t.size());
       t.setGrad(sum, true);
+      gradHolders.merge(sum.buffer(), 1, Integer::sum);
+      letGo(have.buffer());
     }
+  }
+
+  /**
+   * A mark in this step's allocations: {@link #allocatedSince} lists those made after it. With
+   * marks around each layer call a model frees a call's buffers once nothing will read them again
+   * (in inference after their last reader ran, in training after the call's backward ran), so a
+   * pass holds the live activations, not all of them.
+   */
+  public int allocationMark() {
+    return owned.size();
+  }
+
+  /** The buffers this step allocated after {@code mark}, in order. */
+  public List<DeviceBuffer> allocatedSince(int mark) {
+    return List.copyOf(owned.subList(mark, owned.size()));
+  }
+
+  /**
+   * Frees {@code b}, a buffer from {@link #allocatedSince} that no tensor will read again: now, or,
+   * while it is some tensor's gradient, when that gradient is {@link #releaseGradient released}. A
+   * parameter gradient's scratch buffer (see {@link #gradient}) stays until the pass closes.
+   */
+  public void free(DeviceBuffer b) {
+    if (keep.contains(b)) return;
+    if (gradHolders.containsKey(b)) {
+      freeWhenUngraded.add(b);
+    } else {
+      b.close(); // idempotent: a span may list a buffer a nested model's span already freed
+    }
+  }
+
+  /**
+   * Lets go of {@code t}'s gradient once the backward of the call that computed {@code t} ran: its
+   * buffer is freed when no other tensor holds it as its gradient and its span was freed, or it was
+   * made by the backward pass itself.
+   */
+  public void releaseGradient(Tensor t) {
+    if (t.grad() != null) letGo(t.grad().buffer());
+  }
+
+  private void letGo(DeviceBuffer b) {
+    Integer n = gradHolders.get(b);
+    if (n == null) return;
+    if (n > 1) {
+      gradHolders.put(b, n - 1);
+      return;
+    }
+    gradHolders.remove(b);
+    if (freeWhenUngraded.remove(b)) b.close();
+  }
+
+  private static <T> java.util.Set<T> identitySet() {
+    return java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   }
 
   /** Seeds {@code output}'s gradient with {@code seedGrad} and runs the tape in reverse. */
@@ -217,5 +280,8 @@ public final class Step implements AutoCloseable {
     for (DeviceBuffer b : owned) b.close();
     owned.clear();
     tape.clear();
+    gradHolders.clear();
+    freeWhenUngraded.clear();
+    keep.clear();
   }
 }

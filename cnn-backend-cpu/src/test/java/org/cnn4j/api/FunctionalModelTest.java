@@ -200,6 +200,62 @@ class FunctionalModelTest {
     }
   }
 
+  /**
+   * A residual block as ResNet's: BatchNormalization then an activation the model runs in place
+   * over the normalized output, a BatchNormalization output only the Add reads (freed after the
+   * forward), the sum overwritten by an ELU. Gradients still equal finite differences. (The
+   * normalizations are frozen so that training and evaluation compute the same function.)
+   */
+  @Test
+  void aResidualBlockWithActivationsInPlaceHasFiniteDifferenceGradients() {
+    ArrayDataset d = data(24, 5L, "tanh");
+    SymbolicTensor image = Input.of("image", SIDE, SIDE, 1);
+    SymbolicTensor meta = Input.of("meta", 4);
+    SymbolicTensor a =
+        new Activation("tanh")
+            .apply(
+                new BatchNormalization()
+                    .trainable(false)
+                    .apply(new Conv2D(4, 3).padding("same").apply(image)));
+    SymbolicTensor b =
+        new BatchNormalization().trainable(false).apply(new Conv2D(4, 3).padding("same").apply(a));
+    SymbolicTensor r = new org.cnn4j.layers.ELU().apply(new Add().apply(a, b));
+    SymbolicTensor m = new Dense(4, "tanh").apply(meta);
+    SymbolicTensor both = new Concatenate().apply(new Dense(4).apply(new Flatten().apply(r)), m);
+    try (Functional model =
+        new Functional(
+            backend,
+            3L,
+            List.of(image, meta),
+            List.of(
+                new Dense(Quadrants.CLASSES, "softmax").name("class").apply(both),
+                new Dense(1).name("score").apply(both)))) {
+      model.output(QUIET);
+      compileTwoHeads(model, new SGD(1.0));
+      List<float[]> before = model.getWeights();
+      model.fit(d, FitOptions.epochs(1).batchSize(24).shuffle(false).verbose(0));
+      List<float[]> after = model.getWeights();
+      List<Parameter> params = model.parameters();
+      SplittableRandom pick = new SplittableRandom(2);
+      int checked = 0;
+      for (int p = 0; p < params.size(); p++) {
+        if (!model.trainableParameters().contains(params.get(p))) continue; // the frozen ones
+        for (int k = 0; k < 3; k++) {
+          int i = pick.nextInt(before.get(p).length);
+          double analytic = before.get(p)[i] - after.get(p)[i];
+          double numeric = numericGradient(model, d, before, p, i, 1e-2);
+          assertEquals(
+              numeric,
+              analytic,
+              2e-3 + 3e-2 * Math.abs(numeric),
+              params.get(p).name() + "[" + i + "]");
+          checked++;
+        }
+      }
+      assertTrue(checked >= 24, "checked " + checked);
+    }
+  }
+
   private static double numericGradient(
       Model model, ArrayDataset d, List<float[]> weights, int p, int i, double eps) {
     List<float[]> w = new ArrayList<>();

@@ -128,6 +128,12 @@ public final class Bench {
             tag,
             epoch,
             memoryMb("VmRSS:"));
+        System.out.printf(
+            Locale.ROOT,
+            "RESULT %s metric=peak_buffers_mb_epoch%d value=%d%n",
+            tag,
+            epoch,
+            raw.memoryStats().peakBytes() >> 20);
       }
       System.out.printf(
           Locale.ROOT,
@@ -179,6 +185,11 @@ public final class Bench {
       }
       System.out.printf(
           Locale.ROOT, "RESULT %s metric=peak_rss_mb value=%d%n", tag, memoryMb("VmHWM:"));
+      System.out.printf(
+          Locale.ROOT,
+          "RESULT %s metric=peak_buffers_mb value=%d%n",
+          tag,
+          raw.memoryStats().peakBytes() >> 20);
     }
   }
 

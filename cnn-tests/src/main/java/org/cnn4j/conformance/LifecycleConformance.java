@@ -31,9 +31,12 @@ import org.opentest4j.AssertionFailedError;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class LifecycleConformance {
-  /** The methods that stay usable after close: identity, statistics, the lanes list, close. */
+  /**
+   * The methods that stay usable after close: identity, statistics, the lanes list, the allocation
+   * hint (nothing to give back then), close.
+   */
   private static final Set<String> USABLE_AFTER_CLOSE =
-      Set.of("id", "description", "memoryStats", "lanes", "close");
+      Set.of("id", "description", "memoryStats", "startAllocationPhase", "lanes", "close");
 
   private final String providerId;
   private final BackendConfig config;

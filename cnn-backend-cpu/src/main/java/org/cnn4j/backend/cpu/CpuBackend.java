@@ -233,6 +233,11 @@ final class CpuBackend implements Backend {
   }
 
   @Override
+  public void startAllocationPhase() {
+    pool.startPhase();
+  }
+
+  @Override
   public void synchronize() {
     // Every op has finished when it returns.
     pool.guard.ensureUsable("synchronize");
