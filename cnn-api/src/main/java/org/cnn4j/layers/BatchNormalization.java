@@ -161,6 +161,29 @@ public final class BatchNormalization extends Layer {
     return y;
   }
 
+  /**
+   * {@code rows x cols} values of {@code x} normalized per column by the moving statistics into
+   * {@code y}, for {@link BatchNormFold}: with {@code shift}, {@code (x - mean) * s + beta} (the
+   * folded bias); without, {@code x * s} (the folded kernel); {@code s = gamma / sqrt(variance +
+   * epsilon)}.
+   */
+  void normalizeByMovingStatistics(
+      Step step, DeviceBuffer x, int rows, boolean shift, DeviceBuffer y) {
+    int cols = movingMean.shape().dim(0);
+    DeviceBuffer zeros = constant(step, cols, 0f);
+    step.backend()
+        .batchNormApply(
+            x,
+            rows,
+            cols,
+            shift ? movingMean.value().buffer() : zeros,
+            movingVariance.value().buffer(),
+            gamma != null ? gamma.value().buffer() : constant(step, cols, 1f),
+            shift && beta != null ? beta.value().buffer() : zeros,
+            epsilon,
+            y);
+  }
+
   /** The output is a new buffer; the backward reads the input, the statistics and the gradient. */
   @Override
   public boolean outputOverwritable() {

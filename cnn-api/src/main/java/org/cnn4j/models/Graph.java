@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.cnn4j.layers.BatchNormFold;
 import org.cnn4j.layers.InPlaceLayer;
 import org.cnn4j.layers.Input;
 import org.cnn4j.layers.Layer;
@@ -37,6 +38,9 @@ final class Graph {
   // The tensors no backward reads (Layer.inputsReadByBackward, outputOverwritable), freed in
   // training too once their last reader ran.
   private final Set<SymbolicTensor> unreadByBackward;
+  // In inference, the convolutions whose BatchNormalization (and activation) can run folded into
+  // them (BatchNormFold): the convolution's node to the nodes it takes over.
+  private final Map<Node, List<Node>> folds;
 
   private Graph(
       List<SymbolicTensor> inputs,
@@ -52,6 +56,40 @@ final class Graph {
     this.deadAfter = deadAfter(inputs, outputs, nodes);
     this.inPlace = inPlace(outputs, nodes);
     this.unreadByBackward = unreadByBackward(inputs, outputs, nodes);
+    this.folds = folds(outputs, nodes, inPlace);
+  }
+
+  /**
+   * Each convolution whose output only a BatchNormalization reads, with that node and, when the
+   * normalized output goes only to an activation a convolution can apply, that one too.
+   */
+  private static Map<Node, List<Node>> folds(
+      List<SymbolicTensor> outputs, List<Node> nodes, Set<Node> inPlace) {
+    Map<SymbolicTensor, List<Node>> readers = new IdentityHashMap<>();
+    for (Node n : nodes) {
+      for (SymbolicTensor t : n.inputs()) readers.computeIfAbsent(t, k -> new ArrayList<>()).add(n);
+    }
+    Map<Node, List<Node>> result = new IdentityHashMap<>();
+    for (Node conv : nodes) {
+      if (conv.inputs().size() != 1 || conv.outputs().size() != 1) continue;
+      List<Node> next = readers.getOrDefault(conv.outputs().get(0), List.of());
+      if (next.size() != 1
+          || outputs.stream().anyMatch(t -> t == conv.outputs().get(0))
+          || !BatchNormFold.applies(conv.layer(), next.get(0).layer())) {
+        continue;
+      }
+      Node norm = next.get(0);
+      // inPlace holds only activations that alone read an output which no model output is.
+      List<Node> after = readers.getOrDefault(norm.outputs().get(0), List.of());
+      Node act =
+          after.size() == 1
+                  && inPlace.contains(after.get(0))
+                  && BatchNormFold.fusable(after.get(0).layer())
+              ? after.get(0)
+              : null;
+      result.put(conv, act == null ? List.of(norm) : List.of(norm, act));
+    }
+    return result;
   }
 
   private static Set<SymbolicTensor> unreadByBackward(
@@ -207,8 +245,10 @@ final class Graph {
     for (int i = 0; i < inputs.size(); i++) values.put(inputs.get(i), batch.get(i));
     Set<DeviceBuffer> kept = identitySet(); // the outputs' buffers, filled once they exist
     LiveBuffers live = step.training() ? null : new LiveBuffers(step);
+    Set<Node> folded = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (int i = 0; i < nodes.size(); i++) {
       Node node = nodes.get(i);
+      if (live != null && runFolded(step, node, i, values, folded, live)) continue;
       List<Tensor> in = new ArrayList<>(node.inputs().size());
       for (SymbolicTensor t : node.inputs()) in.add(values.get(t));
       boolean recording = step.recording();
@@ -242,6 +282,36 @@ final class Graph {
     for (SymbolicTensor t : outputs) result.add(values.get(t));
     for (Tensor t : result) kept.add(t.buffer());
     return result;
+  }
+
+  /**
+   * In inference, runs {@code node} as {@link BatchNormFold} when it is a convolution whose
+   * normalization can be folded and it pays, or passes over a node a fold took over; false for a
+   * node to run as usual.
+   */
+  private boolean runFolded(
+      Step step,
+      Node node,
+      int index,
+      Map<SymbolicTensor, Tensor> values,
+      Set<Node> folded,
+      LiveBuffers live) {
+    if (folded.contains(node)) {
+      live.afterCall(List.of(), List.of(), deadAfter.get(index), values);
+      return true;
+    }
+    List<Node> fold = folds.get(node);
+    if (fold == null) return false;
+    Tensor x = values.get(node.inputs().get(0));
+    if (!BatchNormFold.worthIt(node.layer(), x)) return false;
+    int mark = step.allocationMark();
+    Layer act = fold.size() > 1 ? fold.get(1).layer() : null;
+    Tensor y = BatchNormFold.run(step, node.layer(), fold.get(0).layer(), act, x);
+    Node last = fold.get(fold.size() - 1);
+    values.put(last.outputs().get(0), y);
+    folded.addAll(fold);
+    live.afterCall(step.allocatedSince(mark), List.of(y), deadAfter.get(index), values);
+    return true;
   }
 
   /**
@@ -284,7 +354,9 @@ final class Graph {
       for (Tensor t : out) holders.merge(t.buffer(), 1, Integer::sum);
       spans.addAll(span);
       for (SymbolicTensor t : dead) {
-        DeviceBuffer b = values.remove(t).buffer();
+        Tensor v = values.remove(t);
+        if (v == null) continue; // a tensor a fold did not compute
+        DeviceBuffer b = v.buffer();
         int n = holders.merge(b, -1, Integer::sum);
         if (n == 0 && spans.contains(b)) step.free(b);
       }

@@ -184,7 +184,7 @@ final class Convolutions {
       // cheaper than another pass over the larger output); otherwise our activation keeps NaN, as
       // Keras does.
       boolean clean =
-          DnnlConvolutions.hasActivation(kind)
+          DnnlConvolutions.hasForward(kind, alpha)
               && !hasNaN(x, s.inputLength())
               && !hasNaN(kernel, s.kernelLength())
               && (bias == null || !hasNaN(bias, s.filters()));

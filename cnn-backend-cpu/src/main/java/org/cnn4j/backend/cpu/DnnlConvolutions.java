@@ -628,17 +628,9 @@ final class DnnlConvolutions implements AutoCloseable {
     if (kind != ActivationKind.LINEAR) {
       dnnl_post_ops ops = new dnnl_post_ops();
       check(dnnl_post_ops_create(ops), "post_ops");
-      int alg =
-          switch (kind) {
-            case RELU, LEAKY_RELU -> dnnl_eltwise_relu;
-            case SIGMOID -> dnnl_eltwise_logistic;
-            case TANH -> dnnl_eltwise_tanh;
-            default -> throw new IllegalArgumentException("oneDNN has no post-op for " + kind);
-          };
-      check(
-          dnnl_post_ops_append_eltwise(
-              ops, alg, kind == ActivationKind.LEAKY_RELU ? alpha : 0f, 0f),
-          "post_ops");
+      Eltwise e = forwardAlgorithm(kind, alpha);
+      if (e == null) throw new IllegalArgumentException("oneDNN has no post-op for " + kind);
+      check(dnnl_post_ops_append_eltwise(ops, e.alg(), e.alpha(), e.beta()), "post_ops");
       check(dnnl_primitive_attr_set_post_ops(attr, ops), "post_ops");
       dnnl_post_ops_destroy(ops);
     }
