@@ -8,6 +8,8 @@
 #
 # The peers are the programs of ../shared/peers, built once into $PEERS (default /tmp/peers, a
 # writable copy: shared/ is read-only). cnn4j runs through ./cnn4j bench with the same windows.
+# Each run's peak resident memory is the whole process's, measured alike by GNU time
+# (/usr/bin/time, as ../shared/peers/run.sh does), and compared too (lower is better).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 wl=${1:-W1}; peer=${2:-tf}; rounds=${3:-3}
@@ -35,13 +37,21 @@ out=$(mktemp -d)
 for r in $(seq 1 "$rounds"); do
   # shellcheck disable=SC2086
   if [ -d "$peer" ]; then
-    "$peer/cnn4j" bench $ours > "$out/peer.$r" 2>&1 || true
+    /usr/bin/time -f "RESULT metric=max_rss_mb value=%M" -o "$out/peer.$r.rss" \
+      "$peer/cnn4j" bench $ours > "$out/peer.$r" 2>&1 || true
   else
-    java $popt -cp "$pcp" $pmain $args > "$out/peer.$r" 2>&1 || true
+    /usr/bin/time -f "RESULT metric=max_rss_mb value=%M" -o "$out/peer.$r.rss" \
+      java $popt -cp "$pcp" $pmain $args > "$out/peer.$r" 2>&1 || true
   fi
   # shellcheck disable=SC2086
-  "$root/cnn4j" bench $ours > "$out/ours.$r" 2>&1 || true
-  grep -h "metric=train_img_s\|metric=infer_img_s\|metric=latency" "$out/peer.$r" "$out/ours.$r" | sed 's/ windows=.*//; s/ min=.*//' >&2
+  /usr/bin/time -f "RESULT metric=max_rss_mb value=%M" -o "$out/ours.$r.rss" \
+    "$root/cnn4j" bench $ours > "$out/ours.$r" 2>&1 || true
+  # GNU time reports kilobytes.
+  for f in "$out/peer.$r" "$out/ours.$r"; do
+    awk '/max_rss_mb/ {sub(/value=/, "", $3); printf "RESULT metric=max_rss_mb value=%d\n", $3 / 1024}' \
+      "$f.rss" >> "$f"
+  done
+  grep -h "metric=train_img_s\|metric=infer_img_s\|metric=latency\|metric=max_rss" "$out/peer.$r" "$out/ours.$r" | sed 's/ windows=.*//; s/ min=.*//' >&2
 done
 python3 - "$out" "$rounds" "$wl" "$peer" <<'PY'
 import os, re, statistics, sys
@@ -55,7 +65,7 @@ def values(prefix, metric):
     return v
 # The batch-1 latency (W4, W5) is named differently by the peers and by cnn4j; lower is better.
 for metric, peer_metric in (("train_img_s", "train_img_s"), ("infer_img_s", "infer_img_s"),
-                            ("latency_ms_batch1", "latency_b1_ms")):
+                            ("latency_ms_batch1", "latency_b1_ms"), ("max_rss_mb", "max_rss_mb")):
     a = values("ours", metric)
     b = values("peer", metric if os.path.isdir(peer) else peer_metric)
     if a and b:
