@@ -30,17 +30,7 @@ final class Graph {
   private final List<Node> nodes;
   private final List<Layer> layers;
   private final Set<SymbolicTensor> read;
-  // deadAfter.get(i): the tensors no call after node i reads and no output is (an unread output of
-  // node i among them), whose buffers inference may free once node i ran.
-  private final List<List<SymbolicTensor>> deadAfter;
-  // The calls that may write their output over their input (see InPlaceLayer).
-  private final Set<Node> inPlace;
-  // The tensors no backward reads (Layer.inputsReadByBackward, outputOverwritable), freed in
-  // training too once their last reader ran.
-  private final Set<SymbolicTensor> unreadByBackward;
-  // In inference, the convolutions whose BatchNormalization (and activation) can run folded into
-  // them (BatchNormFold): the convolution's node to the nodes it takes over.
-  private final Map<Node, List<Node>> folds;
+  private final PassPlan plan;
 
   private Graph(
       List<SymbolicTensor> inputs,
@@ -53,95 +43,7 @@ final class Graph {
     this.nodes = nodes;
     this.layers = layers;
     this.read = read;
-    this.deadAfter = deadAfter(inputs, outputs, nodes);
-    this.inPlace = inPlace(outputs, nodes);
-    this.unreadByBackward = unreadByBackward(inputs, outputs, nodes);
-    this.folds = folds(outputs, nodes, inPlace);
-  }
-
-  /**
-   * Each convolution whose output only a BatchNormalization reads, with that node and, when the
-   * normalized output goes only to an activation a convolution can apply, that one too.
-   */
-  private static Map<Node, List<Node>> folds(
-      List<SymbolicTensor> outputs, List<Node> nodes, Set<Node> inPlace) {
-    Map<SymbolicTensor, List<Node>> readers = new IdentityHashMap<>();
-    for (Node n : nodes) {
-      for (SymbolicTensor t : n.inputs()) readers.computeIfAbsent(t, k -> new ArrayList<>()).add(n);
-    }
-    Map<Node, List<Node>> result = new IdentityHashMap<>();
-    for (Node conv : nodes) {
-      if (conv.inputs().size() != 1 || conv.outputs().size() != 1) continue;
-      List<Node> next = readers.getOrDefault(conv.outputs().get(0), List.of());
-      if (next.size() != 1
-          || outputs.stream().anyMatch(t -> t == conv.outputs().get(0))
-          || !BatchNormFold.applies(conv.layer(), next.get(0).layer())) {
-        continue;
-      }
-      Node norm = next.get(0);
-      // inPlace holds only activations that alone read an output which no model output is.
-      List<Node> after = readers.getOrDefault(norm.outputs().get(0), List.of());
-      Node act =
-          after.size() == 1
-                  && inPlace.contains(after.get(0))
-                  && BatchNormFold.fusable(after.get(0).layer())
-              ? after.get(0)
-              : null;
-      result.put(conv, act == null ? List.of(norm) : List.of(norm, act));
-    }
-    return result;
-  }
-
-  private static Set<SymbolicTensor> unreadByBackward(
-      List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, List<Node> nodes) {
-    Set<SymbolicTensor> result = identitySet();
-    for (Node n : nodes) {
-      for (SymbolicTensor t : n.outputs()) if (t.layer().outputOverwritable()) result.add(t);
-    }
-    for (Node n : nodes) {
-      if (n.layer().inputsReadByBackward()) n.inputs().forEach(result::remove);
-    }
-    inputs.forEach(result::remove);
-    outputs.forEach(result::remove);
-    return result;
-  }
-
-  /**
-   * The calls of an {@link InPlaceLayer} whose one input is read by nothing else, is not a model
-   * output, and comes from a layer that lets its output be overwritten.
-   */
-  private static Set<Node> inPlace(List<SymbolicTensor> outputs, List<Node> nodes) {
-    Map<SymbolicTensor, Integer> readers = new IdentityHashMap<>();
-    for (Node n : nodes) for (SymbolicTensor t : n.inputs()) readers.merge(t, 1, Integer::sum);
-    for (SymbolicTensor t : outputs) readers.merge(t, 1, Integer::sum);
-    Set<Node> result = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Node n : nodes) {
-      if (n.inputs().size() != 1) continue;
-      SymbolicTensor x = n.inputs().get(0);
-      if (n.layer() instanceof InPlaceLayer layer
-          && layer.canRunInPlace()
-          && readers.get(x) == 1
-          && !(x.layer() instanceof Input)
-          && x.layer().outputOverwritable()) {
-        result.add(n);
-      }
-    }
-    return result;
-  }
-
-  private static List<List<SymbolicTensor>> deadAfter(
-      List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, List<Node> nodes) {
-    Map<SymbolicTensor, Integer> lastUse = new IdentityHashMap<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      for (SymbolicTensor t : nodes.get(i).outputs()) lastUse.put(t, i);
-      for (SymbolicTensor t : nodes.get(i).inputs()) lastUse.put(t, i);
-    }
-    for (SymbolicTensor t : inputs) lastUse.remove(t); // the caller's
-    for (SymbolicTensor t : outputs) lastUse.remove(t);
-    List<List<SymbolicTensor>> dead = new ArrayList<>();
-    for (int i = 0; i < nodes.size(); i++) dead.add(new ArrayList<>());
-    lastUse.forEach((t, i) -> dead.get(i).add(t));
-    return dead.stream().map(List::copyOf).toList();
+    this.plan = new PassPlan(inputs, outputs, nodes);
   }
 
   /**
@@ -263,7 +165,7 @@ final class Graph {
       List<Tensor> out =
           logits.contains(node)
               ? List.of(((SoftmaxOutput) node.layer()).forwardLogits(step, in.get(0)))
-              : inPlace.contains(node)
+              : plan.inPlace(node)
                   ? List.of(((InPlaceLayer) node.layer()).forwardInPlace(step, in.get(0)))
                   : node.layer().forward(step, in);
       for (int k = 0; k < out.size(); k++) values.put(node.outputs().get(k), out.get(k));
@@ -271,11 +173,11 @@ final class Graph {
         outHolder.addAll(out);
         forwardSpan.addAll(step.allocatedSince(mark));
         step.record(() -> backwardMark[0] = step.allocationMark()); // runs just before its backward
-        for (SymbolicTensor t : deadAfter.get(i)) {
-          if (unreadByBackward.contains(t)) step.free(values.remove(t).buffer());
+        for (SymbolicTensor t : plan.deadAfter(i)) {
+          if (plan.unreadByBackward(t)) step.free(values.remove(t).buffer());
         }
       } else if (live != null) {
-        live.afterCall(step.allocatedSince(mark), out, deadAfter.get(i), values);
+        live.afterCall(step.allocatedSince(mark), out, plan.deadAfter(i), values);
       }
     }
     List<Tensor> result = new ArrayList<>(outputs.size());
@@ -297,10 +199,10 @@ final class Graph {
       Set<Node> folded,
       LiveBuffers live) {
     if (folded.contains(node)) {
-      live.afterCall(List.of(), List.of(), deadAfter.get(index), values);
+      live.afterCall(List.of(), List.of(), plan.deadAfter(index), values);
       return true;
     }
-    List<Node> fold = folds.get(node);
+    List<Node> fold = plan.fold(node);
     if (fold == null) return false;
     Tensor x = values.get(node.inputs().get(0));
     if (!BatchNormFold.worthIt(node.layer(), x)) return false;
@@ -310,7 +212,7 @@ final class Graph {
     Node last = fold.get(fold.size() - 1);
     values.put(last.outputs().get(0), y);
     folded.addAll(fold);
-    live.afterCall(step.allocatedSince(mark), List.of(y), deadAfter.get(index), values);
+    live.afterCall(step.allocatedSince(mark), List.of(y), plan.deadAfter(index), values);
     return true;
   }
 
@@ -331,36 +233,5 @@ final class Graph {
     }
     for (DeviceBuffer b : forwardSpan) if (!kept.contains(b)) step.free(b);
     for (DeviceBuffer b : step.allocatedSince(backwardMark[0])) if (!kept.contains(b)) step.free(b);
-  }
-
-  /**
-   * In inference, how many live values hold each buffer: a call's buffers are freed when none does,
-   * right after the call for its scratch, after their last reader for its outputs.
-   */
-  private final class LiveBuffers {
-    private final Step step;
-    private final Map<DeviceBuffer, Integer> holders = new IdentityHashMap<>();
-    private final Set<DeviceBuffer> spans = identitySet();
-
-    LiveBuffers(Step step) {
-      this.step = step;
-    }
-
-    void afterCall(
-        List<DeviceBuffer> span,
-        List<Tensor> out,
-        List<SymbolicTensor> dead,
-        Map<SymbolicTensor, Tensor> values) {
-      for (Tensor t : out) holders.merge(t.buffer(), 1, Integer::sum);
-      spans.addAll(span);
-      for (SymbolicTensor t : dead) {
-        Tensor v = values.remove(t);
-        if (v == null) continue; // a tensor a fold did not compute
-        DeviceBuffer b = v.buffer();
-        int n = holders.merge(b, -1, Integer::sum);
-        if (n == 0 && spans.contains(b)) step.free(b);
-      }
-      for (DeviceBuffer b : span) if (holders.getOrDefault(b, 0) == 0) step.free(b);
-    }
   }
 }

@@ -34,9 +34,9 @@ public final class Step implements AutoCloseable {
   private final int firstRow;
   private final Map<Parameter, Tensor> gradients;
   private final List<DeviceBuffer> owned = new ArrayList<>();
-  // Early freeing (see allocationMark): how many tensors hold each buffer as their gradient, and
-  // the
-  // buffers whose span ended while a gradient still held them, freed when the last one lets go.
+  // Early freeing (see allocationMark): how many tensors hold each buffer as their gradient; the
+  // buffers freed while a gradient still held them, closed when the last holder lets go; and the
+  // buffers kept to the end of the pass whatever a model frees.
   private final Map<DeviceBuffer, Integer> gradHolders = new java.util.IdentityHashMap<>();
   private final java.util.Set<DeviceBuffer> freeWhenUngraded = identitySet();
   private final java.util.Set<DeviceBuffer> keep = identitySet();
@@ -231,8 +231,7 @@ public final class Step implements AutoCloseable {
 
   /**
    * Lets go of {@code t}'s gradient once the backward of the call that computed {@code t} ran: its
-   * buffer is freed when no other tensor holds it as its gradient and its span was freed, or it was
-   * made by the backward pass itself.
+   * buffer closes when no other tensor holds it as its gradient and it was {@link #free freed}.
    */
   public void releaseGradient(Tensor t) {
     if (t.grad() != null) letGo(t.grad().buffer());

@@ -86,6 +86,21 @@ final class DnnlConvolutions implements AutoCloseable {
         - s.padLeft();
   }
 
+  /**
+   * Whether a forward convolution is too small to gain from a second thread: below about 32 million
+   * multiply-adds OpenMP's team costs more than it saves, and a depthwise convolution is bound by
+   * memory anyway. Measured at batch 1 (the calls a model does not split across lanes): MobileNetV2
+   * 28.5 ms with every convolution on one thread, 36.5 on two; ResNet50 197 on one, 169 on two;
+   * with this split 26.5 and 173 (thresholds of 4, 8, 16, 32 and 64 million tried).
+   */
+  static boolean small(Conv2dSpec s) {
+    long macs =
+        (long) s.n() * s.outH() * s.outW() * s.filters() * s.kh() * s.kw() * (s.c() / s.groups());
+    return macs < SMALL_MACS || (s.groups() == s.c() && s.groups() > 1);
+  }
+
+  private static final long SMALL_MACS = 32_000_000L;
+
   /** y = f(conv(x, kernel) + bias); bias may be null. */
   synchronized void forward(
       Conv2dSpec s,
@@ -95,7 +110,7 @@ final class DnnlConvolutions implements AutoCloseable {
       ActivationKind kind,
       float alpha,
       CpuBuffer y) {
-    OpenMpThreads.useOnThisThread(ompThreads);
+    OpenMpThreads.useOnThisThread(small(s) ? 1 : ompThreads);
     Op op =
         cache.computeIfAbsent(
             new Key("fwd", s, kind, alpha, bias != null),

@@ -1,0 +1,154 @@
+package org.cnn4j.models;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.cnn4j.layers.BatchNormFold;
+import org.cnn4j.layers.InPlaceLayer;
+import org.cnn4j.layers.Input;
+import org.cnn4j.layers.Node;
+import org.cnn4j.layers.SymbolicTensor;
+
+/**
+ * What a {@link Graph} decides about its buffers once, from its shape: when each tensor is last
+ * read, which activations may overwrite their input, which tensors no backward reads, and which
+ * convolutions inference may run with their BatchNormalization folded in.
+ */
+final class PassPlan {
+  // deadAfter.get(i): the tensors no call after node i reads and no output is (an unread output of
+  // node i among them), whose buffers may be freed once node i ran.
+  private final List<List<SymbolicTensor>> deadAfter;
+  // The calls that may write their output over their input (see InPlaceLayer).
+  private final Set<Node> inPlace;
+  // The tensors no backward reads (Layer.inputsReadByBackward, outputOverwritable), freed in
+  // training too once their last reader ran.
+  private final Set<SymbolicTensor> unreadByBackward;
+  // In inference, the convolutions whose BatchNormalization (and activation) can run folded into
+  // them (BatchNormFold): the convolution's node to the nodes it takes over.
+  private final Map<Node, List<Node>> folds;
+
+  PassPlan(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, List<Node> nodes) {
+    Map<SymbolicTensor, List<Node>> readers = new IdentityHashMap<>();
+    for (Node n : nodes) {
+      for (SymbolicTensor t : n.inputs()) readers.computeIfAbsent(t, k -> new ArrayList<>()).add(n);
+    }
+    Set<SymbolicTensor> isOutput = identitySet();
+    isOutput.addAll(outputs);
+    this.deadAfter = deadAfter(inputs, outputs, nodes);
+    this.inPlace = inPlace(readers, isOutput, nodes);
+    this.unreadByBackward = unreadByBackward(inputs, outputs, nodes);
+    this.folds = folds(readers, isOutput, nodes, inPlace);
+  }
+
+  /** The tensors whose last reader is node {@code i} (or that node's unread outputs). */
+  List<SymbolicTensor> deadAfter(int i) {
+    return deadAfter.get(i);
+  }
+
+  /** Whether {@code node} (an {@link InPlaceLayer}'s call) may overwrite its input. */
+  boolean inPlace(Node node) {
+    return inPlace.contains(node);
+  }
+
+  /** Whether no backward reads {@code t}'s values. */
+  boolean unreadByBackward(SymbolicTensor t) {
+    return unreadByBackward.contains(t);
+  }
+
+  /**
+   * The nodes a convolution's node takes over when inference folds them into it (its
+   * BatchNormalization, then maybe an activation), or null.
+   */
+  List<Node> fold(Node conv) {
+    return folds.get(conv);
+  }
+
+  /**
+   * Each convolution whose output only a BatchNormalization reads, with that node and, when the
+   * normalized output goes only to an activation a convolution can apply, that one too.
+   */
+  private static Map<Node, List<Node>> folds(
+      Map<SymbolicTensor, List<Node>> readers,
+      Set<SymbolicTensor> isOutput,
+      List<Node> nodes,
+      Set<Node> inPlace) {
+    Map<Node, List<Node>> result = new IdentityHashMap<>();
+    for (Node conv : nodes) {
+      if (conv.inputs().size() != 1 || conv.outputs().size() != 1) continue;
+      List<Node> next = readers.getOrDefault(conv.outputs().get(0), List.of());
+      if (next.size() != 1
+          || isOutput.contains(conv.outputs().get(0))
+          || !BatchNormFold.applies(conv.layer(), next.get(0).layer())) {
+        continue;
+      }
+      Node norm = next.get(0);
+      // inPlace holds only activations that alone read an output which no model output is.
+      List<Node> after = readers.getOrDefault(norm.outputs().get(0), List.of());
+      Node act =
+          after.size() == 1
+                  && inPlace.contains(after.get(0))
+                  && BatchNormFold.fusable(after.get(0).layer())
+              ? after.get(0)
+              : null;
+      result.put(conv, act == null ? List.of(norm) : List.of(norm, act));
+    }
+    return result;
+  }
+
+  private static Set<SymbolicTensor> unreadByBackward(
+      List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, List<Node> nodes) {
+    Set<SymbolicTensor> result = identitySet();
+    for (Node n : nodes) {
+      for (SymbolicTensor t : n.outputs()) if (t.layer().outputOverwritable()) result.add(t);
+    }
+    for (Node n : nodes) {
+      if (n.layer().inputsReadByBackward()) n.inputs().forEach(result::remove);
+    }
+    inputs.forEach(result::remove);
+    outputs.forEach(result::remove);
+    return result;
+  }
+
+  /**
+   * The calls of an {@link InPlaceLayer} whose one input is read by nothing else, is not a model
+   * output, and comes from a layer that lets its output be overwritten.
+   */
+  private static Set<Node> inPlace(
+      Map<SymbolicTensor, List<Node>> readers, Set<SymbolicTensor> isOutput, List<Node> nodes) {
+    Set<Node> result = identitySet();
+    for (Node n : nodes) {
+      if (n.inputs().size() != 1) continue;
+      SymbolicTensor x = n.inputs().get(0);
+      if (n.layer() instanceof InPlaceLayer layer
+          && layer.canRunInPlace()
+          && readers.get(x).size() == 1
+          && !isOutput.contains(x)
+          && !(x.layer() instanceof Input)
+          && x.layer().outputOverwritable()) {
+        result.add(n);
+      }
+    }
+    return result;
+  }
+
+  private static List<List<SymbolicTensor>> deadAfter(
+      List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, List<Node> nodes) {
+    Map<SymbolicTensor, Integer> lastUse = new IdentityHashMap<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      for (SymbolicTensor t : nodes.get(i).outputs()) lastUse.put(t, i);
+      for (SymbolicTensor t : nodes.get(i).inputs()) lastUse.put(t, i);
+    }
+    for (SymbolicTensor t : inputs) lastUse.remove(t); // the caller's
+    for (SymbolicTensor t : outputs) lastUse.remove(t);
+    List<List<SymbolicTensor>> dead = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) dead.add(new ArrayList<>());
+    lastUse.forEach((t, i) -> dead.get(i).add(t));
+    return dead.stream().map(List::copyOf).toList();
+  }
+
+  private static <T> Set<T> identitySet() {
+    return java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  }
+}
