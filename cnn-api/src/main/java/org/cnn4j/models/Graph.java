@@ -32,6 +32,9 @@ final class Graph {
   private final Set<SymbolicTensor> read;
   private final PassPlan plan;
 
+  /** The activations (floats over all calls' outputs) from which a pass frees buffers early. */
+  static final long PLANNED_FLOATS = 1L << 20;
+
   private Graph(
       List<SymbolicTensor> inputs,
       List<SymbolicTensor> outputs,
@@ -138,22 +141,28 @@ final class Graph {
    * (an output layer ending in a softmax that the loss takes over) stops before its softmax.
    *
    * <p>Buffers are freed as soon as nothing reads them again, so a pass holds its live activations
-   * rather than all of them: in inference a call's buffers go after the last call reading them; in
-   * training each call's forward and backward buffers go once its backward ran (the calls after it
-   * have run theirs by then), its outputs' gradients with them. The outputs' buffers stay.
+   * rather than all of them (in a pass of at least {@link #PLANNED_FLOATS} floats of activations):
+   * in inference a call's buffers go after the last call reading them; in training each call's
+   * forward and backward buffers go once its backward ran (the calls after it have run theirs by
+   * then), its outputs' gradients with them. The outputs' buffers stay.
    */
   List<Tensor> run(Step step, List<Tensor> batch, Set<Node> logits) {
     Map<SymbolicTensor, Tensor> values = new IdentityHashMap<>();
     for (int i = 0; i < inputs.size(); i++) values.put(inputs.get(i), batch.get(i));
     Set<DeviceBuffer> kept = identitySet(); // the outputs' buffers, filled once they exist
-    LiveBuffers live = step.training() ? null : new LiveBuffers(step);
+    // Planning pays where activations are large; a small network's pass has nothing to gain from
+    // it and its bookkeeping would cost (W1 trains with 0.3 M floats of activations per lane).
+    boolean planned =
+        (long) batch.get(0).shape().dim(0) * plan.activationFloatsPerRow() >= PLANNED_FLOATS;
+    boolean inference = !step.training();
+    LiveBuffers live = inference && planned ? new LiveBuffers(step) : null;
     Set<Node> folded = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (int i = 0; i < nodes.size(); i++) {
       Node node = nodes.get(i);
-      if (live != null && runFolded(step, node, i, values, folded, live)) continue;
+      if (inference && runFolded(step, node, i, values, folded, live)) continue;
       List<Tensor> in = new ArrayList<>(node.inputs().size());
       for (SymbolicTensor t : node.inputs()) in.add(values.get(t));
-      boolean recording = step.recording();
+      boolean recording = step.recording() && planned;
       int mark = step.allocationMark();
       int[] backwardMark = new int[1];
       List<Tensor> outHolder = new ArrayList<>();
@@ -189,7 +198,7 @@ final class Graph {
   /**
    * In inference, runs {@code node} as {@link BatchNormFold} when it is a convolution whose
    * normalization can be folded and it pays, or passes over a node a fold took over; false for a
-   * node to run as usual.
+   * node to run as usual. {@code live} is null in a pass that does not free early.
    */
   private boolean runFolded(
       Step step,
@@ -199,7 +208,7 @@ final class Graph {
       Set<Node> folded,
       LiveBuffers live) {
     if (folded.contains(node)) {
-      live.afterCall(List.of(), List.of(), plan.deadAfter(index), values);
+      if (live != null) live.afterCall(List.of(), List.of(), plan.deadAfter(index), values);
       return true;
     }
     List<Node> fold = plan.fold(node);
@@ -212,7 +221,9 @@ final class Graph {
     Node last = fold.get(fold.size() - 1);
     values.put(last.outputs().get(0), y);
     folded.addAll(fold);
-    live.afterCall(step.allocatedSince(mark), List.of(y), plan.deadAfter(index), values);
+    if (live != null) {
+      live.afterCall(step.allocatedSince(mark), List.of(y), plan.deadAfter(index), values);
+    }
     return true;
   }
 

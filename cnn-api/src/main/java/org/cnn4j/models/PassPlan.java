@@ -28,6 +28,7 @@ final class PassPlan {
   // In inference, the convolutions whose BatchNormalization (and activation) can run folded into
   // them (BatchNormFold): the convolution's node to the nodes it takes over.
   private final Map<Node, List<Node>> folds;
+  private final long activationFloatsPerRow;
 
   PassPlan(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, List<Node> nodes) {
     Map<SymbolicTensor, List<Node>> readers = new IdentityHashMap<>();
@@ -40,6 +41,14 @@ final class PassPlan {
     this.inPlace = inPlace(readers, isOutput, nodes);
     this.unreadByBackward = unreadByBackward(inputs, outputs, nodes);
     this.folds = folds(readers, isOutput, nodes, inPlace);
+    long floats = 0;
+    for (Node n : nodes) for (SymbolicTensor t : n.outputs()) floats += t.shape().size();
+    this.activationFloatsPerRow = floats;
+  }
+
+  /** The floats of every call's outputs for one row of a batch. */
+  long activationFloatsPerRow() {
+    return activationFloatsPerRow;
   }
 
   /** The tensors whose last reader is node {@code i} (or that node's unread outputs). */

@@ -107,8 +107,10 @@ class MemoryTest {
         "training: 12 more layers grew the peak by " + growth + " bytes, expected 12-16 x " + ACT);
   }
 
+  // A pass of at least a million floats of activations, which a model plans (smaller ones keep
+  // every buffer to the end of the pass: nothing to gain).
   private static final int WIDTH = 256;
-  private static final int BATCH = 64;
+  private static final int BATCH = 2048;
   private static final long ACT = (long) WIDTH * BATCH * Float.BYTES;
 
   /**
