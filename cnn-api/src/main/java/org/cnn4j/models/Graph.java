@@ -164,13 +164,9 @@ final class Graph {
       for (SymbolicTensor t : node.inputs()) in.add(values.get(t));
       boolean recording = step.recording() && planned;
       int mark = step.allocationMark();
-      int[] backwardMark = new int[1];
-      List<Tensor> outHolder = new ArrayList<>();
-      List<DeviceBuffer> forwardSpan = new ArrayList<>();
+      CallBuffers call = recording ? new CallBuffers(step, in, kept) : null;
       // Recorded before the call's own backward, so it runs right after it.
-      if (recording) {
-        step.record(() -> freeAfterBackward(step, in, outHolder, forwardSpan, backwardMark, kept));
-      }
+      if (call != null) step.record(call::free);
       List<Tensor> out =
           logits.contains(node)
               ? List.of(((SoftmaxOutput) node.layer()).forwardLogits(step, in.get(0)))
@@ -178,10 +174,8 @@ final class Graph {
                   ? List.of(((InPlaceLayer) node.layer()).forwardInPlace(step, in.get(0)))
                   : node.layer().forward(step, in);
       for (int k = 0; k < out.size(); k++) values.put(node.outputs().get(k), out.get(k));
-      if (recording) {
-        outHolder.addAll(out);
-        forwardSpan.addAll(step.allocatedSince(mark));
-        step.record(() -> backwardMark[0] = step.allocationMark()); // runs just before its backward
+      if (call != null) {
+        call.forwardRan(out, mark);
         for (SymbolicTensor t : plan.deadAfter(i)) {
           if (plan.unreadByBackward(t)) step.free(values.remove(t).buffer());
         }
@@ -227,22 +221,41 @@ final class Graph {
     return true;
   }
 
-  /**
-   * After a call's backward: its outputs' gradients let go, its forward and backward spans freed.
-   */
-  private static void freeAfterBackward(
-      Step step,
-      List<Tensor> in,
-      List<Tensor> out,
-      List<DeviceBuffer> forwardSpan,
-      int[] backwardMark,
-      Set<DeviceBuffer> kept) {
-    for (Tensor t : out) {
-      // A layer that passes an input through returns the input's own tensor, whose gradient the
-      // call that computed it still needs.
-      if (in.stream().noneMatch(x -> x == t)) step.releaseGradient(t);
+  /** In training, one call's buffers, freed once its backward ran. */
+  private static final class CallBuffers {
+    private final Step step;
+    private final List<Tensor> in;
+    private final Set<DeviceBuffer> kept;
+    private List<Tensor> out = List.of();
+    private List<DeviceBuffer> forward = List.of();
+    private int backwardMark;
+
+    /** {@code kept}: the graph outputs' buffers, which stay (filled once the pass has them). */
+    CallBuffers(Step step, List<Tensor> in, Set<DeviceBuffer> kept) {
+      this.step = step;
+      this.in = in;
+      this.kept = kept;
     }
-    for (DeviceBuffer b : forwardSpan) if (!kept.contains(b)) step.free(b);
-    for (DeviceBuffer b : step.allocatedSince(backwardMark[0])) if (!kept.contains(b)) step.free(b);
+
+    /**
+     * After the call's forward: its outputs and what it allocated since {@code mark}; records the
+     * mark where its backward's allocations will start (run just before that backward).
+     */
+    void forwardRan(List<Tensor> out, int mark) {
+      this.out = out;
+      this.forward = step.allocatedSince(mark);
+      step.record(() -> backwardMark = step.allocationMark());
+    }
+
+    /** After the call's backward: its outputs' gradients let go, its forward and backward freed. */
+    void free() {
+      for (Tensor t : out) {
+        // A layer that passes an input through returns the input's own tensor, whose gradient
+        // the call that computed it still needs.
+        if (in.stream().noneMatch(x -> x == t)) step.releaseGradient(t);
+      }
+      for (DeviceBuffer b : forward) if (!kept.contains(b)) step.free(b);
+      for (DeviceBuffer b : step.allocatedSince(backwardMark)) if (!kept.contains(b)) step.free(b);
+    }
   }
 }

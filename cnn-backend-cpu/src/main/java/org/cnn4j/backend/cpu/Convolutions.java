@@ -283,13 +283,14 @@ final class Convolutions {
       Ranges.check("conv2dBackwardFused", dKernel, 0, s.kernelLength());
       if (dx != null) Ranges.check("conv2dBackwardFused", dx, 0, s.inputLength());
       if (dBias != null) Ranges.check("conv2dBackwardFused", dBias, 0, s.filters());
-      // dz in one Java pass; oneDNN's weights pass adds up the bias gradient itself.
+      // dz in one pass, by oneDNN's eltwise gradient from y where it has one; oneDNN's weights pass
+      // adds up the bias gradient itself.
       try (DeviceBuffer dz = pool.allocate(s.outputLength())) {
-        int rows = s.n() * s.outH() * s.outW();
-        if (kind == ActivationKind.LINEAR) floats(dz).put(0, floats(dy), 0, (int) s.outputLength());
-        else if (DnnlConvolutions.hasActivation(kind))
-          dnnl.activationBackward(kind, alpha, own(y), own(dy), own(dz), rows, s.filters());
-        else elementwise.activationBackward(kind, alpha, y, y, dy, dz, s.outputLength());
+        long n = s.outputLength();
+        if (kind == ActivationKind.LINEAR) floats(dz).put(0, floats(dy), 0, (int) n);
+        else if (DnnlConvolutions.hasBackward(kind, alpha))
+          dnnl.activationBackward(kind, alpha, own(y), own(y), own(dy), own(dz), n);
+        else elementwise.activationBackward(kind, alpha, y, y, dy, dz, n);
         dnnl.backwardWeights(s, own(x), own(dz), own(dKernel), dBias == null ? null : own(dBias));
         if (dx != null) dnnl.backwardData(s, own(dz), own(kernel), own(dx));
       }

@@ -54,17 +54,6 @@ final class DnnlConvolutions implements AutoCloseable {
     check(dnnl_stream_create(stream, engine, dnnl_stream_default_flags), "stream");
   }
 
-  /**
-   * Whether oneDNN applies this activation itself (a convolution post-op forward, an eltwise
-   * backward from the output); the caller applies the others in Java.
-   */
-  static boolean hasActivation(ActivationKind kind) {
-    return switch (kind) {
-      case RELU, LEAKY_RELU, SIGMOID, TANH -> true;
-      default -> false;
-    };
-  }
-
   /** Whether oneDNN takes this geometry (else the caller uses im2col + GEMM). */
   static boolean supports(Conv2dSpec s) {
     return padBottom(s) >= 0 && padRight(s) >= 0;
@@ -148,79 +137,9 @@ final class DnnlConvolutions implements AutoCloseable {
   private record Key(
       String what, Conv2dSpec spec, ActivationKind kind, float alpha, boolean bias) {}
 
-  // ---------------------------------------------------------------- activation gradient
-
-  /**
-   * dz = dy * f'(y) from the activation's output y, for ReLU/LeakyReLU, sigmoid and tanh: oneDNN's
-   * vectorised pass reaches the memory bandwidth our scalar loop does not (about 4x on W3).
-   */
-  synchronized void activationBackward(
-      ActivationKind kind,
-      float alpha,
-      CpuBuffer y,
-      CpuBuffer dy,
-      CpuBuffer dz,
-      int rows,
-      int cols) {
-    OpenMpThreads.useOnThisThread(ompThreads);
-    Object key = java.util.List.of("eltwise_bwd", kind, alpha, rows, cols);
-    Op cached =
-        eltwise.computeIfAbsent(key, k -> createActivationBackward(kind, alpha, rows, cols));
-    cached.run(stream, y, dy, dz);
-  }
+  // ---------------------------------------------------------------- eltwise activations
 
   private final Map<Object, Op> eltwise = new HashMap<>();
-
-  private Op createActivationBackward(ActivationKind kind, float alpha, int rows, int cols) {
-    int alg =
-        switch (kind) {
-          case RELU, LEAKY_RELU -> dnnl_eltwise_relu_use_dst_for_bwd;
-          case SIGMOID -> dnnl_eltwise_logistic_use_dst_for_bwd;
-          case TANH -> dnnl_eltwise_tanh_use_dst_for_bwd;
-          default -> throw new IllegalArgumentException("oneDNN does not differentiate " + kind);
-        };
-    float a = kind == ActivationKind.LEAKY_RELU ? alpha : 0f;
-    dnnl_primitive_desc hint = new dnnl_primitive_desc();
-    check(
-        dnnl_eltwise_forward_primitive_desc_create(
-            hint,
-            engine,
-            dnnl_forward_training,
-            alg,
-            desc(dnnl_ab, rows, cols),
-            desc(dnnl_ab, rows, cols),
-            a,
-            0f,
-            null),
-        "eltwise_forward");
-    dnnl_primitive_desc pd = new dnnl_primitive_desc();
-    dnnl_primitive_attr attr = userScratchpadAttr();
-    check(
-        dnnl_eltwise_backward_primitive_desc_create(
-            pd,
-            engine,
-            alg,
-            desc(dnnl_ab, rows, cols),
-            desc(dnnl_ab, rows, cols),
-            desc(dnnl_ab, rows, cols),
-            a,
-            0f,
-            hint,
-            attr),
-        "eltwise_backward");
-    dnnl_primitive_attr_destroy(attr);
-    dnnl_primitive_desc_destroy(hint);
-    return new Op(
-        pd,
-        new int[] {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC},
-        new dnnl_memory_desc[] {
-          desc(dnnl_ab, rows, cols), desc(dnnl_ab, rows, cols), desc(dnnl_ab, rows, cols)
-        },
-        new boolean[] {false, false, true},
-        engine);
-  }
-
-  // ---------------------------------------------------------------- eltwise activations
 
   /** A oneDNN eltwise algorithm with its alpha and beta. */
   private record Eltwise(int alg, float alpha, float beta) {}
