@@ -47,6 +47,8 @@ public final class OptimizerChecks extends Checks {
     for (Kind kind : Kind.values()) {
       cases.add(new OptimizerCase(kind, 1, 5));
       cases.add(new OptimizerCase(kind, 1000, 5));
+      // Past a backend's chunk sizes (the CPU's 1,024-float chunks) and its split across threads.
+      cases.add(new OptimizerCase(kind, 70_001, 3));
     }
     return cases;
   }

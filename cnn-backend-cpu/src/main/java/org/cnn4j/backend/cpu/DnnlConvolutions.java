@@ -309,17 +309,27 @@ final class DnnlConvolutions implements AutoCloseable {
 
   // ---------------------------------------------------------------- max pooling
 
-  /** Whether oneDNN takes this pooling: windows within the input plus non-negative padding. */
+  /**
+   * Whether oneDNN takes this pooling: padding smaller than the window on every side. 'Valid'
+   * pooling of an odd size leaves the last row or column outside every window; oneDNN takes that as
+   * zero padding on the right (its output size rounds down just as Keras' does), reads nothing
+   * there and leaves its gradient zero.
+   */
   static boolean supports(org.cnn4j.spi.Pool2dSpec s) {
-    return poolPadBottom(s) >= 0 && poolPadRight(s) >= 0;
+    return s.padTop() < s.poolH()
+        && s.padLeft() < s.poolW()
+        && poolPadBottom(s) < s.poolH()
+        && poolPadRight(s) < s.poolW();
   }
 
+  /** Padding below the input, or 0 where the last windows end above its last row. */
   private static long poolPadBottom(org.cnn4j.spi.Pool2dSpec s) {
-    return (long) (s.outH() - 1) * s.strideH() + s.poolH() - s.h() - s.padTop();
+    return Math.max(0, (long) (s.outH() - 1) * s.strideH() + s.poolH() - s.h() - s.padTop());
   }
 
+  /** Padding right of the input, or 0 where the last windows end left of its last column. */
   private static long poolPadRight(org.cnn4j.spi.Pool2dSpec s) {
-    return (long) (s.outW() - 1) * s.strideW() + s.poolW() - s.w() - s.padLeft();
+    return Math.max(0, (long) (s.outW() - 1) * s.strideW() + s.poolW() - s.w() - s.padLeft());
   }
 
   private final Map<org.cnn4j.spi.Pool2dSpec, MaxPool> pools = new HashMap<>();

@@ -24,6 +24,7 @@ final class Floats {
   private static final MethodHandle COPY; // (long from, long to, long bytes) void
   private static final MethodHandle SET; // (long address, long bytes, byte value) void
   private static final long FLOAT_ARRAY_BASE;
+  private static final long INT_ARRAY_BASE;
 
   static {
     try {
@@ -67,6 +68,11 @@ final class Floats {
               lookup
                   .findVirtual(unsafeClass, "arrayBaseOffset", methodType(int.class, Class.class))
                   .invoke(unsafe, float[].class);
+      INT_ARRAY_BASE =
+          (int)
+              lookup
+                  .findVirtual(unsafeClass, "arrayBaseOffset", methodType(int.class, Class.class))
+                  .invoke(unsafe, int[].class);
     } catch (Throwable t) {
       throw new ExceptionInInitializerError(t);
     }
@@ -126,6 +132,25 @@ final class Floats {
           address + ((long) index << 2),
           (Object) dst,
           FLOAT_ARRAY_BASE + ((long) dstOffset << 2),
+          (long) len << 2);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /**
+   * Copies the bits of {@code len} floats from this memory at {@code index} into the int array:
+   * integer loops over an array are what HotSpot vectorizes.
+   */
+  void getBits(int index, int[] dst, int dstOffset, int len) {
+    if (dstOffset < 0 || len < 0 || dstOffset + len > dst.length)
+      throw new IndexOutOfBoundsException();
+    try {
+      COPY_BETWEEN.invokeExact(
+          (Object) null,
+          address + ((long) index << 2),
+          (Object) dst,
+          INT_ARRAY_BASE + ((long) dstOffset << 2),
           (long) len << 2);
     } catch (Throwable t) {
       throw unexpected(t);

@@ -65,21 +65,59 @@ final class Optimizers {
     Floats vv = floats(v);
     float alpha = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
     float decay = lr * weightDecay;
+    // Each thread copies a chunk of the four tensors into arrays, updates them there and copies
+    // the three it changed back: HotSpot vectorizes the array loop (square root and division
+    // included), not the element-wise loop over native memory, which ran 2.3x slower on W1's
+    // largest kernel. The work estimate counts elements: a tensor under 64K of them takes one
+    // thread, which is faster than handing half of it to another.
     parallel.forRange(
         (int) n,
-        n * 4,
+        n,
         (lo, hi) -> {
-          for (int i = lo; i < hi; i++) {
-            float gi = g.get(i);
-            float pi = p.get(i);
-            if (decay != 0f) pi -= decay * pi;
-            float mi = mm.get(i) + (gi - mm.get(i)) * (1 - beta1);
-            float vi = vv.get(i) + (gi * gi - vv.get(i)) * (1 - beta2);
-            mm.put(i, mi);
-            vv.put(i, vi);
-            p.put(i, pi - alpha * mi / ((float) Math.sqrt(vi) + eps));
+          float[] pc = new float[ADAM_CHUNK];
+          float[] gc = new float[ADAM_CHUNK];
+          float[] mc = new float[ADAM_CHUNK];
+          float[] vc = new float[ADAM_CHUNK];
+          for (int from = lo; from < hi; from += ADAM_CHUNK) {
+            int len = Math.min(ADAM_CHUNK, hi - from);
+            p.get(from, pc, 0, len);
+            g.get(from, gc, 0, len);
+            mm.get(from, mc, 0, len);
+            vv.get(from, vc, 0, len);
+            adamChunk(pc, gc, mc, vc, len, alpha, beta1, beta2, eps, decay);
+            p.put(from, pc, 0, len);
+            mm.put(from, mc, 0, len);
+            vv.put(from, vc, 0, len);
           }
         });
+  }
+
+  /** Floats of each tensor per step of the Adam loop: four 4 KiB arrays, in a core's L1 cache. */
+  private static final int ADAM_CHUNK = 1024;
+
+  /** Adam's update of {@code len} parameters and their moments, in place in the arrays. */
+  private static void adamChunk(
+      float[] p,
+      float[] g,
+      float[] m,
+      float[] v,
+      int len,
+      float alpha,
+      float beta1,
+      float beta2,
+      float eps,
+      float decay) {
+    float keep = 1f - decay;
+    float c1 = 1 - beta1;
+    float c2 = 1 - beta2;
+    for (int i = 0; i < len; i++) {
+      float gi = g[i];
+      float mi = m[i] + (gi - m[i]) * c1;
+      float vi = v[i] + (gi * gi - v[i]) * c2;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = p[i] * keep - alpha * mi / ((float) Math.sqrt(vi) + eps);
+    }
   }
 
   void rmspropStep(
