@@ -52,7 +52,7 @@ final class Elementwise {
         parts,
         n,
         (lo, hi) -> {
-          int[] bits = new int[NAN_SCAN_CHUNK];
+          int[] bits = NAN_SCAN_BITS.get();
           for (int p = lo; p < hi && !found[p]; p++) {
             int end = (int) (n * (p + 1) / parts);
             for (int i = (int) (n * p / parts); i < end && !found[p]; i += NAN_SCAN_CHUNK) {
@@ -68,6 +68,10 @@ final class Elementwise {
 
   /** Floats per step of the NaN scan: 16 KiB of bits, well inside a core's L1 cache. */
   private static final int NAN_SCAN_CHUNK = 4096;
+
+  /** Each thread's chunk of bits for the NaN scan, kept rather than made anew per call. */
+  private static final ThreadLocal<int[]> NAN_SCAN_BITS =
+      ThreadLocal.withInitial(() -> new int[NAN_SCAN_CHUNK]);
 
   /**
    * Whether any of the first {@code len} float bit patterns is a NaN: its magnitude bits above
