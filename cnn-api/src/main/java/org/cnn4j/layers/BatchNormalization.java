@@ -135,9 +135,8 @@ public final class BatchNormalization extends Layer {
     }
     Tensor mean = step.allocate(Shape.of(cols), false);
     Tensor variance = step.allocate(Shape.of(cols), false);
-    backend.batchNormStatistics(x.buffer(), rows, cols, mean.buffer(), variance.buffer());
-    backend.batchNormApply(
-        x.buffer(), rows, cols, mean.buffer(), variance.buffer(), g, b, epsilon, y.buffer());
+    backend.batchNormTraining(
+        x.buffer(), rows, cols, g, b, epsilon, mean.buffer(), variance.buffer(), y.buffer());
     backend.axpby(1 - momentum, mean.buffer(), momentum, movingMean.value().buffer(), cols);
     backend.axpby(1 - momentum, variance.buffer(), momentum, movingVariance.value().buffer(), cols);
     step.record(

@@ -499,6 +499,20 @@ public abstract class FamilyBackend implements Backend {
   }
 
   @Override
+  public void batchNormTraining(
+      DeviceBuffer x,
+      int rows,
+      int cols,
+      DeviceBuffer gamma,
+      DeviceBuffer beta,
+      float eps,
+      DeviceBuffer mean,
+      DeviceBuffer variance,
+      DeviceBuffer y) {
+    batchNorm.batchNormTraining(x, rows, cols, gamma, beta, eps, mean, variance, y);
+  }
+
+  @Override
   public void batchNormBackward(
       DeviceBuffer x,
       DeviceBuffer dy,

@@ -3,7 +3,7 @@ package org.cnn4j.conformance;
 import java.util.List;
 import org.cnn4j.spi.Backend;
 
-/** Batch-norm statistics, apply and backward against the reference. */
+/** Batch-norm statistics, apply, both in one training call, and backward against the reference. */
 public final class BatchNormChecks extends Checks {
 
   /** x is [rows, cols] (NHWC flattened), values uniform in [-1, 3] so the mean is not 0. */
@@ -77,6 +77,41 @@ public final class BatchNormChecks extends Checks {
           Tolerances.STATISTICS,
           meanSquare,
           c.rows());
+    }
+  }
+
+  /** Statistics and normalised output of the one-call training op (in place when the case is). */
+  public void training(BatchNormCase c) {
+    Data d = data(c);
+    try (Session s = session()) {
+      Twin x = s.upload(d.x());
+      Twin gamma = s.upload(d.gamma());
+      Twin beta = s.upload(d.beta());
+      Twin mean = s.upload(Inputs.filled(c.cols(), Float.NaN));
+      Twin variance = s.upload(Inputs.filled(c.cols(), Float.NaN));
+      Twin y = c.inPlace() ? x : s.upload(Inputs.filled(d.x().length, Float.NaN));
+      s.run(
+          b ->
+              b.batchNormTraining(
+                  x.on(b),
+                  c.rows(),
+                  c.cols(),
+                  gamma.on(b),
+                  beta.on(b),
+                  c.eps(),
+                  mean.on(b),
+                  variance.on(b),
+                  y.on(b)));
+      float[] meanSquare = new float[c.cols()];
+      float[] meanAbs = new float[c.cols()];
+      for (int i = 0; i < d.x().length; i++) {
+        meanSquare[i % c.cols()] += d.x()[i] * d.x()[i] / c.rows();
+        meanAbs[i % c.cols()] += Math.abs(d.x()[i]) / c.rows();
+      }
+      s.expectClose("batchNormTraining mean " + c, mean, Tolerances.STATISTICS, meanAbs, c.rows());
+      s.expectClose(
+          "batchNormTraining variance " + c, variance, Tolerances.STATISTICS, meanSquare, c.rows());
+      s.expectClose("batchNormTraining y " + c, y, Tolerances.STATISTICS);
     }
   }
 

@@ -5,7 +5,10 @@ import org.cnn4j.conformance.BatchNormChecks.BatchNormCase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Batch-norm conformance: batch statistics, apply (also in place), training-mode backward. */
+/**
+ * Batch-norm conformance: batch statistics, apply (also in place), both in one training call,
+ * training-mode backward.
+ */
 public abstract class BatchNormConformance extends ConformanceTest {
   protected BatchNormConformance(String providerId) {
     super(providerId);
@@ -29,6 +32,12 @@ public abstract class BatchNormConformance extends ConformanceTest {
   @MethodSource("batchNormCases")
   void apply(BatchNormCase c) {
     checks().apply(c);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("batchNormCases")
+  void training(BatchNormCase c) {
+    checks().training(c);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -503,6 +503,25 @@ class PlantedBreaksTest {
                 },
             every(BatchNormChecks.cases(), BatchNormChecks::new, BatchNormChecks::statistics)),
         new Break(
+            "batch-norm training call normalises with the variance before eps",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void batchNormTraining(
+                      DeviceBuffer x,
+                      int rows,
+                      int cols,
+                      DeviceBuffer gamma,
+                      DeviceBuffer beta,
+                      float eps,
+                      DeviceBuffer mean,
+                      DeviceBuffer variance,
+                      DeviceBuffer y) {
+                    super.batchNormTraining(x, rows, cols, gamma, beta, 0f, mean, variance, y);
+                  }
+                },
+            every(BatchNormChecks.cases(), BatchNormChecks::new, BatchNormChecks::training)),
+        new Break(
             "dropout mask shifted by one element",
             b ->
                 new ForwardingBackend(b) {

@@ -1,16 +1,48 @@
 package org.cnn4j.backend.cpu;
 
 import static org.cnn4j.backend.cpu.CpuBuffer.floats;
+import static org.cnn4j.backend.cpu.CpuBuffer.own;
 
 import org.cnn4j.spi.DeviceBuffer;
 import org.cnn4j.spi.Ranges;
 
-/** Batch normalisation: column statistics in double, the affine apply, and the gradients. */
+/**
+ * Batch normalisation: through oneDNN's batch-normalisation primitive where oneDNN is used (its
+ * vectorised passes, statistics and normalisation in one call in training), else column statistics
+ * in double, the affine apply and the gradients as Java loops.
+ */
 final class BatchNorm {
   private final Parallel parallel;
 
-  BatchNorm(Parallel parallel) {
+  /** oneDNN's primitives, or null when it is not used. */
+  private final DnnlConvolutions dnnl;
+
+  BatchNorm(Parallel parallel, DnnlConvolutions dnnl) {
     this.parallel = parallel;
+    this.dnnl = dnnl;
+  }
+
+  void batchNormTraining(
+      DeviceBuffer x,
+      int rows,
+      int cols,
+      DeviceBuffer gamma,
+      DeviceBuffer beta,
+      float eps,
+      DeviceBuffer mean,
+      DeviceBuffer variance,
+      DeviceBuffer y) {
+    if (dnnl == null) {
+      batchNormStatistics(x, rows, cols, mean, variance);
+      batchNormApply(x, rows, cols, mean, variance, gamma, beta, eps, y);
+      return;
+    }
+    Ranges.check("batchNormTraining", x, 0, (long) rows * cols);
+    Ranges.check("batchNormTraining", y, 0, (long) rows * cols);
+    for (DeviceBuffer b : new DeviceBuffer[] {mean, variance, gamma, beta})
+      Ranges.check("batchNormTraining", b, 0, cols);
+    dnnl.batchNormTraining(
+        rows, cols, eps, own(x), own(gamma), own(beta), own(mean), own(variance), own(y));
   }
 
   void batchNormStatistics(
@@ -77,6 +109,11 @@ final class BatchNorm {
     Ranges.check("batchNormApply", y, 0, (long) rows * cols);
     for (DeviceBuffer b : new DeviceBuffer[] {mean, variance, gamma, beta})
       Ranges.check("batchNormApply", b, 0, cols);
+    if (dnnl != null) {
+      dnnl.batchNormApply(
+          rows, cols, eps, own(x), own(gamma), own(beta), own(mean), own(variance), own(y));
+      return;
+    }
 
     Floats in = floats(x);
     Floats out = floats(y);
@@ -115,6 +152,21 @@ final class BatchNorm {
       Ranges.check("batchNormBackward", b, 0, (long) rows * cols);
     for (DeviceBuffer b : new DeviceBuffer[] {mean, variance, gamma, dGamma, dBeta})
       Ranges.check("batchNormBackward", b, 0, cols);
+    if (dnnl != null) {
+      dnnl.batchNormBackward(
+          rows,
+          cols,
+          eps,
+          own(x),
+          own(dy),
+          own(mean),
+          own(variance),
+          own(gamma),
+          own(dx),
+          own(dGamma),
+          own(dBeta));
+      return;
+    }
 
     Floats in = floats(x);
     Floats g = floats(dy);

@@ -132,7 +132,7 @@ final class CpuBackend implements Backend {
       convolutions = new Convolutions(parallel, pool, gemm, elementwise, dnnl);
       pooling = new Pooling(parallel, dnnl);
       reductions = new Reductions(parallel);
-      batchNorm = new BatchNorm(parallel);
+      batchNorm = new BatchNorm(parallel, dnnl);
       dropout = new Dropout(parallel);
       optimizers = new Optimizers(parallel);
       tensorOps = new CpuTensorOps(parallel);
@@ -552,6 +552,20 @@ final class CpuBackend implements Backend {
       float eps,
       DeviceBuffer y) {
     ops().batchNorm.batchNormApply(x, rows, cols, mean, variance, gamma, beta, eps, y);
+  }
+
+  @Override
+  public void batchNormTraining(
+      DeviceBuffer x,
+      int rows,
+      int cols,
+      DeviceBuffer gamma,
+      DeviceBuffer beta,
+      float eps,
+      DeviceBuffer mean,
+      DeviceBuffer variance,
+      DeviceBuffer y) {
+    ops().batchNorm.batchNormTraining(x, rows, cols, gamma, beta, eps, mean, variance, y);
   }
 
   @Override

@@ -502,6 +502,185 @@ final class DnnlConvolutions implements AutoCloseable {
     return desc(dnnl_nhwc, s.n(), s.c(), s.outH(), s.outW());
   }
 
+  // ---------------------------------------------------------------- batch normalisation
+
+  /** One batch-normalisation primitive: which pass, the shape and epsilon (baked into it). */
+  private record BatchNormKey(String pass, int rows, int cols, float eps) {}
+
+  /**
+   * {@code [rows, cols]} as oneDNN's NHWC tensor of one image, {@code rows} pixels high and one
+   * wide: statistics per channel over all of them, and its vectorised NHWC kernels.
+   */
+  private static dnnl_memory_desc batchNormData(int rows, int cols) {
+    return desc(dnnl_nhwc, 1, cols, rows, 1);
+  }
+
+  private static dnnl_memory_desc channels(int cols) {
+    return desc(dnnl_a, cols);
+  }
+
+  /**
+   * Training mode: the batch's mean and biased variance into mean and variance, and y normalised by
+   * them with gamma and beta (statistics, normalisation and output in one primitive).
+   */
+  synchronized void batchNormTraining(
+      int rows,
+      int cols,
+      float eps,
+      CpuBuffer x,
+      CpuBuffer gamma,
+      CpuBuffer beta,
+      CpuBuffer mean,
+      CpuBuffer variance,
+      CpuBuffer y) {
+    OpenMpThreads.useOnThisThread(ompThreads);
+    cache
+        .computeIfAbsent(
+            new BatchNormKey("training", rows, cols, eps),
+            k -> createBatchNormForward(rows, cols, eps, false))
+        .run(stream, x, gamma, beta, mean, variance, y);
+  }
+
+  /** y normalised by the given statistics with gamma and beta; x may be y. */
+  synchronized void batchNormApply(
+      int rows,
+      int cols,
+      float eps,
+      CpuBuffer x,
+      CpuBuffer gamma,
+      CpuBuffer beta,
+      CpuBuffer mean,
+      CpuBuffer variance,
+      CpuBuffer y) {
+    OpenMpThreads.useOnThisThread(ompThreads);
+    cache
+        .computeIfAbsent(
+            new BatchNormKey("apply", rows, cols, eps),
+            k -> createBatchNormForward(rows, cols, eps, true))
+        .run(stream, x, gamma, beta, mean, variance, y);
+  }
+
+  /** dx, dGamma and dBeta of training-mode batch normalisation, overwritten. */
+  synchronized void batchNormBackward(
+      int rows,
+      int cols,
+      float eps,
+      CpuBuffer x,
+      CpuBuffer dy,
+      CpuBuffer mean,
+      CpuBuffer variance,
+      CpuBuffer gamma,
+      CpuBuffer dx,
+      CpuBuffer dGamma,
+      CpuBuffer dBeta) {
+    OpenMpThreads.useOnThisThread(ompThreads);
+    cache
+        .computeIfAbsent(
+            new BatchNormKey("backward", rows, cols, eps),
+            k -> createBatchNormBackward(rows, cols, eps))
+        .run(stream, x, dy, mean, variance, gamma, dx, dGamma, dBeta);
+  }
+
+  /**
+   * The forward primitive, arguments (x, gamma, beta, mean, variance, y): with the given statistics
+   * ({@code apply}) or computing them (training: mean and variance are outputs).
+   */
+  private Op createBatchNormForward(int rows, int cols, float eps, boolean apply) {
+    dnnl_primitive_desc pd = new dnnl_primitive_desc();
+    dnnl_primitive_attr attr = userScratchpadAttr();
+    int flags = dnnl_use_scale | dnnl_use_shift | (apply ? dnnl_use_global_stats : 0);
+    check(
+        dnnl_batch_normalization_forward_primitive_desc_create(
+            pd,
+            engine,
+            apply ? dnnl_forward_inference : dnnl_forward_training,
+            batchNormData(rows, cols),
+            batchNormData(rows, cols),
+            eps,
+            flags,
+            attr),
+        "batch_normalization_forward");
+    dnnl_primitive_attr_destroy(attr);
+    return new Op(
+        pd,
+        new int[] {
+          DNNL_ARG_SRC,
+          DNNL_ARG_SCALE,
+          DNNL_ARG_SHIFT,
+          DNNL_ARG_MEAN,
+          DNNL_ARG_VARIANCE,
+          DNNL_ARG_DST
+        },
+        new dnnl_memory_desc[] {
+          batchNormData(rows, cols),
+          channels(cols),
+          channels(cols),
+          channels(cols),
+          channels(cols),
+          batchNormData(rows, cols)
+        },
+        new boolean[] {false, false, false, !apply, !apply, true},
+        engine);
+  }
+
+  /** The backward primitive, arguments (x, dy, mean, variance, gamma, dx, dGamma, dBeta). */
+  private Op createBatchNormBackward(int rows, int cols, float eps) {
+    int flags = dnnl_use_scale | dnnl_use_shift;
+    dnnl_primitive_desc hint = new dnnl_primitive_desc();
+    check(
+        dnnl_batch_normalization_forward_primitive_desc_create(
+            hint,
+            engine,
+            dnnl_forward_training,
+            batchNormData(rows, cols),
+            batchNormData(rows, cols),
+            eps,
+            flags,
+            null),
+        "batch_normalization_forward");
+    dnnl_primitive_desc pd = new dnnl_primitive_desc();
+    dnnl_primitive_attr attr = userScratchpadAttr();
+    check(
+        dnnl_batch_normalization_backward_primitive_desc_create(
+            pd,
+            engine,
+            dnnl_backward,
+            batchNormData(rows, cols),
+            batchNormData(rows, cols),
+            batchNormData(rows, cols),
+            eps,
+            flags,
+            hint,
+            attr),
+        "batch_normalization_backward");
+    dnnl_primitive_attr_destroy(attr);
+    dnnl_primitive_desc_destroy(hint);
+    return new Op(
+        pd,
+        new int[] {
+          DNNL_ARG_SRC,
+          DNNL_ARG_DIFF_DST,
+          DNNL_ARG_MEAN,
+          DNNL_ARG_VARIANCE,
+          DNNL_ARG_SCALE,
+          DNNL_ARG_DIFF_SRC,
+          DNNL_ARG_DIFF_SCALE,
+          DNNL_ARG_DIFF_SHIFT
+        },
+        new dnnl_memory_desc[] {
+          batchNormData(rows, cols),
+          batchNormData(rows, cols),
+          channels(cols),
+          channels(cols),
+          channels(cols),
+          batchNormData(rows, cols),
+          channels(cols),
+          channels(cols)
+        },
+        new boolean[] {false, false, false, false, false, true, true, true},
+        engine);
+  }
+
   // ---------------------------------------------------------------- primitive creation
 
   private static dnnl_memory_desc desc(int tag, long... dims) {
