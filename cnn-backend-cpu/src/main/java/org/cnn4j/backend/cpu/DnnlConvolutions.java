@@ -213,7 +213,7 @@ final class DnnlConvolutions implements AutoCloseable {
   /** y = f(x) over {@code n} floats, for a kind {@link #hasForward} accepts. */
   synchronized void activationForward(
       ActivationKind kind, float alpha, CpuBuffer x, CpuBuffer y, long n) {
-    OpenMpThreads.useOnThisThread(ompThreads);
+    OpenMpThreads.useOnThisThread(memoryBoundThreads(n));
     Eltwise e = forwardAlgorithm(kind, alpha);
     if (e == null) throw new IllegalArgumentException("oneDNN has no eltwise for " + kind);
     Op op =
@@ -234,7 +234,7 @@ final class DnnlConvolutions implements AutoCloseable {
       CpuBuffer dy,
       CpuBuffer dx,
       long n) {
-    OpenMpThreads.useOnThisThread(ompThreads);
+    OpenMpThreads.useOnThisThread(memoryBoundThreads(n));
     Eltwise e = backwardAlgorithm(kind, alpha);
     if (e == null) throw new IllegalArgumentException("oneDNN does not differentiate " + kind);
     boolean fromDst = kind.derivativeFromOutput();
@@ -515,6 +515,15 @@ final class DnnlConvolutions implements AutoCloseable {
     return desc(dnnl_nhwc, 1, cols, rows, 1);
   }
 
+  /**
+   * OpenMP threads for a pass over {@code floats} values (an activation, a batch normalisation):
+   * one below a million, where waking a second thread costs more than the pass (MobileNetV2's
+   * batch-1 latency rose from about 31 to 37 ms when its small batch normalisations took two).
+   */
+  private int memoryBoundThreads(long floats) {
+    return floats < 1 << 20 ? 1 : ompThreads;
+  }
+
   private static dnnl_memory_desc channels(int cols) {
     return desc(dnnl_a, cols);
   }
@@ -533,7 +542,7 @@ final class DnnlConvolutions implements AutoCloseable {
       CpuBuffer mean,
       CpuBuffer variance,
       CpuBuffer y) {
-    OpenMpThreads.useOnThisThread(ompThreads);
+    OpenMpThreads.useOnThisThread(memoryBoundThreads((long) rows * cols));
     cache
         .computeIfAbsent(
             new BatchNormKey("training", rows, cols, eps),
@@ -552,7 +561,7 @@ final class DnnlConvolutions implements AutoCloseable {
       CpuBuffer mean,
       CpuBuffer variance,
       CpuBuffer y) {
-    OpenMpThreads.useOnThisThread(ompThreads);
+    OpenMpThreads.useOnThisThread(memoryBoundThreads((long) rows * cols));
     cache
         .computeIfAbsent(
             new BatchNormKey("apply", rows, cols, eps),
@@ -573,7 +582,7 @@ final class DnnlConvolutions implements AutoCloseable {
       CpuBuffer dx,
       CpuBuffer dGamma,
       CpuBuffer dBeta) {
-    OpenMpThreads.useOnThisThread(ompThreads);
+    OpenMpThreads.useOnThisThread(memoryBoundThreads((long) rows * cols));
     cache
         .computeIfAbsent(
             new BatchNormKey("backward", rows, cols, eps),
