@@ -283,16 +283,18 @@ final class Convolutions {
       Ranges.check("conv2dBackwardFused", dKernel, 0, s.kernelLength());
       if (dx != null) Ranges.check("conv2dBackwardFused", dx, 0, s.inputLength());
       if (dBias != null) Ranges.check("conv2dBackwardFused", dBias, 0, s.filters());
-      // dz in one pass, by oneDNN's eltwise gradient from y where it has one; oneDNN's weights pass
-      // adds up the bias gradient itself.
+      // dz in one pass, by oneDNN's eltwise gradient from y where it has one (without an
+      // activation dz is dy itself); oneDNN's weights pass adds up the bias gradient itself.
+      if (kind == ActivationKind.LINEAR) {
+        onednnBackward(s, x, kernel, dy, dx, dKernel, dBias);
+        return;
+      }
       try (DeviceBuffer dz = pool.allocate(s.outputLength())) {
         long n = s.outputLength();
-        if (kind == ActivationKind.LINEAR) floats(dz).put(0, floats(dy), 0, (int) n);
-        else if (DnnlConvolutions.hasBackward(kind, alpha))
+        if (DnnlConvolutions.hasBackward(kind, alpha))
           dnnl.activationBackward(kind, alpha, own(y), own(y), own(dy), own(dz), n);
         else elementwise.activationBackward(kind, alpha, y, y, dy, dz, n);
-        dnnl.backwardWeights(s, own(x), own(dz), own(dKernel), dBias == null ? null : own(dBias));
-        if (dx != null) dnnl.backwardData(s, own(dz), own(kernel), own(dx));
+        onednnBackward(s, x, kernel, dz, dx, dKernel, dBias);
       }
       return;
     }
@@ -411,6 +413,19 @@ final class Convolutions {
         }
       }
     }
+  }
+
+  /** oneDNN's weights (and bias) pass, then its data pass when dx is wanted, from dz. */
+  private void onednnBackward(
+      Conv2dSpec s,
+      DeviceBuffer x,
+      DeviceBuffer kernel,
+      DeviceBuffer dz,
+      DeviceBuffer dx,
+      DeviceBuffer dKernel,
+      DeviceBuffer dBias) {
+    dnnl.backwardWeights(s, own(x), own(dz), own(dKernel), dBias == null ? null : own(dBias));
+    if (dx != null) dnnl.backwardData(s, own(dz), own(kernel), own(dx));
   }
 
   void conv2dBackwardData(Conv2dSpec s, DeviceBuffer dy, DeviceBuffer kernel, DeviceBuffer dx) {
