@@ -508,11 +508,13 @@ final class DnnlConvolutions implements AutoCloseable {
   private record BatchNormKey(String pass, int rows, int cols, float eps) {}
 
   /**
-   * {@code [rows, cols]} as oneDNN's NHWC tensor of one image, {@code rows} pixels high and one
-   * wide: statistics per channel over all of them, and its vectorised NHWC kernels.
+   * {@code [rows, cols]} as oneDNN's NHWC tensor of {@code rows} images of one pixel: statistics
+   * per channel over all of them, and its vectorised NHWC kernels, split across threads by image.
+   * Seen as one image {@code rows} pixels high, the training forward ran 2.1x and the backward 1.3x
+   * slower (MobileNetV2, 2 threads).
    */
   private static dnnl_memory_desc batchNormData(int rows, int cols) {
-    return desc(dnnl_nhwc, 1, cols, rows, 1);
+    return desc(dnnl_nhwc, rows, cols, 1, 1);
   }
 
   /**
