@@ -25,7 +25,9 @@ public final class BatchNormChecks extends Checks {
         new BatchNormCase(18, 5, 1e-3f, true),
         new BatchNormCase(256, 3, 1e-5f, false),
         new BatchNormCase(500, 1, 1e-3f, false),
-        new BatchNormCase(64, 16, 1e-5f, false));
+        new BatchNormCase(64, 16, 1e-5f, false),
+        // Over a million values: a backend's multi-threaded path (the CPU's oneDNN one).
+        new BatchNormCase(65_536, 17, 1e-3f, false));
   }
 
   private record Data(
