@@ -2,7 +2,7 @@
 # Runs cnn4j and a peer framework alternately (A B A B ...) on one workload and prints the
 # medians and their ratio, as ../shared/BENCHMARKS.md asks (these machines are shared and noisy).
 #
-#   bench/side-by-side.sh W1 tf 3        # workload, peer (tf | djl), rounds
+#   bench/side-by-side.sh W1 tf 3        # workload (W1-128: W1 at batch 128), peer (tf | djl), rounds
 #   bench/side-by-side.sh W1 /tmp/base 3 # peer: another cnn4j checkout (e.g. the previous commit,
 #                                        # `git worktree add --detach /tmp/base REV`), its ./cnn4j
 #
@@ -21,11 +21,12 @@ if [ -d "$peer" ] || [ -f "$PEERS/tfjava/target/classpath.txt" ]; then :; else
 fi
 case $wl in
   W1) args="wl=W1 bs=32 win=100 skip=100 epochs=1 data=$DATA"; ours="--workload W1 --batch 32 --window 100 --skip 100 --max-steps 1000" ;;
+  W1-128) args="wl=W1 bs=128 win=25 skip=25 epochs=1 data=$DATA"; ours="--workload W1 --batch 128 --window 25 --skip 25 --max-steps 250" ;;
   W2) args="wl=W2 bs=32 win=20 skip=20 epochs=1"; ours="--workload W2 --batch 32 --window 20 --skip 20" ;;
   W3) args="wl=W3 bs=32 win=4 skip=4 epochs=1 inferBs=64 nInfer=256 inferReps=3 maxSteps=16"; ours="--workload W3 --batch 32 --window 4 --skip 4 --max-steps 16 --infer-reps 3" ;;
   W4) args="wl=W4 bs=32 win=2 skip=2 maxSteps=8"; ours="--model resnet50 --batch 32 --window 2 --skip 2 --max-steps 8" ;;
   W5) args="wl=W5 bs=32 win=4 skip=4 maxSteps=8 epochs=2"; ours="--model mobilenet_v2 --batch 32 --window 4 --skip 4 --max-steps 8 --epochs 2" ;;
-  *) echo "workload must be W1, W2, W3, W4 or W5" >&2; exit 2 ;;
+  *) echo "workload must be W1, W1-128 (batch 128), W2, W3, W4 or W5" >&2; exit 2 ;;
 esac
 case $peer in
   */*) [ -x "$peer/cnn4j" ] || { echo "$peer has no cnn4j launcher" >&2; exit 2; } ;;
