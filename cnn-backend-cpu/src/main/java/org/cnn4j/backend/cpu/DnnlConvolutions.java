@@ -332,11 +332,17 @@ final class DnnlConvolutions implements AutoCloseable {
     return Math.max(0, (long) (s.outW() - 1) * s.strideW() + s.poolW() - s.w() - s.padLeft());
   }
 
-  private final Map<org.cnn4j.spi.Pool2dSpec, MaxPool> pools = new HashMap<>();
+  private final Map<org.cnn4j.spi.Pool2dSpec, Op> pools = new HashMap<>();
+
+  /**
+   * The gradient primitives of each pooling geometry a backward ran on: made on the first backward,
+   * so an inference-only geometry (another batch size) holds no training output or workspace.
+   */
+  private final Map<org.cnn4j.spi.Pool2dSpec, MaxPoolGradient> poolGradients = new HashMap<>();
 
   synchronized void maxPoolForward(org.cnn4j.spi.Pool2dSpec s, CpuBuffer x, CpuBuffer y) {
     OpenMpThreads.useOnThisThread(ompThreads);
-    pools.computeIfAbsent(s, MaxPool::new).forward(x, y);
+    pools.computeIfAbsent(s, this::createMaxPoolForward).run(stream, x, y);
   }
 
   /**
@@ -348,15 +354,63 @@ final class DnnlConvolutions implements AutoCloseable {
   synchronized void maxPoolBackward(
       org.cnn4j.spi.Pool2dSpec s, CpuBuffer x, CpuBuffer dy, CpuBuffer dx) {
     OpenMpThreads.useOnThisThread(ompThreads);
-    pools.computeIfAbsent(s, MaxPool::new).backward(x, dy, dx);
+    poolGradients.computeIfAbsent(s, MaxPoolGradient::new).backward(x, dy, dx);
+  }
+
+  private static long[] poolStrides(org.cnn4j.spi.Pool2dSpec s) {
+    return new long[] {s.strideH(), s.strideW()};
+  }
+
+  private static long[] poolWindow(org.cnn4j.spi.Pool2dSpec s) {
+    return new long[] {s.poolH(), s.poolW()};
+  }
+
+  private static long[] poolPadL(org.cnn4j.spi.Pool2dSpec s) {
+    return new long[] {s.padTop(), s.padLeft()};
+  }
+
+  private static long[] poolPadR(org.cnn4j.spi.Pool2dSpec s) {
+    return new long[] {poolPadBottom(s), poolPadRight(s)};
+  }
+
+  /** oneDNN's pooling forward descriptor for {@code s}, inference or training mode. */
+  private dnnl_primitive_desc poolingForwardDesc(org.cnn4j.spi.Pool2dSpec s, int propKind) {
+    dnnl_primitive_desc pd = new dnnl_primitive_desc();
+    dnnl_primitive_attr attr = userScratchpadAttr();
+    check(
+        dnnl_pooling_forward_primitive_desc_create(
+            pd,
+            engine,
+            propKind,
+            dnnl_pooling_max,
+            poolSrc(s),
+            poolDst(s),
+            poolStrides(s),
+            poolWindow(s),
+            new long[] {0, 0},
+            poolPadL(s),
+            poolPadR(s),
+            attr),
+        "pooling_forward");
+    dnnl_primitive_attr_destroy(attr);
+    return pd;
+  }
+
+  private Op createMaxPoolForward(org.cnn4j.spi.Pool2dSpec s) {
+    return new Op(
+        poolingForwardDesc(s, dnnl_forward_inference),
+        new int[] {DNNL_ARG_SRC, DNNL_ARG_DST},
+        new dnnl_memory_desc[] {poolSrc(s), poolDst(s)},
+        new boolean[] {false, true},
+        engine);
   }
 
   /**
-   * The primitives of one pooling geometry, with the training forward's own output and workspace.
+   * The gradient primitives of one pooling geometry, with the training forward's own output and
+   * workspace.
    */
-  private final class MaxPool {
-    final Op inference;
-    final dnnl_primitive_desc trainingPd = new dnnl_primitive_desc();
+  private final class MaxPoolGradient {
+    final dnnl_primitive_desc trainingPd;
     final dnnl_primitive training = new dnnl_primitive();
     final dnnl_primitive_desc backwardPd = new dnnl_primitive_desc();
     final dnnl_primitive backward = new dnnl_primitive();
@@ -372,52 +426,10 @@ final class DnnlConvolutions implements AutoCloseable {
     final ScratchArg trainingScratch;
     final ScratchArg backwardScratch;
 
-    MaxPool(org.cnn4j.spi.Pool2dSpec s) {
-      long[] strides = {s.strideH(), s.strideW()};
-      long[] kernel = {s.poolH(), s.poolW()};
-      long[] dilation = {0, 0};
-      long[] padL = {s.padTop(), s.padLeft()};
-      long[] padR = {poolPadBottom(s), poolPadRight(s)};
-      dnnl_primitive_desc inferencePd = new dnnl_primitive_desc();
-      dnnl_primitive_attr attr = userScratchpadAttr();
-      check(
-          dnnl_pooling_forward_primitive_desc_create(
-              inferencePd,
-              engine,
-              dnnl_forward_inference,
-              dnnl_pooling_max,
-              poolSrc(s),
-              poolDst(s),
-              strides,
-              kernel,
-              dilation,
-              padL,
-              padR,
-              attr),
-          "pooling_forward");
-      inference =
-          new Op(
-              inferencePd,
-              new int[] {DNNL_ARG_SRC, DNNL_ARG_DST},
-              new dnnl_memory_desc[] {poolSrc(s), poolDst(s)},
-              new boolean[] {false, true},
-              engine);
-      check(
-          dnnl_pooling_forward_primitive_desc_create(
-              trainingPd,
-              engine,
-              dnnl_forward_training,
-              dnnl_pooling_max,
-              poolSrc(s),
-              poolDst(s),
-              strides,
-              kernel,
-              dilation,
-              padL,
-              padR,
-              attr),
-          "pooling_forward");
+    MaxPoolGradient(org.cnn4j.spi.Pool2dSpec s) {
+      trainingPd = poolingForwardDesc(s, dnnl_forward_training);
       check(dnnl_primitive_create(training, trainingPd), "primitive");
+      dnnl_primitive_attr attr = userScratchpadAttr();
       check(
           dnnl_pooling_backward_primitive_desc_create(
               backwardPd,
@@ -425,11 +437,11 @@ final class DnnlConvolutions implements AutoCloseable {
               dnnl_pooling_max,
               poolSrc(s),
               poolDst(s),
-              strides,
-              kernel,
-              dilation,
-              padL,
-              padR,
+              poolStrides(s),
+              poolWindow(s),
+              new long[] {0, 0},
+              poolPadL(s),
+              poolPadR(s),
               trainingPd,
               attr),
           "pooling_backward");
@@ -460,10 +472,6 @@ final class DnnlConvolutions implements AutoCloseable {
         backwardArgs.getPointer(3).arg(DNNL_ARG_SCRATCHPAD).memory(backwardScratch.memory);
     }
 
-    void forward(CpuBuffer x, CpuBuffer y) {
-      inference.run(stream, x, y);
-    }
-
     void backward(CpuBuffer x, CpuBuffer dy, CpuBuffer dx) {
       check(dnnl_memory_set_data_handle(src, x.pointer), "set_data_handle");
       check(dnnl_memory_set_data_handle(diffDst, dy.pointer), "set_data_handle");
@@ -480,7 +488,6 @@ final class DnnlConvolutions implements AutoCloseable {
     }
 
     void close() {
-      inference.close();
       dnnl_primitive_destroy(training);
       dnnl_primitive_destroy(backward);
       dnnl_primitive_desc_destroy(trainingPd);
@@ -1092,8 +1099,10 @@ final class DnnlConvolutions implements AutoCloseable {
     cache.clear();
     eltwise.values().forEach(Op::close);
     eltwise.clear();
-    pools.values().forEach(MaxPool::close);
+    pools.values().forEach(Op::close);
     pools.clear();
+    poolGradients.values().forEach(MaxPoolGradient::close);
+    poolGradients.clear();
     scratchpad.close();
     dnnl_stream_destroy(stream);
     dnnl_engine_destroy(engine);

@@ -75,9 +75,9 @@ final class Elementwise {
 
   /**
    * Whether any of the first {@code len} float bit patterns is a NaN: its magnitude bits above
-   * infinity's, so {@code 0x7f800000 - magnitude} is negative. A branch-free OR over plain ints,
-   * which HotSpot compiles to vector instructions (the float compare loop with an early exit it did
-   * not, and read a float a nanosecond).
+   * infinity's, so {@code 0x7f800000 - magnitude} is negative. A branch-free OR over an int array
+   * in L1, about 0.3 ns a value here against 0.5 for the compare loop with an early exit over
+   * native memory (HotSpot 17 did not vectorise either).
    */
   private static boolean anyNaN(int[] bits, int len) {
     int sign = 0;
