@@ -41,8 +41,8 @@ final class BatchNorm {
     Ranges.check("batchNormTraining", y, 0, (long) rows * cols);
     for (DeviceBuffer b : new DeviceBuffer[] {mean, variance, gamma, beta})
       Ranges.check("batchNormTraining", b, 0, cols);
-    dnnl.batchNormTraining(
-        rows, cols, eps, own(x), own(gamma), own(beta), own(mean), own(variance), own(y));
+    dnnl.batchNormForward(
+        false, rows, cols, eps, own(x), own(gamma), own(beta), own(mean), own(variance), own(y));
   }
 
   void batchNormStatistics(
@@ -110,8 +110,8 @@ final class BatchNorm {
     for (DeviceBuffer b : new DeviceBuffer[] {mean, variance, gamma, beta})
       Ranges.check("batchNormApply", b, 0, cols);
     if (dnnl != null) {
-      dnnl.batchNormApply(
-          rows, cols, eps, own(x), own(gamma), own(beta), own(mean), own(variance), own(y));
+      dnnl.batchNormForward(
+          true, rows, cols, eps, own(x), own(gamma), own(beta), own(mean), own(variance), own(y));
       return;
     }
 

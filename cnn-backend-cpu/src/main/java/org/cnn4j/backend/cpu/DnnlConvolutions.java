@@ -538,10 +538,12 @@ final class DnnlConvolutions implements AutoCloseable {
   }
 
   /**
-   * Training mode: the batch's mean and biased variance into mean and variance, and y normalised by
-   * them with gamma and beta (statistics, normalisation and output in one primitive).
+   * y normalised with gamma and beta: by the given mean and variance ({@code withStatistics}), or
+   * in training mode by the batch's, which it writes into mean and variance (statistics,
+   * normalisation and output in one primitive). x may be y.
    */
-  synchronized void batchNormTraining(
+  synchronized void batchNormForward(
+      boolean withStatistics,
       int rows,
       int cols,
       float eps,
@@ -554,27 +556,8 @@ final class DnnlConvolutions implements AutoCloseable {
     OpenMpThreads.useOnThisThread(memoryBoundThreads((long) rows * cols));
     cache
         .computeIfAbsent(
-            new BatchNormKey("training", rows, cols, eps),
-            k -> createBatchNormForward(rows, cols, eps, false))
-        .run(stream, x, gamma, beta, mean, variance, y);
-  }
-
-  /** y normalised by the given statistics with gamma and beta; x may be y. */
-  synchronized void batchNormApply(
-      int rows,
-      int cols,
-      float eps,
-      CpuBuffer x,
-      CpuBuffer gamma,
-      CpuBuffer beta,
-      CpuBuffer mean,
-      CpuBuffer variance,
-      CpuBuffer y) {
-    OpenMpThreads.useOnThisThread(memoryBoundThreads((long) rows * cols));
-    cache
-        .computeIfAbsent(
-            new BatchNormKey("apply", rows, cols, eps),
-            k -> createBatchNormForward(rows, cols, eps, true))
+            new BatchNormKey(withStatistics ? "apply" : "training", rows, cols, eps),
+            k -> createBatchNormForward(rows, cols, eps, withStatistics))
         .run(stream, x, gamma, beta, mean, variance, y);
   }
 

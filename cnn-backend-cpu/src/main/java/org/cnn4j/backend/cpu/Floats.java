@@ -124,33 +124,28 @@ final class Floats {
 
   /** Copies {@code len} floats from this memory at {@code index} into the array. */
   void get(int index, float[] dst, int dstOffset, int len) {
-    if (dstOffset < 0 || len < 0 || dstOffset + len > dst.length)
-      throw new IndexOutOfBoundsException();
-    try {
-      COPY_BETWEEN.invokeExact(
-          (Object) null,
-          address + ((long) index << 2),
-          (Object) dst,
-          FLOAT_ARRAY_BASE + ((long) dstOffset << 2),
-          (long) len << 2);
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    copyOut(index, dst, dst.length, FLOAT_ARRAY_BASE, dstOffset, len);
   }
 
   /**
    * Copies the bits of {@code len} floats from this memory at {@code index} into the int array:
-   * integer loops over an array are what HotSpot vectorizes.
+   * integer loops over an array are what HotSpot compiles best.
    */
   void getBits(int index, int[] dst, int dstOffset, int len) {
-    if (dstOffset < 0 || len < 0 || dstOffset + len > dst.length)
+    copyOut(index, dst, dst.length, INT_ARRAY_BASE, dstOffset, len);
+  }
+
+  /** Copies {@code len} 4-byte values from this memory into an array of 4-byte elements. */
+  private void copyOut(
+      int index, Object dst, int dstLength, long arrayBase, int dstOffset, int len) {
+    if (dstOffset < 0 || len < 0 || dstOffset + len > dstLength)
       throw new IndexOutOfBoundsException();
     try {
       COPY_BETWEEN.invokeExact(
           (Object) null,
           address + ((long) index << 2),
-          (Object) dst,
-          INT_ARRAY_BASE + ((long) dstOffset << 2),
+          dst,
+          arrayBase + ((long) dstOffset << 2),
           (long) len << 2);
     } catch (Throwable t) {
       throw unexpected(t);
