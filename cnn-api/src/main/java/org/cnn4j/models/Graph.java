@@ -70,7 +70,7 @@ final class Graph {
       }
       if (!given.add(t)) throw new IllegalArgumentException(model + ": input " + t + " is twice");
     }
-    Set<Node> reached = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<Node> reached = identitySet();
     Set<SymbolicTensor> read = identitySet();
     Set<SymbolicTensor> usedInputs = identitySet();
     Deque<SymbolicTensor> todo = new ArrayDeque<>(outputs);
@@ -109,7 +109,8 @@ final class Graph {
         List.copyOf(inputs), List.copyOf(outputs), List.copyOf(order), List.copyOf(layers), read);
   }
 
-  private static <T> Set<T> identitySet() {
+  /** A set by identity (graph tensors, nodes and buffers are compared by identity). */
+  static <T> Set<T> identitySet() {
     return java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   }
 
@@ -156,7 +157,7 @@ final class Graph {
         (long) batch.get(0).shape().dim(0) * plan.activationFloatsPerRow() >= PLANNED_FLOATS;
     boolean inference = !step.training();
     LiveBuffers live = inference && planned ? new LiveBuffers(step) : null;
-    Set<Node> folded = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<Node> folded = identitySet();
     for (int i = 0; i < nodes.size(); i++) {
       Node node = nodes.get(i);
       if (inference && runFolded(step, node, i, values, folded, live)) continue;

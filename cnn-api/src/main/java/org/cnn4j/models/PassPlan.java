@@ -35,7 +35,7 @@ final class PassPlan {
     for (Node n : nodes) {
       for (SymbolicTensor t : n.inputs()) readers.computeIfAbsent(t, k -> new ArrayList<>()).add(n);
     }
-    Set<SymbolicTensor> isOutput = identitySet();
+    Set<SymbolicTensor> isOutput = Graph.identitySet();
     isOutput.addAll(outputs);
     this.deadAfter = deadAfter(inputs, outputs, nodes);
     this.inPlace = inPlace(readers, isOutput, nodes);
@@ -108,7 +108,7 @@ final class PassPlan {
 
   private static Set<SymbolicTensor> unreadByBackward(
       List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, List<Node> nodes) {
-    Set<SymbolicTensor> result = identitySet();
+    Set<SymbolicTensor> result = Graph.identitySet();
     for (Node n : nodes) {
       for (SymbolicTensor t : n.outputs()) if (t.layer().outputOverwritable()) result.add(t);
     }
@@ -126,7 +126,7 @@ final class PassPlan {
    */
   private static Set<Node> inPlace(
       Map<SymbolicTensor, List<Node>> readers, Set<SymbolicTensor> isOutput, List<Node> nodes) {
-    Set<Node> result = identitySet();
+    Set<Node> result = Graph.identitySet();
     for (Node n : nodes) {
       if (n.inputs().size() != 1) continue;
       SymbolicTensor x = n.inputs().get(0);
@@ -155,9 +155,5 @@ final class PassPlan {
     for (int i = 0; i < nodes.size(); i++) dead.add(new ArrayList<>());
     lastUse.forEach((t, i) -> dead.get(i).add(t));
     return dead.stream().map(List::copyOf).toList();
-  }
-
-  private static <T> Set<T> identitySet() {
-    return java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   }
 }

@@ -41,8 +41,7 @@ public final class Step implements AutoCloseable {
   private final java.util.Set<DeviceBuffer> freeWhenUngraded = identitySet();
   private final java.util.Set<DeviceBuffer> keep = identitySet();
   private final ArrayDeque<Backward> tape = new ArrayDeque<>();
-  private final java.util.Set<Parameter> written =
-      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  private final java.util.Set<Parameter> written = identitySet();
   private final List<Tensor[]> extraGradients = new ArrayList<>();
   private final Map<Parameter, Tensor> params = new java.util.IdentityHashMap<>();
   private int paused;

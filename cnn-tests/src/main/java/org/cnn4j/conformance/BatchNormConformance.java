@@ -14,6 +14,11 @@ public abstract class BatchNormConformance extends ConformanceTest {
     super(providerId);
   }
 
+  /** With backend options: e.g. a backend's other path for the same ops. */
+  protected BatchNormConformance(String providerId, org.cnn4j.spi.BackendConfig config) {
+    super(providerId, config);
+  }
+
   static List<BatchNormCase> batchNormCases() {
     return BatchNormChecks.cases();
   }

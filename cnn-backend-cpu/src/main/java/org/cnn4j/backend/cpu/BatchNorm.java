@@ -3,6 +3,7 @@ package org.cnn4j.backend.cpu;
 import static org.cnn4j.backend.cpu.CpuBuffer.floats;
 import static org.cnn4j.backend.cpu.CpuBuffer.own;
 
+import org.cnn4j.spi.BatchNormOps;
 import org.cnn4j.spi.DeviceBuffer;
 import org.cnn4j.spi.Ranges;
 
@@ -11,7 +12,7 @@ import org.cnn4j.spi.Ranges;
  * vectorised passes, statistics and normalisation in one call in training), else column statistics
  * in double, the affine apply and the gradients as Java loops.
  */
-final class BatchNorm {
+final class BatchNorm implements BatchNormOps {
   private final Parallel parallel;
 
   /** oneDNN's primitives, or null when it is not used. */
@@ -22,7 +23,8 @@ final class BatchNorm {
     this.dnnl = dnnl;
   }
 
-  void batchNormTraining(
+  @Override
+  public void batchNormTraining(
       DeviceBuffer x,
       int rows,
       int cols,
@@ -33,8 +35,7 @@ final class BatchNorm {
       DeviceBuffer variance,
       DeviceBuffer y) {
     if (dnnl == null) {
-      batchNormStatistics(x, rows, cols, mean, variance);
-      batchNormApply(x, rows, cols, mean, variance, gamma, beta, eps, y);
+      BatchNormOps.super.batchNormTraining(x, rows, cols, gamma, beta, eps, mean, variance, y);
       return;
     }
     Ranges.check("batchNormTraining", x, 0, (long) rows * cols);
@@ -45,7 +46,8 @@ final class BatchNorm {
         false, rows, cols, eps, own(x), own(gamma), own(beta), own(mean), own(variance), own(y));
   }
 
-  void batchNormStatistics(
+  @Override
+  public void batchNormStatistics(
       DeviceBuffer x, int rows, int cols, DeviceBuffer mean, DeviceBuffer variance) {
     Ranges.check("batchNormStatistics", x, 0, (long) rows * cols);
     Ranges.check("batchNormStatistics", mean, 0, cols);
@@ -95,7 +97,8 @@ final class BatchNorm {
     return total;
   }
 
-  void batchNormApply(
+  @Override
+  public void batchNormApply(
       DeviceBuffer x,
       int rows,
       int cols,
@@ -136,7 +139,8 @@ final class BatchNorm {
         });
   }
 
-  void batchNormBackward(
+  @Override
+  public void batchNormBackward(
       DeviceBuffer x,
       DeviceBuffer dy,
       int rows,
