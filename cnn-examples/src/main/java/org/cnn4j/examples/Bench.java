@@ -13,6 +13,7 @@ import org.cnn4j.applications.Applications;
 import org.cnn4j.backends.Backends;
 import org.cnn4j.callbacks.Callback;
 import org.cnn4j.data.LabeledImages;
+import org.cnn4j.data.TrainTestSplit;
 import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.models.FitOptions;
 import org.cnn4j.models.Model;
@@ -79,21 +80,21 @@ public final class Bench {
     // two inference batches.
     ApplicationBuilder<?> app = o.model() == null ? null : Applications.byName(o.model());
     int[] shape = app == null ? null : app.resolvedInputShape();
-    LabeledImages train =
+    TrainTestSplit data =
         app == null
-            ? o.workload().trainData()
-            : Workload.synthetic(
-                o.batch() * (o.skip() + 3 * o.window()),
-                shape[0],
-                shape[1],
-                shape[2],
-                42,
-                app.classes());
-    LabeledImages test =
-        app == null
-            ? o.workload().testData()
-            : Workload.synthetic(
-                2 * o.inferBatch(), shape[0], shape[1], shape[2], 43, app.classes());
+            ? o.workload().data()
+            : new TrainTestSplit(
+                Workload.synthetic(
+                    o.batch() * (o.skip() + 3 * o.window()),
+                    shape[0],
+                    shape[1],
+                    shape[2],
+                    42,
+                    app.classes()),
+                Workload.synthetic(
+                    2 * o.inferBatch(), shape[0], shape[1], shape[2], 43, app.classes()));
+    LabeledImages train = data.train();
+    LabeledImages test = data.test();
     Backend raw = Backends.open(o.backend(), BackendConfig.defaults());
     ProfilingBackend profiler = o.profile() ? ProfilingBackend.wrap(raw) : null;
     Backend backend = profiler != null ? profiler.proxy() : raw;
@@ -145,7 +146,8 @@ public final class Bench {
         System.out.print(profiler.report(meter.steps));
       }
       int n = test.count() / o.inferBatch() * o.inferBatch();
-      LabeledImages inferSet = test.slice(0, n);
+      // A slice copies; the whole set (W3, W4, W5) is read as it is.
+      LabeledImages inferSet = n == test.count() ? test : test.slice(0, n);
       model.predict(inferSet, o.inferBatch()).values();
       List<Double> inferRates = new ArrayList<>();
       if (profiler != null) profiler.reset();
