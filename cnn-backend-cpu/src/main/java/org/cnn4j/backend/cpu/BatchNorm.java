@@ -16,9 +16,9 @@ final class BatchNorm implements BatchNormOps {
   private final Parallel parallel;
 
   /** oneDNN's primitives, or null when it is not used. */
-  private final DnnlConvolutions dnnl;
+  private final DnnlBatchNorm dnnl;
 
-  BatchNorm(Parallel parallel, DnnlConvolutions dnnl) {
+  BatchNorm(Parallel parallel, DnnlBatchNorm dnnl) {
     this.parallel = parallel;
     this.dnnl = dnnl;
   }
@@ -42,7 +42,7 @@ final class BatchNorm implements BatchNormOps {
     Ranges.check("batchNormTraining", y, 0, (long) rows * cols);
     for (DeviceBuffer b : new DeviceBuffer[] {mean, variance, gamma, beta})
       Ranges.check("batchNormTraining", b, 0, cols);
-    dnnl.batchNormForward(
+    dnnl.forward(
         false, rows, cols, eps, own(x), own(gamma), own(beta), own(mean), own(variance), own(y));
   }
 
@@ -113,7 +113,7 @@ final class BatchNorm implements BatchNormOps {
     for (DeviceBuffer b : new DeviceBuffer[] {mean, variance, gamma, beta})
       Ranges.check("batchNormApply", b, 0, cols);
     if (dnnl != null) {
-      dnnl.batchNormForward(
+      dnnl.forward(
           true, rows, cols, eps, own(x), own(gamma), own(beta), own(mean), own(variance), own(y));
       return;
     }
@@ -157,7 +157,7 @@ final class BatchNorm implements BatchNormOps {
     for (DeviceBuffer b : new DeviceBuffer[] {mean, variance, gamma, dGamma, dBeta})
       Ranges.check("batchNormBackward", b, 0, cols);
     if (dnnl != null) {
-      dnnl.batchNormBackward(
+      dnnl.backward(
           rows,
           cols,
           eps,

@@ -19,20 +19,24 @@ final class Convolutions {
   private final Gemm gemm;
   private final Elementwise elementwise;
 
-  /** oneDNN's primitives, or null when it is not used. */
+  /** oneDNN's convolutions and activations, or null when it is not used. */
   private final DnnlConvolutions dnnl;
+
+  private final DnnlEltwise dnnlEltwise;
 
   Convolutions(
       Parallel parallel,
       BufferPool pool,
       Gemm gemm,
       Elementwise elementwise,
-      DnnlConvolutions dnnl) {
+      DnnlConvolutions dnnl,
+      DnnlEltwise dnnlEltwise) {
     this.parallel = parallel;
     this.pool = pool;
     this.gemm = gemm;
     this.elementwise = elementwise;
     this.dnnl = dnnl;
+    this.dnnlEltwise = dnnlEltwise;
   }
 
   private boolean viaOnednn(Conv2dSpec s) {
@@ -184,7 +188,7 @@ final class Convolutions {
       // cheaper than another pass over the larger output); otherwise our activation keeps NaN, as
       // Keras does.
       boolean clean =
-          DnnlConvolutions.hasForward(kind, alpha)
+          DnnlEltwise.hasForward(kind, alpha)
               && !hasNaN(x, s.inputLength())
               && !hasNaN(kernel, s.kernelLength())
               && (bias == null || !hasNaN(bias, s.filters()));
@@ -291,8 +295,8 @@ final class Convolutions {
       }
       try (DeviceBuffer dz = pool.allocate(s.outputLength())) {
         long n = s.outputLength();
-        if (DnnlConvolutions.hasBackward(kind, alpha))
-          dnnl.activationBackward(kind, alpha, own(y), own(y), own(dy), own(dz), n);
+        if (DnnlEltwise.hasBackward(kind, alpha))
+          dnnlEltwise.activationBackward(kind, alpha, own(y), own(y), own(dy), own(dz), n);
         else elementwise.activationBackward(kind, alpha, y, y, dy, dz, n);
         onednnBackward(s, x, kernel, dz, dx, dKernel, dBias);
       }

@@ -28,8 +28,8 @@ final class CpuBackend implements Backend {
   private final Parallel parallel;
   private final String description;
 
-  /** oneDNN's primitives when its library loaded, else null (im2col + OpenBLAS throughout). */
-  private final DnnlConvolutions dnnl;
+  /** oneDNN's state when its library loaded, else null (im2col + OpenBLAS throughout). */
+  private final DnnlSession dnnl;
 
   /** Single-threaded views sharing {@link #pool}, one per thread, for batch-split work; or none. */
   private final List<Backend> lanes;
@@ -81,7 +81,7 @@ final class CpuBackend implements Backend {
     this(
         pool,
         new Parallel(threads),
-        useOnednn ? new DnnlConvolutions(ompThreads) : null,
+        useOnednn ? new DnnlSession(ompThreads) : null,
         lanes(pool, useOnednn, lanes, laneOmpThreads),
         false,
         "OpenBLAS "
@@ -97,7 +97,7 @@ final class CpuBackend implements Backend {
   private CpuBackend(
       BufferPool pool,
       Parallel parallel,
-      DnnlConvolutions dnnl,
+      DnnlSession dnnl,
       List<Backend> lanes,
       boolean lane,
       String description) {
@@ -124,15 +124,23 @@ final class CpuBackend implements Backend {
     final Optimizers optimizers;
     final CpuTensorOps tensorOps;
 
-    Ops(Parallel parallel, BufferPool pool, DnnlConvolutions dnnl) {
+    Ops(Parallel parallel, BufferPool pool, DnnlSession dnnl) {
       memory = new Memory(parallel);
       gemm = new Gemm(parallel, pool);
       im2col = new Im2col(parallel);
-      elementwise = new Elementwise(parallel, dnnl);
-      convolutions = new Convolutions(parallel, pool, gemm, elementwise, dnnl);
-      pooling = new Pooling(parallel, dnnl);
+      DnnlEltwise eltwise = dnnl == null ? null : new DnnlEltwise(dnnl);
+      elementwise = new Elementwise(parallel, eltwise);
+      convolutions =
+          new Convolutions(
+              parallel,
+              pool,
+              gemm,
+              elementwise,
+              dnnl == null ? null : new DnnlConvolutions(dnnl),
+              eltwise);
+      pooling = new Pooling(parallel, dnnl == null ? null : new DnnlPooling(dnnl));
       reductions = new Reductions(parallel);
-      batchNorm = new BatchNorm(parallel, dnnl);
+      batchNorm = new BatchNorm(parallel, dnnl == null ? null : new DnnlBatchNorm(dnnl));
       dropout = new Dropout(parallel);
       optimizers = new Optimizers(parallel);
       tensorOps = new CpuTensorOps(parallel);
@@ -158,7 +166,7 @@ final class CpuBackend implements Backend {
           new CpuBackend(
               pool,
               new Parallel(1),
-              useOnednn ? new DnnlConvolutions(ompThreads) : null,
+              useOnednn ? new DnnlSession(ompThreads) : null,
               List.of(),
               true,
               "lane " + i));

@@ -18,7 +18,7 @@ final class Elementwise {
   private final Parallel parallel;
 
   /** oneDNN's primitives when its library loaded, else null (Java loops throughout). */
-  private final DnnlConvolutions dnnl;
+  private final DnnlEltwise dnnl;
 
   /**
    * The fewest floats an activation runs in oneDNN's eltwise primitive for; below it the Java loop
@@ -26,7 +26,7 @@ final class Elementwise {
    */
   static final long ONEDNN_MIN = Long.getLong("cnn4j.cpu.eltwise.min", 1L << 13);
 
-  Elementwise(Parallel parallel, DnnlConvolutions dnnl) {
+  Elementwise(Parallel parallel, DnnlEltwise dnnl) {
     this.parallel = parallel;
     this.dnnl = dnnl;
   }
@@ -90,7 +90,7 @@ final class Elementwise {
     Ranges.check("activation", y, 0, n);
     // ReLU's Java loop (a branch-free max) already runs at memory speed: oneDNN and its NaN scan
     // were slower.
-    if (viaOnednn(kind != ActivationKind.RELU && DnnlConvolutions.hasForward(kind, alpha), n, x)) {
+    if (viaOnednn(kind != ActivationKind.RELU && DnnlEltwise.hasForward(kind, alpha), n, x)) {
       dnnl.activationForward(kind, alpha, own(x), own(y), n);
       return;
     }
@@ -143,7 +143,7 @@ final class Elementwise {
     boolean kindOk =
         kind != ActivationKind.SIGMOID
             && kind != ActivationKind.TANH
-            && DnnlConvolutions.hasBackward(kind, alpha);
+            && DnnlEltwise.hasBackward(kind, alpha);
     if (viaOnednn(kindOk, n, kind.derivativeFromOutput() ? y : x, dy)) {
       dnnl.activationBackward(kind, alpha, own(x), own(y), own(dy), own(dx), n);
       return;

@@ -16,9 +16,9 @@ final class Pooling {
   private final Parallel parallel;
 
   /** oneDNN's primitives, or null when it is not used. */
-  private final DnnlConvolutions dnnl;
+  private final DnnlPooling dnnl;
 
-  Pooling(Parallel parallel, DnnlConvolutions dnnl) {
+  Pooling(Parallel parallel, DnnlPooling dnnl) {
     this.parallel = parallel;
     this.dnnl = dnnl;
   }
@@ -26,7 +26,7 @@ final class Pooling {
   void maxPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
     Ranges.check("maxPool2dForward", x, 0, s.inputLength());
     Ranges.check("maxPool2dForward", y, 0, s.outputLength());
-    if (dnnl != null && DnnlConvolutions.supports(s)) {
+    if (dnnl != null && DnnlPooling.supports(s)) {
       dnnl.maxPoolForward(s, own(x), own(y));
       return;
     }
@@ -71,7 +71,7 @@ final class Pooling {
     Ranges.check("maxPool2dBackward", x, 0, s.inputLength());
     Ranges.check("maxPool2dBackward", dx, 0, s.inputLength());
     Ranges.check("maxPool2dBackward", dy, 0, s.outputLength());
-    if (dnnl != null && DnnlConvolutions.supports(s)) {
+    if (dnnl != null && DnnlPooling.supports(s)) {
       dnnl.maxPoolBackward(s, own(x), own(dy), own(dx));
       return;
     }
