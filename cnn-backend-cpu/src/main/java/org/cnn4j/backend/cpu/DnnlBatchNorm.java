@@ -3,10 +3,9 @@ package org.cnn4j.backend.cpu;
 import static org.bytedeco.dnnl.global.dnnl.*;
 import static org.cnn4j.backend.cpu.DnnlSession.check;
 import static org.cnn4j.backend.cpu.DnnlSession.desc;
-import static org.cnn4j.backend.cpu.DnnlSession.userScratchpadAttr;
+import static org.cnn4j.backend.cpu.DnnlSession.describe;
 
 import org.bytedeco.dnnl.dnnl_memory_desc;
-import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 
 /**
@@ -97,21 +96,20 @@ final class DnnlBatchNorm {
    * ({@code apply}) or computing them (training: mean and variance are outputs).
    */
   private DnnlOp createForward(int rows, int cols, float eps, boolean apply) {
-    dnnl_primitive_desc pd = new dnnl_primitive_desc();
-    dnnl_primitive_attr attr = userScratchpadAttr();
     int flags = dnnl_use_scale | dnnl_use_shift | (apply ? dnnl_use_global_stats : 0);
-    check(
-        dnnl_batch_normalization_forward_primitive_desc_create(
-            pd,
-            session.engine(),
-            apply ? dnnl_forward_inference : dnnl_forward_training,
-            batchNormData(rows, cols),
-            batchNormData(rows, cols),
-            eps,
-            flags,
-            attr),
-        "batch_normalization_forward");
-    dnnl_primitive_attr_destroy(attr);
+    dnnl_primitive_desc pd =
+        describe(
+            "batch_normalization_forward",
+            (out, attr) ->
+                dnnl_batch_normalization_forward_primitive_desc_create(
+                    out,
+                    session.engine(),
+                    apply ? dnnl_forward_inference : dnnl_forward_training,
+                    batchNormData(rows, cols),
+                    batchNormData(rows, cols),
+                    eps,
+                    flags,
+                    attr));
     return new DnnlOp(
         pd,
         new int[] {
@@ -149,22 +147,21 @@ final class DnnlBatchNorm {
             flags,
             null),
         "batch_normalization_forward");
-    dnnl_primitive_desc pd = new dnnl_primitive_desc();
-    dnnl_primitive_attr attr = userScratchpadAttr();
-    check(
-        dnnl_batch_normalization_backward_primitive_desc_create(
-            pd,
-            session.engine(),
-            dnnl_backward,
-            batchNormData(rows, cols),
-            batchNormData(rows, cols),
-            batchNormData(rows, cols),
-            eps,
-            flags,
-            hint,
-            attr),
-        "batch_normalization_backward");
-    dnnl_primitive_attr_destroy(attr);
+    dnnl_primitive_desc pd =
+        describe(
+            "batch_normalization_backward",
+            (out, attr) ->
+                dnnl_batch_normalization_backward_primitive_desc_create(
+                    out,
+                    session.engine(),
+                    dnnl_backward,
+                    batchNormData(rows, cols),
+                    batchNormData(rows, cols),
+                    batchNormData(rows, cols),
+                    eps,
+                    flags,
+                    hint,
+                    attr));
     dnnl_primitive_desc_destroy(hint);
     return new DnnlOp(
         pd,

@@ -3,7 +3,7 @@ package org.cnn4j.backend.cpu;
 import static org.bytedeco.dnnl.global.dnnl.*;
 import static org.cnn4j.backend.cpu.DnnlSession.check;
 import static org.cnn4j.backend.cpu.DnnlSession.desc;
-import static org.cnn4j.backend.cpu.DnnlSession.userScratchpadAttr;
+import static org.cnn4j.backend.cpu.DnnlSession.describe;
 
 import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_post_ops;
@@ -174,35 +174,42 @@ final class DnnlConvolutions {
    */
   private dnnl_primitive_desc forwardDesc(
       Conv2dSpec s, ActivationKind kind, float alpha, boolean withBias) {
-    dnnl_primitive_attr attr = userScratchpadAttr();
-    if (kind != ActivationKind.LINEAR) {
-      dnnl_post_ops ops = new dnnl_post_ops();
-      check(dnnl_post_ops_create(ops), "post_ops");
-      DnnlEltwise.Eltwise e = DnnlEltwise.forwardAlgorithm(kind, alpha);
-      if (e == null) throw new IllegalArgumentException("oneDNN has no post-op for " + kind);
+    DnnlEltwise.Eltwise e =
+        kind == ActivationKind.LINEAR ? null : DnnlEltwise.forwardAlgorithm(kind, alpha);
+    if (kind != ActivationKind.LINEAR && e == null) {
+      throw new IllegalArgumentException("oneDNN has no post-op for " + kind);
+    }
+    return describe(
+        "convolution_forward",
+        (out, attr) -> {
+          if (e != null) appendPostOp(attr, e);
+          return dnnl_convolution_forward_primitive_desc_create(
+              out,
+              session.engine(),
+              dnnl_forward_training,
+              dnnl_convolution_direct,
+              src(s),
+              anyWeights(s),
+              withBias ? bias(s) : null,
+              dst(s),
+              strides(s),
+              dilates(s),
+              padL(s),
+              padR(s),
+              attr);
+        });
+  }
+
+  /** The activation as the primitive's eltwise post-op, applied to its output in place. */
+  private static void appendPostOp(dnnl_primitive_attr attr, DnnlEltwise.Eltwise e) {
+    dnnl_post_ops ops = new dnnl_post_ops();
+    check(dnnl_post_ops_create(ops), "post_ops");
+    try {
       check(dnnl_post_ops_append_eltwise(ops, e.alg(), e.alpha(), e.beta()), "post_ops");
       check(dnnl_primitive_attr_set_post_ops(attr, ops), "post_ops");
+    } finally {
       dnnl_post_ops_destroy(ops);
     }
-    dnnl_primitive_desc pd = new dnnl_primitive_desc();
-    check(
-        dnnl_convolution_forward_primitive_desc_create(
-            pd,
-            session.engine(),
-            dnnl_forward_training,
-            dnnl_convolution_direct,
-            src(s),
-            anyWeights(s),
-            withBias ? bias(s) : null,
-            dst(s),
-            strides(s),
-            dilates(s),
-            padL(s),
-            padR(s),
-            attr),
-        "convolution_forward");
-    dnnl_primitive_attr_destroy(attr);
-    return pd;
   }
 
   private DnnlOp createForward(Conv2dSpec s, ActivationKind kind, float alpha, boolean withBias) {
@@ -224,26 +231,25 @@ final class DnnlConvolutions {
 
   private DnnlOp createBackwardData(Conv2dSpec s) {
     dnnl_primitive_desc hint = forwardDesc(s, ActivationKind.LINEAR, 0f, false);
-    dnnl_primitive_desc pd = new dnnl_primitive_desc();
     // Plain HWIO weights send oneDNN to a slow GEMM-based backward; its own layout plus a reorder
     // of the (small) kernel is several times faster.
-    dnnl_primitive_attr attr = userScratchpadAttr();
-    check(
-        dnnl_convolution_backward_data_primitive_desc_create(
-            pd,
-            session.engine(),
-            dnnl_convolution_direct,
-            src(s),
-            anyWeights(s),
-            dst(s),
-            strides(s),
-            dilates(s),
-            padL(s),
-            padR(s),
-            hint,
-            attr),
-        "convolution_backward_data");
-    dnnl_primitive_attr_destroy(attr);
+    dnnl_primitive_desc pd =
+        describe(
+            "convolution_backward_data",
+            (out, attr) ->
+                dnnl_convolution_backward_data_primitive_desc_create(
+                    out,
+                    session.engine(),
+                    dnnl_convolution_direct,
+                    src(s),
+                    anyWeights(s),
+                    dst(s),
+                    strides(s),
+                    dilates(s),
+                    padL(s),
+                    padR(s),
+                    hint,
+                    attr));
     dnnl_primitive_desc_destroy(hint);
     return new DnnlOp(
         pd,
@@ -255,25 +261,24 @@ final class DnnlConvolutions {
 
   private DnnlOp createBackwardWeights(Conv2dSpec s, boolean withBias) {
     dnnl_primitive_desc hint = forwardDesc(s, ActivationKind.LINEAR, 0f, withBias);
-    dnnl_primitive_desc pd = new dnnl_primitive_desc();
-    dnnl_primitive_attr attr = userScratchpadAttr();
-    check(
-        dnnl_convolution_backward_weights_primitive_desc_create(
-            pd,
-            session.engine(),
-            dnnl_convolution_direct,
-            src(s),
-            anyWeights(s),
-            withBias ? bias(s) : null,
-            dst(s),
-            strides(s),
-            dilates(s),
-            padL(s),
-            padR(s),
-            hint,
-            attr),
-        "convolution_backward_weights");
-    dnnl_primitive_attr_destroy(attr);
+    dnnl_primitive_desc pd =
+        describe(
+            "convolution_backward_weights",
+            (out, attr) ->
+                dnnl_convolution_backward_weights_primitive_desc_create(
+                    out,
+                    session.engine(),
+                    dnnl_convolution_direct,
+                    src(s),
+                    anyWeights(s),
+                    withBias ? bias(s) : null,
+                    dst(s),
+                    strides(s),
+                    dilates(s),
+                    padL(s),
+                    padR(s),
+                    hint,
+                    attr));
     dnnl_primitive_desc_destroy(hint);
     return withBias
         ? new DnnlOp(

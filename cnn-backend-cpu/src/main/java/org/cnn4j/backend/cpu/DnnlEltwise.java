@@ -3,10 +3,9 @@ package org.cnn4j.backend.cpu;
 import static org.bytedeco.dnnl.global.dnnl.*;
 import static org.cnn4j.backend.cpu.DnnlSession.check;
 import static org.cnn4j.backend.cpu.DnnlSession.desc;
-import static org.cnn4j.backend.cpu.DnnlSession.userScratchpadAttr;
+import static org.cnn4j.backend.cpu.DnnlSession.describe;
 
 import org.bytedeco.dnnl.dnnl_memory_desc;
-import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.cnn4j.spi.ActivationKind;
 
@@ -130,21 +129,20 @@ final class DnnlEltwise {
   }
 
   private DnnlOp createForward(Eltwise e, long n) {
-    dnnl_primitive_desc pd = new dnnl_primitive_desc();
-    dnnl_primitive_attr attr = userScratchpadAttr();
-    check(
-        dnnl_eltwise_forward_primitive_desc_create(
-            pd,
-            session.engine(),
-            dnnl_forward_inference,
-            e.alg(),
-            desc(dnnl_a, n),
-            desc(dnnl_a, n),
-            e.alpha(),
-            e.beta(),
-            attr),
-        "eltwise_forward");
-    dnnl_primitive_attr_destroy(attr);
+    dnnl_primitive_desc pd =
+        describe(
+            "eltwise_forward",
+            (out, attr) ->
+                dnnl_eltwise_forward_primitive_desc_create(
+                    out,
+                    session.engine(),
+                    dnnl_forward_inference,
+                    e.alg(),
+                    desc(dnnl_a, n),
+                    desc(dnnl_a, n),
+                    e.alpha(),
+                    e.beta(),
+                    attr));
     return new DnnlOp(
         pd,
         new int[] {DNNL_ARG_SRC, DNNL_ARG_DST},
@@ -167,22 +165,21 @@ final class DnnlEltwise {
             e.beta(),
             null),
         "eltwise_forward");
-    dnnl_primitive_desc pd = new dnnl_primitive_desc();
-    dnnl_primitive_attr attr = userScratchpadAttr();
-    check(
-        dnnl_eltwise_backward_primitive_desc_create(
-            pd,
-            session.engine(),
-            e.alg(),
-            desc(dnnl_a, n),
-            desc(dnnl_a, n),
-            desc(dnnl_a, n),
-            e.alpha(),
-            e.beta(),
-            hint,
-            attr),
-        "eltwise_backward");
-    dnnl_primitive_attr_destroy(attr);
+    dnnl_primitive_desc pd =
+        describe(
+            "eltwise_backward",
+            (out, attr) ->
+                dnnl_eltwise_backward_primitive_desc_create(
+                    out,
+                    session.engine(),
+                    e.alg(),
+                    desc(dnnl_a, n),
+                    desc(dnnl_a, n),
+                    desc(dnnl_a, n),
+                    e.alpha(),
+                    e.beta(),
+                    hint,
+                    attr));
     dnnl_primitive_desc_destroy(hint);
     return new DnnlOp(
         pd,

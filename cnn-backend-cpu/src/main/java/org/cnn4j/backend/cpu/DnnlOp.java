@@ -2,15 +2,14 @@ package org.cnn4j.backend.cpu;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 import static org.cnn4j.backend.cpu.DnnlSession.check;
+import static org.cnn4j.backend.cpu.DnnlSession.describe;
 import static org.cnn4j.backend.cpu.DnnlSession.implementation;
-import static org.cnn4j.backend.cpu.DnnlSession.userScratchpadAttr;
 
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_primitive;
-import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.BytePointer;
@@ -102,7 +101,7 @@ final class DnnlOp implements DnnlSession.Primitive {
     final dnnl_memory inner = new dnnl_memory();
     final BytePointer storage;
     final dnnl_primitive primitive = new dnnl_primitive();
-    final dnnl_primitive_desc pd = new dnnl_primitive_desc();
+    final dnnl_primitive_desc pd;
     final dnnl_exec_arg_t args = new dnnl_exec_arg_t(3);
     final DnnlScratchpad.Arg scratch;
 
@@ -110,13 +109,14 @@ final class DnnlOp implements DnnlSession.Primitive {
       this.output = output;
       storage = new BytePointer(dnnl_memory_desc_get_size(chosen));
       check(dnnl_memory_create(inner, chosen, engine, storage), "memory");
-      dnnl_primitive_attr attr = userScratchpadAttr();
-      check(
-          output
-              ? dnnl_reorder_primitive_desc_create(pd, chosen, engine, plain, engine, attr)
-              : dnnl_reorder_primitive_desc_create(pd, plain, engine, chosen, engine, attr),
-          "reorder");
-      dnnl_primitive_attr_destroy(attr);
+      pd =
+          describe(
+              "reorder",
+              (out, attr) ->
+                  output
+                      ? dnnl_reorder_primitive_desc_create(out, chosen, engine, plain, engine, attr)
+                      : dnnl_reorder_primitive_desc_create(
+                          out, plain, engine, chosen, engine, attr));
       check(dnnl_primitive_create(primitive, pd), "reorder primitive");
       scratch = DnnlScratchpad.Arg.of(pd, engine);
       if (scratch != null) args.getPointer(2).arg(DNNL_ARG_SCRATCHPAD).memory(scratch.memory);

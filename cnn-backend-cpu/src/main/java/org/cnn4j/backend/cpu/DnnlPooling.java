@@ -3,13 +3,12 @@ package org.cnn4j.backend.cpu;
 import static org.bytedeco.dnnl.global.dnnl.*;
 import static org.cnn4j.backend.cpu.DnnlSession.check;
 import static org.cnn4j.backend.cpu.DnnlSession.desc;
-import static org.cnn4j.backend.cpu.DnnlSession.userScratchpadAttr;
+import static org.cnn4j.backend.cpu.DnnlSession.describe;
 
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_primitive;
-import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.BytePointer;
@@ -83,24 +82,23 @@ final class DnnlPooling {
 
   /** oneDNN's pooling forward descriptor for {@code s}, inference or training mode. */
   private dnnl_primitive_desc poolingForwardDesc(Pool2dSpec s, int propKind) {
-    dnnl_primitive_desc pd = new dnnl_primitive_desc();
-    dnnl_primitive_attr attr = userScratchpadAttr();
-    check(
-        dnnl_pooling_forward_primitive_desc_create(
-            pd,
-            session.engine(),
-            propKind,
-            dnnl_pooling_max,
-            poolSrc(s),
-            poolDst(s),
-            poolStrides(s),
-            poolWindow(s),
-            new long[] {0, 0},
-            poolPadL(s),
-            poolPadR(s),
-            attr),
-        "pooling_forward");
-    dnnl_primitive_attr_destroy(attr);
+    dnnl_primitive_desc pd =
+        describe(
+            "pooling_forward",
+            (out, attr) ->
+                dnnl_pooling_forward_primitive_desc_create(
+                    out,
+                    session.engine(),
+                    propKind,
+                    dnnl_pooling_max,
+                    poolSrc(s),
+                    poolDst(s),
+                    poolStrides(s),
+                    poolWindow(s),
+                    new long[] {0, 0},
+                    poolPadL(s),
+                    poolPadR(s),
+                    attr));
     return pd;
   }
 
@@ -120,7 +118,7 @@ final class DnnlPooling {
   private final class MaxPoolGradient implements DnnlSession.Primitive {
     final dnnl_primitive_desc trainingPd;
     final dnnl_primitive training = new dnnl_primitive();
-    final dnnl_primitive_desc backwardPd = new dnnl_primitive_desc();
+    final dnnl_primitive_desc backwardPd;
     final dnnl_primitive backward = new dnnl_primitive();
     final dnnl_memory src = new dnnl_memory();
     final dnnl_memory dst = new dnnl_memory();
@@ -137,23 +135,23 @@ final class DnnlPooling {
     MaxPoolGradient(Pool2dSpec s) {
       trainingPd = poolingForwardDesc(s, dnnl_forward_training);
       check(dnnl_primitive_create(training, trainingPd), "primitive");
-      dnnl_primitive_attr attr = userScratchpadAttr();
-      check(
-          dnnl_pooling_backward_primitive_desc_create(
-              backwardPd,
-              session.engine(),
-              dnnl_pooling_max,
-              poolSrc(s),
-              poolDst(s),
-              poolStrides(s),
-              poolWindow(s),
-              new long[] {0, 0},
-              poolPadL(s),
-              poolPadR(s),
-              trainingPd,
-              attr),
-          "pooling_backward");
-      dnnl_primitive_attr_destroy(attr);
+      backwardPd =
+          describe(
+              "pooling_backward",
+              (out, attr) ->
+                  dnnl_pooling_backward_primitive_desc_create(
+                      out,
+                      session.engine(),
+                      dnnl_pooling_max,
+                      poolSrc(s),
+                      poolDst(s),
+                      poolStrides(s),
+                      poolWindow(s),
+                      new long[] {0, 0},
+                      poolPadL(s),
+                      poolPadR(s),
+                      trainingPd,
+                      attr));
       check(dnnl_primitive_create(backward, backwardPd), "primitive");
       trainingScratch = DnnlScratchpad.Arg.of(trainingPd, session.engine());
       backwardScratch = DnnlScratchpad.Arg.of(backwardPd, session.engine());

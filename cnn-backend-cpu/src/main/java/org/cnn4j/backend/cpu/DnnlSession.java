@@ -82,6 +82,27 @@ final class DnnlSession implements AutoCloseable {
     return md;
   }
 
+  /** A oneDNN {@code *_primitive_desc_create} call, writing the descriptor into {@code pd}. */
+  @FunctionalInterface
+  interface DescriptorCall {
+    int create(dnnl_primitive_desc pd, dnnl_primitive_attr attr);
+  }
+
+  /**
+   * The primitive descriptor {@code call} makes with {@link #userScratchpadAttr()}'s attributes
+   * (which it may add to, e.g. post-ops), or a {@link BackendException} naming {@code what}.
+   */
+  static dnnl_primitive_desc describe(String what, DescriptorCall call) {
+    dnnl_primitive_attr attr = userScratchpadAttr();
+    try {
+      dnnl_primitive_desc pd = new dnnl_primitive_desc();
+      check(call.create(pd, attr), what);
+      return pd;
+    } finally {
+      dnnl_primitive_attr_destroy(attr);
+    }
+  }
+
   /**
    * Attributes for every primitive made here: oneDNN's user scratchpad mode, with the session's own
    * scratch memory. In library mode some implementations (the GEMM-based convolution oneDNN picks
@@ -91,7 +112,7 @@ final class DnnlSession implements AutoCloseable {
    * buffer was regrown). A session serves one lane, whose calls are serial, so one growing buffer
    * is enough.
    */
-  static dnnl_primitive_attr userScratchpadAttr() {
+  private static dnnl_primitive_attr userScratchpadAttr() {
     dnnl_primitive_attr attr = new dnnl_primitive_attr();
     check(dnnl_primitive_attr_create(attr), "attr");
     check(
