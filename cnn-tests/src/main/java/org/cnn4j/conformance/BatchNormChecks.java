@@ -64,22 +64,25 @@ public final class BatchNormChecks extends Checks {
       Twin mean = s.upload(Inputs.filled(c.cols(), Float.NaN));
       Twin variance = s.upload(Inputs.filled(c.cols(), Float.NaN));
       s.run(b -> b.batchNormStatistics(x.on(b), c.rows(), c.cols(), mean.on(b), variance.on(b)));
-      // A one-pass E[x^2] - E[x]^2 loses about rows * eps * E[x^2]: allowed, through the magnitude.
-      float[] meanSquare = new float[c.cols()];
-      float[] meanAbs = new float[c.cols()];
-      for (int i = 0; i < d.x().length; i++) {
-        meanSquare[i % c.cols()] += d.x()[i] * d.x()[i] / c.rows();
-        meanAbs[i % c.cols()] += Math.abs(d.x()[i]) / c.rows();
-      }
-      s.expectClose(
-          "batchNormStatistics mean " + c, mean, Tolerances.STATISTICS, meanAbs, c.rows());
-      s.expectClose(
-          "batchNormStatistics variance " + c,
-          variance,
-          Tolerances.STATISTICS,
-          meanSquare,
-          c.rows());
+      expectStatistics(s, "batchNormStatistics", c, d, mean, variance);
     }
+  }
+
+  /**
+   * The column means and variances against the reference, each within a tolerance scaled by the
+   * magnitude behind it: a one-pass E[x^2] - E[x]^2 loses about rows * eps * E[x^2], which is
+   * allowed through that magnitude.
+   */
+  private static void expectStatistics(
+      Session s, String op, BatchNormCase c, Data d, Twin mean, Twin variance) {
+    float[] meanSquare = new float[c.cols()];
+    float[] meanAbs = new float[c.cols()];
+    for (int i = 0; i < d.x().length; i++) {
+      meanSquare[i % c.cols()] += d.x()[i] * d.x()[i] / c.rows();
+      meanAbs[i % c.cols()] += Math.abs(d.x()[i]) / c.rows();
+    }
+    s.expectClose(op + " mean " + c, mean, Tolerances.STATISTICS, meanAbs, c.rows());
+    s.expectClose(op + " variance " + c, variance, Tolerances.STATISTICS, meanSquare, c.rows());
   }
 
   /** Statistics and normalised output of the one-call training op (in place when the case is). */
@@ -104,15 +107,7 @@ public final class BatchNormChecks extends Checks {
                   mean.on(b),
                   variance.on(b),
                   y.on(b)));
-      float[] meanSquare = new float[c.cols()];
-      float[] meanAbs = new float[c.cols()];
-      for (int i = 0; i < d.x().length; i++) {
-        meanSquare[i % c.cols()] += d.x()[i] * d.x()[i] / c.rows();
-        meanAbs[i % c.cols()] += Math.abs(d.x()[i]) / c.rows();
-      }
-      s.expectClose("batchNormTraining mean " + c, mean, Tolerances.STATISTICS, meanAbs, c.rows());
-      s.expectClose(
-          "batchNormTraining variance " + c, variance, Tolerances.STATISTICS, meanSquare, c.rows());
+      expectStatistics(s, "batchNormTraining", c, d, mean, variance);
       s.expectClose("batchNormTraining y " + c, y, Tolerances.STATISTICS);
     }
   }
