@@ -121,6 +121,16 @@ public final class ConvolutionChecks extends Checks {
         of(
             "rectangular kernel and stride",
             Conv2dSpec.of(2, 6, 7, 3, 2, 3, 2, 1, 2, Padding.VALID, 1, 1, 1)));
+    // ResNet50's strided 'valid' convolutions leave the input's last row and column outside every
+    // window: its 1x1 stride-2 shortcuts over even maps and its 7x7 stride-2 stem.
+    g.add(
+        of(
+            "1x1 stride 2, last row unread",
+            Conv2dSpec.of(2, 6, 6, 5, 1, 1, 4, 2, 2, Padding.VALID, 1, 1, 1)));
+    g.add(
+        of(
+            "7x7 stride 2, last row unread",
+            Conv2dSpec.of(2, 12, 13, 3, 7, 7, 4, 2, 2, Padding.VALID, 1, 1, 1)));
     g.add(
         of(
             "LeNet first layer",
@@ -150,7 +160,8 @@ public final class ConvolutionChecks extends Checks {
                         "groups 2",
                         "depthwise",
                         "depthwise, multiplier 2, stride 2",
-                        "n=1, c=1")
+                        "n=1, c=1",
+                        "1x1 stride 2, last row unread")
                     .contains(c.label()))
         .toList();
   }

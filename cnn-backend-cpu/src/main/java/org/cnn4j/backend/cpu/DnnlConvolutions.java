@@ -31,11 +31,19 @@ final class DnnlConvolutions {
     this.session = session;
   }
 
-  /** Whether oneDNN takes this geometry (else the caller uses im2col + GEMM). */
+  /**
+   * Whether oneDNN takes this geometry (else the caller uses im2col + GEMM). A strided 'valid'
+   * convolution whose last rows or columns fall outside every window (ResNet50's 7x7 stride-2 stem
+   * over 230 columns, its 1x1 stride-2 shortcuts over 56, 28 and 14) is oneDNN's geometry with no
+   * padding on that side: oneDNN's output size rounds down as Keras' does, it reads nothing there
+   * and leaves the gradient there zero. Only a spec with more padding than its output needs, or
+   * whole strides of input unread, stays with im2col.
+   */
   static boolean supports(Conv2dSpec s) {
-    return padBottom(s) >= 0 && padRight(s) >= 0;
+    return padBottom(s) > -s.strideH() && padRight(s) > -s.strideW();
   }
 
+  /** Padding below the input; negative where the last windows end above its last row. */
   private static long padBottom(Conv2dSpec s) {
     return (long) (s.outH() - 1) * s.strideH()
         + (long) (s.kh() - 1) * s.dilationH()
@@ -44,6 +52,7 @@ final class DnnlConvolutions {
         - s.padTop();
   }
 
+  /** Padding right of the input; negative where the last windows end left of its last column. */
   private static long padRight(Conv2dSpec s) {
     return (long) (s.outW() - 1) * s.strideW()
         + (long) (s.kw() - 1) * s.dilationW()
@@ -161,7 +170,7 @@ final class DnnlConvolutions {
   }
 
   private static long[] padR(Conv2dSpec s) {
-    return new long[] {padBottom(s), padRight(s)};
+    return new long[] {Math.max(0, padBottom(s)), Math.max(0, padRight(s))};
   }
 
   /**
