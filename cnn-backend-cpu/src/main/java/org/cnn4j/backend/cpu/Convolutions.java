@@ -2,6 +2,7 @@ package org.cnn4j.backend.cpu;
 
 import static org.cnn4j.backend.cpu.CpuBuffer.floats;
 import static org.cnn4j.backend.cpu.CpuBuffer.own;
+import static org.cnn4j.backend.cpu.CpuBuffer.reading;
 
 import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.Conv2dSpec;
@@ -46,6 +47,11 @@ final class Convolutions {
   /** Whether the first {@code n} floats hold a NaN. */
   private boolean hasNaN(DeviceBuffer b, long n) {
     return elementwise.hasNaN(b, n);
+  }
+
+  /** Whether a weight holds no NaN, scanned again only after it changed. */
+  private boolean nanFree(DeviceBuffer b, long n) {
+    return reading(b).nanFree(n, () -> !hasNaN(b, n));
   }
 
   /** Checks an input-shaped, a kernel-shaped and an output-shaped buffer of a convolution. */
@@ -115,7 +121,7 @@ final class Convolutions {
   void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y) {
     if (viaOnednn(s)) {
       checkConv("conv2dForward", s, x, kernel, y);
-      dnnl.forward(s, own(x), own(kernel), null, ActivationKind.LINEAR, 0f, own(y));
+      dnnl.forward(s, own(x), reading(kernel), null, ActivationKind.LINEAR, 0f, own(y));
       return;
     }
     if (isPointwise(s)) {
@@ -186,17 +192,17 @@ final class Convolutions {
       // oneDNN's ReLU post-op turns NaN into 0, which would hide a diverged model from
       // TerminateOnNaN. So the post-op runs only on NaN-free operands (a read of the inputs,
       // cheaper than another pass over the larger output); otherwise our activation keeps NaN, as
-      // Keras does.
+      // Keras does. The weights' check is kept until they change (CpuBuffer#nanFree).
       boolean clean =
           DnnlEltwise.hasForward(kind, alpha)
               && !hasNaN(x, s.inputLength())
-              && !hasNaN(kernel, s.kernelLength())
-              && (bias == null || !hasNaN(bias, s.filters()));
+              && nanFree(kernel, s.kernelLength())
+              && (bias == null || nanFree(bias, s.filters()));
       dnnl.forward(
           s,
           own(x),
-          own(kernel),
-          bias == null ? null : own(bias),
+          reading(kernel),
+          bias == null ? null : reading(bias),
           clean ? kind : ActivationKind.LINEAR,
           alpha,
           own(y));

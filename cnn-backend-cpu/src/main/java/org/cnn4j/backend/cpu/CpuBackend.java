@@ -81,7 +81,7 @@ final class CpuBackend implements Backend {
     this(
         pool,
         new Parallel(threads),
-        useOnednn ? new DnnlSession(ompThreads) : null,
+        useOnednn ? new DnnlSession(ompThreads, true) : null,
         lanes(pool, useOnednn, lanes, laneOmpThreads),
         false,
         "OpenBLAS "
@@ -166,7 +166,7 @@ final class CpuBackend implements Backend {
           new CpuBackend(
               pool,
               new Parallel(1),
-              useOnednn ? new DnnlSession(ompThreads) : null,
+              useOnednn ? new DnnlSession(ompThreads, false) : null,
               List.of(),
               true,
               "lane " + i));

@@ -129,7 +129,8 @@ final class DnnlBatchNorm {
           batchNormData(rows, cols)
         },
         new boolean[] {false, false, false, !apply, !apply, true},
-        session.engine());
+        session,
+        -1);
   }
 
   /** The backward primitive, arguments (x, dy, mean, variance, gamma, dx, dGamma, dBeta). */
@@ -186,6 +187,7 @@ final class DnnlBatchNorm {
           channels(cols)
         },
         new boolean[] {false, false, false, false, false, true, true, true},
-        session.engine());
+        session,
+        -1);
   }
 }

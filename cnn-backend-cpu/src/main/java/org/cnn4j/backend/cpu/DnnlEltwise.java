@@ -148,7 +148,8 @@ final class DnnlEltwise {
         new int[] {DNNL_ARG_SRC, DNNL_ARG_DST},
         new dnnl_memory_desc[] {desc(dnnl_a, n), desc(dnnl_a, n)},
         new boolean[] {false, true},
-        session.engine());
+        session,
+        -1);
   }
 
   private DnnlOp createBackward(Eltwise e, boolean fromDst, long n) {
@@ -186,6 +187,7 @@ final class DnnlEltwise {
         new int[] {fromDst ? DNNL_ARG_DST : DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC},
         new dnnl_memory_desc[] {desc(dnnl_a, n), desc(dnnl_a, n), desc(dnnl_a, n)},
         new boolean[] {false, false, true},
-        session.engine());
+        session,
+        -1);
   }
 }

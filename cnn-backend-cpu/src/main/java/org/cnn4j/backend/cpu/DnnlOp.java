@@ -13,11 +13,14 @@ import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * A primitive with one memory object per argument, re-pointed at the caller's buffers each run.
  * Where the primitive chose another layout than the caller's (blocked weights), the argument gets a
- * buffer of its own and a reorder: before the run for inputs, after it for outputs.
+ * buffer of its own and a reorder: before the run for inputs, after it for outputs. One input (a
+ * forward convolution's kernel) may instead be reordered into a copy kept with the caller's buffer
+ * ({@link CpuBuffer#keptCopy}), and then only when the buffer changed.
  */
 final class DnnlOp implements DnnlSession.Primitive {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DnnlOp.class);
@@ -28,21 +31,30 @@ final class DnnlOp implements DnnlSession.Primitive {
   private final DnnlScratchpad.Arg scratch;
   private final dnnl_exec_arg_t args;
   private final int count;
+  private final Object session;
+  private final int keptInput;
 
   /**
    * @param pd the primitive's descriptor, owned (destroyed) by this op from now on
    * @param argIds oneDNN's argument ids, in the order {@link #run} takes the buffers
    * @param plain each argument's layout in the caller's buffers (destroyed here)
    * @param output which arguments the primitive writes
+   * @param session the session that runs this op, which must serialise its runs when {@code
+   *     keptInput} is set
+   * @param keptInput the input whose reorder is kept with the caller's buffer, or -1 for none
    */
   DnnlOp(
       dnnl_primitive_desc pd,
       int[] argIds,
       dnnl_memory_desc[] plain,
       boolean[] output,
-      dnnl_engine engine) {
+      DnnlSession session,
+      int keptInput) {
     this.pd = pd;
     this.count = argIds.length;
+    this.session = session;
+    this.keptInput = keptInput;
+    dnnl_engine engine = session.engine();
     if (LOG.isDebugEnabled()) LOG.debug("oneDNN primitive: {}", implementation(pd));
     check(dnnl_primitive_create(primitive, pd), "primitive");
     user = new dnnl_memory[count];
@@ -70,7 +82,12 @@ final class DnnlOp implements DnnlSession.Primitive {
       check(dnnl_memory_set_data_handle(user[i], buffers[i].pointer), "set_data_handle");
     }
     for (int i = 0; i < count; i++) {
-      if (reorders[i] != null && !reorders[i].output) reorders[i].run(stream, user[i], scratchpad);
+      if (reorders[i] == null || reorders[i].output) continue;
+      if (i == keptInput) {
+        reorderKept(stream, scratchpad, buffers[i], i);
+      } else {
+        reorders[i].run(stream, user[i], scratchpad);
+      }
     }
     if (scratch != null) scratch.point(scratchpad);
     check(
@@ -80,6 +97,14 @@ final class DnnlOp implements DnnlSession.Primitive {
       if (reorders[i] != null && reorders[i].output) reorders[i].run(stream, user[i], scratchpad);
     }
     check(dnnl_stream_wait(stream), "stream_wait");
+  }
+
+  /** Points input {@code i} at its kept copy, reordering into it only when the buffer changed. */
+  private void reorderKept(dnnl_stream stream, DnnlScratchpad scratchpad, CpuBuffer buffer, int i) {
+    Reorder r = reorders[i];
+    CpuBuffer.Kept kept = buffer.keptCopy(session, r, r.storage.capacity());
+    r.point(kept.storage() == null ? r.storage : kept.storage().pointer);
+    if (!kept.current()) r.run(stream, user[i], scratchpad);
   }
 
   @Override
@@ -120,6 +145,11 @@ final class DnnlOp implements DnnlSession.Primitive {
       check(dnnl_primitive_create(primitive, pd), "reorder primitive");
       scratch = DnnlScratchpad.Arg.of(pd, engine);
       if (scratch != null) args.getPointer(2).arg(DNNL_ARG_SCRATCHPAD).memory(scratch.memory);
+    }
+
+    /** Makes {@code memory} (this reorder's storage, or a kept copy) the inner buffer. */
+    void point(Pointer memory) {
+      check(dnnl_memory_set_data_handle(inner, memory), "set_data_handle");
     }
 
     void run(dnnl_stream stream, dnnl_memory userMemory, DnnlScratchpad scratchpad) {

@@ -108,7 +108,8 @@ final class DnnlPooling {
         new int[] {DNNL_ARG_SRC, DNNL_ARG_DST},
         new dnnl_memory_desc[] {poolSrc(s), poolDst(s)},
         new boolean[] {false, true},
-        session.engine());
+        session,
+        -1);
   }
 
   /**

@@ -35,20 +35,28 @@ final class DnnlSession implements AutoCloseable {
   private final DnnlScratchpad scratchpad = new DnnlScratchpad();
   private final Map<Object, Primitive> primitives = new HashMap<>();
   private final int ompThreads;
+  private final boolean keepsKernelCopies;
   private boolean closed;
 
   /**
    * @param ompThreads how many OpenMP threads each call starts, set on the calling thread before it
    *     runs: 1 for a lane (and for a backend split into lanes), or 0 to leave OpenMP alone
+   * @param keepsKernelCopies whether forward convolutions keep their kernels' blocked copies
+   *     ({@link CpuBuffer#keptCopy}): a backend's own session, not a lane's
    */
-  DnnlSession(int ompThreads) {
+  DnnlSession(int ompThreads, boolean keepsKernelCopies) {
     this.ompThreads = ompThreads;
+    this.keepsKernelCopies = keepsKernelCopies;
     check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine");
     check(dnnl_stream_create(stream, engine, dnnl_stream_default_flags), "stream");
   }
 
   dnnl_engine engine() {
     return engine;
+  }
+
+  boolean keepsKernelCopies() {
+    return keepsKernelCopies;
   }
 
   /** OpenMP threads per call ({@link OpenMpThreads}), or 0 to leave them as the environment set. */

@@ -2,6 +2,7 @@ package org.cnn4j.backend.cpu;
 
 import static org.cnn4j.backend.cpu.CpuBuffer.floats;
 import static org.cnn4j.backend.cpu.CpuBuffer.own;
+import static org.cnn4j.backend.cpu.CpuBuffer.reading;
 
 import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.BinaryOp;
@@ -45,7 +46,7 @@ final class Elementwise {
 
   /** Whether the first {@code n} floats hold a NaN. */
   boolean hasNaN(DeviceBuffer b, long n) {
-    Floats d = floats(b);
+    Floats d = reading(b).data;
     int parts = (int) Math.max(1, Math.min(parallel.threads(), n / Parallel.MIN_WORK_PER_THREAD));
     boolean[] found = new boolean[parts];
     parallel.forRange(
