@@ -31,6 +31,11 @@ final class Graph {
   private final List<Layer> layers;
   private final Set<SymbolicTensor> read;
   private final PassPlan plan;
+  // The folds inference keeps between passes (BatchNormFold.Kept), by convolution node; lanes
+  // running one pass look them up at once.
+  private final Map<Node, BatchNormFold.Kept> keptFolds =
+      java.util.Collections.synchronizedMap(new IdentityHashMap<>());
+  private boolean closed;
 
   /** The activations (floats over all calls' outputs) from which a pass frees buffers early. */
   static final long PLANNED_FLOATS = 1L << 20;
@@ -209,10 +214,12 @@ final class Graph {
     List<Node> fold = plan.fold(node);
     if (fold == null) return false;
     Tensor x = values.get(node.inputs().get(0));
-    if (!BatchNormFold.worthIt(node.layer(), x)) return false;
+    Layer norm = fold.get(0).layer();
+    boolean keep = BatchNormFold.keepable(node.layer(), norm);
+    if (!keep && !BatchNormFold.worthIt(node.layer(), x)) return false;
     int mark = step.allocationMark();
     Layer act = fold.size() > 1 ? fold.get(1).layer() : null;
-    Tensor y = BatchNormFold.run(step, node.layer(), fold.get(0).layer(), act, x);
+    Tensor y = BatchNormFold.run(step, node.layer(), norm, act, x, keep ? keptFold(node) : null);
     Node last = fold.get(fold.size() - 1);
     values.put(last.outputs().get(0), y);
     folded.addAll(fold);
@@ -220,6 +227,22 @@ final class Graph {
       live.afterCall(step.allocatedSince(mark), List.of(y), plan.deadAfter(index), values);
     }
     return true;
+  }
+
+  private BatchNormFold.Kept keptFold(Node conv) {
+    synchronized (keptFolds) {
+      if (closed) throw new IllegalStateException("the model is closed");
+      return keptFolds.computeIfAbsent(conv, k -> new BatchNormFold.Kept());
+    }
+  }
+
+  /** Frees the folds kept between inference passes. */
+  void close() {
+    synchronized (keptFolds) {
+      closed = true;
+      keptFolds.values().forEach(BatchNormFold.Kept::close);
+      keptFolds.clear();
+    }
   }
 
   /** In training, one call's buffers, freed once its backward ran. */

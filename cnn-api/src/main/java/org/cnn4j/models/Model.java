@@ -850,6 +850,7 @@ public abstract class Model extends Layer {
 
   private void release() {
     if (training != null) training.close();
+    graph.close();
     ownLayers.forEach(Layer::close);
     if (optimizer != null) optimizer.close();
     RuntimeException failure = null;

@@ -10,6 +10,16 @@ public interface DeviceBuffer extends AutoCloseable {
   /** Length in float32 elements. */
   long length();
 
+  /**
+   * A count that changes whenever an op may have written this buffer (a backend may count reads
+   * too), or -1 where the backend does not keep one. What a caller derives from the contents (the
+   * kernel a model folds a BatchNormalization into) stays current while the count is unchanged. The
+   * default keeps none.
+   */
+  default long version() {
+    return -1;
+  }
+
   /** Whether {@link #close()} has been called. */
   boolean isClosed();
 

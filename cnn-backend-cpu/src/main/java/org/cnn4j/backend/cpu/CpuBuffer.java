@@ -53,6 +53,12 @@ final class CpuBuffer implements DeviceBuffer {
     return length;
   }
 
+  /** The count of ops that reached this buffer through {@link #own}: see the class comment. */
+  @Override
+  public long version() {
+    return touches;
+  }
+
   @Override
   public boolean isClosed() {
     return closed;
