@@ -108,12 +108,23 @@ final class Floats {
 
   /** Copies {@code len} floats from the array into this memory at {@code index}. */
   void put(int index, float[] src, int srcOffset, int len) {
-    if (srcOffset < 0 || len < 0 || srcOffset + len > src.length)
+    copyIn(index, src, src.length, FLOAT_ARRAY_BASE, srcOffset, len);
+  }
+
+  /** Copies {@code len} float bit patterns from the int array into this memory at {@code index}. */
+  void putBits(int index, int[] src, int srcOffset, int len) {
+    copyIn(index, src, src.length, INT_ARRAY_BASE, srcOffset, len);
+  }
+
+  /** Copies {@code len} 4-byte values from an array of 4-byte elements into this memory. */
+  private void copyIn(
+      int index, Object src, int srcLength, long arrayBase, int srcOffset, int len) {
+    if (srcOffset < 0 || len < 0 || srcOffset + len > srcLength)
       throw new IndexOutOfBoundsException();
     try {
       COPY_BETWEEN.invokeExact(
-          (Object) src,
-          FLOAT_ARRAY_BASE + ((long) srcOffset << 2),
+          src,
+          arrayBase + ((long) srcOffset << 2),
           (Object) null,
           address + ((long) index << 2),
           (long) len << 2);
