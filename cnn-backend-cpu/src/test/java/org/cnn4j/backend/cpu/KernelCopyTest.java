@@ -51,15 +51,12 @@ class KernelCopyTest {
   @Test
   void aNaNWrittenIntoACheckedKernelReachesTheReluOutput() {
     try (Backend backend = open()) {
-      DeviceBuffer x = upload(backend, random(SPEC.inputLength(), 1));
-      DeviceBuffer kernel = upload(backend, random(KERNEL, 2));
-      DeviceBuffer y = backend.allocate(SPEC.outputLength());
-      for (int i = 0; i < 3; i++) forward(backend, x, kernel, y);
-      assertTrue(finite(download(backend, y, SPEC.outputLength())));
-      backend.fill(kernel, 5, 1, Float.NaN);
-      forward(backend, x, kernel, y);
+      Conv conv = Conv.on(backend);
+      for (int i = 0; i < 2; i++) conv.run();
+      assertTrue(finite(conv.run()));
+      backend.fill(conv.kernel, 5, 1, Float.NaN);
       // Kernel element 5 is tap (0, 0) from channel 0 to filter 5: every inner pixel's filter 5.
-      float centre = download(backend, y, SPEC.outputLength())[(4 * 9 + 4) * 64 + 5];
+      float centre = conv.run()[(4 * 9 + 4) * 64 + 5];
       assertTrue(Float.isNaN(centre), "ReLU of a NaN sum is NaN, as in Keras; got " + centre);
     }
   }
@@ -67,19 +64,13 @@ class KernelCopyTest {
   @Test
   void repeatedForwardsKeepOneCopyAndGiveTheSameResult() {
     try (Backend backend = open()) {
-      DeviceBuffer x = upload(backend, random(SPEC.inputLength(), 1));
-      DeviceBuffer kernel = upload(backend, random(KERNEL, 2));
-      DeviceBuffer y = backend.allocate(SPEC.outputLength());
-      forward(backend, x, kernel, y);
-      float[] first = download(backend, y, SPEC.outputLength());
-      forward(backend, x, kernel, y);
+      Conv conv = Conv.on(backend);
+      float[] first = conv.run();
+      conv.run();
       long before = backend.memoryStats().liveBuffers();
-      for (int i = 0; i < 5; i++) {
-        forward(backend, x, kernel, y);
-        assertArrayEquals(first, download(backend, y, SPEC.outputLength()));
-      }
+      for (int i = 0; i < 5; i++) assertArrayEquals(first, conv.run());
       assertEquals(before, backend.memoryStats().liveBuffers(), "one copy, made once");
-      kernel.close();
+      conv.kernel.close();
       assertEquals(before - 2, backend.memoryStats().liveBuffers(), "the copy goes with it");
     }
   }
@@ -87,29 +78,40 @@ class KernelCopyTest {
   /** Forwards until the copy is kept, writes the kernel, and compares with a fresh kernel. */
   private static void assertWriteSeen(BiConsumer<Backend, DeviceBuffer> write) {
     try (Backend backend = open()) {
-      DeviceBuffer x = upload(backend, random(SPEC.inputLength(), 1));
-      DeviceBuffer kernel = upload(backend, random(KERNEL, 2));
-      DeviceBuffer y = backend.allocate(SPEC.outputLength());
-      for (int i = 0; i < 3; i++) forward(backend, x, kernel, y);
-      float[] before = download(backend, y, SPEC.outputLength());
-      write.accept(backend, kernel);
-      forward(backend, x, kernel, y);
-      float[] after = download(backend, y, SPEC.outputLength());
-
-      DeviceBuffer fresh = upload(backend, download(backend, kernel, KERNEL));
-      forward(backend, x, fresh, y);
-      float[] expected = download(backend, y, SPEC.outputLength());
-      assertArrayEquals(expected, after, "the forward after the write used the written kernel");
+      Conv conv = Conv.on(backend);
+      for (int i = 0; i < 2; i++) conv.run();
+      float[] before = conv.run();
+      write.accept(backend, conv.kernel);
+      float[] after = conv.run();
+      Conv fresh =
+          new Conv(backend, conv.x, upload(backend, download(backend, conv.kernel, KERNEL)));
+      assertArrayEquals(fresh.run(), after, "the forward after the write used the written kernel");
       assertTrue(!java.util.Arrays.equals(before, after), "the write changed the output");
+    }
+  }
+
+  /** SPEC's convolution with ReLU on the backend's own buffers (freed with the backend). */
+  private record Conv(Backend backend, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y) {
+    Conv(Backend backend, DeviceBuffer x, DeviceBuffer kernel) {
+      this(backend, x, kernel, backend.allocate(SPEC.outputLength()));
+    }
+
+    static Conv on(Backend backend) {
+      return new Conv(
+          backend,
+          upload(backend, random(SPEC.inputLength(), 1)),
+          upload(backend, random(KERNEL, 2)));
+    }
+
+    /** Forwards and returns the output. */
+    float[] run() {
+      backend.conv2dForwardFused(SPEC, x, kernel, null, ActivationKind.RELU, 0f, y);
+      return download(backend, y, SPEC.outputLength());
     }
   }
 
   private static Backend open() {
     return new CpuBackendProvider().open(new BackendConfig(Map.of("threads", "2")));
-  }
-
-  private static void forward(Backend b, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y) {
-    b.conv2dForwardFused(SPEC, x, kernel, null, ActivationKind.RELU, 0f, y);
   }
 
   private static DeviceBuffer upload(Backend b, float[] values) {
