@@ -49,7 +49,7 @@ final class Convolutions {
     return elementwise.hasNaN(b, n);
   }
 
-  /** Whether a weight holds no NaN, scanned again only after it changed. */
+  /** Whether a buffer holds no NaN, scanned again only after it changed. */
   private boolean nanFree(DeviceBuffer b, long n) {
     return reading(b).nanFree(n, () -> !hasNaN(b, n));
   }
@@ -192,20 +192,28 @@ final class Convolutions {
       // oneDNN's ReLU post-op turns NaN into 0, which would hide a diverged model from
       // TerminateOnNaN. So the post-op runs only on NaN-free operands (a read of the inputs,
       // cheaper than another pass over the larger output); otherwise our activation keeps NaN, as
-      // Keras does. The weights' check is kept until they change (CpuBuffer#nanFree).
+      // Keras does. The check is kept with each buffer until it changes (CpuBuffer#nanFree): the
+      // weights', and an input's that a clean ReLU convolution wrote (below).
       boolean clean =
           DnnlEltwise.hasForward(kind, alpha)
-              && !hasNaN(x, s.inputLength())
+              && nanFree(x, s.inputLength())
               && nanFree(kernel, s.kernelLength())
               && (bias == null || nanFree(bias, s.filters()));
+      CpuBuffer out = own(y);
       dnnl.forward(
           s,
-          own(x),
+          reading(x),
           reading(kernel),
           bias == null ? null : reading(bias),
           clean ? kind : ActivationKind.LINEAR,
           alpha,
-          own(y));
+          out);
+      // A ReLU or clipped ReLU epilogue leaves no NaN (the very mapping to a number that needs the
+      // check above), so the convolution that reads this output next need not scan it: in
+      // MobileNetV2 the depthwise layers' inputs, in ResNet50 each block's middle one.
+      if (clean && (kind == ActivationKind.RELU || kind == ActivationKind.CLIPPED_RELU)) {
+        out.markNanFree(s.outputLength());
+      }
       if (!clean && kind != ActivationKind.LINEAR) {
         elementwise.biasActivationForward(
             kind, alpha, y, null, s.n() * s.outH() * s.outW(), s.filters());

@@ -9,7 +9,7 @@ import org.cnn4j.spi.DeviceBuffer;
  * Java loops index; {@link #pointer} is what BLAS receives. Closing returns the memory to the pool.
  *
  * <p>Ops reach a buffer's memory only through {@link #own}, which counts each op that does (readers
- * too): what is derived from the contents, a kernel's NaN check and its copy in oneDNN's blocked
+ * too): what is derived from the contents, its NaN check and a kernel's copy in oneDNN's blocked
  * layout, holds while that count is the one it was derived at. An op that only reads may take the
  * buffer through {@link #reading} instead, which leaves the count, so a model's inference passes
  * reuse their kernels' derived state until something writes the kernel (or reads it through {@link
@@ -84,6 +84,12 @@ final class CpuBuffer implements DeviceBuffer {
     nanFreeLength = n;
     nanFreeAt = at;
     return true;
+  }
+
+  /** Records that the first {@code n} floats hold no NaN, as the op that just wrote them knows. */
+  void markNanFree(long n) {
+    nanFreeLength = n;
+    nanFreeAt = touches;
   }
 
   /**
