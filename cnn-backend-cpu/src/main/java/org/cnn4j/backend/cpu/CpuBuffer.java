@@ -33,13 +33,16 @@ final class CpuBuffer implements DeviceBuffer {
    * A kernel reordered into one primitive's layout: valid while the kernel's touches are {@code
    * at}.
    */
-  private record KernelCopy(Object session, Object layout, long at, CpuBuffer storage) {}
+  private record KernelCopy(DnnlSession session, Object layout, long at, CpuBuffer storage) {}
 
   /**
    * Where a primitive's reorder of this kernel goes: {@code storage} (null: the primitive's own
    * memory) and whether it holds the reordered kernel already.
    */
   record Kept(CpuBuffer storage, boolean current) {}
+
+  /** Reorder into the primitive's own memory: no copy is kept for this read. */
+  private static final Kept NOT_KEPT = new Kept(null, false);
 
   CpuBuffer(FloatPointer pointer, long length, BufferPool pool) {
     this.pointer = pointer;
@@ -100,14 +103,14 @@ final class CpuBuffer implements DeviceBuffer {
    * (training) keeps nothing. Only a session that serialises its runs may call this, and only on
    * its own copy: another session's copy may be in use (null, the primitive's own memory, then).
    */
-  Kept keptCopy(Object session, Object layout, long bytes) {
-    if (copy != null && copy.session != session) return new Kept(null, false);
+  Kept keptCopy(DnnlSession session, Object layout, long bytes) {
+    if (copy != null && copy.session != session) return NOT_KEPT;
     if (copy != null && copy.layout == layout && copy.at == touches) {
       return new Kept(copy.storage, true);
     }
     if (lastReorderAt != touches) {
       lastReorderAt = touches;
-      return new Kept(null, false);
+      return NOT_KEPT;
     }
     if (copy != null) copy.storage.close();
     copy = new KernelCopy(session, layout, touches, pool.allocate((bytes + 3) / Float.BYTES));

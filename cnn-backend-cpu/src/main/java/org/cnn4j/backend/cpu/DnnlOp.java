@@ -31,7 +31,7 @@ final class DnnlOp implements DnnlSession.Primitive {
   private final DnnlScratchpad.Arg scratch;
   private final dnnl_exec_arg_t args;
   private final int count;
-  private final Object session;
+  private final DnnlSession session;
   private final int keptInput;
 
   /**
