@@ -58,12 +58,13 @@ public final class BatchNormFold {
 
   /**
    * The inference output of {@code conv}, {@code norm} and {@code activation} (null for none) on
-   * {@code x}, with nothing recorded for a backward pass. The folded kernel and bias come from
-   * {@code kept} when it holds them for the current weights (refilled here when not), or, with
-   * {@code kept} null, are made for this call and freed with the step.
+   * {@code x}, or on {@code x} padded by {@code padding} ({@link PaddingFold}; null for none), with
+   * nothing recorded for a backward pass. The folded kernel and bias come from {@code kept} when it
+   * holds them for the current weights (refilled here when not), or, with {@code kept} null, are
+   * made for this call and freed with the step.
    */
   public static Tensor run(
-      Step step, Layer conv, Layer norm, Layer activation, Tensor x, Kept kept) {
+      Step step, Layer padding, Layer conv, Layer norm, Layer activation, Tensor x, Kept kept) {
     ConvLayer<?> c = (ConvLayer<?>) conv;
     Activations act = activation == null ? Activations.LINEAR : epilogue(activation);
     DeviceBuffer kernel;
@@ -80,7 +81,7 @@ public final class BatchNormFold {
       }
     }
     int batch = x.shape().dim(0);
-    Conv2dSpec s = c.spec(x.shape().withoutBatch(), batch);
+    Conv2dSpec s = c.spec(x.shape().withoutBatch(), batch, (ZeroPadding2D) padding);
     Tensor y = step.allocate(c.outputShape().withBatch(batch), false);
     step.backend()
         .conv2dForwardFused(s, x.buffer(), kernel, bias, act.kind(), act.alpha(), y.buffer());

@@ -167,6 +167,33 @@ abstract class ConvLayer<T extends ConvLayer<T>> extends Layer {
         groupsFor(c));
   }
 
+  /**
+   * The geometry on an input of {@code input} that {@code before} pads with zeros first (null: no
+   * padding layer), read unpadded: the padding layer's rows and columns become the convolution's
+   * own padding, the output is the same.
+   */
+  Conv2dSpec spec(Shape input, int batch, ZeroPadding2D before) {
+    if (before == null) return spec(input, batch);
+    Conv2dSpec p = spec(before.computeOutputShape(input), batch);
+    return new Conv2dSpec(
+        batch,
+        input.dim(0),
+        input.dim(1),
+        p.c(),
+        p.kh(),
+        p.kw(),
+        p.filters(),
+        p.strideH(),
+        p.strideW(),
+        p.padTop() + before.top(),
+        p.padLeft() + before.left(),
+        p.dilationH(),
+        p.dilationW(),
+        p.groups(),
+        p.outH(),
+        p.outW());
+  }
+
   @Override
   protected Shape computeOutputShape(Shape input) {
     if (input.rank() != 3) throw badInput(input, "(None, height, width, channels)");
@@ -255,9 +282,17 @@ abstract class ConvLayer<T extends ConvLayer<T>> extends Layer {
 
   @Override
   public Tensor forward(Step step, Tensor x) {
+    return forward(step, x, null);
+  }
+
+  /**
+   * The forward on {@code x} as {@code before} (null for none) would have padded it, without the
+   * padded copy ({@link PaddingFold}); the backward gives {@code x}'s gradient.
+   */
+  Tensor forward(Step step, Tensor x, ZeroPadding2D before) {
     Backend backend = step.backend();
     int batch = x.shape().dim(0);
-    Conv2dSpec s = spec(x.shape().withoutBatch(), batch);
+    Conv2dSpec s = spec(x.shape().withoutBatch(), batch, before);
     Tensor z = step.allocate(outputShape().withBatch(batch));
     if (!activation.inPlace()) {
       backend.conv2dForward(s, x.buffer(), kernel.value().buffer(), z.buffer());

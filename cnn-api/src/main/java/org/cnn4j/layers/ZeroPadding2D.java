@@ -38,6 +38,16 @@ public final class ZeroPadding2D extends Layer {
     return c;
   }
 
+  /** Rows of zeros above each image. */
+  int top() {
+    return top;
+  }
+
+  /** Columns of zeros left of each image. */
+  int left() {
+    return left;
+  }
+
   @Override
   protected Shape computeOutputShape(Shape input) {
     if (input.rank() != 3) throw badInput(input, "(None, height, width, channels)");

@@ -14,6 +14,7 @@ import org.cnn4j.layers.InPlaceLayer;
 import org.cnn4j.layers.Input;
 import org.cnn4j.layers.Layer;
 import org.cnn4j.layers.Node;
+import org.cnn4j.layers.PaddingFold;
 import org.cnn4j.layers.SoftmaxOutput;
 import org.cnn4j.layers.SymbolicTensor;
 import org.cnn4j.spi.DeviceBuffer;
@@ -165,20 +166,25 @@ final class Graph {
     Set<Node> folded = identitySet();
     for (int i = 0; i < nodes.size(); i++) {
       Node node = nodes.get(i);
+      if (plan.takenOver(node)) continue; // the convolution after it pads (PaddingFold)
       if (inference && runFolded(step, node, i, values, folded, live)) continue;
-      List<Tensor> in = new ArrayList<>(node.inputs().size());
-      for (SymbolicTensor t : node.inputs()) in.add(values.get(t));
+      List<SymbolicTensor> reads = plan.inputsOf(node);
+      List<Tensor> in = new ArrayList<>(reads.size());
+      for (SymbolicTensor t : reads) in.add(values.get(t));
       boolean recording = step.recording() && planned;
       int mark = step.allocationMark();
       CallBuffers call = recording ? new CallBuffers(step, in, kept) : null;
       // Recorded before the call's own backward, so it runs right after it.
       if (call != null) step.record(call::free);
+      Node padding = plan.paddingBefore(node);
       List<Tensor> out =
           logits.contains(node)
               ? List.of(((SoftmaxOutput) node.layer()).forwardLogits(step, in.get(0)))
-              : plan.inPlace(node)
-                  ? List.of(((InPlaceLayer) node.layer()).forwardInPlace(step, in.get(0)))
-                  : node.layer().forward(step, in);
+              : padding != null
+                  ? List.of(PaddingFold.run(step, padding.layer(), node.layer(), in.get(0)))
+                  : plan.inPlace(node)
+                      ? List.of(((InPlaceLayer) node.layer()).forwardInPlace(step, in.get(0)))
+                      : node.layer().forward(step, in);
       for (int k = 0; k < out.size(); k++) values.put(node.outputs().get(k), out.get(k));
       if (call != null) {
         call.forwardRan(out, mark);
@@ -213,13 +219,22 @@ final class Graph {
     }
     List<Node> fold = plan.fold(node);
     if (fold == null) return false;
-    Tensor x = values.get(node.inputs().get(0));
+    Tensor x = values.get(plan.inputsOf(node).get(0));
+    Node padding = plan.paddingBefore(node);
     Layer norm = fold.get(0).layer();
     boolean keep = BatchNormFold.keepable(node.layer(), norm);
     if (!keep && !BatchNormFold.worthIt(node.layer(), x)) return false;
     int mark = step.allocationMark();
     Layer act = fold.size() > 1 ? fold.get(1).layer() : null;
-    Tensor y = BatchNormFold.run(step, node.layer(), norm, act, x, keep ? keptFold(node) : null);
+    Tensor y =
+        BatchNormFold.run(
+            step,
+            padding == null ? null : padding.layer(),
+            node.layer(),
+            norm,
+            act,
+            x,
+            keep ? keptFold(node) : null);
     Node last = fold.get(fold.size() - 1);
     values.put(last.outputs().get(0), y);
     folded.addAll(fold);

@@ -5,16 +5,19 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.cnn4j.layers.BatchNormFold;
 import org.cnn4j.layers.InPlaceLayer;
 import org.cnn4j.layers.Input;
 import org.cnn4j.layers.Node;
+import org.cnn4j.layers.PaddingFold;
 import org.cnn4j.layers.SymbolicTensor;
 
 /**
  * What a {@link Graph} decides about its buffers once, from its shape: when each tensor is last
- * read, which activations may overwrite their input, which tensors no backward reads, and which
- * convolutions inference may run with their BatchNormalization folded in.
+ * read, which activations may overwrite their input, which tensors no backward reads, which
+ * convolutions take a ZeroPadding2D before them as their own padding, and which convolutions
+ * inference may run with their BatchNormalization folded in.
  */
 final class PassPlan {
   // deadAfter.get(i): the tensors no call after node i reads and no output is (an unread output of
@@ -28,22 +31,85 @@ final class PassPlan {
   // In inference, the convolutions whose BatchNormalization (and activation) can run folded into
   // them (BatchNormFold): the convolution's node to the nodes it takes over.
   private final Map<Node, List<Node>> folds;
+  // The ZeroPadding2D calls a convolution takes as its own padding (PaddingFold), by the
+  // convolution's node, in training and inference: such a call runs nothing, its output never
+  // exists, and the convolution reads the padding's input. Every other decision here is made on
+  // the graph as it runs, with those reads.
+  private final Map<Node, Node> paddingFolds;
+  private final Set<Node> takenPaddings;
   private final long activationFloatsPerRow;
 
   PassPlan(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, List<Node> nodes) {
-    Map<SymbolicTensor, List<Node>> readers = new IdentityHashMap<>();
-    for (Node n : nodes) {
-      for (SymbolicTensor t : n.inputs()) readers.computeIfAbsent(t, k -> new ArrayList<>()).add(n);
-    }
     Set<SymbolicTensor> isOutput = Graph.identitySet();
     isOutput.addAll(outputs);
+    this.paddingFolds = paddingFolds(readers(nodes, Node::inputs), isOutput, nodes);
+    this.takenPaddings = Graph.identitySet();
+    takenPaddings.addAll(paddingFolds.values());
+    Map<SymbolicTensor, List<Node>> readers = readers(nodes, this::inputsOf);
     this.deadAfter = deadAfter(inputs, outputs, nodes);
     this.inPlace = inPlace(readers, isOutput, nodes);
     this.unreadByBackward = unreadByBackward(inputs, outputs, nodes);
     this.folds = folds(readers, isOutput, nodes, inPlace);
     long floats = 0;
-    for (Node n : nodes) for (SymbolicTensor t : n.outputs()) floats += t.shape().size();
+    for (Node n : nodes) for (SymbolicTensor t : outputsOf(n)) floats += t.shape().size();
     this.activationFloatsPerRow = floats;
+  }
+
+  private static Map<SymbolicTensor, List<Node>> readers(
+      List<Node> nodes, Function<Node, List<SymbolicTensor>> inputs) {
+    Map<SymbolicTensor, List<Node>> readers = new IdentityHashMap<>();
+    for (Node n : nodes) {
+      for (SymbolicTensor t : inputs.apply(n)) {
+        readers.computeIfAbsent(t, k -> new ArrayList<>()).add(n);
+      }
+    }
+    return readers;
+  }
+
+  /**
+   * What {@code node} reads as the graph runs: a convolution that took over a ZeroPadding2D reads
+   * the padding's input, a taken padding nothing.
+   */
+  List<SymbolicTensor> inputsOf(Node node) {
+    if (takenPaddings.contains(node)) return List.of();
+    Node padding = paddingFolds.get(node);
+    return padding == null ? node.inputs() : padding.inputs();
+  }
+
+  /** What {@code node} computes as the graph runs: nothing for a taken padding. */
+  private List<SymbolicTensor> outputsOf(Node node) {
+    return takenPaddings.contains(node) ? List.of() : node.outputs();
+  }
+
+  /** The ZeroPadding2D call convolution {@code conv} takes over ({@link PaddingFold}), or null. */
+  Node paddingBefore(Node conv) {
+    return paddingFolds.get(conv);
+  }
+
+  /** Whether {@code node} is a ZeroPadding2D call a convolution took over: it does not run. */
+  boolean takenOver(Node node) {
+    return takenPaddings.contains(node);
+  }
+
+  /**
+   * Each convolution whose input is the output of a ZeroPadding2D call that it alone reads and no
+   * model output is, where {@link PaddingFold#applies}.
+   */
+  private static Map<Node, Node> paddingFolds(
+      Map<SymbolicTensor, List<Node>> readers, Set<SymbolicTensor> isOutput, List<Node> nodes) {
+    Map<Node, Node> result = new IdentityHashMap<>();
+    for (Node conv : nodes) {
+      if (conv.inputs().size() != 1) continue;
+      SymbolicTensor padded = conv.inputs().get(0);
+      Node padding = padded.node();
+      if (padding.inputs().size() == 1
+          && readers.get(padded).size() == 1
+          && !isOutput.contains(padded)
+          && PaddingFold.applies(padding.layer(), conv.layer(), padding.inputs().get(0).shape())) {
+        result.put(conv, padding);
+      }
+    }
+    return result;
   }
 
   /** The floats of every call's outputs for one row of a batch. */
@@ -106,14 +172,14 @@ final class PassPlan {
     return result;
   }
 
-  private static Set<SymbolicTensor> unreadByBackward(
+  private Set<SymbolicTensor> unreadByBackward(
       List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, List<Node> nodes) {
     Set<SymbolicTensor> result = Graph.identitySet();
     for (Node n : nodes) {
-      for (SymbolicTensor t : n.outputs()) if (t.layer().outputOverwritable()) result.add(t);
+      for (SymbolicTensor t : outputsOf(n)) if (t.layer().outputOverwritable()) result.add(t);
     }
     for (Node n : nodes) {
-      if (n.layer().inputsReadByBackward()) n.inputs().forEach(result::remove);
+      if (n.layer().inputsReadByBackward()) inputsOf(n).forEach(result::remove);
     }
     inputs.forEach(result::remove);
     outputs.forEach(result::remove);
@@ -124,12 +190,12 @@ final class PassPlan {
    * The calls of an {@link InPlaceLayer} whose one input is read by nothing else, is not a model
    * output, and comes from a layer that lets its output be overwritten.
    */
-  private static Set<Node> inPlace(
+  private Set<Node> inPlace(
       Map<SymbolicTensor, List<Node>> readers, Set<SymbolicTensor> isOutput, List<Node> nodes) {
     Set<Node> result = Graph.identitySet();
     for (Node n : nodes) {
-      if (n.inputs().size() != 1) continue;
-      SymbolicTensor x = n.inputs().get(0);
+      if (takenPaddings.contains(n) || n.inputs().size() != 1) continue;
+      SymbolicTensor x = inputsOf(n).get(0);
       if (n.layer() instanceof InPlaceLayer layer
           && layer.canRunInPlace()
           && readers.get(x).size() == 1
@@ -142,12 +208,12 @@ final class PassPlan {
     return result;
   }
 
-  private static List<List<SymbolicTensor>> deadAfter(
+  private List<List<SymbolicTensor>> deadAfter(
       List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, List<Node> nodes) {
     Map<SymbolicTensor, Integer> lastUse = new IdentityHashMap<>();
     for (int i = 0; i < nodes.size(); i++) {
-      for (SymbolicTensor t : nodes.get(i).outputs()) lastUse.put(t, i);
-      for (SymbolicTensor t : nodes.get(i).inputs()) lastUse.put(t, i);
+      for (SymbolicTensor t : outputsOf(nodes.get(i))) lastUse.put(t, i);
+      for (SymbolicTensor t : inputsOf(nodes.get(i))) lastUse.put(t, i);
     }
     for (SymbolicTensor t : inputs) lastUse.remove(t); // the caller's
     for (SymbolicTensor t : outputs) lastUse.remove(t);

@@ -131,6 +131,18 @@ public final class ConvolutionChecks extends Checks {
         of(
             "7x7 stride 2, last row unread",
             Conv2dSpec.of(2, 12, 13, 3, 7, 7, 4, 2, 2, Padding.VALID, 1, 1, 1)));
+    // A ZeroPadding2D run as the convolution's own padding (PaddingFold): ResNet's 7x7 stem after
+    // three rows and columns of zeros (2 or 3 on the far side reach a window), MobileNetV2's
+    // strided
+    // depthwise layer after one row and column of zeros on the far side only.
+    g.add(
+        of(
+            "7x7 stride 2, padding 3 before and 2 or 3 after",
+            new Conv2dSpec(2, 12, 11, 3, 7, 7, 4, 2, 2, 3, 3, 1, 1, 1, 6, 6)));
+    g.add(
+        of(
+            "depthwise stride 2, padding 0 before and 1 after",
+            new Conv2dSpec(2, 8, 10, 5, 3, 3, 5, 2, 2, 0, 0, 1, 1, 5, 4, 5)));
     g.add(
         of(
             "LeNet first layer",
@@ -161,7 +173,9 @@ public final class ConvolutionChecks extends Checks {
                         "depthwise",
                         "depthwise, multiplier 2, stride 2",
                         "n=1, c=1",
-                        "1x1 stride 2, last row unread")
+                        "1x1 stride 2, last row unread",
+                        "7x7 stride 2, padding 3 before and 2 or 3 after",
+                        "depthwise stride 2, padding 0 before and 1 after")
                     .contains(c.label()))
         .toList();
   }
