@@ -86,7 +86,8 @@ public final class GemmChecks extends Checks {
   }
 
   /**
-   * Every transpose combination times shapes that cover k in {1, 7, 1024}, padding, offsets, beta.
+   * Every transpose combination times shapes that cover k in {1, 7, 37, 1024}, one row or column of
+   * C, padding, offsets, beta.
    */
   public static List<GemmCase> cases() {
     List<GemmCase> cases = new ArrayList<>();
@@ -97,6 +98,14 @@ public final class GemmChecks extends Checks {
         cases.add(new GemmCase(ta, tb, 6, 9, 7, 0, 0, -1.5f, 1f, 1, OpPath.BACKEND));
         cases.add(new GemmCase(ta, tb, 4, 5, 1, 3, 1, 2f, 0f, 1, OpPath.BACKEND));
         cases.add(new GemmCase(ta, tb, 9, 11, 1024, 1, 5, 1f, 0.5f, 1, OpPath.BACKEND));
+        // Matrix-vector products (a classifier at batch 1, and its transpose), which a backend
+        // may run as GEMV: one row of C, one column of C, then both large enough to split.
+        cases.add(new GemmCase(ta, tb, 1, 9, 37, 2, 1, 1f, 0f, 1, OpPath.BACKEND));
+        cases.add(new GemmCase(ta, tb, 1, 9, 37, 0, 0, -0.5f, 0.5f, 1, OpPath.BACKEND));
+        cases.add(new GemmCase(ta, tb, 7, 1, 37, 3, 2, 1f, 0f, 1, OpPath.BACKEND));
+        cases.add(new GemmCase(ta, tb, 7, 1, 37, 1, 0, 2f, 1f, 1, OpPath.BACKEND));
+        cases.add(new GemmCase(ta, tb, 1, 600, 1024, 1, 0, 1f, 0f, 1, OpPath.BACKEND));
+        cases.add(new GemmCase(ta, tb, 600, 1, 1024, 1, 0, 1f, 0f, 1, OpPath.BACKEND));
       }
     }
     for (OpPath path : OpPath.values()) {
