@@ -8,7 +8,8 @@ import org.cnn4j.data.Dataset;
 /**
  * The batches of one pass over a data set, assembled on a background thread two batches ahead, so
  * the backend does not wait for the host copy (or for decoding, with a slower data set), and each
- * checked as it is copied ({@link SampleChecks}). {@link #close()} stops the thread.
+ * checked as it is copied ({@link SampleChecks}); a pass of one batch is assembled at once on the
+ * caller's thread. {@link #close()} stops the thread.
  */
 final class Batches implements AutoCloseable {
   /**
@@ -36,7 +37,7 @@ final class Batches implements AutoCloseable {
   private static final int RING = 4;
 
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2);
-  private final Thread worker;
+  private final Thread worker; // null for a pass of one batch
 
   /**
    * @param order the sample order, or null for the data set's order
@@ -77,46 +78,52 @@ final class Batches implements AutoCloseable {
     // Full batches rotate through RING sets of arrays instead of new ones per batch, so a long run
     // makes no garbage proportional to the data (and the heap, hence resident memory, stays flat).
     Batch[] ring = new Batch[RING];
-    worker =
-        new Thread(
-            () -> {
-              try {
-                int index = 0;
-                for (int from = 0; from < count; from += batchSize, index++) {
-                  int size = Math.min(batchSize, count - from);
-                  Batch b;
-                  if (size == batchSize) {
-                    int slot = index % RING;
-                    if (ring[slot] == null) {
-                      ring[slot] = allocate(size, sampleSizes, labelSizes, shapes);
-                    }
-                    b = ring[slot];
-                  } else {
-                    b = allocate(size, sampleSizes, labelSizes, shapes);
-                  }
-                  int first = offset + from;
-                  data.copyBatch(order, first, size, b.xs(), b.ys());
-                  for (int row = 0; row < size; row++) {
-                    b.indices()[row] = order == null ? first + row : order[first + row];
-                  }
-                  checks.check(
-                      b,
-                      sampleSizes,
-                      labelSizes,
-                      row -> order == null ? first + row : order[first + row]);
-                  queue.put(b);
+    Runnable fill =
+        () -> {
+          try {
+            int index = 0;
+            for (int from = 0; from < count; from += batchSize, index++) {
+              int size = Math.min(batchSize, count - from);
+              Batch b;
+              if (size == batchSize) {
+                int slot = index % RING;
+                if (ring[slot] == null) {
+                  ring[slot] = allocate(size, sampleSizes, labelSizes, shapes);
                 }
-                queue.put(END);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              } catch (RuntimeException | Error e) {
-                queue.clear();
-                queue.offer(e);
+                b = ring[slot];
+              } else {
+                b = allocate(size, sampleSizes, labelSizes, shapes);
               }
-            },
-            "cnn4j-batches");
-    worker.setDaemon(true);
-    worker.start();
+              int first = offset + from;
+              data.copyBatch(order, first, size, b.xs(), b.ys());
+              for (int row = 0; row < size; row++) {
+                b.indices()[row] = order == null ? first + row : order[first + row];
+              }
+              checks.check(
+                  b,
+                  sampleSizes,
+                  labelSizes,
+                  row -> order == null ? first + row : order[first + row]);
+              queue.put(b);
+            }
+            queue.put(END);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (RuntimeException | Error e) {
+            queue.clear();
+            queue.offer(e);
+          }
+        };
+    if (count <= batchSize) {
+      // One batch (a prediction on one sample, say) is read here: a thread of its own would only
+      // add its start and a handoff to the call.
+      worker = null;
+      fill.run();
+    } else {
+      worker = new Thread(fill, "cnn4j-batches");
+      worker.setDaemon(true);
+      worker.start();
+    }
   }
 
   private static Batch allocate(int size, int[] sampleSizes, int[] labelSizes, String[] shapes) {
@@ -154,6 +161,7 @@ final class Batches implements AutoCloseable {
 
   @Override
   public void close() {
+    if (worker == null) return;
     worker.interrupt();
     try {
       worker.join();
