@@ -16,10 +16,12 @@ import org.cnn4j.tensor.Tensor;
  * offset, which go into the kernel and bias ({@code k' = k * s}, {@code b' = (b - mean) * s + beta}
  * with {@code s = gamma / sqrt(variance + epsilon)}), and the activation into the convolution's
  * epilogue. Two passes over the activations (normalize, activate) become none, at the price of one
- * pass over the kernel. Where the backend counts writes to the weights ({@link #keepable}), a model
- * keeps the fold ({@link Kept}) and pays that pass once until they change, so it folds every such
- * call; elsewhere it folds a call only where the kernel is smaller than the output ({@link
- * #worthIt}): the early, wide layers at any batch size, all of them at the usual ones.
+ * pass over the kernel. A residual addition between the normalization and the activation (ResNet's
+ * block end) folds in too: the convolution adds the shortcut as it writes its output over it. Where
+ * the backend counts writes to the weights ({@link #keepable}), a model keeps the fold ({@link
+ * Kept}) and pays that pass once until they change, so it folds every such call; elsewhere it folds
+ * a call only where the kernel is smaller than the output ({@link #worthIt}): the early, wide
+ * layers at any batch size, all of them at the usual ones.
  */
 public final class BatchNormFold {
   private BatchNormFold() {}
@@ -57,14 +59,23 @@ public final class BatchNormFold {
   }
 
   /**
-   * The inference output of {@code conv}, {@code norm} and {@code activation} (null for none) on
-   * {@code x}, or on {@code x} padded by {@code padding} ({@link PaddingFold}; null for none), with
-   * nothing recorded for a backward pass. The folded kernel and bias come from {@code kept} when it
-   * holds them for the current weights (refilled here when not), or, with {@code kept} null, are
-   * made for this call and freed with the step.
+   * The inference output of {@code conv}, {@code norm}, the addition of {@code shortcut} (null for
+   * none) and {@code activation} (null for none) on {@code x}, or on {@code x} padded by {@code
+   * padding} ({@link PaddingFold}; null for none), with nothing recorded for a backward pass. With
+   * a shortcut the output is written over it ({@code conv2dForwardResidual}) and it is returned:
+   * the caller hands over a shortcut nothing reads again. The folded kernel and bias come from
+   * {@code kept} when it holds them for the current weights (refilled here when not), or, with
+   * {@code kept} null, are made for this call and freed with the step.
    */
   public static Tensor run(
-      Step step, Layer padding, Layer conv, Layer norm, Layer activation, Tensor x, Kept kept) {
+      Step step,
+      Layer padding,
+      Layer conv,
+      Layer norm,
+      Layer activation,
+      Tensor x,
+      Tensor shortcut,
+      Kept kept) {
     ConvLayer<?> c = (ConvLayer<?>) conv;
     Activations act = activation == null ? Activations.LINEAR : epilogue(activation);
     DeviceBuffer kernel;
@@ -82,6 +93,12 @@ public final class BatchNormFold {
     }
     int batch = x.shape().dim(0);
     Conv2dSpec s = c.spec(x.shape().withoutBatch(), batch, (ZeroPadding2D) padding);
+    if (shortcut != null) {
+      step.backend()
+          .conv2dForwardResidual(
+              s, x.buffer(), kernel, bias, act.kind(), act.alpha(), shortcut.buffer());
+      return shortcut;
+    }
     Tensor y = step.allocate(c.outputShape().withBatch(batch), false);
     step.backend()
         .conv2dForwardFused(s, x.buffer(), kernel, bias, act.kind(), act.alpha(), y.buffer());

@@ -203,8 +203,9 @@ final class Graph {
 
   /**
    * In inference, runs {@code node} as {@link BatchNormFold} when it is a convolution whose
-   * normalization can be folded and it pays, or passes over a node a fold took over; false for a
-   * node to run as usual. {@code live} is null in a pass that does not free early.
+   * normalization (and maybe a residual addition and an activation) can be folded and it pays, or
+   * passes over a node a fold took over; false for a node to run as usual. {@code live} is null in
+   * a pass that does not free early.
    */
   private boolean runFolded(
       Step step,
@@ -217,27 +218,27 @@ final class Graph {
       if (live != null) live.afterCall(List.of(), List.of(), plan.deadAfter(index), values);
       return true;
     }
-    List<Node> fold = plan.fold(node);
+    PassPlan.ConvFold fold = plan.fold(node);
     if (fold == null) return false;
     Tensor x = values.get(plan.inputsOf(node).get(0));
     Node padding = plan.paddingBefore(node);
-    Layer norm = fold.get(0).layer();
+    Layer norm = fold.norm().layer();
     boolean keep = BatchNormFold.keepable(node.layer(), norm);
     if (!keep && !BatchNormFold.worthIt(node.layer(), x)) return false;
     int mark = step.allocationMark();
-    Layer act = fold.size() > 1 ? fold.get(1).layer() : null;
     Tensor y =
         BatchNormFold.run(
             step,
             padding == null ? null : padding.layer(),
             node.layer(),
             norm,
-            act,
+            fold.activation() == null ? null : fold.activation().layer(),
             x,
+            fold.shortcut() == null ? null : values.get(fold.shortcut()),
             keep ? keptFold(node) : null);
-    Node last = fold.get(fold.size() - 1);
-    values.put(last.outputs().get(0), y);
-    folded.addAll(fold);
+    List<Node> taken = fold.taken();
+    values.put(taken.get(taken.size() - 1).outputs().get(0), y);
+    folded.addAll(taken);
     if (live != null) {
       live.afterCall(step.allocatedSince(mark), List.of(y), plan.deadAfter(index), values);
     }

@@ -6,9 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.cnn4j.layers.Add;
 import org.cnn4j.layers.BatchNormFold;
+import org.cnn4j.layers.BatchNormalization;
+import org.cnn4j.layers.Conv2D;
+import org.cnn4j.layers.DepthwiseConv2D;
 import org.cnn4j.layers.InPlaceLayer;
 import org.cnn4j.layers.Input;
+import org.cnn4j.layers.Layer;
 import org.cnn4j.layers.Node;
 import org.cnn4j.layers.PaddingFold;
 import org.cnn4j.layers.SymbolicTensor;
@@ -28,9 +33,9 @@ final class PassPlan {
   // The tensors no backward reads (Layer.inputsReadByBackward, outputOverwritable), freed in
   // training too once their last reader ran.
   private final Set<SymbolicTensor> unreadByBackward;
-  // In inference, the convolutions whose BatchNormalization (and activation) can run folded into
-  // them (BatchNormFold): the convolution's node to the nodes it takes over.
-  private final Map<Node, List<Node>> folds;
+  // In inference, the convolutions whose BatchNormalization (then maybe a residual addition, then
+  // maybe an activation) can run folded into them (BatchNormFold), by the convolution's node.
+  private final Map<Node, ConvFold> folds;
   // The ZeroPadding2D calls a convolution takes as its own padding (PaddingFold), by the
   // convolution's node, in training and inference: such a call runs nothing, its output never
   // exists, and the convolution reads the padding's input. Every other decision here is made on
@@ -49,7 +54,7 @@ final class PassPlan {
     this.deadAfter = deadAfter(inputs, outputs, nodes);
     this.inPlace = inPlace(readers, isOutput, nodes);
     this.unreadByBackward = unreadByBackward(inputs, outputs, nodes);
-    this.folds = folds(readers, isOutput, nodes, inPlace);
+    this.folds = folds(readers, isOutput, nodes);
     long floats = 0;
     for (Node n : nodes) for (SymbolicTensor t : outputsOf(n)) floats += t.shape().size();
     this.activationFloatsPerRow = floats;
@@ -133,43 +138,102 @@ final class PassPlan {
   }
 
   /**
-   * The nodes a convolution's node takes over when inference folds them into it (its
-   * BatchNormalization, then maybe an activation), or null.
+   * What inference folds into a convolution: its BatchNormalization, then maybe the residual
+   * addition that alone reads the normalized output ({@code add}, adding {@code shortcut}), then
+   * maybe the activation that alone reads what came before. The fold writes its output over the
+   * shortcut's buffer, which nothing reads after the addition.
    */
-  List<Node> fold(Node conv) {
+  record ConvFold(Node norm, Node add, SymbolicTensor shortcut, Node activation) {
+    /** The nodes the fold takes over, in order. */
+    List<Node> taken() {
+      List<Node> taken = new ArrayList<>(List.of(norm));
+      if (add != null) taken.add(add);
+      if (activation != null) taken.add(activation);
+      return taken;
+    }
+  }
+
+  /** What inference folds into convolution {@code conv}, or null. */
+  ConvFold fold(Node conv) {
     return folds.get(conv);
   }
 
   /**
-   * Each convolution whose output only a BatchNormalization reads, with that node and, when the
-   * normalized output goes only to an activation a convolution can apply, that one too.
+   * Each convolution whose output only a BatchNormalization reads, with that node; then the
+   * addition that alone reads the normalized output, where its other input's buffer may be written
+   * over ({@link #overwritable}); then, when the result goes only to an activation a convolution
+   * can apply, that one too.
    */
-  private static Map<Node, List<Node>> folds(
-      Map<SymbolicTensor, List<Node>> readers,
-      Set<SymbolicTensor> isOutput,
-      List<Node> nodes,
-      Set<Node> inPlace) {
-    Map<Node, List<Node>> result = new IdentityHashMap<>();
+  private Map<Node, ConvFold> folds(
+      Map<SymbolicTensor, List<Node>> readers, Set<SymbolicTensor> isOutput, List<Node> nodes) {
+    Map<Node, Integer> order = new IdentityHashMap<>();
+    for (int i = 0; i < nodes.size(); i++) order.put(nodes.get(i), i);
+    Map<Node, ConvFold> result = new IdentityHashMap<>();
     for (Node conv : nodes) {
       if (conv.inputs().size() != 1 || conv.outputs().size() != 1) continue;
-      List<Node> next = readers.getOrDefault(conv.outputs().get(0), List.of());
-      if (next.size() != 1
-          || isOutput.contains(conv.outputs().get(0))
-          || !BatchNormFold.applies(conv.layer(), next.get(0).layer())) {
-        continue;
+      Node norm = onlyReader(readers, isOutput, conv.outputs().get(0));
+      if (norm == null || !BatchNormFold.applies(conv.layer(), norm.layer())) continue;
+      SymbolicTensor normalized = norm.outputs().get(0);
+      Node add = onlyReader(readers, isOutput, normalized);
+      SymbolicTensor shortcut = null;
+      if (add != null && add.layer() instanceof Add && add.inputs().size() == 2) {
+        shortcut = add.inputs().get(add.inputs().get(0) == normalized ? 1 : 0);
+        if (shortcut == normalized
+            || !shortcut.shape().equals(normalized.shape()) // no broadcast
+            || !overwritable(shortcut, conv, add, readers, isOutput, order)) {
+          shortcut = null;
+        }
       }
-      Node norm = next.get(0);
+      if (shortcut == null) add = null;
+      SymbolicTensor last = add == null ? normalized : add.outputs().get(0);
       // inPlace holds only activations that alone read an output which no model output is.
-      List<Node> after = readers.getOrDefault(norm.outputs().get(0), List.of());
+      List<Node> after = readers.getOrDefault(last, List.of());
       Node act =
-          after.size() == 1
+          !isOutput.contains(last)
+                  && after.size() == 1
                   && inPlace.contains(after.get(0))
                   && BatchNormFold.fusable(after.get(0).layer())
               ? after.get(0)
               : null;
-      result.put(conv, act == null ? List.of(norm) : List.of(norm, act));
+      result.put(conv, new ConvFold(norm, add, shortcut, act));
     }
     return result;
+  }
+
+  /** The one node that reads {@code t}, where it is not a model output; else null. */
+  private static Node onlyReader(
+      Map<SymbolicTensor, List<Node>> readers, Set<SymbolicTensor> isOutput, SymbolicTensor t) {
+    List<Node> next = readers.getOrDefault(t, List.of());
+    return next.size() == 1 && !isOutput.contains(t) ? next.get(0) : null;
+  }
+
+  /**
+   * Whether a fold at {@code conv} may write its output over {@code shortcut}, the other input of
+   * {@code add}: the shortcut exists by then and nothing reads it after that (every other reader
+   * runs before the convolution), it is no model input or output, and its buffer is its own (made
+   * by a convolution, normalization or addition, maybe then activated in place), not shared with a
+   * value something still reads (a view, a dropout passing its input through).
+   */
+  private boolean overwritable(
+      SymbolicTensor shortcut,
+      Node conv,
+      Node add,
+      Map<SymbolicTensor, List<Node>> readers,
+      Set<SymbolicTensor> isOutput,
+      Map<Node, Integer> order) {
+    Integer made = order.get(shortcut.node());
+    int at = order.get(conv);
+    if (made == null || made >= at || isOutput.contains(shortcut)) return false;
+    for (Node reader : readers.get(shortcut)) {
+      if (reader != add && order.get(reader) >= at) return false;
+    }
+    SymbolicTensor t = shortcut;
+    while (inPlace.contains(t.node())) t = inputsOf(t.node()).get(0);
+    Layer maker = t.layer();
+    return maker instanceof Conv2D
+        || maker instanceof DepthwiseConv2D
+        || maker instanceof BatchNormalization
+        || maker instanceof Add;
   }
 
   private Set<SymbolicTensor> unreadByBackward(

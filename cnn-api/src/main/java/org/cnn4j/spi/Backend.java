@@ -93,6 +93,26 @@ public interface Backend
     SpiDefaults.conv2dForwardFused(this, this, s, x, kernel, bias, kind, alpha, y);
   }
 
+  /**
+   * The end of a residual block in one op, for inference: {@code y = f(conv(x, kernel) + bias +
+   * y)}, y holding the shortcut on entry (ResNet's last convolution of a block, the addition and
+   * the ReLU after it). bias may be null; {@code kind} is one {@link #biasActivationForward} takes.
+   * A backend fuses it so that the shortcut is read once while the output is written, instead of
+   * three more passes (write the convolution, add, activate). The default runs {@link
+   * SpiDefaults#conv2dForwardResidual} on this backend. Shapes as {@link #conv2dForward}, y {@code
+   * [n, outH, outW, filters]}, bias {@code [filters]}.
+   */
+  default void conv2dForwardResidual(
+      Conv2dSpec s,
+      DeviceBuffer x,
+      DeviceBuffer kernel,
+      DeviceBuffer bias,
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer y) {
+    SpiDefaults.conv2dForwardResidual(this, s, x, kernel, bias, kind, alpha, y);
+  }
+
   /** {@inheritDoc} The default runs {@link SpiDefaults#conv2dBackwardFused} on this backend. */
   @Override
   default void conv2dBackwardFused(

@@ -229,6 +229,27 @@ public final class SpiDefaults {
   }
 
   /**
+   * {@link Backend#conv2dForwardResidual} unfused on {@code backend}: the convolution and bias into
+   * a buffer of its own, added into y, then the activation in place.
+   */
+  public static void conv2dForwardResidual(
+      Backend backend,
+      Conv2dSpec s,
+      DeviceBuffer x,
+      DeviceBuffer kernel,
+      DeviceBuffer bias,
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer y) {
+    checkConvolution("conv2dForwardResidual", s, x, kernel, y);
+    try (DeviceBuffer z = backend.allocate(s.outputLength())) {
+      backend.conv2dForwardFused(s, x, kernel, bias, ActivationKind.LINEAR, 0f, z);
+      backend.axpby(1f, z, 1f, y, s.outputLength());
+    }
+    backend.biasActivationForward(kind, alpha, y, null, s.n() * s.outH() * s.outW(), s.filters());
+  }
+
+  /**
    * {@link ConvolutionOps#conv2dBackwardFused} unfused: {@code epilogue}'s activation and bias
    * gradient into a buffer from {@code memory}, then {@code convolution}'s filter and data
    * gradients.

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -86,7 +84,7 @@ class PaddingFoldTest {
     ArrayDataset data = ArrayDataset.of(BATCH).input(x, H, W, C).target(labels, 1);
     Map<String, Integer> calls = new ConcurrentHashMap<>();
     try (Backend cpu = ApiTests.openCpu();
-        Functional folded = model(counting(cpu, calls), padding, conv, false);
+        Functional folded = model(ApiTests.counting(cpu, calls), padding, conv, false);
         Functional apart = model(cpu, padding, conv, true)) {
       apart.setWeights(folded.getWeights());
       float[] expected = apart.predict(data, BATCH).values();
@@ -136,25 +134,5 @@ class PaddingFoldTest {
   private static boolean differs(float[] a, float[] b) {
     for (int i = 0; i < a.length; i++) if (a[i] != b[i]) return true;
     return false;
-  }
-
-  /** {@code backend} and its lanes, counting their calls by method name in {@code calls}. */
-  private static Backend counting(Backend backend, Map<String, Integer> calls) {
-    return (Backend)
-        Proxy.newProxyInstance(
-            Backend.class.getClassLoader(),
-            new Class<?>[] {Backend.class},
-            (proxy, method, args) -> {
-              calls.merge(method.getName(), 1, Integer::sum);
-              Object result;
-              try {
-                result = method.invoke(backend, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-              if (!method.getName().equals("lanes")) return result;
-              // A split batch runs on the lanes: their calls count too.
-              return ((List<?>) result).stream().map(b -> counting((Backend) b, calls)).toList();
-            });
   }
 }

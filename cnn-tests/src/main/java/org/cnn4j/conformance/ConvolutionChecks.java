@@ -355,6 +355,55 @@ public final class ConvolutionChecks extends Checks {
   }
 
   /**
+   * y = f(conv(x, kernel) + bias + y) in one call, y holding a shortcut; then again with a NaN in
+   * the shortcut, which must reach the output whatever the activation (as the unfused addition and
+   * activation would leave it: Keras keeps NaN).
+   */
+  public void forwardResidual(FusedCase c) {
+    Conv2dSpec s = c.conv().spec();
+    Inputs in = Inputs.forCase(c);
+    float[] x = in.uniform((int) s.inputLength(), -1, 1);
+    float[] k = in.uniform((int) s.kernelLength(), -1, 1);
+    float[] bias = in.uniform(s.filters(), -0.5, 0.5);
+    float[] shortcut = in.uniform((int) s.outputLength(), -1, 1);
+    float[] withNaN = shortcut.clone();
+    withNaN[withNaN.length / 2] = Float.NaN;
+    int rows = s.n() * s.outH() * s.outW();
+    for (float[] start : List.of(shortcut, withNaN)) {
+      try (Session ss = session(c.conv().path())) {
+        Twin tx = ss.upload(x);
+        Twin tk = ss.upload(k);
+        Twin tb = c.bias() ? ss.upload(bias) : null;
+        Twin ty = ss.upload(start);
+        ss.run(
+            b ->
+                b.conv2dForwardResidual(
+                    s,
+                    tx.on(b),
+                    tk.on(b),
+                    tb == null ? null : tb.on(b),
+                    c.kind(),
+                    c.alpha(),
+                    ty.on(b)));
+        DeviceBuffer mag = ss.referenceOnly(Inputs.abs(start));
+        DeviceBuffer product = ss.referenceOnly(new float[(int) s.outputLength()]);
+        reference.conv2dForward(
+            s, ss.referenceOnly(Inputs.abs(x)), ss.referenceOnly(Inputs.abs(k)), product);
+        reference.axpby(1f, product, 1f, mag, s.outputLength());
+        if (c.bias()) {
+          reference.biasAdd(mag, ss.referenceOnly(Inputs.abs(bias)), rows, s.filters());
+        }
+        ss.expectClose(
+            "conv2dForwardResidual " + (start == withNaN ? "(a NaN in the shortcut) " : "") + c,
+            ty,
+            Tolerances.FUSED,
+            ss.readReference(mag, (int) s.outputLength()),
+            (long) s.kh() * s.kw() * s.c() / s.groups() + 2);
+      }
+    }
+  }
+
+  /**
    * The fused backward from the forward's output y (made by the reference, the same for both) and
    * dy: dKernel, dBias (when asked) and dx (when asked), each starting as NaN since they are
    * overwritten; dy must be left as it was.

@@ -74,6 +74,12 @@ public abstract class ConvolutionConformance extends ConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}")
+  @MethodSource("fusedForwardCases")
+  void forwardResidual(FusedCase c) {
+    checks().forwardResidual(c);
+  }
+
+  @ParameterizedTest(name = "{0}")
   @MethodSource("fusedBackwardCases")
   void backwardFused(FusedCase c) {
     checks().backwardFused(c);

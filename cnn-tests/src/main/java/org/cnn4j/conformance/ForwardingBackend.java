@@ -1,7 +1,10 @@
 package org.cnn4j.conformance;
 
 import java.util.List;
+import org.cnn4j.spi.ActivationKind;
 import org.cnn4j.spi.Backend;
+import org.cnn4j.spi.Conv2dSpec;
+import org.cnn4j.spi.DeviceBuffer;
 import org.cnn4j.spi.FamilyBackend;
 
 /**
@@ -44,5 +47,18 @@ public class ForwardingBackend extends FamilyBackend {
   @Override
   public List<Backend> lanes() {
     return delegate.lanes();
+  }
+
+  /** Not a family's op (it spans convolution, elementwise and epilogue): forwarded as a whole. */
+  @Override
+  public void conv2dForwardResidual(
+      Conv2dSpec s,
+      DeviceBuffer x,
+      DeviceBuffer kernel,
+      DeviceBuffer bias,
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer y) {
+    delegate.conv2dForwardResidual(s, x, kernel, bias, kind, alpha, y);
   }
 }

@@ -151,6 +151,53 @@ class PlantedBreaksTest {
                 ConvolutionChecks::new,
                 ConvolutionChecks::forwardFused)),
         new Break(
+            "conv2dForwardResidual ignores the shortcut",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void conv2dForwardResidual(
+                      Conv2dSpec s,
+                      DeviceBuffer x,
+                      DeviceBuffer kernel,
+                      DeviceBuffer bias,
+                      ActivationKind kind,
+                      float alpha,
+                      DeviceBuffer y) {
+                    super.conv2dForwardFused(s, x, kernel, bias, kind, alpha, y);
+                  }
+                },
+            every(
+                ConvolutionChecks.fusedForwardCases(),
+                ConvolutionChecks::new,
+                ConvolutionChecks::forwardResidual)),
+        new Break(
+            "conv2dForwardResidual's ReLU turns the shortcut's NaN into 0",
+            b ->
+                new ForwardingBackend(b) {
+                  @Override
+                  public void conv2dForwardResidual(
+                      Conv2dSpec s,
+                      DeviceBuffer x,
+                      DeviceBuffer kernel,
+                      DeviceBuffer bias,
+                      ActivationKind kind,
+                      float alpha,
+                      DeviceBuffer y) {
+                    float[] shortcut = new float[(int) s.outputLength()];
+                    download(y, 0, shortcut, 0, shortcut.length);
+                    for (int i = 0; i < shortcut.length; i++) {
+                      if (Float.isNaN(shortcut[i]))
+                        shortcut[i] = kind == ActivationKind.RELU ? -1e30f : shortcut[i];
+                    }
+                    upload(shortcut, 0, y, 0, shortcut.length);
+                    super.conv2dForwardResidual(s, x, kernel, bias, kind, alpha, y);
+                  }
+                },
+            every(
+                ConvolutionChecks.fusedForwardCases(),
+                ConvolutionChecks::new,
+                ConvolutionChecks::forwardResidual)),
+        new Break(
             "biasAdd drops the bias",
             b ->
                 new ForwardingBackend(b) {

@@ -178,6 +178,48 @@ final class Convolutions {
         });
   }
 
+  /**
+   * y = f(conv(x, kernel) + bias + y) in one oneDNN convolution (its sum post-op reads y as it
+   * writes it), where oneDNN takes the geometry; false, having done nothing, where it does not. The
+   * ReLU post-op's NaN rule is {@link #conv2dForwardFused}'s, y's values (the shortcut) among the
+   * operands checked.
+   */
+  boolean conv2dForwardResidual(
+      Conv2dSpec s,
+      DeviceBuffer x,
+      DeviceBuffer kernel,
+      DeviceBuffer bias,
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer y) {
+    if (!viaOnednn(s)) return false;
+    checkConv("conv2dForwardResidual", s, x, kernel, y);
+    if (bias != null) Ranges.check("conv2dForwardResidual", bias, 0, s.filters());
+    boolean clean =
+        DnnlEltwise.hasForward(kind, alpha)
+            && nanFree(x, s.inputLength())
+            && nanFree(kernel, s.kernelLength())
+            && (bias == null || nanFree(bias, s.filters()))
+            && nanFree(y, s.outputLength());
+    CpuBuffer out = own(y);
+    dnnl.forwardResidual(
+        s,
+        reading(x),
+        reading(kernel),
+        bias == null ? null : reading(bias),
+        clean ? kind : ActivationKind.LINEAR,
+        alpha,
+        out);
+    if (clean && (kind == ActivationKind.RELU || kind == ActivationKind.CLIPPED_RELU)) {
+      out.markNanFree(s.outputLength());
+    }
+    if (!clean && kind != ActivationKind.LINEAR) {
+      elementwise.biasActivationForward(
+          kind, alpha, y, null, s.n() * s.outH() * s.outW(), s.filters());
+    }
+    return true;
+  }
+
   void conv2dForwardFused(
       Conv2dSpec s,
       DeviceBuffer x,

@@ -13,6 +13,7 @@ import org.cnn4j.spi.LossKind;
 import org.cnn4j.spi.MemoryStats;
 import org.cnn4j.spi.Pool2dSpec;
 import org.cnn4j.spi.ReduceOp;
+import org.cnn4j.spi.SpiDefaults;
 import org.cnn4j.spi.StridedView;
 import org.cnn4j.spi.UnaryOp;
 
@@ -307,6 +308,20 @@ final class CpuBackend implements Backend {
       float alpha,
       DeviceBuffer y) {
     ops().convolutions.conv2dForwardFused(s, x, kernel, bias, kind, alpha, y);
+  }
+
+  @Override
+  public void conv2dForwardResidual(
+      Conv2dSpec s,
+      DeviceBuffer x,
+      DeviceBuffer kernel,
+      DeviceBuffer bias,
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer y) {
+    if (!ops().convolutions.conv2dForwardResidual(s, x, kernel, bias, kind, alpha, y)) {
+      SpiDefaults.conv2dForwardResidual(this, s, x, kernel, bias, kind, alpha, y);
+    }
   }
 
   @Override

@@ -93,9 +93,32 @@ final class DnnlConvolutions {
     Key key = new Key("fwd", s, kind, alpha, bias != null);
     int threads = small(s) ? 1 : session.ompThreads();
     if (bias != null) {
-      session.run(key, threads, () -> createForward(s, kind, alpha, true), x, kernel, bias, y);
+      session.run(
+          key, threads, () -> createForward(s, kind, alpha, true, false), x, kernel, bias, y);
     } else {
-      session.run(key, threads, () -> createForward(s, kind, alpha, false), x, kernel, y);
+      session.run(key, threads, () -> createForward(s, kind, alpha, false, false), x, kernel, y);
+    }
+  }
+
+  /**
+   * y = f(conv(x, kernel) + bias + y): oneDNN's sum post-op reads y (in its plain layout, the
+   * primitive's own) as it writes the output, then the activation's.
+   */
+  void forwardResidual(
+      Conv2dSpec s,
+      CpuBuffer x,
+      CpuBuffer kernel,
+      CpuBuffer bias,
+      ActivationKind kind,
+      float alpha,
+      CpuBuffer y) {
+    Key key = new Key("fwd_residual", s, kind, alpha, bias != null);
+    int threads = small(s) ? 1 : session.ompThreads();
+    if (bias != null) {
+      session.run(
+          key, threads, () -> createForward(s, kind, alpha, true, true), x, kernel, bias, y);
+    } else {
+      session.run(key, threads, () -> createForward(s, kind, alpha, false, true), x, kernel, y);
     }
   }
 
@@ -190,7 +213,7 @@ final class DnnlConvolutions {
    * of the small kernel per call.
    */
   private dnnl_primitive_desc forwardDesc(
-      Conv2dSpec s, ActivationKind kind, float alpha, boolean withBias) {
+      Conv2dSpec s, ActivationKind kind, float alpha, boolean withBias, boolean residual) {
     DnnlEltwise.Eltwise e =
         kind == ActivationKind.LINEAR ? null : DnnlEltwise.forwardAlgorithm(kind, alpha);
     if (kind != ActivationKind.LINEAR && e == null) {
@@ -199,7 +222,7 @@ final class DnnlConvolutions {
     return describe(
         "convolution_forward",
         (out, attr) -> {
-          if (e != null) appendPostOp(attr, e);
+          if (e != null || residual) appendPostOps(attr, residual, e);
           return dnnl_convolution_forward_primitive_desc_create(
               out,
               session.engine(),
@@ -217,12 +240,20 @@ final class DnnlConvolutions {
         });
   }
 
-  /** The activation as the primitive's eltwise post-op, applied to its output in place. */
-  private static void appendPostOp(dnnl_primitive_attr attr, DnnlEltwise.Eltwise e) {
+  /**
+   * The primitive's post-ops, applied to its output in place: with {@code residual} the sum (the
+   * output buffer's previous values added), then the activation as an eltwise post-op (none for
+   * null).
+   */
+  private static void appendPostOps(
+      dnnl_primitive_attr attr, boolean residual, DnnlEltwise.Eltwise e) {
     dnnl_post_ops ops = new dnnl_post_ops();
     check(dnnl_post_ops_create(ops), "post_ops");
     try {
-      check(dnnl_post_ops_append_eltwise(ops, e.alg(), e.alpha(), e.beta()), "post_ops");
+      if (residual) check(dnnl_post_ops_append_sum(ops, 1f, 0, dnnl_f32), "post_ops");
+      if (e != null) {
+        check(dnnl_post_ops_append_eltwise(ops, e.alg(), e.alpha(), e.beta()), "post_ops");
+      }
       check(dnnl_primitive_attr_set_post_ops(attr, ops), "post_ops");
     } finally {
       dnnl_post_ops_destroy(ops);
@@ -238,8 +269,9 @@ final class DnnlConvolutions {
     return session.keepsKernelCopies() ? 1 : -1;
   }
 
-  private DnnlOp createForward(Conv2dSpec s, ActivationKind kind, float alpha, boolean withBias) {
-    dnnl_primitive_desc pd = forwardDesc(s, kind, alpha, withBias);
+  private DnnlOp createForward(
+      Conv2dSpec s, ActivationKind kind, float alpha, boolean withBias, boolean residual) {
+    dnnl_primitive_desc pd = forwardDesc(s, kind, alpha, withBias, residual);
     return withBias
         ? new DnnlOp(
             pd,
@@ -258,7 +290,7 @@ final class DnnlConvolutions {
   }
 
   private DnnlOp createBackwardData(Conv2dSpec s) {
-    dnnl_primitive_desc hint = forwardDesc(s, ActivationKind.LINEAR, 0f, false);
+    dnnl_primitive_desc hint = forwardDesc(s, ActivationKind.LINEAR, 0f, false, false);
     // Plain HWIO weights send oneDNN to a slow GEMM-based backward; its own layout plus a reorder
     // of the (small) kernel is several times faster.
     dnnl_primitive_desc pd =
@@ -289,7 +321,7 @@ final class DnnlConvolutions {
   }
 
   private DnnlOp createBackwardWeights(Conv2dSpec s, boolean withBias) {
-    dnnl_primitive_desc hint = forwardDesc(s, ActivationKind.LINEAR, 0f, withBias);
+    dnnl_primitive_desc hint = forwardDesc(s, ActivationKind.LINEAR, 0f, withBias, false);
     dnnl_primitive_desc pd =
         describe(
             "convolution_backward_weights",
