@@ -201,8 +201,10 @@ public final class Cnn4j implements Runnable {
 
     @Option(
         names = "--latency-reps",
-        defaultValue = "10",
-        description = "batch-1 predictions timed with --model (default ${DEFAULT-VALUE})")
+        defaultValue = "20",
+        description =
+            "batch-1 predictions timed with --model, after 5 untimed ones, as the peers do"
+                + " (default ${DEFAULT-VALUE})")
     int latencyReps;
 
     @Override
