@@ -121,7 +121,7 @@ final class Convolutions {
   void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer kernel, DeviceBuffer y) {
     if (viaOnednn(s)) {
       checkConv("conv2dForward", s, x, kernel, y);
-      dnnl.forward(s, own(x), reading(kernel), null, ActivationKind.LINEAR, 0f, own(y));
+      dnnl.forward(s, own(x), reading(kernel), null, ActivationKind.LINEAR, 0f, own(y), false);
       return;
     }
     if (isPointwise(s)) {
@@ -193,23 +193,50 @@ final class Convolutions {
       float alpha,
       DeviceBuffer y) {
     if (!viaOnednn(s)) return false;
-    checkConv("conv2dForwardResidual", s, x, kernel, y);
-    if (bias != null) Ranges.check("conv2dForwardResidual", bias, 0, s.filters());
+    forwardViaOnednn("conv2dForwardResidual", s, x, kernel, bias, kind, alpha, y, true);
+    return true;
+  }
+
+  /**
+   * y = f(conv(x, kernel) + bias), plus y's own values with {@code residual}, through oneDNN, the
+   * activation as its post-op where that keeps NaN as Keras does, else as a pass of its own.
+   */
+  private void forwardViaOnednn(
+      String op,
+      Conv2dSpec s,
+      DeviceBuffer x,
+      DeviceBuffer kernel,
+      DeviceBuffer bias,
+      ActivationKind kind,
+      float alpha,
+      DeviceBuffer y,
+      boolean residual) {
+    checkConv(op, s, x, kernel, y);
+    if (bias != null) Ranges.check(op, bias, 0, s.filters());
+    // oneDNN's ReLU post-op turns NaN into 0, which would hide a diverged model from
+    // TerminateOnNaN. So the post-op runs only on NaN-free operands (a read of the inputs,
+    // cheaper than another pass over the larger output); otherwise our activation keeps NaN, as
+    // Keras does. The check is kept with each buffer until it changes (CpuBuffer#nanFree): the
+    // weights', and an input's that a clean ReLU convolution wrote (below).
     boolean clean =
         DnnlEltwise.hasForward(kind, alpha)
             && nanFree(x, s.inputLength())
             && nanFree(kernel, s.kernelLength())
             && (bias == null || nanFree(bias, s.filters()))
-            && nanFree(y, s.outputLength());
+            && (!residual || nanFree(y, s.outputLength()));
     CpuBuffer out = own(y);
-    dnnl.forwardResidual(
+    dnnl.forward(
         s,
         reading(x),
         reading(kernel),
         bias == null ? null : reading(bias),
         clean ? kind : ActivationKind.LINEAR,
         alpha,
-        out);
+        out,
+        residual);
+    // A ReLU or clipped ReLU epilogue leaves no NaN (the very mapping to a number that needs the
+    // check above), so the convolution that reads this output next need not scan it: in
+    // MobileNetV2 the depthwise layers' inputs, in ResNet50 each block's middle one.
     if (clean && (kind == ActivationKind.RELU || kind == ActivationKind.CLIPPED_RELU)) {
       out.markNanFree(s.outputLength());
     }
@@ -217,7 +244,6 @@ final class Convolutions {
       elementwise.biasActivationForward(
           kind, alpha, y, null, s.n() * s.outH() * s.outW(), s.filters());
     }
-    return true;
   }
 
   void conv2dForwardFused(
@@ -229,37 +255,7 @@ final class Convolutions {
       float alpha,
       DeviceBuffer y) {
     if (viaOnednn(s)) {
-      checkConv("conv2dForwardFused", s, x, kernel, y);
-      if (bias != null) Ranges.check("conv2dForwardFused", bias, 0, s.filters());
-      // oneDNN's ReLU post-op turns NaN into 0, which would hide a diverged model from
-      // TerminateOnNaN. So the post-op runs only on NaN-free operands (a read of the inputs,
-      // cheaper than another pass over the larger output); otherwise our activation keeps NaN, as
-      // Keras does. The check is kept with each buffer until it changes (CpuBuffer#nanFree): the
-      // weights', and an input's that a clean ReLU convolution wrote (below).
-      boolean clean =
-          DnnlEltwise.hasForward(kind, alpha)
-              && nanFree(x, s.inputLength())
-              && nanFree(kernel, s.kernelLength())
-              && (bias == null || nanFree(bias, s.filters()));
-      CpuBuffer out = own(y);
-      dnnl.forward(
-          s,
-          reading(x),
-          reading(kernel),
-          bias == null ? null : reading(bias),
-          clean ? kind : ActivationKind.LINEAR,
-          alpha,
-          out);
-      // A ReLU or clipped ReLU epilogue leaves no NaN (the very mapping to a number that needs the
-      // check above), so the convolution that reads this output next need not scan it: in
-      // MobileNetV2 the depthwise layers' inputs, in ResNet50 each block's middle one.
-      if (clean && (kind == ActivationKind.RELU || kind == ActivationKind.CLIPPED_RELU)) {
-        out.markNanFree(s.outputLength());
-      }
-      if (!clean && kind != ActivationKind.LINEAR) {
-        elementwise.biasActivationForward(
-            kind, alpha, y, null, s.n() * s.outH() * s.outW(), s.filters());
-      }
+      forwardViaOnednn("conv2dForwardFused", s, x, kernel, bias, kind, alpha, y, false);
       return;
     }
     if (isPointwise(s)) {

@@ -81,7 +81,11 @@ final class DnnlConvolutions {
 
   private static final long SMALL_MACS = 32_000_000L;
 
-  /** y = f(conv(x, kernel) + bias); bias may be null. */
+  /**
+   * y = f(conv(x, kernel) + bias), or with {@code residual} y = f(conv(x, kernel) + bias + y):
+   * oneDNN's sum post-op reads y (in its plain layout, the primitive's own) as it writes the
+   * output, then the activation's. bias may be null.
+   */
   void forward(
       Conv2dSpec s,
       CpuBuffer x,
@@ -89,36 +93,15 @@ final class DnnlConvolutions {
       CpuBuffer bias,
       ActivationKind kind,
       float alpha,
-      CpuBuffer y) {
-    Key key = new Key("fwd", s, kind, alpha, bias != null);
+      CpuBuffer y,
+      boolean residual) {
+    Key key = new Key(residual ? "fwd_residual" : "fwd", s, kind, alpha, bias != null);
     int threads = small(s) ? 1 : session.ompThreads();
     if (bias != null) {
       session.run(
-          key, threads, () -> createForward(s, kind, alpha, true, false), x, kernel, bias, y);
+          key, threads, () -> createForward(s, kind, alpha, true, residual), x, kernel, bias, y);
     } else {
-      session.run(key, threads, () -> createForward(s, kind, alpha, false, false), x, kernel, y);
-    }
-  }
-
-  /**
-   * y = f(conv(x, kernel) + bias + y): oneDNN's sum post-op reads y (in its plain layout, the
-   * primitive's own) as it writes the output, then the activation's.
-   */
-  void forwardResidual(
-      Conv2dSpec s,
-      CpuBuffer x,
-      CpuBuffer kernel,
-      CpuBuffer bias,
-      ActivationKind kind,
-      float alpha,
-      CpuBuffer y) {
-    Key key = new Key("fwd_residual", s, kind, alpha, bias != null);
-    int threads = small(s) ? 1 : session.ompThreads();
-    if (bias != null) {
-      session.run(
-          key, threads, () -> createForward(s, kind, alpha, true, true), x, kernel, bias, y);
-    } else {
-      session.run(key, threads, () -> createForward(s, kind, alpha, false, true), x, kernel, y);
+      session.run(key, threads, () -> createForward(s, kind, alpha, false, residual), x, kernel, y);
     }
   }
 
