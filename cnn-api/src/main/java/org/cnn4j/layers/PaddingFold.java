@@ -26,11 +26,10 @@ public final class PaddingFold {
       return false;
     }
     Conv2dSpec s = c.spec(input, 1, before);
-    int windowH = (s.kh() - 1) * s.dilationH() + 1;
-    int windowW = (s.kw() - 1) * s.dilationW() + 1;
-    int padBottom = (s.outH() - 1) * s.strideH() + windowH - s.h() - s.padTop();
-    int padRight = (s.outW() - 1) * s.strideW() + windowW - s.w() - s.padLeft();
-    return Math.max(s.padTop(), padBottom) < windowH && Math.max(s.padLeft(), padRight) < windowW;
+    long windowH = (long) (s.kh() - 1) * s.dilationH() + 1;
+    long windowW = (long) (s.kw() - 1) * s.dilationW() + 1;
+    return Math.max(s.padTop(), s.padBottom()) < windowH
+        && Math.max(s.padLeft(), s.padRight()) < windowW;
   }
 
   /**

@@ -114,6 +114,19 @@ public record Conv2dSpec(
         groups, outH, outW);
   }
 
+  /**
+   * Padding below the input that the output size implies: negative where the last windows end above
+   * the input's last row (a strided 'valid' convolution leaving rows unread).
+   */
+  public long padBottom() {
+    return (long) (outH - 1) * strideH + (long) (kh - 1) * dilationH + 1 - h - padTop;
+  }
+
+  /** Padding right of the input that the output size implies; negative as {@link #padBottom}. */
+  public long padRight() {
+    return (long) (outW - 1) * strideW + (long) (kw - 1) * dilationW + 1 - w - padLeft;
+  }
+
   /** Floats in the input, {@code n * h * w * c}. */
   public long inputLength() {
     return (long) n * h * w * c;

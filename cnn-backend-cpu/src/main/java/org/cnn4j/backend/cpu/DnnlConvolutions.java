@@ -40,30 +40,12 @@ final class DnnlConvolutions {
    * whole strides of input unread, stays with im2col.
    */
   static boolean supports(Conv2dSpec s) {
-    return padBottom(s) > -s.strideH() && padRight(s) > -s.strideW();
+    return s.padBottom() > -s.strideH() && s.padRight() > -s.strideW();
   }
 
   /** Whether the last windows end before the input's last row or column. */
   private static boolean leavesInputUnread(Conv2dSpec s) {
-    return padBottom(s) < 0 || padRight(s) < 0;
-  }
-
-  /** Padding below the input; negative where the last windows end above its last row. */
-  private static long padBottom(Conv2dSpec s) {
-    return (long) (s.outH() - 1) * s.strideH()
-        + (long) (s.kh() - 1) * s.dilationH()
-        + 1
-        - s.h()
-        - s.padTop();
-  }
-
-  /** Padding right of the input; negative where the last windows end left of its last column. */
-  private static long padRight(Conv2dSpec s) {
-    return (long) (s.outW() - 1) * s.strideW()
-        + (long) (s.kw() - 1) * s.dilationW()
-        + 1
-        - s.w()
-        - s.padLeft();
+    return s.padBottom() < 0 || s.padRight() < 0;
   }
 
   /**
@@ -184,7 +166,7 @@ final class DnnlConvolutions {
   }
 
   private static long[] padR(Conv2dSpec s) {
-    return new long[] {Math.max(0, padBottom(s)), Math.max(0, padRight(s))};
+    return new long[] {Math.max(0, s.padBottom()), Math.max(0, s.padRight())};
   }
 
   /**
