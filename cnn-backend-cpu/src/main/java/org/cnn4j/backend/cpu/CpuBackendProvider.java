@@ -103,7 +103,7 @@ public final class CpuBackendProvider implements BackendProvider {
     if (v != null) return v;
     return ompSingleThreaded()
         ? "unset (no OpenMP team starts: one thread per call)"
-        : "unset (idle OpenMP threads spin; set OMP_WAIT_POLICY=PASSIVE)";
+        : "unset (GNU OpenMP's default: a team's idle threads spin briefly, then sleep)";
   }
 
   /** Whether the warning that lanes are off for want of OpenMP control was printed. */

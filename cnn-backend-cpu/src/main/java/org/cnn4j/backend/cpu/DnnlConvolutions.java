@@ -53,7 +53,11 @@ final class DnnlConvolutions {
    * multiply-adds OpenMP's team costs more than it saves, and a depthwise convolution is bound by
    * memory anyway. Measured at batch 1 (the calls a model does not split across lanes): MobileNetV2
    * 28.5 ms with every convolution on one thread, 36.5 on two; ResNet50 197 on one, 169 on two;
-   * with this split 26.5 and 173 (thresholds of 4, 8, 16, 32 and 64 million tried).
+   * with this split 26.5 and 173 (thresholds of 4, 8, 16, 32 and 64 million tried). With GNU
+   * OpenMP's default wait policy (the team spins between calls) a threshold of 4 million gave
+   * MobileNetV2 13.6 against 14.8 ms in a loop of predictions alone, but 17.9-25.0 against
+   * 12.4-16.1 ms in five alternated runs of {@code cnn4j bench --model mobilenet_v2} (after
+   * training, with single calls up to 192 ms), so 32 million stays.
    */
   static boolean small(Conv2dSpec s) {
     long macs =
